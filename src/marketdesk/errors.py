@@ -1,0 +1,53 @@
+"""The exceptions marketdesk raises on purpose.
+
+Every error a user can cause derives from MarketdeskError and carries a message
+fit to print as it is; the command line prints it and exits non-zero.
+
+    MarketdeskError
+    ├── InputError          an input cannot be read or is not what it claims to be
+    │   └── TooLargeError   an input exceeds the configured size cap
+    ├── FetchError          an outbound request failed (network, status, robots.txt)
+    │   └── BlockedURLError the URL is refused by policy (scheme, private address)
+    ├── StorageError        the database cannot be opened, migrated or written
+    ├── UnknownEditionError no edition of that name
+    ├── UnknownInstrumentError
+    └── TimestampError      a timestamp cannot be parsed
+"""
+
+from __future__ import annotations
+
+
+class MarketdeskError(Exception):
+    """Base class: the message is meant for the user."""
+
+
+class InputError(MarketdeskError):
+    pass
+
+
+class TooLargeError(InputError):
+    pass
+
+
+class FetchError(MarketdeskError):
+    pass
+
+
+class BlockedURLError(FetchError):
+    pass
+
+
+class StorageError(MarketdeskError):
+    pass
+
+
+class UnknownEditionError(MarketdeskError):
+    pass
+
+
+class UnknownInstrumentError(MarketdeskError):
+    pass
+
+
+class TimestampError(MarketdeskError):
+    pass

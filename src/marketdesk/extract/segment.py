@@ -1,0 +1,317 @@
+"""From blocks to a Page: find the article, name everything around it.
+
+The decision is pure: blocks in, Page out. Text dumps and HTML share it; HTML
+adds link density and metadata as extra evidence.
+
+1. Ticker strips become quotes; furniture is classified by its wording.
+2. Each block gets a score: long sentence-like text is positive, short lines,
+   link lists and furniture negative. The article is the run of blocks with
+   the largest total score (maximum-sum subarray), so short furniture inside
+   an article (an ad marker, a promo) does not split it.
+3. The headline is the nearest headline-like block above the article; bylines
+   and datelines near it become metadata; credits give origin and copyright.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from marketdesk.extract.boilerplate import classify
+from marketdesk.extract.byline import parse_byline
+from marketdesk.extract.credits import (
+    copyright_holder,
+    syndication_origin,
+    wire_dateline_origin,
+)
+from marketdesk.extract.dates import find_date
+from marketdesk.extract.language import detect_language
+from marketdesk.extract.ticker import find_strips
+from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’'»)\]。！？]$")
+_SENTENCE_MARK = re.compile(r"[.!?。！？](?:\s|$)")
+_MIN_ARTICLE_WORDS = 15
+_TITLE_LOOKBACK = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Evidence from outside the visible blocks (HTML head, structured data, the caller)."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    publisher: str | None = None
+    language: str | None = None
+    url: str | None = None
+    description: str | None = None
+    image: str | None = None
+    extra_titles: tuple[str, ...] = field(default_factory=tuple)
+
+
+def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
+    meta = meta or Metadata()
+    kinds: list[BlockKind | None] = [None] * len(blocks)
+    quotes: list[QuoteObservation] = []
+    for strip in find_strips(blocks):
+        quotes.extend(strip.quotes)
+        for i in range(strip.start, strip.end + 1):
+            kinds[i] = BlockKind.TICKER
+    for i, block in enumerate(blocks):
+        if kinds[i] is None:
+            kinds[i] = classify(block)
+        if kinds[i] is None and block.hint is not None and not _strong_prose(block):
+            kinds[i] = block.hint
+
+    start, end, total = _best_span(blocks, kinds)
+    if total < _MIN_ARTICLE_WORDS:
+        start, end = len(blocks), len(blocks) - 1  # empty span
+
+    start = _skip_header_zone(blocks, kinds, start, end)
+    _mark_related_lists(blocks, kinds, start, end)
+
+    title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
+    title = meta.title or (blocks[title_at].text if title_at is not None else None)
+    authors = meta.authors
+    published = meta.published
+    header_roles: dict[int, BlockKind] = {}
+    for i in range(
+        max(0, (title_at if title_at is not None else start) - 3), min(start + 1, len(blocks))
+    ):
+        if i == title_at or kinds[i] is not None or i >= start:
+            continue
+        names = parse_byline(blocks[i].text)
+        if names:
+            header_roles[i] = BlockKind.BYLINE
+            authors = authors or names
+            continue
+        if len(blocks[i].text.split()) <= 14:
+            when = find_date(blocks[i].text)
+            if when is not None:
+                header_roles[i] = BlockKind.DATELINE
+                published = published or when
+
+    paragraphs: list[str] = []
+    removed: list[RemovedBlock] = []
+    origin: str | None = None
+    copyright_text: str | None = None
+    for i, block in enumerate(blocks):
+        k = kinds[i]
+        if start <= i <= end and k is None:
+            paragraphs.append(block.text)
+            continue
+        if i == title_at:
+            continue
+        k = k or header_roles.get(i) or _default_kind(block, i, start, end)
+        if (
+            k is BlockKind.TICKER
+            and removed
+            and removed[-1].kind is BlockKind.TICKER
+            and (kinds[i - 1] is BlockKind.TICKER)
+        ):
+            # A strip is one piece of furniture: keep its instruments together, a line each.
+            removed[-1] = RemovedBlock(kind=k, text=f"{removed[-1].text}\n{block.text}")
+            continue
+        removed.append(RemovedBlock(kind=k, text=block.text))
+        if k is BlockKind.SYNDICATION and origin is None:
+            origin = syndication_origin(block.text)
+        if k is BlockKind.COPYRIGHT and copyright_text is None:
+            copyright_text = block.text
+
+    if paragraphs and origin is None:
+        origin = wire_dateline_origin(paragraphs[0])
+    if copyright_text is None:
+        copyright_text = _copyright_sentence(removed)
+    if origin is None and copyright_text and meta.publisher:
+        holder = copyright_holder(copyright_text)
+        if holder and not _same_org(holder, meta.publisher):
+            origin = holder  # credited to someone other than the page's publisher
+
+    text = "\n\n".join(paragraphs)
+    language = meta.language or detect_language(text or (title or ""))
+    return Page(
+        source=source,
+        kind=kind,
+        article=Article(
+            title=title,
+            paragraphs=tuple(paragraphs),
+            authors=authors,
+            published=published,
+            publisher=meta.publisher,
+            origin=origin,
+            copyright=copyright_text,
+            language=language,
+            url=meta.url,
+            description=meta.description,
+            image=meta.image,
+        ),
+        market_status=next((r.text for r in removed if r.kind is BlockKind.MARKET_STATUS), None),
+        quotes=tuple(quotes),
+        removed=tuple(removed),
+        reason=None if paragraphs else "no article text found on the page",
+    )
+
+
+def _strong_prose(block: Block) -> bool:
+    """Long sentence text with few links outweighs a class-name hint."""
+    return words(block.text) >= 30 and block.link_density < 0.3 and sentence_like(block.text)
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def sentence_like(text: str) -> bool:
+    t = text.rstrip()
+    return bool(_SENTENCE_END.search(t)) or len(_SENTENCE_MARK.findall(t)) >= 2
+
+
+def block_score(block: Block, kind: BlockKind | None) -> float:
+    """Positive for article-like text, negative for furniture and short fragments."""
+    n = words(block.text)
+    if kind is BlockKind.AD:
+        return -0.5  # markers sit inside articles; they must not split one
+    if kind is not None:
+        return -max(2.0, n * 0.5)
+    if n >= 10 and sentence_like(block.text):
+        score = float(n)
+    elif n >= 5 and sentence_like(block.text):
+        score = n * 0.5
+    else:
+        return -3.0
+    if block.tag == "li":
+        score *= 0.4  # lists are more often menus than article text
+    if block.link_density > 0.0:
+        score *= max(-1.0, 1.0 - 2.5 * block.link_density)
+    return score
+
+
+def _best_span(blocks: list[Block], kinds: list[BlockKind | None]) -> tuple[int, int, float]:
+    best = (0, -1, 0.0)
+    run_start, run_total = 0, 0.0
+    for i, block in enumerate(blocks):
+        s = block_score(block, kinds[i])
+        if run_total <= 0:
+            run_start, run_total = i, s
+        else:
+            run_total += s
+        if run_total > best[2]:
+            best = (run_start, i, run_total)
+    start, end, total = best
+    # Trim furniture from the edges: the span starts and ends on article text.
+    while start <= end and kinds[start] is not None:
+        start += 1
+    while end >= start and kinds[end] is not None:
+        end -= 1
+    return start, end, total
+
+
+def _title_like(block: Block) -> bool:
+    n = words(block.text)
+    return 3 <= n <= 40 and not block.text.rstrip().endswith((".", ",", ";")) and block.tag != "li"
+
+
+def _header_line(block: Block) -> bool:
+    text = block.text
+    return bool(parse_byline(text)) or (words(text) <= 14 and find_date(text) is not None)
+
+
+def _skip_header_zone(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
+) -> int:
+    """Move the start past a headline (and its byline/dateline) caught inside the span.
+
+    A short sentence above the headline (a notice, a kicker) can pull the headline
+    into the best-scoring run; the article proper starts after the header block.
+    """
+    limit = min(end, start + 6)
+    prefix_words = 0
+    new_start = start
+    for h in range(start, limit):
+        b = blocks[h]
+        if kinds[h] is None and _title_like(b) and not sentence_like(b.text) and prefix_words < 60:
+            after = h + 1
+            while after <= end and (kinds[after] is not None or _header_line(blocks[after])):
+                after += 1
+            has_header = any(_header_line(blocks[k]) for k in range(h + 1, after))
+            if after <= end and (has_header or h > start):
+                new_start = after
+        prefix_words += words(b.text)
+    return new_start
+
+
+def _mark_related_lists(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
+) -> None:
+    """After a 'Related' heading, the short link-like lines that follow are related links."""
+    i = start
+    while i <= end:
+        if kinds[i] is BlockKind.RELATED:
+            j = i + 1
+            while (
+                j <= end
+                and kinds[j] is None
+                and not sentence_like(blocks[j].text)
+                and words(blocks[j].text) <= 20
+            ):
+                kinds[j] = BlockKind.RELATED
+                j += 1
+            i = j
+        else:
+            i += 1
+
+
+def _find_title(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, meta: Metadata
+) -> int | None:
+    if meta.title:
+        wanted = _norm(meta.title)
+        for i in range(min(start, len(blocks)) - 1, max(-1, start - 30), -1):
+            if _norm(blocks[i].text) == wanted:
+                return i
+        return None
+    best: tuple[float, int] | None = None
+    for dist, i in enumerate(range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1)):
+        if i >= len(blocks) or kinds[i] is not None:
+            continue
+        b = blocks[i]
+        n = words(b.text)
+        if not 3 <= n <= 40 or b.text.rstrip().endswith((".", ",")):
+            continue
+        if parse_byline(b.text) or (n <= 14 and find_date(b.text)):
+            continue
+        score = min(n, 15) - dist * 2.0 + (4.0 if b.tag.startswith("h") else 0.0)
+        if b.tag == "li":
+            score -= 6
+        if best is None or score > best[0]:
+            best = (score, i)
+    return best[1] if best else None
+
+
+def _default_kind(block: Block, i: int, start: int, end: int) -> BlockKind:
+    if block.tag == "li" or words(block.text) <= 4:
+        return BlockKind.NAVIGATION if i < start else BlockKind.OTHER
+    if i > end:
+        return BlockKind.FOOTER if words(block.text) <= 20 else BlockKind.OTHER
+    return BlockKind.OTHER
+
+
+def _copyright_sentence(removed: list[RemovedBlock]) -> str | None:
+    for r in removed:
+        if r.kind is BlockKind.SYNDICATION:
+            m = re.search(r"(?:Copyright|©)[^.]*(?:\.[^.]*)?All rights reserved\.?", r.text, re.I)
+            if m:
+                return m.group(0)
+    return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _same_org(a: str, b: str) -> bool:
+    na, nb = _norm(a), _norm(b)
+    return na in nb or nb in na

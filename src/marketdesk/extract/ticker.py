@@ -1,0 +1,127 @@
+"""Ticker strips: runs of blocks that read NAME LAST CHANGE (PCT%).
+
+Shapes handled: one field a line inside one list item (the reference page), one
+instrument a line ("Dow 39,357.27 +49.27 (+0.13%)"), fields in consecutive
+blocks, tab-separated table rows, arrows for signs, 'unch', locale separators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marketdesk.extract.numerals import NUMBER, SIGN, SIGNED, decimals_of, parse_number
+from marketdesk.extract.numerals import guess_decimal_separator as _guess_decimal
+from marketdesk.model import Block, QuoteObservation
+
+_UNCH = r"unch(?:anged)?\.?|unv\.?|n/?c"
+_RECORD = re.compile(
+    rf"""^(?P<name>.+?)[\s:]+
+    (?P<last>{NUMBER})\s*(?:[A-Z]{{3}}\s+)?
+    (?:(?P<chg>{SIGNED}|{_UNCH})\s*)?
+    \(?\s*(?P<pct>{SIGNED})\s?%\s*\)?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_NUMERIC_LINE = re.compile(rf"^[\s()%]*(?:{SIGNED}|{_UNCH})[\s()%]*(?:{SIGNED}[\s()%]*)?$", re.I)
+_NAME_LINE_MAX_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Strip:
+    start: int  # first block position (inclusive)
+    end: int  # last block position (inclusive)
+    quotes: tuple[QuoteObservation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    name: str
+    last: str
+    chg: str | None
+    pct: str
+
+
+def find_strips(blocks: list[Block]) -> list[Strip]:
+    """Find every run of two or more quote records; a lone record is not a strip."""
+    strips: list[Strip] = []
+    i = 0
+    n = len(blocks)
+    while i < n:
+        run: list[_Candidate] = []
+        j = i
+        while j < n:
+            cand = _record_at(blocks, j)
+            if cand is None:
+                break
+            run.append(cand)
+            j = cand.end + 1
+        if len(run) >= 2:
+            strips.append(_to_strip(run))
+            i = j
+        else:
+            i += 1
+    return strips
+
+
+def _record_at(blocks: list[Block], i: int) -> _Candidate | None:
+    """A quote record starting at block i: within the block, or across up to 3 blocks."""
+    first = blocks[i]
+    # Within one block: list items keep their lines; table rows may be tab-separated.
+    text = " ".join(first.lines) if first.lines else first.text
+    m = _RECORD.match(_tidy(text))
+    if m and _plausible_name(m.group("name")):
+        return _Candidate(i, i, m.group("name"), m.group("last"), m.group("chg"), m.group("pct"))
+    # Fields in consecutive blocks: a short name block followed by numeric blocks.
+    if len(first.text.split()) > _NAME_LINE_MAX_WORDS or _NUMERIC_LINE.match(first.text):
+        return None
+    parts = [first.text]
+    for k in range(i + 1, min(i + 4, len(blocks))):
+        if not _NUMERIC_LINE.match(blocks[k].text):
+            break
+        parts.append(blocks[k].text)
+        m = _RECORD.match(_tidy(" ".join(parts)))
+        if m and _plausible_name(m.group("name")):
+            return _Candidate(
+                i, k, m.group("name"), m.group("last"), m.group("chg"), m.group("pct")
+            )
+    return None
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text.replace("\t", " ")).strip()
+
+
+def _plausible_name(name: str) -> bool:
+    name = name.strip(" :-")
+    words = name.split()
+    return 1 <= len(words) <= _NAME_LINE_MAX_WORDS and any(c.isalpha() for c in name)
+
+
+def _to_strip(run: list[_Candidate]) -> Strip:
+    tokens = [c.pct for c in run] + [c.chg for c in run if c.chg] + [c.last for c in run]
+    dec = _guess_decimal(tokens)
+    quotes = []
+    for c in run:
+        change: float | None
+        if c.chg is None:
+            change = None
+        elif re.fullmatch(_UNCH, c.chg.strip(), re.I):
+            change = 0.0
+        else:
+            change = parse_number(c.chg, dec)
+        pct = parse_number(c.pct, dec)
+        # An arrow or sign on the change carries over to an unsigned percentage.
+        if change is not None and change < 0 and pct > 0 and not re.match(SIGN, c.pct.strip()):
+            pct = -pct
+        quotes.append(
+            QuoteObservation(
+                name=c.name.strip(" :-"),
+                last=parse_number(c.last, dec),
+                change=change,
+                change_pct=pct,
+                decimals=decimals_of(c.last, dec),
+            )
+        )
+    return Strip(start=run[0].start, end=run[-1].end, quotes=tuple(quotes))

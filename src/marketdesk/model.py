@@ -1,0 +1,192 @@
+"""Public data types. Frozen, so that every stage can share them without copying."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class BlockKind(StrEnum):
+    """What a block of a page is, when it is not the article."""
+
+    ARTICLE = "article"
+    TITLE = "title"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    AD = "ad"
+    PROMO = "promo"
+    NAVIGATION = "navigation"
+    TICKER = "ticker"
+    MARKET_STATUS = "market_status"
+    SYNDICATION = "syndication"
+    COPYRIGHT = "copyright"
+    RELATED = "related"
+    NEWSLETTER = "newsletter"
+    COMMENTS = "comments"
+    COOKIE = "cookie"
+    SHARE = "share"
+    FOOTER = "footer"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Bytes as fetched or read, before any interpretation."""
+
+    source: str  # path or URL as the user gave it
+    content: bytes
+    fetched_at: datetime | None = None
+    media_type: str | None = None  # from the transport (Content-Type) when known
+    url: str | None = None  # final URL after redirects, when fetched
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of page text: a paragraph, a list item, a heading, a table row group."""
+
+    text: str
+    position: int
+    tag: str = "p"  # 'p', 'li', 'h1'..'h6', 'td', 'pre'; text dumps use 'p' and 'li'
+    link_density: float = 0.0  # share of the text inside links (HTML only)
+    lines: tuple[str, ...] = ()  # original lines of a multi-line block (text dumps)
+    hint: BlockKind | None = None  # furniture kind suggested by markup (nav, footer, class names)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedBlock:
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteObservation:
+    """A quote as a page shows it: the numbers exactly as printed, parsed."""
+
+    name: str
+    last: float
+    change: float | None
+    change_pct: float | None
+    decimals: int = 2  # decimals of `last` as printed
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    title: str | None
+    paragraphs: tuple[str, ...]
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    publisher: str | None = None
+    origin: str | None = None
+    copyright: str | None = None
+    language: str | None = None
+    url: str | None = None
+    description: str | None = None
+    image: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Everything extracted from one document."""
+
+    source: str
+    kind: str  # 'text' or 'html'
+    article: Article
+    market_status: str | None = None
+    quotes: tuple[QuoteObservation, ...] = ()
+    removed: tuple[RemovedBlock, ...] = ()
+    reason: str | None = None  # why `paragraphs` is empty, when it is
+
+    def to_json(self) -> dict[str, object]:
+        """The DESIGN.md extract contract."""
+        a = self.article
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "title": a.title,
+            "paragraphs": list(a.paragraphs),
+            "text": a.text,
+            "authors": list(a.authors),
+            "published": a.published.isoformat() if a.published else None,
+            "publisher": a.publisher,
+            "origin": a.origin,
+            "copyright": a.copyright,
+            "language": a.language,
+            "url": a.url,
+            "description": a.description,
+            "image": a.image,
+            "market_status": self.market_status,
+            "quotes": [
+                {"name": q.name, "last": q.last, "change": q.change, "change_pct": q.change_pct}
+                for q in self.quotes
+            ],
+            "removed": [{"kind": str(r.kind), "text": r.text} for r in self.removed],
+            "reason": self.reason,
+        }
+
+
+class InstrumentKind(StrEnum):
+    INDEX = "index"
+    FX = "fx"
+    FUTURE = "future"
+    CRYPTO = "crypto"
+    YIELD = "yield"
+    VOLATILITY = "volatility"
+    EQUITY = "equity"
+    COMMODITY = "commodity"
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    key: str  # stable identifier, e.g. 'sp500'
+    name: str  # display name
+    kind: InstrumentKind
+    currency: str | None
+    calendar: str  # exchange_calendars code, or '24/7'
+    decimals: int
+    aliases: tuple[str, ...] = ()
+    symbols: tuple[tuple[str, str], ...] = ()  # (provider, symbol)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A stored quote: one instrument at one instant, from one source."""
+
+    instrument: str | None  # registry key; None when the page's name is not known
+    name: str  # the name as the source printed it
+    at: datetime  # aware, UTC
+    last: float
+    change: float | None
+    change_pct: float | None
+    source: str  # 'page', 'bundled', 'csv', a provider name
+    prev_close: float | None = None
+    open: float | None = None
+    high: float | None = None
+    low: float | None = None
+    document_id: int | None = None
+    decimals: int | None = None  # as printed by the source, when it printed the number
+
+
+@dataclass(frozen=True, slots=True)
+class StripItem:
+    name: str
+    last: float
+    change: float | None
+    change_pct: float | None
+    decimals: int
+    at: datetime
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: int
+    article: Article
+    source: str
+    fetched_at: datetime | None
+    market_status: str | None
+    removed: tuple[RemovedBlock, ...] = field(default_factory=tuple)

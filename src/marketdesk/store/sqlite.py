@@ -1,0 +1,376 @@
+"""SQLite storage: WAL, synchronous=FULL, foreign keys, FTS5, versioned migrations.
+
+All writes go through one connection under one lock (SQLite allows one writer
+at a time; queuing here is cheaper than busy retries). Reads use a connection
+per thread, so the web desk reads while ingest writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from marketdesk.errors import StorageError
+from marketdesk.model import (
+    Article,
+    BlockKind,
+    Page,
+    Quote,
+    RawDocument,
+    RemovedBlock,
+    StoredArticle,
+)
+from marketdesk.store.base import IngestResult, StoreCounts
+
+_WORD = re.compile(r"\w+")
+_ARTICLE_SELECT = (
+    "SELECT a.*, d.source AS doc_source FROM articles a JOIN documents d ON d.id = a.document_id"
+)
+
+
+def to_micros(dt: datetime) -> int:
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    delta = dt.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(us: int) -> datetime:
+    return datetime.fromtimestamp(us / 1_000_000, tz=UTC)
+
+
+def fingerprint(article: Article) -> str:
+    norm = " ".join(_WORD.findall(f"{article.title or ''}\n{article.text}".casefold()))
+    return hashlib.sha256(norm.encode()).hexdigest()
+
+
+def migrations() -> list[tuple[int, str]]:
+    folder = resources.files("marketdesk.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SQLiteStorage:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create the folder for {self.path}: {exc.strerror}"
+                ) from exc
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._writer = self._connect()
+        self._migrate()
+
+    # -- connections -------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        try:
+            current = self._writer.execute("PRAGMA user_version").fetchone()[0]
+            pending = [(v, sql) for v, sql in migrations() if v > current]
+            if not pending:
+                return
+            with self._write() as conn:
+                for version, sql in pending:
+                    for statement in _split_sql(sql):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version={version:d}")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
+
+    def close(self) -> None:
+        self._writer.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- writes ------------------------------------------------------------------------
+    def add_page(
+        self, raw: RawDocument, page: Page, fetched_at: datetime, quotes: Sequence[Quote]
+    ) -> IngestResult:
+        digest = hashlib.sha256(raw.content).hexdigest()
+        a = page.article
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
+            if row is not None:
+                art = conn.execute(
+                    "SELECT id FROM articles WHERE document_id = ?", (row[0],)
+                ).fetchone()
+                return IngestResult(art[0] if art else None, False, False, 0)
+            doc_id = conn.execute(
+                "INSERT INTO documents(source, url, sha256, media_type, kind, fetched_at, size,"
+                " content)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    raw.source,
+                    raw.url,
+                    digest,
+                    raw.media_type,
+                    page.kind,
+                    to_micros(fetched_at),
+                    len(raw.content),
+                    zlib.compress(raw.content, 6),
+                ),
+            ).lastrowid
+            article_id: int | None = None
+            created = False
+            if a.paragraphs:
+                fp = fingerprint(a)
+                existing = conn.execute(
+                    "SELECT id FROM articles WHERE fingerprint = ?", (fp,)
+                ).fetchone()
+                if existing is not None:
+                    article_id = existing[0]
+                else:
+                    article_id = self._insert_article(conn, doc_id, fp, page, fetched_at)
+                    created = True
+            added = self._insert_quotes(conn, quotes, doc_id)
+        return IngestResult(article_id, True, created, added)
+
+    def _insert_article(
+        self,
+        conn: sqlite3.Connection,
+        doc_id: int | None,
+        fp: str,
+        page: Page,
+        fetched_at: datetime,
+    ) -> int:
+        a = page.article
+        cur = conn.execute(
+            "INSERT INTO articles(document_id, fingerprint, title, text, paragraphs, authors,"
+            " published, publisher, origin, copyright, language, url, description, image,"
+            " market_status, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc_id,
+                fp,
+                a.title,
+                a.text,
+                json.dumps(list(a.paragraphs), ensure_ascii=False),
+                json.dumps(list(a.authors), ensure_ascii=False),
+                a.published.isoformat() if a.published else None,
+                a.publisher,
+                a.origin,
+                a.copyright,
+                a.language,
+                a.url,
+                a.description,
+                a.image,
+                page.market_status,
+                to_micros(fetched_at),
+            ),
+        )
+        article_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO removed_blocks(article_id, position, kind, text) VALUES (?,?,?,?)",
+            [(article_id, i, str(r.kind), r.text) for i, r in enumerate(page.removed)],
+        )
+        return article_id
+
+    def _insert_quotes(
+        self, conn: sqlite3.Connection, quotes: Iterable[Quote], doc_id: int | None
+    ) -> int:
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO quotes(instrument, name, at, last, change, change_pct,"
+            " prev_close, open, high, low, decimals, source, document_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    q.instrument,
+                    q.name,
+                    to_micros(q.at),
+                    q.last,
+                    q.change,
+                    q.change_pct,
+                    q.prev_close,
+                    q.open,
+                    q.high,
+                    q.low,
+                    q.decimals,
+                    q.source,
+                    doc_id if doc_id is not None else q.document_id,
+                )
+                for q in quotes
+            ),
+        )
+        return conn.total_changes - before
+
+    def add_quotes(self, quotes: Iterable[Quote]) -> int:
+        with self._write() as conn:
+            return self._insert_quotes(conn, quotes, None)
+
+    # -- reads -------------------------------------------------------------------------
+    def get_article(self, article_id: int) -> StoredArticle | None:
+        row = self._reader().execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        removed = tuple(
+            RemovedBlock(kind=BlockKind(r["kind"]), text=r["text"])
+            for r in self._reader().execute(
+                "SELECT kind, text FROM removed_blocks WHERE article_id = ? ORDER BY position",
+                (article_id,),
+            )
+        )
+        return _stored(row, removed)
+
+    def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        rows = self._reader().execute(
+            f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def search_articles(self, query: str, limit: int = 20) -> list[StoredArticle]:
+        terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
+        if not terms:
+            return []
+        rows = self._reader().execute(
+            f"{_ARTICLE_SELECT} JOIN articles_fts ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?",
+            (terms, limit),
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def latest_quote(self, instrument: str, at: datetime | None = None) -> Quote | None:
+        if at is None:
+            row = (
+                self._reader()
+                .execute(
+                    "SELECT * FROM quotes WHERE instrument = ? ORDER BY at DESC, id DESC LIMIT 1",
+                    (instrument,),
+                )
+                .fetchone()
+            )
+        else:
+            row = (
+                self._reader()
+                .execute(
+                    "SELECT * FROM quotes WHERE instrument = ? AND at <= ?"
+                    " ORDER BY at DESC, id DESC LIMIT 1",
+                    (instrument, to_micros(at)),
+                )
+                .fetchone()
+            )
+        return _quote(row) if row is not None else None
+
+    def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
+        rows = self._reader().execute(
+            "SELECT * FROM quotes WHERE instrument = ? AND at >= ? AND at <= ? ORDER BY at",
+            (instrument, to_micros(start), to_micros(end)),
+        )
+        return [_quote(r) for r in rows]
+
+    def counts(self) -> StoreCounts:
+        c = self._reader()
+        return StoreCounts(
+            documents=c.execute("SELECT count(*) FROM documents").fetchone()[0],
+            articles=c.execute("SELECT count(*) FROM articles").fetchone()[0],
+            quotes=c.execute("SELECT count(*) FROM quotes").fetchone()[0],
+        )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements; trigger bodies keep their inner semicolons."""
+    statements: list[str] = []
+    buf: list[str] = []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        statements.append("\n".join(buf))
+    return statements
+
+
+def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticle:
+    published = row["published"]
+    return StoredArticle(
+        id=row["id"],
+        article=Article(
+            title=row["title"],
+            paragraphs=tuple(json.loads(row["paragraphs"])),
+            authors=tuple(json.loads(row["authors"])),
+            published=datetime.fromisoformat(published) if published else None,
+            publisher=row["publisher"],
+            origin=row["origin"],
+            copyright=row["copyright"],
+            language=row["language"],
+            url=row["url"],
+            description=row["description"],
+            image=row["image"],
+        ),
+        source=row["doc_source"],
+        fetched_at=from_micros(row["fetched_at"]),
+        market_status=row["market_status"],
+        removed=removed,
+    )
+
+
+def _quote(row: sqlite3.Row) -> Quote:
+    return Quote(
+        instrument=row["instrument"],
+        name=row["name"],
+        at=from_micros(row["at"]),
+        last=row["last"],
+        change=row["change"],
+        change_pct=row["change_pct"],
+        source=row["source"],
+        prev_close=row["prev_close"],
+        open=row["open"],
+        high=row["high"],
+        low=row["low"],
+        document_id=row["document_id"],
+        decimals=row["decimals"],
+    )

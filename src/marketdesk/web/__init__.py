@@ -1,0 +1,1 @@
+"""The web desk: server-rendered pages, each with a JSON twin."""

@@ -1,0 +1,34 @@
+"""Fixture pages written for the project, each with an expected-output sibling."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from marketdesk.extract import extract
+from marketdesk.model import RawDocument
+
+CASES = sorted((Path(__file__).parent / "fixtures" / "text").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_fixture(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    got = extract(RawDocument(source=str(path), content=path.read_bytes())).to_json()
+    for key in ("title", "language", "market_status", "origin", "authors"):
+        if key in expected:
+            assert got[key] == expected[key], key
+    if "quotes" in expected:
+        assert got["quotes"] == expected["quotes"]
+    if "paragraph_count" in expected:
+        assert len(got["paragraphs"]) == expected["paragraph_count"]
+    if "first_paragraph_starts" in expected:
+        assert got["paragraphs"][0].startswith(expected["first_paragraph_starts"])
+    if "reason_contains" in expected:
+        assert expected["reason_contains"] in (got["reason"] or "")
+    kinds = Counter(r["kind"] for r in got["removed"])
+    for kind, least in expected.get("removed_kinds_at_least", {}).items():
+        assert kinds[kind] >= least, kind

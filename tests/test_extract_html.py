@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from marketdesk.extract import extract
+from marketdesk.model import RawDocument
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Miners rally on copper | Example Markets</title>
+<meta property="og:site_name" content="Example Markets">
+<meta property="og:title" content="Miners rally as copper hits a record">
+<link rel="canonical" href="https://markets.example/miners">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Miners rally as copper hits a record",
+ "author": {"@type": "Person", "name": "Ana Lopez"}, "datePublished": "2024-05-20T14:00:00Z"}</script>
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/m">Markets</a></li></ul></nav>
+<div class="ticker"><span>FTSE 100</span> <span>8,424.20</span> <span>+3.94 (+0.05%)</span></div>
+<article><h1>Miners rally as copper hits a record</h1>
+<p>Shares of the largest mining companies rose sharply on Monday after copper prices reached a record high on supply worries.</p>
+<div class="ad-slot">Advertisement</div>
+<p>Traders said a shortage of ore from several big mines and steady demand from power grids had pushed buyers to pay up for metal.</p>
+<p>Analysts expect prices to stay volatile for the rest of the quarter as inventories remain thin across major warehouses.</p>
+<p>Copyright 2024 Example Wire Services</p>
+</article>
+<footer><a href="/privacy">Privacy Policy</a></footer>
+<script>alert(1)</script>
+</body></html>"""
+
+
+def test_html_article_and_metadata() -> None:
+    page = extract(RawDocument(source="p.html", content=PAGE.encode())).to_json()
+    assert page["kind"] == "html"
+    assert page["title"] == "Miners rally as copper hits a record"
+    assert page["authors"] == ["Ana Lopez"]
+    assert page["published"] == "2024-05-20T14:00:00+00:00"
+    assert page["publisher"] == "Example Markets"
+    assert page["url"] == "https://markets.example/miners"
+    assert page["language"] == "en"
+    assert len(page["paragraphs"]) == 3
+    assert page["paragraphs"][0].startswith("Shares of the largest mining")
+    assert "alert" not in page["text"]
+    assert page["origin"] == "Example Wire Services"
+    kinds = {r["kind"] for r in page["removed"]}
+    assert {"navigation", "ad", "copyright", "footer"} <= kinds
+
+
+def test_html_deep_nesting_is_bounded() -> None:
+    deep = (
+        "<div>" * 10_000
+        + "<p>Deep text that is long enough to count as a sentence here.</p>"
+        + ("</div>" * 10_000)
+    )
+    page = extract(
+        RawDocument(source="deep.html", content=f"<html><body>{deep}</body></html>".encode())
+    )
+    assert page.kind == "html"
+
+
+def test_wrong_declared_charset() -> None:
+    body = "<html><head><meta charset='ascii'></head><body><p>Caf\u00e9 au lait co\u00fbte plus cher cette ann\u00e9e \u00e0 Paris, selon une \u00e9tude publi\u00e9e mardi par un institut de conjoncture.</p><p>Les torr\u00e9facteurs ont relev\u00e9 leurs tarifs apr\u00e8s une mauvaise r\u00e9colte au Br\u00e9sil et au Vietnam.</p></body></html>"
+    page = extract(RawDocument(source="c.html", content=body.encode("utf-8")))
+    assert "Caf\u00e9" in page.article.text
