@@ -18,8 +18,19 @@ from marketdesk.errors import MarketdeskError, TimestampError
 from marketdesk.markets.clock import ClockStatus, MarketClock, banner, parse_instant
 from marketdesk.markets.registry import Edition, Registry
 
+# exchange_calendars' own calls (the oracle) trip pandas deprecations that are not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
+
 REG = Registry.bundled()
 EDITIONS = {e.code: e for e in REG.editions()}
+# The property tests also cover calendars whose sessions touch (CME Globex, round-the-clock FX),
+# where the clock merges sessions into one opening.
+PROPERTY_EDITIONS = {
+    **EDITIONS,
+    "cme": Edition("cme", "CME", "CMES", ()),
+    "ice": Edition("ice", "ICE", "IEPA", ()),
+    "fx": Edition("fx", "FX", "24/5", ()),
+}
 
 
 def at(text: str) -> datetime:
@@ -275,9 +286,16 @@ def oracle_banner(label: str, is_open: bool, delta_ns: int) -> str:
 
 
 def check(ed: Edition, t: pd.Timestamp) -> None:
-    is_open, change = oracle(ed.calendar, t)
     moment = t.to_pydatetime()
-    status = MarketClock.for_calendar(ed.calendar).status(moment)
+    clock = MarketClock.for_calendar(ed.calendar)
+    last_close = calendar(ed.calendar).schedule["close"].iloc[-1]
+    if t >= last_close:
+        # Past the calendar's recorded sessions (XBOM and XSHG stop at 2026-12-31): refuse.
+        with pytest.raises(TimestampError, match="outside"):
+            clock.status(moment)
+        return
+    is_open, change = oracle(ed.calendar, t)
+    status = clock.status(moment)
     assert status.is_open == is_open, (ed.code, t)
     assert status.next_change == pd.Timestamp(change, tz=UTC).to_pydatetime(), (ed.code, t)
     assert banner(ed, moment) == oracle_banner(ed.label, is_open, change - t.value), (ed.code, t)
@@ -293,16 +311,16 @@ PROPERTY = settings(
 
 @PROPERTY
 @given(
-    code=st.sampled_from(sorted(EDITIONS)),
+    code=st.sampled_from(sorted(PROPERTY_EDITIONS)),
     micros=st.integers(0, (HI - LO) // pd.Timedelta(microseconds=1) - 1),
 )
 def test_status_matches_calendar_anywhere(code: str, micros: int) -> None:
-    check(EDITIONS[code], LO + pd.Timedelta(microseconds=micros))
+    check(PROPERTY_EDITIONS[code], LO + pd.Timedelta(microseconds=micros))
 
 
 @PROPERTY
 @given(
-    code=st.sampled_from(sorted(EDITIONS)),
+    code=st.sampled_from(sorted(PROPERTY_EDITIONS)),
     data=st.data(),
     offset_s=st.integers(-2 * 3600, 2 * 3600),
     micro=st.sampled_from([0, 1, 999_999]),
@@ -311,8 +329,8 @@ def test_status_matches_calendar_near_edges(
     code: str, data: st.DataObject, offset_s: int, micro: int
 ) -> None:
     # Uniform instants rarely land near an open or a close; these do, to the microsecond.
-    _, edges = schedule_edges(EDITIONS[code].calendar)
+    _, edges = schedule_edges(PROPERTY_EDITIONS[code].calendar)
     edge = data.draw(st.sampled_from(edges[1:-1]))
     t = pd.Timestamp(edge, tz=UTC) + pd.Timedelta(seconds=offset_s, microseconds=micro)
     if LO <= t < HI:
-        check(EDITIONS[code], t)
+        check(PROPERTY_EDITIONS[code], t)

@@ -13,10 +13,11 @@ calendar's back-to-back days) are merged, so a "close" is always a real pause in
 from __future__ import annotations
 
 import functools
+import warnings
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -162,7 +163,8 @@ class MarketClock:
             first, last = _from_ns(edges[0]), _from_ns(edges[-1])
             raise TimestampError(
                 f"{at.isoformat()} is outside the {self.code} calendar's known schedule "
-                f"({first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC)"
+                f"({first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC); exchange_calendars "
+                "records sessions only that far"
             )
         return i
 
@@ -246,7 +248,11 @@ def _clock_for(code: str) -> MarketClock:
     if code == ALWAYS_OPEN:
         return MarketClock(code, np.empty(0, dtype=np.int64), {}, None, ())
     try:
-        cal = xcals.get_calendar(code, start=HISTORY_START.isoformat())
+        # exchange_calendars 4.13 trips pandas 3 deprecation warnings while it builds; they are
+        # its to fix and say nothing to our users.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cal = xcals.get_calendar(code, start=HISTORY_START.isoformat())
     except xcals.errors.InvalidCalendarName:
         names = ", ".join(sorted(xcals.get_calendar_names(include_aliases=False)))
         raise MarketdeskError(f"unknown exchange calendar {code!r}; known: {names}") from None
@@ -278,10 +284,9 @@ def _clock_for(code: str) -> MarketClock:
     return MarketClock(code, edges, close_by_day, tz, standard)
 
 
-def _ns(column: object) -> npt.NDArray[np.int64]:
-    import pandas as pd
-
-    return np.asarray(pd.DatetimeIndex(column).asi8, dtype=np.int64)
+def _ns(column: Any) -> npt.NDArray[np.int64]:
+    # A tz-aware column's DatetimeArray holds UTC nanoseconds; NaT is the int64 minimum.
+    return np.asarray(column.array.asi8, dtype=np.int64)
 
 
 def _merge(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
