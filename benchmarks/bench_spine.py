@@ -1,0 +1,95 @@
+"""The spine's hot paths on the reference page, timed in process.
+
+.venv/bin/python benchmarks/bench_spine.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from marketdesk.extract import extract
+from marketdesk.ingest.pipeline import page_quotes
+from marketdesk.markets.clock import MarketClock
+from marketdesk.markets.registry import Registry
+from marketdesk.markets.strip import strip_items, strip_lines
+from marketdesk.model import RawDocument
+from marketdesk.store.sqlite import SQLiteStorage
+from marketdesk.web.app import create_app
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared/examples/yahoo-finance-ca-2024-07-05.txt"
+AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
+
+
+def timeit(label: str, fn: Callable[[], object], n: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        samples.append((time.perf_counter() - t0) / n)
+    best = min(samples)
+    med = statistics.median(samples)
+    print(f"{label:<34} median {med * 1e6:10.1f} µs   best {best * 1e6:10.1f} µs   ({n}x5)")
+    return med
+
+
+def main() -> int:
+    if not REFERENCE.is_file():
+        print("../shared/examples is not present; nothing to measure", file=sys.stderr)
+        return 1
+    content = REFERENCE.read_bytes()
+    raw = RawDocument(source=str(REFERENCE), content=content)
+    registry = Registry.bundled()
+    timeit("extract (reference page)", lambda: extract(raw), 200)
+    edition = registry.edition("ca")
+    clock = MarketClock.for_calendar(edition.calendar)
+    timeit("clock banner (ca)", lambda: clock.banner(edition.label, AT), 20000)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.db")
+        store = SQLiteStorage(db)
+        counter = iter(range(10**9))
+
+        def ingest_once() -> None:
+            # Distinct bytes each time, so every call stores a new document.
+            n = next(counter)
+            r = RawDocument(source=f"p{n}", content=content + f"\n{n}".encode())
+            p = extract(r)
+            store.add_page(r, p, AT, page_quotes(p, AT, registry))
+
+        timeit("ingest (extract + store, new doc)", ingest_once, 50)
+        timeit(
+            "strip ca from SQLite (15 quotes)",
+            lambda: strip_lines(strip_items(edition, registry, store, AT)),
+            500,
+        )
+        store.close()
+        app = create_app(db, edition="ca")
+        transport = httpx.ASGITransport(app=app)
+
+        async def requests(path: str, n: int) -> float:
+            async with httpx.AsyncClient(transport=transport, base_url="http://b") as c:
+                await c.get(path)
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    r = await c.get(path)
+                    assert r.status_code == 200
+                return (time.perf_counter() - t0) / n
+
+        for path in ("/", "/.json", "/stories/1", "/stories/1.json"):
+            per = asyncio.run(requests(path, 200))
+            print(f"GET {path:<30} median {per * 1e6:10.1f} µs   (in process, 200 requests)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
