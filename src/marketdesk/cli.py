@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from marketdesk import __version__
 from marketdesk.config import Settings, load_settings
-from marketdesk.errors import MarketdeskError, TimestampError
+from marketdesk.errors import InputError, MarketdeskError, TimestampError
 from marketdesk.model import RawDocument
 
 if TYPE_CHECKING:
     from marketdesk.ingest.fetcher import Fetcher
+    from marketdesk.markets.providers import QuoteProvider
+    from marketdesk.model import Instrument, Quote
     from marketdesk.store.base import Storage
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -117,7 +119,99 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="ISO8601", help="the instant (default now)")
     p.add_argument("--db", help="database file")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_quotes_commands(sub)
     return parser
+
+
+def _add_quotes_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from marketdesk.markets.charts import RESOLUTIONS
+
+    providers = ("yahoo", "stooq", "fred", "bundled")  # markets.providers.PROVIDER_NAMES
+    q = sub.add_parser(
+        "quotes",
+        help="refresh, import, load and show stored quotes and history",
+        description="Quotes and history: refresh them from live providers (Yahoo Finance, "
+        "Stooq, FRED; no API keys), import a CSV, load the bundled history, show a history.",
+    )
+    qsub = q.add_subparsers(dest="quotes_command", metavar="SUBCOMMAND", required=True)
+
+    p = qsub.add_parser(
+        "refresh",
+        help="fetch the latest quotes and recent history of an edition or instruments",
+        description="Fetch each instrument's recent daily history (and latest quote) from the "
+        "live providers, trying yahoo, stooq, then fred unless --provider names one. One line "
+        "per instrument, then a summary; the exit code is 1 if any instrument failed (the "
+        "others are still stored). A provider's bad, stale or reshaped data is refused and the "
+        "last good quote stays.",
+    )
+    p.add_argument(
+        "edition",
+        metavar="EDITION",
+        nargs="?",
+        help="refresh this edition's strip (default: the configured edition)",
+    )
+    p.add_argument(
+        "--instrument",
+        metavar="KEY",
+        action="append",
+        help="refresh this instrument (repeatable) instead of an edition",
+    )
+    p.add_argument("--provider", choices=providers, help="use only this provider")
+    p.add_argument("--days", type=int, default=31, help="days of history to fetch (default 31)")
+    p.add_argument(
+        "--interval",
+        default="1d",
+        help="bar interval: 1d (default), or 1m, 5m, 15m, 30m, 60m, 1h (intraday: yahoo only)",
+    )
+    p.add_argument(
+        "--every",
+        metavar="DURATION",
+        help="repeat every DURATION (15m, 1h; at least 1m) until Ctrl-C",
+    )
+    p.add_argument("--db", help="database file")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow provider URLs on private and loopback addresses",
+    )
+
+    p = qsub.add_parser(
+        "import",
+        help="import a Date,Close CSV file for one instrument",
+        description="Import a CSV (Date plus Close/Price/Value, optional Open, High, Low). Bad "
+        "rows are reported by line number and the rest imported in one transaction; the exit "
+        "code is 1 if any row was refused.",
+    )
+    p.add_argument("csv", metavar="CSV")
+    p.add_argument("--instrument", metavar="KEY", required=True, help="instrument key (sp500)")
+    p.add_argument("--db", help="database file")
+
+    p = qsub.add_parser(
+        "history",
+        help="print an instrument's stored history",
+        description="Print stored quotes of one instrument, oldest first, one day a line. "
+        "Dates are UTC days (YYYY-MM-DD) or ISO 8601 instants with an offset; a time without an "
+        "offset is refused.",
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (default a year ago)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (default today)")
+    p.add_argument(
+        "--resolution",
+        choices=RESOLUTIONS,
+        default="daily",
+        help="daily: the last quote of each day (default); intraday: every stored quote",
+    )
+    p.add_argument("--db", help="database file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+
+    p = qsub.add_parser(
+        "load-bundled",
+        help="store the bundled public-domain market history",
+        description="Store the bundled history (S&P 500, VIX, WTI, Brent, gold, US 10-year, FX; "
+        "see data/markets/ATTRIBUTION.md). Running it again adds nothing twice.",
+    )
+    p.add_argument("--db", help="database file")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -350,6 +444,218 @@ def cmd_strip(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- quotes -----------------------------------------------------------------------------------
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    handlers = {
+        "refresh": _quotes_refresh,
+        "import": _quotes_import,
+        "history": _quotes_history,
+        "load-bundled": _quotes_load_bundled,
+    }
+    return handlers[args.quotes_command](args)
+
+
+def _quotes_fetcher(allow_private: bool, settings: Settings) -> Fetcher:
+    """The fetcher providers use (tests replace this to reach their 127.0.0.1 server)."""
+    return _fetcher(allow_private, settings)
+
+
+def _quotes_refresh(args: argparse.Namespace) -> int:
+    import time as _time
+
+    from marketdesk.markets.providers import SeriesRequest, live_providers, make_provider
+    from marketdesk.markets.refresh import parse_every
+    from marketdesk.markets.registry import Registry
+
+    settings = load_settings(args.db)
+    registry = Registry.bundled().with_user_editions(settings.user_editions)
+    if args.instrument and args.edition:
+        raise InputError("give an EDITION or --instrument keys, not both")
+    if args.instrument:
+        instruments = [registry.instrument(key) for key in args.instrument]
+    else:
+        edition = registry.edition(args.edition or settings.edition)
+        instruments = [inst for inst, _ in registry.strip(edition.code)]
+    if not 1 <= args.days <= 36_600:
+        raise InputError(f"--days {args.days} is out of range (1 to 36600)")
+    every = parse_every(args.every) if args.every else None
+    try:
+        request_interval = SeriesRequest(interval=args.interval).interval
+    except ValueError as exc:
+        raise InputError(f"--interval: {exc}") from None
+    fetcher = _quotes_fetcher(args.allow_private, settings)
+    store = _open_store(args.db)
+    try:
+        providers = (
+            [make_provider(args.provider, fetcher)] if args.provider else live_providers(fetcher)
+        )
+        if every is None:
+            return _refresh_once(instruments, providers, store, args.days, request_interval)
+        runs = 0
+        try:
+            while True:
+                started = _time.monotonic()
+                _refresh_once(instruments, providers, store, args.days, request_interval)
+                runs += 1
+                wait = max(0.0, every - (_time.monotonic() - started))
+                nxt = datetime.now(UTC).timestamp() + wait
+                print(
+                    f"marketdesk: next refresh at "
+                    f"{datetime.fromtimestamp(nxt, UTC):%Y-%m-%d %H:%M:%S} UTC; Ctrl-C stops",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                _sleep(wait)
+        except KeyboardInterrupt:
+            print(
+                f"marketdesk: refresh schedule stopped after {runs} complete "
+                f"run{'s' if runs != 1 else ''}; stored quotes are kept",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+    finally:
+        store.close()
+        fetcher.close()
+
+
+def _sleep(seconds: float) -> None:
+    import time as _time
+
+    _time.sleep(seconds)
+
+
+def _refresh_once(
+    instruments: Sequence[Instrument],
+    providers: Sequence[QuoteProvider],
+    store: Storage,
+    days: int,
+    interval: str,
+) -> int:
+    from datetime import timedelta
+
+    from marketdesk.markets.formatting import format_price
+    from marketdesk.markets.providers import SeriesRequest
+    from marketdesk.markets.refresh import refresh_instruments
+
+    end = datetime.now(UTC).date()
+    request = SeriesRequest(end - timedelta(days=days), None, interval)
+    total = len(instruments)
+    failed: list[str] = []
+    new = 0
+    by_key = {inst.key: inst for inst in instruments}
+    outcomes = refresh_instruments(instruments, providers, store, request)
+    for n, o in enumerate(outcomes, 1):
+        head = f"[{n}/{total}] {o.instrument}"
+        if o.error is not None:
+            failed.append(o.instrument)
+            print(f"{head}: failed: {o.error}", file=sys.stderr, flush=True)
+            continue
+        new += o.stored
+        last = ""
+        if o.latest is not None:
+            price = format_price(o.latest.last, by_key[o.instrument].decimals)
+            last = f", last {price} at {o.latest.at:%Y-%m-%d %H:%M} UTC"
+        note = f" (after {'; '.join(o.skipped)})" if o.skipped else ""
+        print(f"{head}: {o.provider}, {o.received} quotes, {o.stored} new{last}{note}", flush=True)
+    done = total - len(failed)
+    summary = f"refreshed {done} of {total} instruments, {new} new quotes"
+    if failed:
+        summary += f"; failed: {', '.join(failed)}"
+    print(summary, flush=True)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _quotes_import(args: argparse.Namespace) -> int:
+    from marketdesk.markets.refresh import import_csv
+    from marketdesk.markets.registry import Registry
+
+    instrument = Registry.bundled().instrument(args.instrument)
+    store = _open_store(args.db)
+    try:
+        report = import_csv(args.csv, instrument, store)
+    finally:
+        store.close()
+    for line, reason in report.rejected:
+        print(f"{args.csv}:{line}: refused: {reason}", file=sys.stderr)
+    print(
+        f"{args.csv}: {report.read} rows read for {instrument.key}, {report.stored} new quotes "
+        f"stored, {len(report.rejected)} rows refused"
+    )
+    return EXIT_FAILED if report.rejected else EXIT_OK
+
+
+def _quotes_history(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from marketdesk.markets.charts import daily, parse_bound
+    from marketdesk.markets.formatting import format_change, format_pct, format_price
+    from marketdesk.markets.registry import Registry
+
+    instrument = Registry.bundled().instrument(args.key)
+    end = parse_bound(args.end, end=True) if args.end else datetime.now(UTC)
+    start = parse_bound(args.start, end=False) if args.start else end - timedelta(days=365)
+    if start > end:
+        raise InputError(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}")
+    store = _open_store(args.db)
+    try:
+        quotes = store.history(instrument.key, start, end)
+    finally:
+        store.close()
+    if args.resolution == "daily":
+        quotes = daily(quotes)
+    if args.json:
+        print(json.dumps([_quote_json(q) for q in quotes]))
+        return EXIT_OK
+    if not quotes:
+        print(
+            f"marketdesk: no stored quotes for {instrument.key} from {start:%Y-%m-%d} to "
+            f"{end:%Y-%m-%d}; run `marketdesk quotes refresh --instrument {instrument.key}` or "
+            "`marketdesk quotes load-bundled`",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    d = instrument.decimals
+    stamp = "%Y-%m-%d" if args.resolution == "daily" else "%Y-%m-%d %H:%M"
+    for q in quotes:
+        change = ""
+        if q.change is not None:
+            change = f" {format_change(q.change, d)}"
+            if q.change_pct is not None:
+                change += f" {format_pct(q.change_pct)}"
+        print(f"{q.at:{stamp}} {format_price(q.last, d)}{change} {q.source}")
+    return EXIT_OK
+
+
+def _quote_json(q: Quote) -> dict[str, object]:
+    return {
+        "at": q.at.isoformat(),
+        "last": q.last,
+        "change": q.change,
+        "change_pct": q.change_pct,
+        "open": q.open,
+        "high": q.high,
+        "low": q.low,
+        "source": q.source,
+    }
+
+
+def _quotes_load_bundled(args: argparse.Namespace) -> int:
+    from marketdesk.markets.history import load_bundled_history
+    from marketdesk.markets.registry import Registry
+
+    store = _open_store(args.db)
+    try:
+        print("marketdesk: loading the bundled market history…", file=sys.stderr)
+        added = store.add_quotes(load_bundled_history(Registry.bundled()))
+        total = store.counts().quotes
+    finally:
+        store.close()
+    print(f"{added} new quotes stored ({total} quotes in all)")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "extract": cmd_extract,
     "ingest": cmd_ingest,
@@ -357,6 +663,7 @@ _COMMANDS = {
     "demo": cmd_demo,
     "clock": cmd_clock,
     "strip": cmd_strip,
+    "quotes": cmd_quotes,
 }
 
 if __name__ == "__main__":

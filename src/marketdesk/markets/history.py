@@ -30,7 +30,13 @@ from marketdesk.markets.formatting import change_pct
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Instrument, Quote
 
-__all__ = ["BUNDLED_SERIES", "BundledSeries", "load_bundled_history", "load_csv_quotes"]
+__all__ = [
+    "BUNDLED_SERIES",
+    "BundledSeries",
+    "close_stamper",
+    "load_bundled_history",
+    "load_csv_quotes",
+]
 
 _FALLBACK_CLOSE = time(21, 0)  # about the New York close; for data without a usable calendar
 _MISSING = frozenset({"", ".", "na", "n/a", "nan", "null", "none", "-"})
@@ -204,6 +210,11 @@ def _to_quotes(inst: Instrument, observations: Iterable[_Obs], source: str) -> I
 
 def _fallback_stamp(day: date) -> datetime:
     return datetime.combine(day, _FALLBACK_CLOSE, tzinfo=UTC)
+
+
+def close_stamper(inst: Instrument) -> Callable[[date], datetime]:
+    """Day -> the instant a daily observation of ``inst`` is stamped with (see the module doc)."""
+    return _daily_stamper(inst)
 
 
 def _daily_stamper(inst: Instrument) -> Callable[[date], datetime]:

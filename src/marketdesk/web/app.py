@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any, ClassVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -24,11 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketdesk import __version__
 from marketdesk.errors import MarketdeskError
+from marketdesk.markets.charts import RESOLUTIONS, daily, parse_bound, sparkline_svg
 from marketdesk.markets.clock import MarketClock
 from marketdesk.markets.formatting import format_change, format_pct, format_price
 from marketdesk.markets.registry import Edition, Registry
 from marketdesk.markets.strip import strip_items
-from marketdesk.model import StoredArticle, StripItem
+from marketdesk.model import Quote, StoredArticle, StripItem
 from marketdesk.store.base import Storage
 from marketdesk.store.sqlite import SQLiteStorage
 
@@ -37,6 +39,10 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 PAGE_SIZE = 20
+DEFAULT_RANGE_DAYS = 365
+MAX_RANGE_DAYS = 366 * 50
+RECENT_ROWS = 30  # closes in the instrument page's table
+SPARK_POINTS = 250  # about a year of sessions
 
 
 def create_app(
@@ -97,6 +103,7 @@ def create_app(
         stories = store().latest_articles(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         return {
             "edition": ed,
+            "strip_keys": {shown: key for key, shown in ed.strip},
             "market_status": banner,
             "strip": items,
             "stories": stories,
@@ -144,6 +151,76 @@ def create_app(
         q, results = search_results(request)
         return JSONResponse({"q": q, "stories": [_story_summary(s) for s in results]})
 
+    def instrument_data(request: Request) -> dict[str, Any]:
+        key = request.path_params["key"]
+        try:
+            inst = reg.instrument(key)
+        except MarketdeskError as exc:
+            raise HTTPException(404, str(exc).split(" Known keys:")[0]) from exc
+        params = request.query_params
+        try:
+            end = parse_bound(params["to"], end=True) if params.get("to") else datetime.now(UTC)
+            start = (
+                parse_bound(params["from"], end=False)
+                if params.get("from")
+                else end - timedelta(days=DEFAULT_RANGE_DAYS)
+            )
+        except MarketdeskError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        if start > end:
+            raise HTTPException(400, "'from' is after 'to'")
+        if end - start > timedelta(days=MAX_RANGE_DAYS):
+            raise HTTPException(400, f"a range may span at most {MAX_RANGE_DAYS} days")
+        resolution = params.get("resolution", "daily")
+        if resolution not in RESOLUTIONS:
+            raise HTTPException(400, f"resolution must be one of {', '.join(RESOLUTIONS)}")
+        quotes = store().history(inst.key, start, end)
+        if resolution == "daily":
+            quotes = daily(quotes)
+        return {
+            "instrument": inst,
+            "latest": store().latest_quote(inst.key),
+            "history": quotes,
+            "start": start,
+            "end": end,
+            "resolution": resolution,
+        }
+
+    def instrument_page(request: Request) -> Response:
+        ctx = instrument_data(request)
+        recent = list(reversed(ctx["history"][-RECENT_ROWS:]))
+        svg = sparkline_svg([q.last for q in ctx["history"][-SPARK_POINTS:]])
+        query = request.url.query
+        return render(
+            "instrument.html",
+            recent=recent,
+            sparkline=Markup(svg),  # built from numbers only, by sparkline_svg
+            json_url=f"/instruments/{ctx['instrument'].key}.json" + (f"?{query}" if query else ""),
+            **ctx,
+        )
+
+    def instrument_json(request: Request) -> Response:
+        ctx = instrument_data(request)
+        inst = ctx["instrument"]
+        latest = ctx["latest"]
+        return JSONResponse(
+            {
+                "key": inst.key,
+                "name": inst.name,
+                "kind": str(inst.kind),
+                "currency": inst.currency,
+                "calendar": inst.calendar,
+                "decimals": inst.decimals,
+                "aliases": list(inst.aliases),
+                "symbols": dict(inst.symbols),
+                "latest": _quote_json(latest, inst.decimals) if latest else None,
+                "from": ctx["start"].isoformat(),
+                "to": ctx["end"].isoformat(),
+                "resolution": ctx["resolution"],
+                "history": [_quote_json(q, inst.decimals) for q in ctx["history"]],
+            }
+        )
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if request.url.path.endswith(".json"):
@@ -157,6 +234,8 @@ def create_app(
             Route("/.json", index_json),
             Route("/stories/{id:int}", story),
             Route("/stories/{id:int}.json", story_json),
+            Route("/instruments/{key}.json", instrument_json),
+            Route("/instruments/{key}", instrument_page),
             Route("/search", search),
             Route("/search.json", search_json),
             Mount("/static", StaticFiles(directory=str(static)), name="static"),
@@ -220,6 +299,24 @@ def _strip_json(i: StripItem) -> dict[str, Any]:
         },
         "at": i.at.isoformat(),
         "source": i.source,
+    }
+
+
+def _quote_json(q: Quote, decimals: int) -> dict[str, Any]:
+    return {
+        "at": q.at.isoformat(),
+        "last": q.last,
+        "change": q.change,
+        "change_pct": q.change_pct,
+        "open": q.open,
+        "high": q.high,
+        "low": q.low,
+        "source": q.source,
+        "display": {
+            "last": format_price(q.last, decimals),
+            "change": format_change(q.change, decimals) if q.change is not None else None,
+            "change_pct": format_pct(q.change_pct) if q.change_pct is not None else None,
+        },
     }
 
 

@@ -1,0 +1,105 @@
+"""Markets hot paths, timed in process: the strip and the clock for an edition once warm, and a
+10-year daily history query on SQLite. Issue 3's targets: strip and clock under 1 ms, history
+under 10 ms. No network and no ../shared: the data is synthetic and made here.
+
+.venv/bin/python benchmarks/bench_markets.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from marketdesk.markets.charts import daily
+from marketdesk.markets.clock import MarketClock
+from marketdesk.markets.registry import Registry
+from marketdesk.markets.strip import strip_items, strip_lines
+from marketdesk.model import Quote
+from marketdesk.store.sqlite import SQLiteStorage
+
+AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
+TARGETS = {"strip": 1e-3, "clock": 1e-3, "history": 10e-3}
+
+
+def timeit(label: str, fn: Callable[[], object], n: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        samples.append((time.perf_counter() - t0) / n)
+    med = statistics.median(samples)
+    print(f"{label:<44} median {med * 1e6:9.1f} µs   best {min(samples) * 1e6:9.1f} µs   ({n}x5)")
+    return med
+
+
+def ten_years(key: str, name: str) -> list[Quote]:
+    """About 2,520 weekday closes ending at AT, with a second instrument's noise in between."""
+    out: list[Quote] = []
+    day = AT - timedelta(days=3653)
+    last = 2000.0
+    while day <= AT:
+        if day.weekday() < 5:
+            prev, last = last, last * (1.0003 if day.day % 3 else 0.9995)
+            out.append(
+                Quote(key, name, day, last, last - prev, (last / prev - 1) * 100, "bench", prev)
+            )
+        day += timedelta(days=1)
+    return out
+
+
+def main() -> int:
+    registry = Registry.bundled()
+    edition = registry.edition("ca")
+    clock = MarketClock.for_calendar(edition.calendar)
+    failed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStorage(str(Path(tmp) / "bench.db"))
+        # Every instrument of the edition gets ten years, so the strip's index lookups are real.
+        for key, shown in edition.strip:
+            store.add_quotes(ten_years(key, shown))
+        rows = store.counts().quotes
+        print(f"SQLite with {rows} quotes ({len(edition.strip)} instruments x 10 years daily)")
+        med = timeit(
+            "strip ca, 15 quotes from SQLite (warm)",
+            lambda: strip_lines(strip_items(edition, registry, store)),
+            500,
+        )
+        failed += [] if med < TARGETS["strip"] else ["strip"]
+        med = timeit("clock banner ca (warm)", lambda: clock.banner(edition.label, AT), 20000)
+        failed += [] if med < TARGETS["clock"] else ["clock"]
+        start = AT - timedelta(days=3653)
+        med = timeit(
+            "history tsx, 10 years daily (SQLite)", lambda: store.history("tsx", start, AT), 50
+        )
+        failed += [] if med < TARGETS["history"] else ["history"]
+        # Where the time goes: SQLite's own fetch of the rows, without building Quote objects
+        # (a private reader, used here only to measure).
+        sql = "SELECT at, last FROM quotes WHERE instrument = ? AND at >= ? AND at <= ? ORDER BY at"
+        bounds = ("tsx", int(start.timestamp() * 1e6), int(AT.timestamp() * 1e6))
+        timeit(
+            "  of which SQLite rows alone (at, last)",
+            lambda: store._reader().execute(sql, bounds).fetchall(),
+            50,
+        )
+        timeit(
+            "history tsx, 10 years at daily resolution",
+            lambda: daily(store.history("tsx", start, AT)),
+            50,
+        )
+        store.close()
+    if failed:
+        print(f"over target: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("all within issue 3's targets (strip and clock < 1 ms, history < 10 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""The provider protocol, its errors, and the checks every series passes before it is stored.
+
+A provider turns an instrument into a series of quotes, oldest first. Live providers reach the
+network only through the project's one :class:`~marketdesk.ingest.fetcher.Fetcher`. Whatever a
+provider returns goes through :func:`check_series` before storage, so a provider that sends
+nonsense, stale numbers or a changed format raises a :class:`ProviderError` and the last good
+quote in storage stays the latest one.
+
+    MarketdeskError
+    └── ProviderError            a provider could not give a usable series; .provider, .instrument
+        ├── NotCoveredError      the provider has no symbol for the instrument (instruments.toml)
+        ├── UnknownSymbolError   the provider does not know the symbol it was asked for
+        ├── RateLimitedError     the provider asked us to slow down (HTTP 429, a limit message)
+        ├── StaleDataError       the newest observation is older than the series allows
+        ├── ResponseFormatError  the answer is not in the format this code reads (it changed?)
+        └── ProviderUnavailableError  the provider could not be reached or refused the request
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
+from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
+from marketdesk.markets.formatting import change_pct
+from marketdesk.model import Instrument, InstrumentKind, Quote
+
+__all__ = [
+    "INTRADAY_INTERVALS",
+    "Bar",
+    "NotCoveredError",
+    "ProviderError",
+    "ProviderUnavailableError",
+    "QuoteProvider",
+    "RateLimitedError",
+    "ResponseFormatError",
+    "SeriesRequest",
+    "StaleDataError",
+    "UnknownSymbolError",
+    "bars_to_quotes",
+    "check_series",
+    "clamp_to",
+    "fetch_body",
+    "parse_float",
+    "symbol_for",
+]
+
+# Intervals a provider may offer besides daily bars ("1d"); names as Yahoo spells them.
+INTRADAY_INTERVALS = ("1m", "5m", "15m", "30m", "60m", "1h")
+DEFAULT_MAX_AGE = timedelta(days=10)  # covers the longest holiday closures (Lunar New Year)
+_FUTURE_SLACK = timedelta(hours=1)  # clock skew between us and a provider
+
+
+class ProviderError(MarketdeskError):
+    """A provider could not give a usable series; the message says which and why."""
+
+    def __init__(self, message: str, *, provider: str = "", instrument: str = "") -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.instrument = instrument
+
+
+class NotCoveredError(ProviderError):
+    pass
+
+
+class UnknownSymbolError(ProviderError):
+    pass
+
+
+class RateLimitedError(ProviderError):
+    pass
+
+
+class StaleDataError(ProviderError):
+    pass
+
+
+class ResponseFormatError(ProviderError):
+    pass
+
+
+class ProviderUnavailableError(ProviderError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRequest:
+    """What to fetch: a date range (None: the provider's recent default) and the bar interval."""
+
+    start: date | None = None
+    end: date | None = None
+    interval: str = "1d"  # "1d", or one of INTRADAY_INTERVALS where the provider has them
+
+    def __post_init__(self) -> None:
+        if self.interval != "1d" and self.interval not in INTRADAY_INTERVALS:
+            valid = ", ".join(("1d", *INTRADAY_INTERVALS))
+            raise ValueError(f"unknown interval {self.interval!r}; valid: {valid}")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+
+
+class QuoteProvider(Protocol):
+    """A source of quotes. Implementations: bundled, csv, stooq, yahoo, fred."""
+
+    @property
+    def name(self) -> str:
+        """Short name, stored as each quote's ``source`` and used with ``--provider``."""
+        ...
+
+    @property
+    def live(self) -> bool:
+        """True for providers that reach the network (and so can be rate limited or stale)."""
+        ...
+
+    def covers(self, instrument: Instrument) -> bool:
+        """Whether this provider can be asked for the instrument at all."""
+        ...
+
+    def fetch(self, instrument: Instrument, request: SeriesRequest) -> list[Quote]:
+        """The instrument's quotes in the request's range, oldest first; raises ProviderError."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One observation as a provider gives it, before change and percentage are computed."""
+
+    at: datetime  # aware
+    close: float
+    open: float | None = None
+    high: float | None = None
+    low: float | None = None
+    day: date | None = None  # the trading day it belongs to (intraday bars: to find prev close)
+
+
+def symbol_for(instrument: Instrument, provider: str) -> str | None:
+    """The instrument's symbol at ``provider`` (from instruments.toml), or None."""
+    for name, symbol in instrument.symbols:
+        if name == provider:
+            return symbol
+    return None
+
+
+def bars_to_quotes(
+    instrument: Instrument,
+    bars: Iterable[Bar],
+    source: str,
+    *,
+    first_prev_close: float | None = None,
+) -> list[Quote]:
+    """Quotes from bars, oldest first, with change computed from unrounded previous closes.
+
+    Daily bars compare with the previous bar. Intraday bars (those with ``day`` set) compare with
+    the last bar of the previous trading day, so an intraday quote's change is the day's change,
+    as a strip shows it; ``first_prev_close`` is the close before the first day, when known.
+    """
+    out: list[Quote] = []
+    prev_bar: float | None = first_prev_close
+    day_prev: float | None = first_prev_close
+    current_day: date | None = None
+    for bar in sorted(bars, key=lambda b: b.at):
+        if bar.day is not None:
+            if current_day is not None and bar.day != current_day:
+                day_prev = prev_bar
+            current_day = bar.day
+            base = day_prev
+        else:
+            base = prev_bar
+        change = None if base is None else bar.close - base
+        pct = None if base is None or base == 0 else change_pct(bar.close, base)
+        out.append(
+            Quote(
+                instrument=instrument.key,
+                name=instrument.name,
+                at=bar.at.astimezone(UTC),
+                last=bar.close,
+                change=change,
+                change_pct=pct,
+                source=source,
+                prev_close=base,
+                open=bar.open,
+                high=bar.high,
+                low=bar.low,
+            )
+        )
+        prev_bar = bar.close
+    return out
+
+
+def check_series(
+    quotes: Sequence[Quote],
+    instrument: Instrument,
+    provider: str,
+    *,
+    now: datetime | None = None,
+    max_age: timedelta | None = DEFAULT_MAX_AGE,
+) -> list[Quote]:
+    """Refuse a series that must not reach storage; return it unchanged otherwise.
+
+    Refused: no quotes; a number that is not finite; a price at or below zero for kinds that
+    cannot go there (yields and futures can: Bunds in 2020, WTI in April 2020); a time in the
+    future; and (``max_age`` not None) a newest quote older than ``max_age``.
+    """
+    now = now or datetime.now(UTC)
+    where = {"provider": provider, "instrument": instrument.key}
+    if not quotes:
+        raise ResponseFormatError(
+            f"{provider} returned no observations for {instrument.key}", **where
+        )
+    signed = instrument.kind in (InstrumentKind.YIELD, InstrumentKind.FUTURE)
+    for q in quotes:
+        when = q.at.isoformat()
+        for label, value in (("last", q.last), ("open", q.open), ("high", q.high), ("low", q.low)):
+            if value is None:
+                continue
+            if not math.isfinite(value):
+                raise ResponseFormatError(
+                    f"{provider} sent {label}={value} for {instrument.key} at {when}", **where
+                )
+            if value <= 0 and not signed:
+                raise ResponseFormatError(
+                    f"{provider} sent {label}={value} for {instrument.key} at {when}; "
+                    f"a {instrument.kind} cannot be at or below zero",
+                    **where,
+                )
+        if q.at > now + _FUTURE_SLACK:
+            raise ResponseFormatError(
+                f"{provider} sent a quote for {instrument.key} dated {when}, in the future",
+                **where,
+            )
+    newest = max(q.at for q in quotes)
+    if max_age is not None and now - newest > max_age:
+        raise StaleDataError(
+            f"{provider}'s newest {instrument.key} quote is from {newest:%Y-%m-%d %H:%M} UTC, "
+            f"more than {max_age.days} days old; keeping the stored quotes",
+            **where,
+        )
+    return list(quotes)
+
+
+def clamp_to(now: datetime) -> Callable[[datetime], datetime]:
+    """A stamp no later than ``now``: today's bar is stamped at the close, which is ahead."""
+
+    def clamp(at: datetime) -> datetime:
+        return at if at <= now else now
+
+    return clamp
+
+
+def fetch_body(fetcher: Fetcher, url: str, provider: str, instrument: Instrument) -> bytes:
+    """GET ``url`` through the fetcher; its failures become the matching ProviderError."""
+    where = {"provider": provider, "instrument": instrument.key}
+    try:
+        return fetcher.fetch_response(url).content
+    except FetchStatusError as exc:
+        if exc.status == 429:
+            raise RateLimitedError(
+                f"{provider} is rate limiting us (HTTP 429); try again later: {exc}", **where
+            ) from exc
+        if exc.status in (404, 410):
+            raise UnknownSymbolError(
+                f"{provider} does not know the symbol for {instrument.key} (HTTP {exc.status})",
+                **where,
+            ) from exc
+        raise ProviderUnavailableError(f"{provider}: {exc}", **where) from exc
+    except TooLargeError as exc:
+        raise ResponseFormatError(f"{provider}: {exc}", **where) from exc
+    except FetchError as exc:
+        raise ProviderUnavailableError(f"{provider}: {exc}", **where) from exc
+
+
+def parse_float(cell: str) -> float | None:
+    """A provider's number; None for the usual blanks ("", ".", "N/D", "null"); ValueError else."""
+    s = cell.strip()
+    if s.lower() in ("", ".", "n/d", "nd", "null", "nan", "-"):
+        return None
+    return float(s)
