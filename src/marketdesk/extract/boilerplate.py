@@ -8,6 +8,7 @@ an article quoting a slogan is not mistaken for one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.credits import is_copyright, syndication_origin
@@ -56,11 +57,18 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 
 _COOKIE = _rx(
+    r"\b(?:we|wir|nous|utilizamos|usamos|utilizziamo|wij) (?:\w+ ){0,3}"
+    r"(?:use|verwenden|nutzen|utilisons|utilizamos|usamos|utilizziamo|gebruiken)? ?"
+    r"(?:\w+ ){0,2}cookies?\b",
     r"\bcookies?\b.*\b(?:use|accept|consent|settings|policy|preferences)\b",
     r"\b(?:accept|reject) all\b",
     r"\bmanage (?:consent|preferences)\b",
     r"\bwe (?:and our partners )?(?:use|store) cookies\b",
     r"\bdatenschutzeinstellungen\b",
+    r"\bcookies?\b.*\b(?:verwenden|nutzen|akzeptieren|einstellungen|utilisons|accepter|paramètres|"
+    r"utilizamos|aceptar|configuración|utilizziamo|accetta|gebruiken|accepteren)\b",
+    r"\b(?:alle akzeptieren|alle ablehnen|tout accepter|tout refuser|aceptar todo|rechazar todo|"
+    r"accetta tutto|rifiuta tutto|alles accepteren)\b",
 )
 _NEWSLETTER = _rx(
     r"\bnewsletters?\b",
@@ -88,24 +96,38 @@ _PROMO = _rx(
     r"\bspecial offer\b",
     r"\bbecome a (?:member|subscriber|supporter)\b",
     r"\bsupport (?:our|us)\b",
-    r"\bjetzt (?:abonnieren|testen|lesen)\b",
+    r"\bjetzt (?:abonnieren|testen|lesen|registrieren)\b",
     r"\babonnez-vous\b",
+    r"\bplease subscribe\b",
+    r"\bto (?:view|read|continue reading) the (?:full|entire|rest of the) (?:story|article)\b",
+    r"\bfollow (?:\w+ ){0,3}on (?:twitter|facebook|instagram|linkedin|tiktok|youtube)\b",
+    r"\bthank you for (?:your support|reading|visiting)\b",
+    r"\b(?:registrieren|anmelden) und weiterlesen\b",
+    r"\bunterstützen sie (?:uns|unsere)\b",
+    r"\bunterstütze (?:uns|unsere)\b",
+    r"\b(?:amazon associates?|affiliate links?|participates? in the amazon)\b",
+    r"\bletters? to the editor\b",
 )
+_PROMO_FOLDED = re.compile(_PROMO.pattern)
 _SHARE = _rx(
     r"^share\b",
     r"\bshare (?:this|on|via|article|story)\b",
     r"\bclick to (?:share|email|print)\b",
     r"^(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|print|copy link|pinterest|reddit|"
     r"telegram|messenger)$",
-    r"\b(?:teilen|partager|compartir)\b$",
+    r"\b(?:teilen|partager|compartir|condividi|compartilhar|delen)\b$",
 )
+_COMMENT_WORD = r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|reactions)"
 _COMMENTS = _rx(
-    r"^\d+\s+comments?\b",
-    r"^comments?\s*(?:\(\d+\))?$",
+    rf"^\d+\s+{_COMMENT_WORD}\b",
+    rf"^{_COMMENT_WORD}\s*(?:\(\d+\))?:?$",
+    rf"^(?:show|view|read|alle|voir les|ver|mostra)\s+(?:all\s+)?{_COMMENT_WORD}\b",
     r"\bleave a (?:comment|reply)\b",
     r"\bjoin the (?:conversation|discussion)\b",
     r"\b(?:log|sign) in to comment\b",
     r"\bshow comments\b",
+    r"\b(?:schreiben sie einen kommentar|kommentar schreiben|laisser un commentaire|"
+    r"deja un comentario|dejar un comentario|lascia un commento)\b",
     r"\bkommentare?\b$",
     r"\bcommentaires?\b$",
 )
@@ -118,6 +140,14 @@ _RELATED = _rx(
     r"^(?:most (?:popular|read|viewed)|trending(?: now)?|top stories|latest news)$",
     r"^what to read next$",
     r"^(?:also read|mehr zum thema|lesen sie auch|à lire aussi|lea también|leggi anche)\b",
+    r"^(?:das könnte sie auch interessieren|weitere (?:artikel|nachrichten|meldungen)|"
+    r"ähnliche artikel|verwandte (?:artikel|themen)|vous aimerez aussi|sur le même sujet|"
+    r"(?:noticias|artículos) relacionad[oa]s|articoli correlati|notizie correlate)\b",
+)
+# 'Read also: <headline>', 'Lea también: <titular>': a link to another story, not text.
+_READ_ALSO = _rx(
+    r"^(?:read|see|lea|lee|lesen sie|lire|leggi)"
+    r"(?: (?:also|more|también|además|auch|aussi|anche))?\s*:\s*\S"
 )
 _NAVIGATION = _rx(
     r"^skip to (?:main )?(?:content|navigation)$",
@@ -135,40 +165,124 @@ _FOOTER = _rx(
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{0,400}[\"“”«»„]")
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words without which a family's patterns cannot match: a block that holds none of them skips
+# the family's regexes (most blocks hold none, so classify stays cheap).
+_TRIGGERS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "cookie": "cookie cookies accept reject manage datenschutzeinstellungen alle tout "
+        "aceptar rechazar accetta rifiuta alles",
+        "newsletter": "newsletter newsletters sign delivered subscribe enter email",
+        "promo": "our brought get download install subscribe sign click free us do unlimited "
+        "limited miss special become support jetzt abonnez please view read continue follow "
+        "thank registrieren anmelden unterstützen unterstütze amazon affiliate participates "
+        "participate letter letters",
+        "share": "share click facebook twitter x linkedin whatsapp email e print copy pinterest "
+        "reddit telegram messenger teilen partager compartir condividi compartilhar delen",
+        "comments": "comment comments leave join show kommentar kommentare commentaire "
+        "commentaires comentario comentarios commenti commento reacties reactions",
+        "related": "related read see more you recommended most trending top latest what also "
+        "mehr lesen à lea leggi das weitere ähnliche verwandte vous sur noticias artículos "
+        "articoli notizie lee lire",
+        "navigation": "skip home menu search sign log login logout register subscribe my "
+        "sections all close back next previous more startseite accueil inicio suche "
+        "rechercher buscar",
+        "footer": "privacy terms contact about sitemap accessibility careers advertise imprint "
+        "impressum datenschutz mentions aviso",
+    }.items()
+}
+# Banners, credits and copyright lines name a market, a credit verb or a rights word.
+_BANNER_TRIGGER = _words(
+    "market markets markt märkte börse börsen marché marchés bourse bourses mercado mercados "
+    "bolsa bolsas mercato mercati borsa borse after pre premarket vorbörslich "
+    "nachbörslich"
+)
+_CREDIT_TRIGGER = _words(
+    "originally first republished reprinted reproduced distributed syndicated provided source "
+    "quelle fuente fonte źródło this"
+)
+_COPYRIGHT_TRIGGER = _words("copyright c rights droits rechte derechos")
+_ANY_TRIGGER = frozenset().union(*_TRIGGERS.values())
+_READ_ALSO_TRIGGER = _words("read see lea lee lesen lire leggi")
+# Long blocks (over 12 words) can only be cookie notices, newsletter calls, promos or links.
+_LONG_TRIGGERS = (
+    _TRIGGERS["cookie"] | _TRIGGERS["newsletter"] | _TRIGGERS["promo"] | _READ_ALSO_TRIGGER
+)
+_SHORT_TRIGGERS = _ANY_TRIGGER
+_ALL_TRIGGERS = _ANY_TRIGGER | _BANNER_TRIGGER | _CREDIT_TRIGGER | _COPYRIGHT_TRIGGER
+_TOKEN = re.compile(r"\w+")
+_NON_WORD = re.compile(r"[^\w\s]")
+_QUOTE_CHARS = frozenset('"“”«»„')
+_AD_MAX_CHARS = max(len(m) for m in _AD_MARKERS) + 8
+
+
 def normalise(text: str) -> str:
     """Casefolded words only: 'ADVERTISEMENT -' and 'Advertisement' compare equal."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def classify(block: Block) -> BlockKind | None:
     """The furniture kind of a block, or None when it may be article text."""
-    text = block.text
-    words = len(text.split())
-    norm = normalise(text)
-    if norm in _AD_MARKERS:
+    return _classify_text(block.text)
+
+
+@lru_cache(maxsize=8192)
+def _classify_text(text: str) -> BlockKind | None:
+    # Cached by text: menus, footers and share rows repeat within a page and across a site's
+    # pages, and the answer depends on the text alone. Bounded, so memory stays flat.
+    found = _TOKEN.findall(text.casefold())
+    if len(text) <= _AD_MAX_CHARS and " ".join(found) in _AD_MARKERS:
         return BlockKind.AD
-    if words <= 10 and is_market_status(text):
+    if _ALL_TRIGGERS.isdisjoint(found) and "\u00a9" not in text:
+        return None  # no family's cue word: the common case, decided without a regex
+    words = len(text.split())
+    tokens = set(found)
+    if words <= 10 and not tokens.isdisjoint(_BANNER_TRIGGER) and is_market_status(text):
         return BlockKind.MARKET_STATUS
-    if syndication_origin(text):
+    if not tokens.isdisjoint(_CREDIT_TRIGGER) and syndication_origin(text):
         return BlockKind.SYNDICATION
-    if is_copyright(text):
+    if (not tokens.isdisjoint(_COPYRIGHT_TRIGGER) or "\u00a9" in text) and is_copyright(text):
         return BlockKind.COPYRIGHT
-    unquoted = _QUOTED.sub(" ", text)
-    if words <= 60 and _COOKIE.search(unquoted):
+    if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
+        return None
+    # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.
+    unquoted = _QUOTED.sub(" ", text) if not _QUOTE_CHARS.isdisjoint(text) else text
+    if words <= 60 and not tokens.isdisjoint(_TRIGGERS["cookie"]) and _COOKIE.search(unquoted):
         return BlockKind.COOKIE
-    if words <= 40 and _NEWSLETTER.search(unquoted):
+    if (
+        words <= 40
+        and not tokens.isdisjoint(_TRIGGERS["newsletter"])
+        and _NEWSLETTER.search(unquoted)
+    ):
         return BlockKind.NEWSLETTER
-    promo_cues = len({m.group(0).casefold() for m in _PROMO.finditer(unquoted)})
-    if promo_cues >= 2 or (promo_cues == 1 and words <= 12):
-        return BlockKind.PROMO
-    if words <= 8 and _SHARE.search(norm if words <= 2 else text):
-        return BlockKind.SHARE
-    if words <= 8 and _COMMENTS.search(text):
-        return BlockKind.COMMENTS
-    if words <= 8 and _RELATED.search(text.strip()):
+    promo = _TRIGGERS["promo"]
+    # Two cues in a long block need two cue words (the matches do not overlap).
+    if not tokens.isdisjoint(promo) and (words <= 12 or len([w for w in found if w in promo]) >= 2):
+        # Matching casefolded text without IGNORECASE is three times faster, same matches.
+        promo_cues = len({m.group(0) for m in _PROMO_FOLDED.finditer(unquoted.casefold())})
+        if promo_cues >= 2 or (promo_cues == 1 and words <= 12):
+            return BlockKind.PROMO
+    if words <= 30 and not tokens.isdisjoint(_READ_ALSO_TRIGGER) and _READ_ALSO.search(text):
         return BlockKind.RELATED
-    if words <= 4 and _NAVIGATION.search(norm):
+    if words > 12:
+        return None
+    norm = " ".join(found)
+    if (
+        words <= 8
+        and not tokens.isdisjoint(_TRIGGERS["share"])
+        and _SHARE.search(norm if words <= 2 else text)
+    ):
+        return BlockKind.SHARE
+    if words <= 8 and not tokens.isdisjoint(_TRIGGERS["comments"]) and _COMMENTS.search(text):
+        return BlockKind.COMMENTS
+    if words <= 8 and not tokens.isdisjoint(_TRIGGERS["related"]) and _RELATED.search(text.strip()):
+        return BlockKind.RELATED
+    if words <= 4 and not tokens.isdisjoint(_TRIGGERS["navigation"]) and _NAVIGATION.search(norm):
         return BlockKind.NAVIGATION
-    if words <= 12 and _FOOTER.search(text):
+    if not tokens.isdisjoint(_TRIGGERS["footer"]) and _FOOTER.search(text):
         return BlockKind.FOOTER
     return None

@@ -15,6 +15,9 @@ _BOMS = (
 )
 
 
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many C0 controls in the first 8 KiB mean it is not text."""
     head = data[:8192]
@@ -22,7 +25,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls / len(head) > 0.05
 
 

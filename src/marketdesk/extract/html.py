@@ -10,21 +10,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.decode import decode_text
-from marketdesk.extract.segment import Metadata, assemble
+from marketdesk.extract.segment import Metadata, assemble, sentence_like, words
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 _SKIP = frozenset(
     {
         "script",
         "style",
-        "noscript",
         "template",
         "svg",
         "iframe",
@@ -44,7 +45,6 @@ _SKIP = frozenset(
         "audio",
         "picture",
         "source",
-        "form",
         "dialog",
     }
 )
@@ -94,21 +94,35 @@ _TAG_HINT = {
     "nav": BlockKind.NAVIGATION,
     "footer": BlockKind.FOOTER,
     "aside": BlockKind.RELATED,
+    "figcaption": BlockKind.OTHER,  # captions and photo credits are not article text
 }
 _CLASS_HINTS: tuple[tuple[re.Pattern[str], BlockKind], ...] = tuple(
     (re.compile(rf"(?:^|[\s_-]){p}(?:$|[\s_-])", re.I), kind)
     for p, kind in (
-        (r"(?:nav|navbar|navigation|menu|breadcrumbs?|masthead|topbar)", BlockKind.NAVIGATION),
-        (r"(?:footer|site-footer|colophon)", BlockKind.FOOTER),
-        (r"(?:share|sharing|social|sharebar)", BlockKind.SHARE),
-        (r"(?:comments?|disqus|discussion)", BlockKind.COMMENTS),
-        (r"(?:related|recommended|more-stories|read-more|outbrain|taboola)", BlockKind.RELATED),
+        (
+            r"(?:nav|navbar|navigation|menu|breadcrumbs?|masthead|topbar|pagination|pager|"
+            r"skip-?link|sitemap)",
+            BlockKind.NAVIGATION,
+        ),
+        (r"(?:footer|site-footer|colophon|copyright)", BlockKind.FOOTER),
+        (r"(?:share|sharing|social|sharebar|sharedaddy|socials|shariff)", BlockKind.SHARE),
+        (r"(?:comments?|disqus|discussion|respond|comment-respond)", BlockKind.COMMENTS),
+        (
+            r"(?:related|recommended|more-stories|read-more|outbrain|taboola|jp-relatedposts|"
+            r"widget|widgets|sidebar|side-bar|author-bio|about-author|authorbox|tags|tag-list|"
+            r"post-tags|categories|rating|ratings|caption|wp-caption-text|credit)",
+            BlockKind.RELATED,
+        ),
         (r"(?:newsletter|subscribe|signup)", BlockKind.NEWSLETTER),
         (r"(?:promo|sponsored|teaser)", BlockKind.PROMO),
         (r"(?:ad|ads|advert|advertisement|dfp|gpt-ad|ad-slot)", BlockKind.AD),
         (r"(?:cookie|consent|gdpr|cmp)", BlockKind.COOKIE),
         (r"(?:ticker|quotes?-strip|market-data)", BlockKind.TICKER),
     )
+)
+# One pass over class and id names: the first matching group names the kind.
+_CLASS_HINT_RX = re.compile(
+    "|".join(f"(?P<k{i}>{rx.pattern})" for i, (rx, _) in enumerate(_CLASS_HINTS)), re.I
 )
 _ROLE_HINT = {
     "navigation": BlockKind.NAVIGATION,
@@ -117,7 +131,9 @@ _ROLE_HINT = {
     "banner": BlockKind.NAVIGATION,
 }
 _MAX_NODES = 2_000_000
-_TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014:-]\s+[^|\u2013\u2014]{2,60}$")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TITLE_PUNCT = " |-\u2013\u2014\u203a\u00bb~\u00b7\u2022:/"
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\u2013\u2014\u203a\u00bb~\u00b7\u2022]|-|::|/)\s+")
 
 
 def extract_html(raw: RawDocument) -> Page:
@@ -126,8 +142,175 @@ def extract_html(raw: RawDocument) -> Page:
     tree = LexborHTMLParser(html)
     meta = _metadata(tree, raw.url)
     body = tree.body or tree.root
-    blocks = list(_blocks(body)) if body is not None else []
-    return assemble(blocks, source=raw.source, kind="html", meta=meta)
+    if body is None:
+        return assemble([], source=raw.source, kind="html", meta=meta)
+    built = _blocks(body)
+    blocks = built.blocks
+    # The container is chosen on text evidence alone: a class name on a page-wide wrapper
+    # ("has-sidebar", "widget-area") must not condemn the article inside it.
+    plain = [html_block_score(b, classify(b)) for b in blocks]
+    best, container = main_container(blocks, built.paths, plain)
+    if best and container:
+        blocks = [
+            replace(b, hint=None)
+            if b.hint is not None
+            and (_hinted_from_above(path, src, best) or (i in container and _prose(b)))
+            else b
+            for i, (b, path, src) in enumerate(
+                zip(blocks, built.paths, built.hint_srcs, strict=True)
+            )
+        ]
+    scores = [html_block_score(b, _kind(b)) for b in blocks]
+    if meta.published is None:
+        meta = replace(meta, published=_visible_date(blocks, container))
+    return assemble(
+        blocks,
+        source=raw.source,
+        kind="html",
+        meta=replace(meta, container=container, scores=tuple(scores)),
+    )
+
+
+def _prose(block: Block) -> bool:
+    """Sentence text with few links: inside the article, stronger than a class name."""
+    return block.link_density < 0.1 and words(block.text) >= 25 and sentence_like(block.text)
+
+
+def _visible_date(blocks: list[Block], container: frozenset[int] | None) -> datetime | None:
+    """A date printed near the top of the article, when the markup declares none."""
+    first = min(container) if container else 0
+    for block in blocks[max(0, first - 8) : first + 6] if container else blocks[:40]:
+        if words(block.text) <= 15:
+            found = find_date(block.text)
+            if found is not None:
+                return found
+    return None
+
+
+def _hinted_from_above(path: tuple[int, ...], src: int, container: int) -> bool:
+    """True when a block's hint comes from the container itself or an element around it."""
+    if not src or container not in path:
+        return False
+    return path.index(src) <= path.index(container)
+
+
+def _kind(block: Block) -> BlockKind | None:
+    kind = classify(block)
+    if kind is None and block.hint is not None and words(block.text) < 30:
+        return block.hint
+    return kind
+
+
+def html_block_score(block: Block, kind: BlockKind | None) -> float:
+    """Article score of an HTML block: text rules plus link density and tag evidence."""
+    if kind is BlockKind.AD:
+        return -0.5
+    n = words(block.text)
+    if kind is not None:
+        return -max(2.0, n * 0.5)
+    ld = block.link_density
+    if ld >= 0.5 and n < 40:
+        return -2.0 - 3.0 * ld  # menus and link lists
+    text = block.text.rstrip()
+    sentence = sentence_like(text) or text.endswith(",")
+    if n >= 10 and sentence:
+        score = float(n)
+    elif n >= 5 and sentence:
+        score = n * 0.5
+    elif block.tag in _HEADINGS:
+        return -0.5  # subheadings sit between paragraphs
+    elif n >= 15:
+        score = n * 0.3
+    else:
+        return -0.3
+    if block.tag == "li":
+        score *= 0.6
+    return score * (1.0 - 1.5 * ld)
+
+
+def main_container(
+    blocks: list[Block], paths: list[tuple[int, ...]], scores: list[float], penalty: float = 0.5
+) -> tuple[int, frozenset[int] | None]:
+    """The blocks of the element whose subtree holds the most article-like text.
+
+    Each element scores the positive block scores under it plus `penalty` times the
+    negative ones, so a wrapper that adds menus and footers to the article loses to
+    the article's own container. Returns None when no element holds real prose.
+    """
+    gain: dict[int, float] = {}
+    for path, score in zip(paths, scores, strict=True):
+        s = score if score > 0 else score * penalty
+        for eid in path:
+            gain[eid] = gain.get(eid, 0.0) + s
+    if not gain:
+        return 0, None
+    best, best_gain = max(gain.items(), key=lambda item: (item[1], -item[0]))
+    if best_gain < 15:
+        return 0, None
+    inside = {i for i, path in enumerate(paths) if best in path}
+    # Articles split over sibling elements (a section per subheading, an element per page
+    # part): take the siblings that hold real prose of their own, as readability does.
+    some_path = paths[min(inside)]
+    depth = some_path.index(best)
+    if depth > 0:
+        parent = some_path[depth - 1]
+        groups: dict[int, list[int]] = {}
+        for i, path in enumerate(paths):
+            if len(path) > depth and path[depth - 1] == parent and path[depth] != best:
+                groups.setdefault(path[depth], []).append(i)
+        threshold = max(10.0, 0.2 * best_gain)
+        for sibling, members in groups.items():
+            if gain.get(sibling, 0.0) >= threshold:
+                inside.update(members)
+    return best, frozenset(inside) or None
+
+
+def choose_title(
+    *,
+    headline: str | None,
+    social: str | None,
+    document: str | None,
+    headings: list[str],
+    site: str | None,
+) -> str | None:
+    """The article's headline from the page's candidates, without the site's name.
+
+    A visible h1 that the declared titles contain is the headline as the page shows
+    it; otherwise the declared title loses a trailing (or leading) site-name segment.
+    """
+    declared = [t for t in (headline, social, document) if t]
+    for h in headings:
+        nh = _norm_title(h)
+        if len(nh) >= 4 and any(nh in _norm_title(t) for t in declared):
+            return h
+    if headline:
+        return headline
+    for t in (social, document):
+        if t:
+            return _strip_site(t, site)
+    return headings[0] if headings and headings[0] else None
+
+
+def _norm_title(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    first, last = parts[0], parts[-1]
+    site_n = _norm_title(site or "")
+
+    def is_site(segment: str) -> bool:
+        seg = _norm_title(segment)
+        return bool(site_n) and bool(seg) and (seg in site_n or site_n in seg)
+
+    if is_site(last) or (not site_n and len(last.split()) <= 4 <= len(title.split())):
+        return title[: title.rfind(last)].rstrip(_TITLE_PUNCT)  # "Headline | Site"
+    if is_site(first):
+        return title[len(first) :].lstrip(_TITLE_PUNCT)  # "Site - Headline"
+    return title
 
 
 def _declared_charset(head: bytes, media_type: str | None) -> str | None:
@@ -144,10 +327,14 @@ def _declared_charset(head: bytes, media_type: str | None) -> str | None:
 class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        self.paths: list[tuple[int, ...]] = []  # element ids from the root, one per block
         self.parts: list[str] = []
         self.link_chars = 0
         self.tag = "p"
         self.hint: BlockKind | None = None
+        self.hint_srcs: list[int] = []  # element id that gave each block its hint (0: none)
+        self.hint_src = 0
+        self.path: tuple[int, ...] = ()
 
     def flush(self) -> None:
         text = " ".join("".join(self.parts).split())
@@ -161,23 +348,27 @@ class _Builder:
                     hint=self.hint,
                 )
             )
+            self.paths.append(self.path)
+            self.hint_srcs.append(self.hint_src)
         self.parts = []
         self.link_chars = 0
 
 
-def _blocks(root: LexborNode) -> Iterator[Block]:
+def _blocks(root: LexborNode) -> _Builder:
     b = _Builder()
-    # Stack entries: (node, exiting, hint, in_link, block_tag)
-    stack: list[tuple[LexborNode, bool, BlockKind | None, bool, str]] = [
-        (root, False, None, False, "p")
+    path: list[int] = []
+    # Stack entries: (node, exiting, hint, hint source element, in_link, block_tag)
+    stack: list[tuple[LexborNode, bool, BlockKind | None, int, bool, str]] = [
+        (root, False, None, 0, False, "p")
     ]
     seen = 0
     while stack:
-        node, exiting, hint, in_link, btag = stack.pop()
+        node, exiting, hint, src, in_link, btag = stack.pop()
         tag = node.tag or ""
         if exiting:
             if tag in _BLOCK:
                 b.flush()
+            path.pop()
             continue
         seen += 1
         if seen > _MAX_NODES:
@@ -186,7 +377,7 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
             text = node.text_content or ""
             if text:
                 if not b.parts:
-                    b.tag, b.hint = btag, hint
+                    b.tag, b.hint, b.hint_src, b.path = btag, hint, src, tuple(path)
                 b.parts.append(text)
                 if in_link:
                     b.link_chars += len(text.strip())
@@ -215,19 +406,17 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
                 btag = tag
             elif tag in ("div", "section", "article", "main"):
                 btag = "p"
-            hint = _hint_for(node, tag) or hint
+            own = _hint_for(node, tag)
+            if own is not None:
+                hint, src = own, seen
         if tag == "a":
             in_link = True
-        stack.append((node, True, hint, in_link, btag))
-        children: list[LexborNode] = []
-        child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        for child in reversed(children):
-            stack.append((child, False, hint, in_link, btag))
+        path.append(seen)
+        stack.append((node, True, hint, src, in_link, btag))
+        for child in reversed(list(node.iter(include_text=True))):
+            stack.append((child, False, hint, src, in_link, btag))
     b.flush()
-    yield from b.blocks
+    return b
 
 
 def _hint_for(node: LexborNode, tag: str) -> BlockKind | None:
@@ -240,10 +429,10 @@ def _hint_for(node: LexborNode, tag: str) -> BlockKind | None:
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()
     if not names or len(names) > 300:
         return None
-    for rx, kind in _CLASS_HINTS:
-        if rx.search(names):
-            return kind
-    return None
+    m = _CLASS_HINT_RX.search(names)
+    if m is None:
+        return None
+    return _CLASS_HINTS[int((m.lastgroup or "k0")[1:])][1]
 
 
 def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
@@ -259,25 +448,41 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         return None
 
     ld = _json_ld(tree)
-    title = _first_str(ld.get("headline")) or meta("og:title", "twitter:title")
-    if not title:
-        h1 = tree.css_first("h1")
-        title = " ".join(h1.text().split()) if h1 is not None else None
-    if not title:
-        t = tree.css_first("title")
-        title = _TITLE_SPLIT.sub("", " ".join(t.text().split())) if t is not None else None
+    title_node = tree.css_first("title")
+    title = choose_title(
+        headline=_first_str(ld.get("headline")),
+        social=meta("og:title", "twitter:title"),
+        document=" ".join(title_node.text().split()) if title_node is not None else None,
+        headings=[" ".join(h.text().split()) for h in tree.css("h1")[:5]],
+        site=meta("og:site_name", "application-name"),
+    )
     authors = _ld_names(ld.get("author"))
     if not authors:
-        author = meta("author", "article:author", "parsely-author")
+        author = meta("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
         if author and not author.startswith("http"):
-            authors = (author,)
-    published = _parse_dt(_first_str(ld.get("datePublished"))) or _parse_dt(
-        meta("article:published_time", "og:published_time", "date", "pubdate", "dc.date")
+            authors = _split_authors(author)
+    if not authors:
+        authors = _markup_authors(tree)
+    published = (
+        _parse_dt(_first_str(ld.get("datePublished")))
+        or _parse_dt(
+            meta(
+                "article:published_time",
+                "og:published_time",
+                "datePublished",
+                "date",
+                "pubdate",
+                "publishdate",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "sailthru.date",
+                "parsely-pub-date",
+            )
+        )
+        or _markup_date(tree)
+        or _url_date(url)
     )
-    if published is None:
-        time_node = tree.css_first("time[datetime]")
-        if time_node is not None:
-            published = _parse_dt(time_node.attributes.get("datetime"))
     publisher = meta("og:site_name", "application-name") or next(
         iter(_ld_names(ld.get("publisher"))), None
     )
@@ -299,6 +504,83 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         description=meta("description", "og:description"),
         image=meta("og:image", "twitter:image"),
     )
+
+
+_AUTHOR_SELECTORS = (
+    '[itemprop="author"] [itemprop="name"]',
+    '[itemprop="author"]',
+    'a[rel="author"]',
+    ".byline .author",
+    ".author .fn",
+    ".vcard .fn",
+    ".author-name",
+    ".post-author a",
+    ".entry-author a",
+    ".byline a",
+    "span.author",
+    ".author a",
+)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:by|von|par|por|di|door|av|posted by|geschrieben von|autor(?:in)?:?|author:?)\s+",
+    re.IGNORECASE,
+)
+_DATE_SELECTORS = (
+    '[itemprop="datePublished"]',
+    "time[pubdate]",
+    "time.published",
+    "time.entry-date",
+    ".entry-date",
+    ".published",
+    ".post-date",
+    ".date",
+    "time[datetime]",
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[^\d]|$)")
+
+
+def _split_authors(text: str) -> tuple[str, ...]:
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", text)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _markup_authors(tree: LexborHTMLParser) -> tuple[str, ...]:
+    for selector in _AUTHOR_SELECTORS:
+        node = tree.css_first(selector)
+        if node is None:
+            continue
+        text = node.attributes.get("content") or node.text(separator=" ")
+        name = _AUTHOR_PREFIX.sub("", " ".join((text or "").split())).strip(" ,|:-")
+        if name and len(name.split()) <= 6 and not name.startswith("http") and "@" not in name:
+            return _split_authors(name)
+    return ()
+
+
+def _markup_date(tree: LexborHTMLParser) -> datetime | None:
+    for selector in _DATE_SELECTORS:
+        node = tree.css_first(selector)
+        if node is None:
+            continue
+        attrs = node.attributes
+        value = attrs.get("datetime") or attrs.get("content") or attrs.get("title")
+        found = _parse_dt(value) if value else None
+        if found is None:
+            text = " ".join(node.text(separator=" ").split())
+            found = find_date(text) if len(text) < 80 else None
+        if found is not None:
+            return found
+    return None
+
+
+def _url_date(url: str | None) -> datetime | None:
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    try:
+        return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:

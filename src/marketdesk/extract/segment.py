@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
+from marketdesk.extract import blockmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
     copyright_holder,
+    copyright_wire,
     syndication_origin,
     wire_dateline_origin,
 )
@@ -31,7 +34,7 @@ from marketdesk.extract.ticker import find_strips
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?:;…\"”’'»)\]。！？]$")
+_SENTENCE_END_CHARS = frozenset(".!?:;…\"”’'»)]。！？")
 _SENTENCE_MARK = re.compile(r"[.!?。！？](?:\s|$)")
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
@@ -50,6 +53,10 @@ class Metadata:
     description: str | None = None
     image: str | None = None
     extra_titles: tuple[str, ...] = field(default_factory=tuple)
+    # Block positions that page structure says are the article (HTML: the main container).
+    container: frozenset[int] | None = None
+    # Per-block article scores computed by the caller (HTML uses markup evidence); None: text rules.
+    scores: tuple[float, ...] | None = None
 
 
 def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
@@ -66,12 +73,20 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
         if kinds[i] is None and block.hint is not None and not _strong_prose(block):
             kinds[i] = block.hint
 
-    start, end, total = _best_span(blocks, kinds)
+    # Text dumps: the page's characters are counted once, for the span and the block model.
+    page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
+    scores = meta.scores
+    if scores is None and page_text is not None:
+        scores = page_text.span_scores(blocks)
+    start, end, total = _best_span(blocks, kinds, meta.container, scores)
     if total < _MIN_ARTICLE_WORDS:
         start, end = len(blocks), len(blocks) - 1  # empty span
 
-    start = _skip_header_zone(blocks, kinds, start, end)
+    if meta.scores is None:  # HTML knows its headline from markup; text dumps must guess
+        start = _skip_header_zone(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
+    # Text dumps: a learned block classifier refines the span block by block (blockmodel.py).
+    chosen = blockmodel.choose(blocks, kinds, start, end, page_text) if page_text else None
 
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
@@ -96,11 +111,15 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
 
     paragraphs: list[str] = []
     removed: list[RemovedBlock] = []
+    strip_lines: dict[int, list[str]] = {}
     origin: str | None = None
     copyright_text: str | None = None
     for i, block in enumerate(blocks):
         k = kinds[i]
-        if start <= i <= end and k is None:
+        in_span = start <= i <= end and (meta.container is None or i in meta.container)
+        if chosen is not None:
+            in_span = chosen[i] and i != title_at and i not in header_roles
+        if in_span and (i >= start or chosen is not None) and k is None:
             paragraphs.append(block.text)
             continue
         if i == title_at:
@@ -112,8 +131,9 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
             and removed[-1].kind is BlockKind.TICKER
             and (kinds[i - 1] is BlockKind.TICKER)
         ):
-            # A strip is one piece of furniture: keep its instruments together, a line each.
-            removed[-1] = RemovedBlock(kind=k, text=f"{removed[-1].text}\n{block.text}")
+            # A strip is one piece of furniture: keep its instruments together, a line each
+            # (joined once at the end: a long strip must not cost quadratic time).
+            strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(block.text)
             continue
         removed.append(RemovedBlock(kind=k, text=block.text))
         if k is BlockKind.SYNDICATION and origin is None:
@@ -121,10 +141,14 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
         if k is BlockKind.COPYRIGHT and copyright_text is None:
             copyright_text = block.text
 
+    for at, lines in strip_lines.items():
+        removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
     if paragraphs and origin is None:
         origin = wire_dateline_origin(paragraphs[0])
     if copyright_text is None:
         copyright_text = _copyright_sentence(removed)
+    if origin is None and copyright_text:
+        origin = copyright_wire(copyright_text)  # 'Copyright 2024 The Associated Press'
     if origin is None and copyright_text and meta.publisher:
         holder = copyright_holder(copyright_text)
         if holder and not _same_org(holder, meta.publisher):
@@ -160,13 +184,16 @@ def _strong_prose(block: Block) -> bool:
     return words(block.text) >= 30 and block.link_density < 0.3 and sentence_like(block.text)
 
 
+@lru_cache(maxsize=4096)
 def words(text: str) -> int:
+    # Cached: the span, the title search and the removed kinds all ask about the same blocks.
     return len(_WORD.findall(text))
 
 
 def sentence_like(text: str) -> bool:
     t = text.rstrip()
-    return bool(_SENTENCE_END.search(t)) or len(_SENTENCE_MARK.findall(t)) >= 2
+    # The last character first: a `[...]$` search would walk the whole block.
+    return t[-1:] in _SENTENCE_END_CHARS or len(_SENTENCE_MARK.findall(t)) >= 2
 
 
 def block_score(block: Block, kind: BlockKind | None) -> float:
@@ -189,11 +216,21 @@ def block_score(block: Block, kind: BlockKind | None) -> float:
     return score
 
 
-def _best_span(blocks: list[Block], kinds: list[BlockKind | None]) -> tuple[int, int, float]:
+def _best_span(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    allowed: frozenset[int] | None = None,
+    scores: tuple[float, ...] | None = None,
+) -> tuple[int, int, float]:
     best = (0, -1, 0.0)
     run_start, run_total = 0, 0.0
     for i, block in enumerate(blocks):
-        s = block_score(block, kinds[i])
+        if allowed is not None and i not in allowed:
+            s = -1e9
+        elif scores is not None and kinds[i] is None:
+            s = scores[i]
+        else:
+            s = block_score(block, kinds[i])
         if run_total <= 0:
             run_start, run_total = i, s
         else:
@@ -246,13 +283,17 @@ def _skip_header_zone(
 def _mark_related_lists(
     blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
 ) -> None:
-    """After a 'Related' heading, the short link-like lines that follow are related links."""
+    """After a 'Related' heading, the short link-like lines that follow are related links.
+
+    From the article's start to the end of the page: related lists mostly follow the article.
+    """
     i = start
-    while i <= end:
+    last = len(blocks) - 1
+    while i <= last:
         if kinds[i] is BlockKind.RELATED:
             j = i + 1
             while (
-                j <= end
+                j <= last
                 and kinds[j] is None
                 and not sentence_like(blocks[j].text)
                 and words(blocks[j].text) <= 20

@@ -11,48 +11,86 @@ import re
 
 from marketdesk.model import Block
 
-_BULLET = re.compile(r"^(\s*)(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043*\-\u00b7])\s+(.*)$")
+_BULLET_START = frozenset("\u2022\u25cf\u25aa\u25e6\u2023\u2043*-\u00b7")
 # One giant line is split on sentence ends so that scoring stays linear and bounded.
 _MAX_LINE = 20_000
+# Real pages have a few thousand blocks at most (the dev set's largest: about 2,300).
+_MAX_BLOCKS = 20_000
 
 
 def split_blocks(text: str) -> list[Block]:
     """Split a dump into blocks, keeping list items with their continuation lines."""
-    lines = _bounded_lines(text)
     blocks: list[Block] = []
+    append = blocks.append
     item: list[str] | None = None
     item_indent = 0
-
-    def flush_item() -> None:
-        nonlocal item
-        if item:
-            blocks.append(
-                Block(text=" ".join(item), position=len(blocks), tag="li", lines=tuple(item))
-            )
-        item = None
-
-    for raw in lines:
+    lines = _bounded_lines(text)
+    for at, raw in enumerate(lines):
+        if len(blocks) >= _MAX_BLOCKS:
+            # No page has this many blocks: the rest is kept as a few long blocks, so that
+            # time stays bounded whatever the input.
+            blocks.extend(_chunks(lines[at:], len(blocks)))
+            item = None
+            break
         line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped:
+        if not line:
             continue
-        indent = len(line) - len(line.lstrip())
-        bullet = _BULLET.match(line)
-        if bullet and bullet.group(2).strip():
-            flush_item()
-            item = [bullet.group(2).strip()]
-            item_indent = len(bullet.group(1))
+        first = line[0]
+        if first not in _BULLET_START and not first.isspace():
+            # The common case: an unindented line that is not a list item is a paragraph.
+            if item is not None:
+                append(_item_block(item, len(blocks)))
+                item = None
+            append(Block(text=line, position=len(blocks), tag="p", lines=(line,)))
             continue
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        # A bullet, whitespace, then the item's text ('  • Abo', '- one', '* two').
+        if stripped[0] in _BULLET_START and len(stripped) > 1 and stripped[1].isspace():
+            content = stripped[2:].strip()
+            if content:
+                if item is not None:
+                    append(_item_block(item, len(blocks)))
+                item = [content]
+                item_indent = indent
+                continue
         if item is not None and indent > item_indent:
             item.append(stripped)
             continue
-        flush_item()
-        blocks.append(Block(text=stripped, position=len(blocks), tag="p", lines=(stripped,)))
-    flush_item()
+        if item is not None:
+            append(_item_block(item, len(blocks)))
+            item = None
+        append(Block(text=stripped, position=len(blocks), tag="p", lines=(stripped,)))
+    if item is not None:
+        append(_item_block(item, len(blocks)))
     return blocks
 
 
+def _chunks(lines: list[str], position: int) -> list[Block]:
+    out: list[Block] = []
+    part: list[str] = []
+    size = 0
+    for line in lines:
+        t = line.strip()
+        if not t:
+            continue
+        part.append(t)
+        size += len(t) + 1
+        if size >= _MAX_LINE:
+            out.append(Block(text=" ".join(part), position=position + len(out), tag="p"))
+            part, size = [], 0
+    if part:
+        out.append(Block(text=" ".join(part), position=position + len(out), tag="p"))
+    return out
+
+
+def _item_block(lines: list[str], position: int) -> Block:
+    return Block(text=" ".join(lines), position=position, tag="li", lines=tuple(lines))
+
+
 def _bounded_lines(text: str) -> list[str]:
+    if len(text) <= _MAX_LINE:
+        return text.splitlines()
     out: list[str] = []
     for line in text.splitlines():
         if len(line) <= _MAX_LINE:

@@ -24,6 +24,9 @@ _RECORD = re.compile(
 )
 _NUMERIC_LINE = re.compile(rf"^[\s()%]*(?:{SIGNED}|{_UNCH})[\s()%]*(?:{SIGNED}[\s()%]*)?$", re.I)
 _NAME_LINE_MAX_WORDS = 6
+_RECORD_MAX_CHARS = 200  # a record is a name and three numbers; longer text is prose
+_DIGIT = re.compile(r"\d")
+_NUMERIC_START = frozenset("()%+-\u2212\u2013\u2014\u25b2\u25bc\u25b4\u25be\u2191\u2193uUnN")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,19 @@ def find_strips(blocks: list[Block]) -> list[Strip]:
     strips: list[Strip] = []
     i = 0
     n = len(blocks)
+    # A record needs a '%' in its block, or a next block that opens like a number ('+1.2',
+    # '(0.5%)', 'unch'); most blocks have neither, and skip the record patterns.
+    maybe = [False] * n
+    for k in range(n):
+        text = blocks[k].text
+        if "%" in text:
+            maybe[k] = True
+        if k and text and (text[0] in _NUMERIC_START or text[0].isdigit() or text[0].isspace()):
+            maybe[k - 1] = True
     while i < n:
+        if not maybe[i]:
+            i += 1
+            continue
         run: list[_Candidate] = []
         j = i
         while j < n:
@@ -69,12 +84,21 @@ def _record_at(blocks: list[Block], i: int) -> _Candidate | None:
     """A quote record starting at block i: within the block, or across up to 3 blocks."""
     first = blocks[i]
     # Within one block: list items keep their lines; table rows may be tab-separated.
-    text = " ".join(first.lines) if first.lines else first.text
-    m = _RECORD.match(_tidy(text))
-    if m and _plausible_name(m.group("name")):
-        return _Candidate(i, i, m.group("name"), m.group("last"), m.group("chg"), m.group("pct"))
+    # A record ends in a percentage, so a block without '%' skips the record pattern.
+    if "%" in first.text and len(first.text) <= _RECORD_MAX_CHARS:
+        text = " ".join(first.lines) if first.lines else first.text
+        m = _RECORD.match(_tidy(text))
+        if m and _plausible_name(m.group("name")):
+            return _Candidate(
+                i, i, m.group("name"), m.group("last"), m.group("chg"), m.group("pct")
+            )
     # Fields in consecutive blocks: a short name block followed by numeric blocks.
-    if len(first.text.split()) > _NAME_LINE_MAX_WORDS or _NUMERIC_LINE.match(first.text):
+    if (
+        i + 1 >= len(blocks)
+        or not _DIGIT.search(blocks[i + 1].text)
+        or len(first.text.split()) > _NAME_LINE_MAX_WORDS
+        or _NUMERIC_LINE.match(first.text)
+    ):
         return None
     parts = [first.text]
     for k in range(i + 1, min(i + 4, len(blocks))):

@@ -1,0 +1,199 @@
+"""Fit the text-dump block model (src/marketdesk/extract/block_model.json) on the dev set.
+
+.venv/bin/python benchmarks/train_textdump.py [--split train]
+
+Labels come from the gold snippets of ../shared/data/dev/html/evaldata.json: a block that
+holds a "with" snippet is article text, one that holds a "without" snippet is not (a snippet
+spread over several blocks labels each long block inside it). Only the "train" half of the
+pages (bench_textdump.split_of) is used; bench_textdump.py --split heldout reports on the rest.
+The model is L2-regularised logistic regression fitted with Newton's method (numpy, training
+only); the decision threshold is the one that maximises the harmonic mean of the weighted
+shares of positive blocks kept and negative blocks removed on the training half.
+Nothing of the pages is written out: only weights, scaling and the threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_textdump as bench
+from marketdesk.extract import blockmodel, extract
+from marketdesk.model import Block, BlockKind, RawDocument
+
+
+@dataclass
+class PageData:
+    case: bench.Case
+    rows: np.ndarray
+    start: int
+    end: int
+    texts: list[str]  # normalised block texts
+    decidable: list[bool]  # blocks without a furniture kind
+    protected: list[bool]  # kept whatever the model says
+    labels: list[tuple[int, float, float]]  # block, label, weight
+
+
+def collect(cases: list[bench.Case]) -> list[PageData]:
+    """Every page's feature rows and its labelled blocks (those the model decides on)."""
+    captured: list[tuple[list[Block], list[BlockKind | None], int, int]] = []
+    real_choose = blockmodel.choose
+
+    def capture(
+        blocks: list[Block],
+        kinds: list[BlockKind | None],
+        start: int,
+        end: int,
+        page: blockmodel.PageText | None = None,
+    ) -> list[bool] | None:
+        captured.append((blocks, list(kinds), start, end))
+        return None
+
+    blockmodel.choose = capture
+    pages = []
+    try:
+        for case in cases:
+            captured.clear()
+            content = case.path.read_bytes()
+            if not content.strip():
+                continue
+            extract(RawDocument(source=case.name, content=content), kind="text")
+            if not captured:
+                continue
+            blocks, kinds, start, end = captured[0]
+            if start > end:
+                continue
+            rows = blockmodel.block_features(blocks, kinds, start, end)
+            normed = [bench.norm(b.text) for b in blocks]
+            labels = []
+            for label, snippets in ((1.0, case.with_), (0.0, case.without)):
+                for snip in snippets:
+                    s = bench.norm(snip)
+                    if len(s) < 3:
+                        continue
+                    hits = [i for i, t in enumerate(normed) if s in t]
+                    if not hits and len(s) > 40:
+                        hits = [i for i, t in enumerate(normed) if len(t) >= 20 and t in s]
+                    hits = [i for i in hits if kinds[i] is None]
+                    labels.extend((i, label, 1.0 / len(hits)) for i in hits)
+            decidable = [k is None for k in kinds]
+            protected = [blockmodel.protected(b, i, start, end) for i, b in enumerate(blocks)]
+            pages.append(PageData(case, rows, start, end, normed, decidable, protected, labels))
+    finally:
+        blockmodel.choose = real_choose
+    return pages
+
+
+def labelled(pages: list[PageData], rows_of: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+    X, y, w = [], [], []
+    for page, rows in zip(pages, rows_of, strict=True):
+        for i, label, weight in page.labels:
+            X.append(rows[i])
+            y.append(label)
+            w.append(weight)
+    return np.vstack(X), np.array(y), np.array(w)
+
+
+def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    mean[0], scale[0] = 0.0, 1.0  # the bias column stays as it is
+    scale[scale < 1e-9] = 1.0
+    return mean, scale
+
+
+def fit_stage(
+    rows_of: list[np.ndarray], pages: list[PageData], l2: float
+) -> dict[str, list[float]]:
+    X, y, w = labelled(pages, rows_of)
+    mean, scale = standardise(X)
+    beta = fit((X - mean) / scale, y, w, l2)
+    return {
+        "weights": [round(float(b), 6) for b in beta],
+        "mean": [round(float(m), 6) for m in mean],
+        "scale": [round(float(s), 6) for s in scale],
+    }
+
+
+def stage_of(d: dict[str, list[float]]) -> blockmodel._Stage:
+    return blockmodel._Stage.from_json(d)
+
+
+def snippet_f1(pages: list[PageData], probs: list[np.ndarray], cut: float) -> float:
+    score = bench.Score()
+    for page, p in zip(pages, probs, strict=True):
+        out = "\n".join(
+            t
+            for t, ok, keep, q in zip(page.texts, page.decidable, page.protected, p, strict=True)
+            if ok and (keep or q >= cut)
+        )
+        score.add(page.case, out)
+    return score.f1
+
+
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> np.ndarray:
+    beta = np.zeros(X.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+        grad = X.T @ (w * (p - y)) + l2 * beta
+        hess = (X * (w * p * (1 - p))[:, None]).T @ X + l2 * np.eye(X.shape[1])
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train")
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+    cases = bench.load_cases(args.split)
+    pages = collect(cases)
+    stage1 = fit_stage([p.rows for p in pages], pages, args.l2)
+    s1 = stage_of(stage1)
+    rows2 = []
+    for page in pages:
+        p1 = s1.probabilities(page.rows)
+        rows2.append(blockmodel.context_features(page.rows, p1, page.start, page.end))
+    stage2 = fit_stage(rows2, pages, args.l2)
+    s2 = stage_of(stage2)
+    probs = [s2.probabilities(r) for r in rows2]
+    best = max((snippet_f1(pages, probs, t / 100), t / 100) for t in range(20, 81, 2))
+    cut = best[1]
+    n_labels = sum(len(p.labels) for p in pages)
+    print(f"{len(cases)} pages ({args.split}), {n_labels} labelled blocks")
+    print(f"threshold {cut:.2f}: snippet F1 on the training half {best[0]:.3f}")
+    names = [*blockmodel.FEATURES, *blockmodel.CONTEXT_FEATURES]
+    for name, b in sorted(zip(names, stage2["weights"], strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {name:<24} {b:+.3f}")
+    blockmodel.MODEL_FILE.write_text(
+        json.dumps(
+            {
+                "about": "text-dump block classifier; benchmarks/train_textdump.py writes it",
+                "trained_on": f"dev set, {args.split} half ({len(cases)} pages)",
+                "features": list(blockmodel.FEATURES),
+                "context_features": list(blockmodel.CONTEXT_FEATURES),
+                "stage1": stage1,
+                "stage2": stage2,
+                "threshold": round(cut, 3),
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {blockmodel.MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""A small learned block classifier for text dumps: is this block article text?
+
+Two stages of logistic regression over cheap, language-neutral features of a block
+and its neighbours: length, punctuation, word shapes (digits, capitals), list item,
+repetition, position against the heuristic article span, furniture around it; the
+second stage adds the first stage's probabilities of the neighbouring blocks. The
+weights live in `block_model.json` next to this file; `benchmarks/train_textdump.py`
+fits them on block labels derived from the dev set's gold snippets, on one half of
+the pages (md5 of the file name), the other half held out for reporting.
+
+The text features are counted for the whole page at once (`read_page`): the blocks
+are joined, the characters looked up in a class table (built on first use) and summed
+per block with numpy. The same counts give the heuristic span scores, identical to
+`segment.block_score`, so a page's characters are read once. numpy at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from marketdesk.model import Block, BlockKind
+
+MODEL_FILE = Path(__file__).with_name("block_model.json")
+
+_HEAD_CHARS = 160  # word-shape shares are read from the start of a block
+_CAP_CHARS = 400
+_TERMINAL = frozenset('.!?"”»)。')
+_TABLE = 0x10000
+_SENTENCE_END = frozenset(".!?:;…\"”’'»)]。！？")
+
+FEATURES = (
+    "bias",
+    "log_words",
+    "sentence_like",
+    "ends_terminal",
+    "is_li",
+    "furniture",
+    "in_span",
+    "before_span",
+    "after_span",
+    "log_span_distance",
+    "relative_position",
+    "punct_per_word",
+    "digit_share",
+    "capitalised_share",
+    "mean_word_len",
+    "separators",
+    "repeated",
+    "ends_colon",
+    "starts_lower",
+    "log_words_prev",
+    "log_words_next",
+    "sentence_prev",
+    "sentence_next",
+    "li_prev",
+    "li_next",
+    "furniture_prev",
+    "furniture_next",
+    "window_log_words",
+    "window_sentence",
+    "in_span_x_log_words",
+    "li_x_in_span",
+    "short_x_in_span",
+    "log_share_of_longest",
+)
+
+
+CONTEXT_FEATURES = (
+    "p",
+    "p_prev",
+    "p_next",
+    "p_window3",
+    "p_max_before3",
+    "p_max_after3",
+    "p_x_in_span",
+)
+
+
+Matrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    weights: Matrix  # already divided by the training scale
+    offset: float  # weights · training mean
+
+    @classmethod
+    def from_json(cls, d: dict[str, list[float]]) -> _Stage:
+        w = np.array(d["weights"]) / np.array(d["scale"])
+        return cls(w, float(w @ np.array(d["mean"])))
+
+    def probabilities(self, X: Matrix) -> Matrix:
+        z = np.clip(X @ self.weights - self.offset, -30.0, 30.0)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    stage1: _Stage
+    stage2: _Stage
+    threshold: float
+
+
+@cache
+def _model() -> _Model:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES or tuple(data["context_features"]) != CONTEXT_FEATURES:
+        raise RuntimeError(f"{MODEL_FILE.name} was trained on other features; retrain it")
+    return _Model(
+        _Stage.from_json(data["stage1"]),
+        _Stage.from_json(data["stage2"]),
+        float(data["threshold"]),
+    )
+
+
+def _shift(col: Matrix, by: int, fill: float) -> Matrix:
+    """col moved down by `by` rows (up when negative), the gap filled."""
+    out = np.full_like(col, fill)
+    if by > 0:
+        out[by:] = col[:-by]
+    elif by < 0:
+        out[:by] = col[-by:]
+    else:
+        out[:] = col
+    return out
+
+
+def _window_mean(col: Matrix, before: int, after: int) -> Matrix:
+    n = len(col)
+    csum = np.concatenate(([0.0], np.cumsum(col)))
+    idx = np.arange(n)
+    lo = np.maximum(0, idx - before)
+    hi = np.minimum(n, idx + after + 1)
+    return np.asarray((csum[hi] - csum[lo]) / (hi - lo), dtype=np.float64)
+
+
+def context_features(X: Matrix, p1: Matrix, start: int, end: int) -> Matrix:
+    """Stage two sees stage one's probabilities around each block."""
+    in_span = X[:, FEATURES.index("in_span")]
+    before = np.maximum(np.maximum(_shift(p1, 1, 0.0), _shift(p1, 2, 0.0)), _shift(p1, 3, 0.0))
+    after = np.maximum(np.maximum(_shift(p1, -1, 0.0), _shift(p1, -2, 0.0)), _shift(p1, -3, 0.0))
+    return np.column_stack(
+        [
+            X,
+            p1,
+            _shift(p1, 1, 0.0),
+            _shift(p1, -1, 0.0),
+            _window_mean(p1, 3, 3),
+            before,
+            after,
+            p1 * in_span,
+        ]
+    )
+
+
+def threshold() -> float:
+    return _model().threshold
+
+
+_WORD, _UPPER, _LOWER, _DIGIT, _PUNCT_BIT, _SEP_BIT, _SENT_BIT, _TERM_BIT, _SPACE, _MARK = (
+    1 << k for k in range(10)
+)
+
+
+@cache
+def _char_classes() -> npt.NDArray[np.uint16]:
+    """Character classes of the Basic Multilingual Plane as one lookup table (built once)."""
+    table = np.zeros(_TABLE, dtype=np.uint16)
+    for c in range(_TABLE):
+        ch = chr(c)
+        bits = 0
+        if ch.isalnum() or ch == "_":
+            bits |= _WORD
+            if ch.isupper():
+                bits |= _UPPER
+            elif ch.islower():
+                bits |= _LOWER
+            if ch.isdigit():
+                bits |= _DIGIT
+        elif ch in ",.;:!?":
+            bits |= _PUNCT_BIT
+        elif ch in "|»›·•/":
+            bits |= _SEP_BIT
+        if ch in _SENTENCE_END:
+            bits |= _SENT_BIT
+        if ch in _TERMINAL:
+            bits |= _TERM_BIT
+        if ch.isspace():
+            bits |= _SPACE
+        if ch in ".!?。！？":
+            bits |= _MARK
+        table[c] = bits
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """What the characters of a page's blocks say, counted once for the whole page."""
+
+    raw: Matrix  # per block: the kind-independent text columns (see read_page)
+    words: Matrix  # \w+ runs, as segment.words counts them
+    sentence: npt.NDArray[np.bool_]  # as segment.sentence_like decides
+    exact: bool  # False when a character beyond the BMP made the counts approximate
+
+    def span_scores(self, blocks: list[Block]) -> tuple[float, ...] | None:
+        """segment.block_score of every block taken as text (None: ask segment instead)."""
+        if not self.exact or any(b.link_density for b in blocks):
+            return None
+        n, sent = self.words, self.sentence
+        score = np.where(sent & (n >= 10), n, np.where(sent & (n >= 5), n * 0.5, -3.0))
+        li = np.fromiter((b.tag == "li" for b in blocks), dtype=np.bool_, count=len(blocks))
+        score = np.where(li & (score > 0), score * 0.4, score)
+        return tuple(score.tolist())
+
+
+def read_page(blocks: list[Block]) -> PageText:
+    """Count the characters of every block at once.
+
+    The blocks are joined, turned into an array of code points, and classes of characters
+    are summed per block. Long blocks are read up to _CAP_CHARS (their shape is clear by
+    then and the arrays stay short); their word counts come from segment.words.
+    """
+    from marketdesk.extract.segment import sentence_like, words
+
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    capped = [t if len(t) <= _CAP_CHARS else t[:_CAP_CHARS] for t in texts]
+    lengths = np.fromiter(map(len, capped), dtype=np.int64, count=n)
+    doc = "\n".join(capped) + "\n"
+    codes: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
+    codes = np.frombuffer(doc.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    exact = len(codes) == len(doc)
+    if not exact:  # characters beyond the BMP: one code point a slot, clipped
+        codes = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _char_classes()
+    cls = np.take(table, codes, mode="clip")
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=bounds[1:])
+    offsets, ends = bounds[:-1], bounds[:-1] + lengths
+    head_ends = np.minimum(ends, offsets + _HEAD_CHARS)
+
+    # Segment sums: even slots sum a block's head, odd slots the rest of the block (and its
+    # newline), so a full count is the pair's sum. reduceat beats cumsum several times over.
+    cuts = np.empty(2 * n, dtype=np.int64)
+    cuts[0::2] = offsets
+    cuts[1::2] = head_ends
+
+    def count(mask: npt.NDArray[np.bool_], head_only: bool = False) -> Matrix:
+        sums = np.add.reduceat(mask.view(np.uint8), cuts, dtype=np.int64)
+        head = sums[0::2]
+        if head_only:
+            return head.astype(np.float64)
+        rest = np.where(head_ends < ends, sums[1::2], 0)
+        return (head + rest).astype(np.float64)
+
+    word = (cls & _WORD) != 0
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]
+    space_after = np.zeros(len(codes), dtype=np.bool_)
+    space_after[:-1] = (cls[1:] & _SPACE) != 0
+    marks = space_after & ((cls & _MARK) != 0)  # '. ', '! ', '? ', '。' ... before a space or end
+    dash = np.zeros(len(codes), dtype=np.bool_)
+    dash[1:-1] = (codes[1:-1] == 45) & (codes[:-2] == 32) & space_after[1:-1]
+    nw_read = count(word_start)
+    nh = np.maximum(1.0, count(word_start, head_only=True))
+    lasts = "".join([t[-1:] or " " for t in texts])
+    last_codes = np.frombuffer(lasts.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    last_cls = np.take(table, last_codes, mode="clip")
+    sentence = ((last_cls & _SENT_BIT) != 0) | (count(marks) >= 2)
+    nw = nw_read.copy()
+    for i in np.flatnonzero(lengths < np.fromiter(map(len, texts), dtype=np.int64, count=n)):
+        nw[i] = words(texts[i])
+        sentence[i] = sentence_like(texts[i])
+    counts = Counter(texts)
+    raw = np.column_stack(
+        [
+            nw,
+            sentence,
+            (last_cls & _TERM_BIT) != 0,
+            np.fromiter((b.tag == "li" for b in blocks), dtype=np.float64, count=n),
+            np.zeros(n),  # furniture: filled in by block_features
+            count((cls & _PUNCT_BIT) != 0) / np.maximum(1.0, nw_read),
+            count(word_start & ((cls & _DIGIT) != 0), head_only=True) / nh,
+            count(word_start & ((cls & _UPPER) != 0), head_only=True) / nh,
+            (np.minimum(lengths, _HEAD_CHARS) - nh + 1) / nh,
+            count(((cls & _SEP_BIT) != 0) | dash),
+            np.fromiter((counts[x] > 1 for x in texts), dtype=np.float64, count=n),
+            last_codes == 58,  # ':'
+            (cls[offsets] & _LOWER) != 0,
+        ]
+    ).astype(np.float64)
+    return PageText(raw, nw, sentence, exact)
+
+
+def block_features(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    page: PageText | None = None,
+) -> Matrix:
+    """One feature row per block, in FEATURES order."""
+    n = len(blocks)
+    if n == 0:
+        return np.zeros((0, len(FEATURES)))
+    raw = (page or read_page(blocks)).raw.copy()
+    raw[:, 4] = np.fromiter((k is not None for k in kinds), dtype=np.float64, count=n)
+    nw = raw[:, 0]
+    lw = np.log1p(nw)
+    sent, li, furn = raw[:, 1], raw[:, 3], raw[:, 4]
+    idx = np.arange(n, dtype=np.float64)
+    in_span = ((idx >= start) & (idx <= end)).astype(np.float64)
+    X = np.empty((n, len(FEATURES)))
+    X[:, 0] = 1.0
+    X[:, 1] = lw
+    X[:, 2] = sent
+    X[:, 3] = raw[:, 2]
+    X[:, 4] = li
+    X[:, 5] = furn
+    X[:, 6] = in_span
+    X[:, 7] = idx < start
+    X[:, 8] = idx > end
+    if end >= start:
+        X[:, 9] = np.log1p(np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0)))
+    else:
+        X[:, 9] = 0.0
+    X[:, 10] = idx / n
+    X[:, 11] = np.minimum(3.0, raw[:, 5])
+    X[:, 12:14] = raw[:, 6:8]
+    X[:, 14] = np.minimum(15.0, raw[:, 8])
+    X[:, 15] = np.minimum(3.0, raw[:, 9])
+    X[:, 16:19] = raw[:, 10:13]
+    for col, (values, fill) in enumerate(((lw, 0.0), (sent, 0.0), (li, 0.0), (furn, 1.0))):
+        X[:, 19 + 2 * col] = _shift(values, 1, fill)
+        X[:, 20 + 2 * col] = _shift(values, -1, fill)
+    X[:, 27] = _window_mean(lw, 2, 2)
+    X[:, 28] = _window_mean(sent, 2, 2)
+    X[:, 29] = in_span * lw
+    X[:, 30] = li * in_span
+    X[:, 31] = in_span * (nw < 8)
+    X[:, 32] = np.log((nw + 1) / (max(1.0, float(nw.max())) + 1))
+    return X
+
+
+def article_probabilities(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    page: PageText | None = None,
+) -> Matrix:
+    """The model's probability that each block is article text."""
+    model = _model()
+    X = block_features(blocks, kinds, start, end, page)
+    p1 = model.stage1.probabilities(X)
+    return model.stage2.probabilities(context_features(X, p1, start, end))
+
+
+def choose(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    page: PageText | None = None,
+) -> list[bool] | None:
+    """Which blocks are article text; None leaves the decision to the heuristic span."""
+    if not MODEL_FILE.is_file() or start > end or not blocks:
+        return None
+    keep = (article_probabilities(blocks, kinds, start, end, page) >= threshold()).tolist()
+    for i in range(start, end + 1):
+        if not keep[i] and protected(blocks[i], i, start, end):
+            keep[i] = True
+    return [bool(k) and kinds[i] is None for i, k in enumerate(keep)]
+
+
+def protected(block: Block, i: int, start: int, end: int) -> bool:
+    """Long prose inside the heuristic span stays whatever the model says: it refines edges."""
+    from marketdesk.extract.segment import sentence_like
+
+    if not start <= i <= end or block.tag == "li":
+        return False
+    text = block.text
+    return len(text.split()) >= 20 and sentence_like(text)

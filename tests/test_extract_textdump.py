@@ -1,0 +1,197 @@
+"""Text dumps: banner wordings, credits, the block model, and bad input with bounded time."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from marketdesk.errors import InputError
+from marketdesk.extract import extract
+from marketdesk.extract.banner import is_market_status
+from marketdesk.extract.blockmodel import FEATURES, block_features, choose, read_page
+from marketdesk.extract.boilerplate import classify
+from marketdesk.extract.credits import copyright_wire, syndication_origin, wire_dateline_origin
+from marketdesk.extract.segment import block_score
+from marketdesk.extract.textdump import split_blocks
+from marketdesk.model import Block, BlockKind, RawDocument
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Markets closed",
+        "Markets open in 2 hrs 5 mins",
+        "Börsen geschlossen",
+        "US-Börsen öffnen in 25 Minuten",
+        "Märkte geöffnet",
+        "Marchés fermés",
+        "Les marchés ouvrent dans 25 minutes",
+        "Bourse de Paris fermée",
+        "Mercados cerrados",
+        "Los mercados abren en 1 hora 5 minutos",
+        "Mercati chiusi",
+        "I mercati aprono tra 25 minuti",
+        "Vorbörslich",
+    ],
+)
+def test_banners_in_other_wordings(text: str) -> None:
+    assert is_market_status(text)
+    assert classify(Block(text=text, position=0)) is BlockKind.MARKET_STATUS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Markt ist offen für alle Ideen, sagte der Minister.",
+        "Bolsa de valores",
+        "Markets closed higher on Friday after a volatile week.",
+    ],
+)
+def test_not_banners(text: str) -> None:
+    assert not is_market_status(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("LONDON, Jan 5 (Reuters) - Shares fell", "Reuters"),
+        ("(Reuters) - Apple said on Monday", "Reuters"),
+        ("NEW YORK (AP) — Stocks rose", "Associated Press"),
+        ("TORONTO (CP) - The loonie", "The Canadian Press"),
+    ],
+)
+def test_wire_datelines(text: str, origin: str) -> None:
+    assert wire_dateline_origin(text) == origin
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        (
+            "This article originally appeared in The Conversation. Read the original.",
+            "The Conversation",
+        ),
+        ("Distributed by Tribune Content Agency, LLC.", "Tribune Content Agency"),
+        ("This story was first published by U.S. News & World Report.", "U.S. News & World Report"),
+        ("This article first appeared on St. Louis Post-Dispatch.", "St. Louis Post-Dispatch"),
+        ("Quelle: dpa", "dpa"),
+    ],
+)
+def test_syndication_credits(text: str, origin: str) -> None:
+    assert syndication_origin(text) == origin
+    assert classify(Block(text=text, position=0)) is BlockKind.SYNDICATION
+
+
+def test_copyright_names_the_wire() -> None:
+    line = "Copyright 2024 The Associated Press. All rights reserved."
+    assert classify(Block(text=line, position=0)) is BlockKind.COPYRIGHT
+    assert copyright_wire(line) == "Associated Press"
+    assert copyright_wire("© 2024 Example Media Ltd. All rights reserved.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Alle akzeptieren", BlockKind.COOKIE),
+        ("Nous utilisons des cookies pour mesurer l'audience. Tout accepter", BlockKind.COOKIE),
+        ("Teilen", BlockKind.SHARE),
+        ("Condividi", BlockKind.SHARE),
+        ("Kommentare (12)", BlockKind.COMMENTS),
+        ("Show all comments", BlockKind.COMMENTS),
+        ("Lascia un commento", BlockKind.COMMENTS),
+        ("Das könnte Sie auch interessieren", BlockKind.RELATED),
+        ("Articoli correlati", BlockKind.RELATED),
+        ("Noticias relacionadas", BlockKind.RELATED),
+    ],
+)
+def test_furniture_in_other_languages(text: str, kind: BlockKind) -> None:
+    assert classify(Block(text=text, position=0)) is kind
+
+
+def test_prose_with_cue_words_is_not_furniture() -> None:
+    text = (
+        "Jetzt sagen die Händler, dass die Preise weiter steigen, und das könnte die "
+        "Notenbank unter Druck setzen, sagte ein Analyst am Freitag in Frankfurt."
+    )
+    assert classify(Block(text=text, position=0)) is None
+
+
+def test_vectorised_span_scores_equal_block_score() -> None:
+    blocks = split_blocks(
+        "Home\nMarkets\n  • Dow\n    39,118.86\n"
+        "Oil prices rose for a third straight day on Friday as traders weighed supplies.\n"
+        "Short line here.\nS&P/TSX rose. It closed higher. Then it fell!\n"
+        "Ein Satz auf Deutsch mit Umlauten, der länger als zehn Wörter ist, damit er zählt.\n"
+        + "x " * 300
+        + "end.\n"
+    )
+    scores = read_page(blocks).span_scores(blocks)
+    assert scores is not None
+    assert list(scores) == pytest.approx([block_score(b, None) for b in blocks])
+
+
+def test_block_model_features_and_choice() -> None:
+    blocks = split_blocks(
+        "Home\nNews\nHeadline of the story\n"
+        + "\n".join(
+            f"Paragraph {i} of the article says something long enough to be a sentence here."
+            for i in range(5)
+        )
+        + "\nPrivacy Policy\n"
+    )
+    kinds: list[BlockKind | None] = [classify(b) for b in blocks]
+    X = block_features(blocks, kinds, 3, 7)
+    assert X.shape == (len(blocks), len(FEATURES))
+    chosen = choose(blocks, kinds, 3, 7)
+    assert chosen is not None
+    assert chosen[3:8] == [True] * 5
+    assert not chosen[0] and not chosen[-1]
+    assert choose(blocks, kinds, 5, 4) is None  # no span: nothing to refine
+
+
+def _page(content: bytes) -> dict[str, object]:
+    return extract(RawDocument(source="bad", content=content), kind="text").to_json()
+
+
+def test_no_article_gives_a_reason() -> None:
+    got = _page(b"404 Not Found\nThe page you requested could not be found.\nHome\n")
+    assert got["paragraphs"] == []
+    assert "no article" in str(got["reason"])
+
+
+def test_binary_garbage_is_a_clear_error() -> None:
+    with pytest.raises(InputError):
+        extract(RawDocument(source="bad", content=os.urandom(50_000)), kind="text")
+
+
+def test_mixed_encodings_decode() -> None:
+    utf8 = "Die Händler in Frankfurt sagen, die Preise steigen weiter, hieß es am Freitag.\n"
+    latin1 = "München: Die Börse schließt früh am Freitag wegen des Feiertags in Bayern.\n"
+    got = _page((utf8.encode("utf-8") + latin1.encode("latin-1")) * 20)
+    assert got["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"word " * 600_000, id="one-giant-line"),
+        pytest.param(b"x" * 3_000_000, id="one-giant-token"),
+        pytest.param(b"a\n" * 1_000_000, id="a-million-lines"),
+        pytest.param("  • x\n".encode() * 300_000, id="a-long-list"),
+        pytest.param(b"ABC 1.0 +1.0 (+1.0%)\n" * 100_000, id="a-long-strip"),
+        pytest.param("„".encode() * 1_000_000, id="open-quotes"),
+    ],
+)
+def test_bad_input_takes_bounded_time(content: bytes) -> None:
+    t0 = time.perf_counter()
+    got = _page(content)
+    assert time.perf_counter() - t0 < 20  # seconds; each takes well under one here
+    assert isinstance(got["paragraphs"], list)
+
+
+def test_blocks_are_capped() -> None:
+    blocks = split_blocks("line\n" * 50_000)
+    assert len(blocks) < 21_000
+    assert "".join(b.text for b in blocks).count("line") == 50_000
