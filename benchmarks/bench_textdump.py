@@ -27,94 +27,18 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import html
-import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV = SHARED / "data" / "dev"
-PAGES = DEV / "textdumps" / "pages"
-GOLD = DEV / "html" / "evaldata.json"
+sys.path.insert(0, str(Path(__file__).parent))
 
+from devset import GOLD, PAGES, Case, Score, load_cases, norm, split_of
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    name: str  # the dump's file name
-    path: Path
-    with_: tuple[str, ...]
-    without: tuple[str, ...]
-
-
-def split_of(name: str) -> str:
-    """'train' or 'heldout', by the first hex digit of md5(name)."""
-    return "train" if int(hashlib.md5(name.encode()).hexdigest()[0], 16) % 2 == 0 else "heldout"
-
-
-def load_cases(split: str = "all") -> list[Case]:
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    cases = []
-    for entry in gold.values():
-        f = entry["file"]
-        stem = f[: -len(".html")] if f.endswith(".html") else f
-        path = PAGES / f"{stem}.txt"
-        if not path.is_file():
-            continue
-        if split != "all" and split_of(path.name) != split:
-            continue
-        cases.append(Case(path.name, path, tuple(entry["with"]), tuple(entry["without"])))
-    cases.sort(key=lambda c: c.name)
-    return cases
-
-
-def norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-@dataclass(slots=True)
-class Score:
-    with_total: int = 0
-    with_kept: int = 0
-    without_total: int = 0
-    without_removed: int = 0
-    times: list[float] = field(default_factory=list)
-
-    def add(self, case: Case, output: str) -> None:
-        out = norm(output)
-        for s in case.with_:
-            self.with_total += 1
-            self.with_kept += norm(s) in out
-        for s in case.without:
-            self.without_total += 1
-            self.without_removed += norm(s) not in out
-
-    @property
-    def kept(self) -> float:
-        return self.with_kept / max(1, self.with_total)
-
-    @property
-    def removed(self) -> float:
-        return self.without_removed / max(1, self.without_total)
-
-    @property
-    def f1(self) -> float:
-        k, r = self.kept, self.removed
-        return 2 * k * r / (k + r) if k + r else 0.0
-
-    @property
-    def traf_precision(self) -> float:
-        fp = self.without_total - self.without_removed
-        return self.with_kept / max(1, self.with_kept + fp)
-
-    @property
-    def traf_f1(self) -> float:
-        p, r = self.traf_precision, self.kept
-        return 2 * p * r / (p + r) if p + r else 0.0
+__all__ = ["GOLD", "PAGES", "Case", "Score", "load_cases", "norm", "split_of"]
 
 
 # --- the tools: dump bytes in, extracted text out -------------------------------------------

@@ -1,95 +1,121 @@
-"""The dev set in ../shared/data/dev: pages, gold snippets, and the snippet score.
+"""The dev set in ../shared/data/dev: pages, gold snippets, the split, and the snippet score.
 
-Scoring follows trafilatura's evaluation: a "with" snippet found in the output is a
-true positive (else a false negative); a "without" snippet found is a false positive
-(else a true negative). Whitespace is normalised on both sides.
+Every benchmark, training script and quality gate reads the dev set through this module.
+Pages stay in ../shared; nothing here copies them.
+
+Scoring: a gold "with" snippet found in a tool's output is kept, a "without" snippet found is
+a false positive; whitespace is normalised on both sides. `f1` is the harmonic mean of the
+share of "with" snippets kept and of "without" snippets removed; `traf_precision` and
+`traf_f1` count the same snippets the way trafilatura's evaluation does.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-HTML_DIR = SHARED / "data" / "dev" / "html"
-TEXT_DIR = SHARED / "data" / "dev" / "textdumps" / "pages"
-_SPACE = re.compile(r"\s+")
+DEV = SHARED / "data" / "dev"
+HTML_DIR = DEV / "html"
+PAGES = DEV / "textdumps" / "pages"
+GOLD = HTML_DIR / "evaldata.json"
 
 
 @dataclass(frozen=True, slots=True)
 class Case:
     url: str
-    file: str
-    gold: dict[str, Any]
+    file: str  # the HTML file's name in evaldata.json
+    with_: tuple[str, ...]
+    without: tuple[str, ...]
+    gold: dict[str, Any] = field(hash=False, compare=False)  # metadata: title, author, date
+
+    @property
+    def name(self) -> str:
+        """The text dump's file name."""
+        stem = self.file[: -len(".html")] if self.file.endswith(".html") else self.file
+        return f"{stem}.txt"
+
+    @property
+    def path(self) -> Path:
+        """The text dump."""
+        return PAGES / self.name
 
     def html(self) -> bytes:
         for folder in ("cache", "eval"):
-            path = HTML_DIR / folder / f"{self.file}.gz"
-            if path.is_file():
-                return gzip.decompress(path.read_bytes())
+            gz = HTML_DIR / folder / f"{self.file}.gz"
+            if gz.is_file():
+                return gzip.decompress(gz.read_bytes())
         raise FileNotFoundError(self.file)
-
-    def text_dump_path(self) -> Path:
-        stem = self.file[:-5] if self.file.endswith(".html") else self.file
-        return TEXT_DIR / f"{stem}.txt"
 
 
 def available() -> bool:
-    return (HTML_DIR / "evaldata.json").is_file()
+    return GOLD.is_file()
 
 
-def cases() -> Iterator[Case]:
-    data = json.loads((HTML_DIR / "evaldata.json").read_text(encoding="utf-8"))
-    for url, gold in data.items():
-        yield Case(url=url, file=gold["file"], gold=gold)
+def split_of(name: str) -> str:
+    """'train' or 'heldout', by the first hex digit of md5(name) (the text dump's name)."""
+    return "train" if int(hashlib.md5(name.encode()).hexdigest()[0], 16) % 2 == 0 else "heldout"
+
+
+def load_cases(split: str = "all", *, need_dump: bool = True) -> list[Case]:
+    """The gold cases, sorted by name; with need_dump, only those that have a text dump."""
+    data = json.loads(GOLD.read_text(encoding="utf-8"))
+    cases = []
+    for url, entry in data.items():
+        case = Case(url, entry["file"], tuple(entry["with"]), tuple(entry["without"]), entry)
+        if need_dump and not case.path.is_file():
+            continue
+        if split != "all" and split_of(case.name) != split:
+            continue
+        cases.append(case)
+    cases.sort(key=lambda c: c.name)
+    return cases
 
 
 def norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Score:
-    tp: int = 0
-    fp: int = 0
-    tn: int = 0
-    fn: int = 0
-    pages: int = 0
-    errors: int = 0
-    seconds: list[float] = field(default_factory=list)
+    with_total: int = 0
+    with_kept: int = 0
+    without_total: int = 0
+    without_removed: int = 0
+    times: list[float] = field(default_factory=list)
 
-    def add(self, output: str, gold: dict[str, Any]) -> None:
-        text = norm(output)
-        self.pages += 1
-        for snippet in gold.get("with", []):
-            if norm(snippet) in text:
-                self.tp += 1
-            else:
-                self.fn += 1
-        for snippet in gold.get("without", []):
-            if norm(snippet) in text:
-                self.fp += 1
-            else:
-                self.tn += 1
+    def add(self, case: Case, output: str) -> None:
+        out = norm(output)
+        for s in case.with_:
+            self.with_total += 1
+            self.with_kept += norm(s) in out
+        for s in case.without:
+            self.without_total += 1
+            self.without_removed += norm(s) not in out
 
     @property
-    def recall(self) -> float:  # share of "with" snippets kept
-        return self.tp / max(1, self.tp + self.fn)
+    def kept(self) -> float:
+        return self.with_kept / max(1, self.with_total)
 
     @property
-    def removed(self) -> float:  # share of "without" snippets removed
-        return self.tn / max(1, self.tn + self.fp)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / max(1, self.tp + self.fp)
+    def removed(self) -> float:
+        return self.without_removed / max(1, self.without_total)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
+        k, r = self.kept, self.removed
+        return 2 * k * r / (k + r) if k + r else 0.0
+
+    @property
+    def traf_precision(self) -> float:
+        fp = self.without_total - self.without_removed
+        return self.with_kept / max(1, self.with_kept + fp)
+
+    @property
+    def traf_f1(self) -> float:
+        p, r = self.traf_precision, self.kept
         return 2 * p * r / (p + r) if p + r else 0.0

@@ -72,23 +72,47 @@ def collect(cases: list[bench.Case]) -> list[PageData]:
                 continue
             rows = blockmodel.block_features(blocks, kinds, start, end)
             normed = [bench.norm(b.text) for b in blocks]
-            labels = []
-            for label, snippets in ((1.0, case.with_), (0.0, case.without)):
-                for snip in snippets:
-                    s = bench.norm(snip)
-                    if len(s) < 3:
-                        continue
-                    hits = [i for i, t in enumerate(normed) if s in t]
-                    if not hits and len(s) > 40:
-                        hits = [i for i, t in enumerate(normed) if len(t) >= 20 and t in s]
-                    hits = [i for i in hits if kinds[i] is None]
-                    labels.extend((i, label, 1.0 / len(hits)) for i in hits)
+            labels = labels_for(case, normed, kinds)
             decidable = [k is None for k in kinds]
             protected = [blockmodel.protected(b, i, start, end) for i, b in enumerate(blocks)]
             pages.append(PageData(case, rows, start, end, normed, decidable, protected, labels))
     finally:
         blockmodel.choose = real_choose
     return pages
+
+
+def labels_for(
+    case: bench.Case, normed: list[str], kinds: list[BlockKind | None]
+) -> list[tuple[int, float, float]]:
+    """(block, label, weight) for the blocks that hold a gold snippet and are decidable."""
+    labels = []
+    for label, snippets in ((1.0, case.with_), (0.0, case.without)):
+        for snip in snippets:
+            s = bench.norm(snip)
+            if len(s) < 3:
+                continue
+            hits = [i for i, t in enumerate(normed) if s in t]
+            if not hits and len(s) > 40:
+                hits = [i for i, t in enumerate(normed) if len(t) >= 20 and t in s]
+            hits = [i for i in hits if kinds[i] is None]
+            labels.extend((i, label, 1.0 / len(hits)) for i in hits)
+    return labels
+
+
+def fit_two_stages(
+    pages: list[PageData], l2: float
+) -> tuple[tuple[dict[str, list[float]], dict[str, list[float]]], float, float]:
+    """Stage one on the rows, stage two on rows plus stage one's context; the best cut."""
+    stage1 = fit_stage([p.rows for p in pages], pages, l2)
+    s1 = stage_of(stage1)
+    rows2 = [
+        blockmodel.context_features(p.rows, s1.probabilities(p.rows), p.start, p.end) for p in pages
+    ]
+    stage2 = fit_stage(rows2, pages, l2)
+    s2 = stage_of(stage2)
+    probs = [s2.probabilities(r) for r in rows2]
+    f1, cut = max((snippet_f1(pages, probs, t / 100), t / 100) for t in range(20, 81, 2))
+    return (stage1, stage2), cut, f1
 
 
 def labelled(pages: list[PageData], rows_of: list[np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -158,17 +182,8 @@ def main() -> int:
     args = ap.parse_args()
     cases = bench.load_cases(args.split)
     pages = collect(cases)
-    stage1 = fit_stage([p.rows for p in pages], pages, args.l2)
-    s1 = stage_of(stage1)
-    rows2 = []
-    for page in pages:
-        p1 = s1.probabilities(page.rows)
-        rows2.append(blockmodel.context_features(page.rows, p1, page.start, page.end))
-    stage2 = fit_stage(rows2, pages, args.l2)
-    s2 = stage_of(stage2)
-    probs = [s2.probabilities(r) for r in rows2]
-    best = max((snippet_f1(pages, probs, t / 100), t / 100) for t in range(20, 81, 2))
-    cut = best[1]
+    (stage1, stage2), cut, f1 = fit_two_stages(pages, args.l2)
+    best = (f1, cut)
     n_labels = sum(len(p.labels) for p in pages)
     print(f"{len(cases)} pages ({args.split}), {n_labels} labelled blocks")
     print(f"threshold {cut:.2f}: snippet F1 on the training half {best[0]:.3f}")

@@ -109,15 +109,20 @@ class _Model:
 
 
 @cache
-def _model() -> _Model:
-    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES or tuple(data["context_features"]) != CONTEXT_FEATURES:
-        raise RuntimeError(f"{MODEL_FILE.name} was trained on other features; retrain it")
+def load_model(path: Path = MODEL_FILE, features: tuple[str, ...] = FEATURES) -> _Model:
+    """A fitted model file; its feature names must match the code's, or it is refused."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != features or tuple(data["context_features"]) != CONTEXT_FEATURES:
+        raise RuntimeError(f"{path.name} was trained on other features; retrain it")
     return _Model(
         _Stage.from_json(data["stage1"]),
         _Stage.from_json(data["stage2"]),
         float(data["threshold"]),
     )
+
+
+def _model() -> _Model:
+    return load_model()
 
 
 def _shift(col: Matrix, by: int, fill: float) -> Matrix:
@@ -355,10 +360,18 @@ def article_probabilities(
     start: int,
     end: int,
     page: PageText | None = None,
+    extra: Matrix | None = None,
+    model: _Model | None = None,
 ) -> Matrix:
-    """The model's probability that each block is article text."""
-    model = _model()
+    """The model's probability that each block is article text.
+
+    `extra` appends caller-specific columns (HTML evidence) after FEATURES; `model` must
+    then be one fitted on those columns.
+    """
+    model = model or _model()
     X = block_features(blocks, kinds, start, end, page)
+    if extra is not None:
+        X = np.hstack([X, extra])
     p1 = model.stage1.probabilities(X)
     return model.stage2.probabilities(context_features(X, p1, start, end))
 
@@ -369,11 +382,18 @@ def choose(
     start: int,
     end: int,
     page: PageText | None = None,
+    extra: Matrix | None = None,
+    model: _Model | None = None,
 ) -> list[bool] | None:
     """Which blocks are article text; None leaves the decision to the heuristic span."""
-    if not MODEL_FILE.is_file() or start > end or not blocks:
+    if start > end or not blocks:
         return None
-    keep = (article_probabilities(blocks, kinds, start, end, page) >= threshold()).tolist()
+    if model is None:
+        if not MODEL_FILE.is_file():
+            return None
+        model = _model()
+    probs = article_probabilities(blocks, kinds, start, end, page, extra, model)
+    keep = (probs >= model.threshold).tolist()
     for i in range(start, end + 1):
         if not keep[i] and protected(blocks[i], i, start, end):
             keep[i] = True

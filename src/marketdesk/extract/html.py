@@ -16,6 +16,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from marketdesk.extract import htmlmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.decode import decode_text
@@ -163,11 +164,17 @@ def extract_html(raw: RawDocument) -> Page:
     scores = [html_block_score(b, _kind(b)) for b in blocks]
     if meta.published is None:
         meta = replace(meta, published=_visible_date(blocks, container))
+    depths = [
+        len(path) - path.index(best) if best and best in path else len(path) for path in built.paths
+    ]
+    markup = htmlmodel.evidence(
+        blocks, [b.hint for b in blocks], container, scores, depths, built.marks
+    )
     return assemble(
         blocks,
         source=raw.source,
         kind="html",
-        meta=replace(meta, container=container, scores=tuple(scores)),
+        meta=replace(meta, container=container, scores=tuple(scores), evidence=markup),
     )
 
 
@@ -334,6 +341,8 @@ class _Builder:
         self.hint: BlockKind | None = None
         self.hint_srcs: list[int] = []  # element id that gave each block its hint (0: none)
         self.hint_src = 0
+        self.marks: list[int] = []  # per block: _IN_ARTICLE | _IN_CONTENT bits
+        self.mark = 0
         self.path: tuple[int, ...] = ()
 
     def flush(self) -> None:
@@ -350,6 +359,7 @@ class _Builder:
             )
             self.paths.append(self.path)
             self.hint_srcs.append(self.hint_src)
+            self.marks.append(self.mark)
         self.parts = []
         self.link_chars = 0
 
@@ -358,12 +368,12 @@ def _blocks(root: LexborNode) -> _Builder:
     b = _Builder()
     path: list[int] = []
     # Stack entries: (node, exiting, hint, hint source element, in_link, block_tag)
-    stack: list[tuple[LexborNode, bool, BlockKind | None, int, bool, str]] = [
-        (root, False, None, 0, False, "p")
+    stack: list[tuple[LexborNode, bool, BlockKind | None, int, bool, str, int]] = [
+        (root, False, None, 0, False, "p", 0)
     ]
     seen = 0
     while stack:
-        node, exiting, hint, src, in_link, btag = stack.pop()
+        node, exiting, hint, src, in_link, btag, mark = stack.pop()
         tag = node.tag or ""
         if exiting:
             if tag in _BLOCK:
@@ -378,6 +388,7 @@ def _blocks(root: LexborNode) -> _Builder:
             if text:
                 if not b.parts:
                     b.tag, b.hint, b.hint_src, b.path = btag, hint, src, tuple(path)
+                    b.mark = mark
                 b.parts.append(text)
                 if in_link:
                     b.link_chars += len(text.strip())
@@ -409,14 +420,36 @@ def _blocks(root: LexborNode) -> _Builder:
             own = _hint_for(node, tag)
             if own is not None:
                 hint, src = own, seen
+            mark |= _content_mark(node, tag)
         if tag == "a":
             in_link = True
         path.append(seen)
-        stack.append((node, True, hint, src, in_link, btag))
+        stack.append((node, True, hint, src, in_link, btag, mark))
         for child in reversed(list(node.iter(include_text=True))):
-            stack.append((child, False, hint, src, in_link, btag))
+            stack.append((child, False, hint, src, in_link, btag, mark))
     b.flush()
     return b
+
+
+_IN_ARTICLE, _IN_CONTENT = 1, 2
+_CONTENT_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|blog|news|"
+    r"artikel|inhalt|beitrag|contenu)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _content_mark(node: LexborNode, tag: str) -> int:
+    """Markup that says "the article is in here": <article>, <main>, articleBody, class names."""
+    if tag in ("article", "main"):
+        return _IN_ARTICLE
+    attrs = node.attributes
+    if (attrs.get("itemprop") or "") == "articleBody":
+        return _IN_ARTICLE
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if 1 < len(names) <= 300 and _CONTENT_NAMES.search(names):
+        return _IN_CONTENT
+    return 0
 
 
 def _hint_for(node: LexborNode, tag: str) -> BlockKind | None:

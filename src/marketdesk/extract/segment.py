@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from marketdesk.extract import blockmodel
+from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
@@ -57,6 +58,8 @@ class Metadata:
     container: frozenset[int] | None = None
     # Per-block article scores computed by the caller (HTML uses markup evidence); None: text rules.
     scores: tuple[float, ...] | None = None
+    # Markup evidence for the HTML block model (htmlmodel.EXTRA_FEATURES columns).
+    evidence: Any = None
 
 
 def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
@@ -70,7 +73,13 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     for i, block in enumerate(blocks):
         if kinds[i] is None:
             kinds[i] = classify(block)
-        if kinds[i] is None and block.hint is not None and not _strong_prose(block):
+        # With markup evidence the block model weighs hints itself; text rules take them as kinds.
+        if (
+            kinds[i] is None
+            and block.hint is not None
+            and meta.evidence is None
+            and not _strong_prose(block)
+        ):
             kinds[i] = block.hint
 
     # Text dumps: the page's characters are counted once, for the span and the block model.
@@ -87,6 +96,8 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     _mark_related_lists(blocks, kinds, start, end)
     # Text dumps: a learned block classifier refines the span block by block (blockmodel.py).
     chosen = blockmodel.choose(blocks, kinds, start, end, page_text) if page_text else None
+    if meta.evidence is not None:  # HTML: the same kind of model, with markup evidence
+        chosen = htmlmodel.choose(blocks, kinds, start, end, meta.evidence)
 
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
@@ -124,7 +135,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
             continue
         if i == title_at:
             continue
-        k = k or header_roles.get(i) or _default_kind(block, i, start, end)
+        k = k or header_roles.get(i) or block.hint or _default_kind(block, i, start, end)
         if (
             k is BlockKind.TICKER
             and removed

@@ -1,0 +1,99 @@
+"""Fit the HTML block model (src/marketdesk/extract/html_model.json) on the dev set.
+
+.venv/bin/python benchmarks/train_html.py [--split train] [--l2 1.0]
+
+The same method as train_textdump.py (its labelling, its Newton fit, its two stages), on the
+blocks of the dev set's HTML pages with the markup evidence columns of htmlmodel.py. Only the
+"train" half of the pages (devset.split_of) is used; `bench_html.py --split heldout` reports
+on the rest. Nothing of the pages is written out: only weights, scaling and the threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import devset
+import train_textdump as tt
+from marketdesk.extract import blockmodel, extract, htmlmodel
+from marketdesk.model import Block, BlockKind, RawDocument
+
+
+def collect(cases: list[devset.Case]) -> list[tt.PageData]:
+    """Every page's feature rows (text features + markup evidence) and its labelled blocks."""
+    captured: list[tuple[list[Block], list[BlockKind | None], int, int, np.ndarray]] = []
+    real_choose = htmlmodel.choose
+
+    def capture(
+        blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int, extra: np.ndarray
+    ) -> list[bool] | None:
+        captured.append((blocks, list(kinds), start, end, extra))
+        return None
+
+    htmlmodel.choose = capture  # type: ignore[assignment]
+    pages = []
+    try:
+        for case in cases:
+            captured.clear()
+            try:
+                extract(RawDocument(source=case.url, content=case.html(), url=case.url), "html")
+            except Exception:
+                continue
+            if not captured:
+                continue
+            blocks, kinds, start, end, extra = captured[0]
+            if start > end:
+                continue
+            rows = np.hstack([blockmodel.block_features(blocks, kinds, start, end), extra])
+            normed = [devset.norm(b.text) for b in blocks]
+            labels = tt.labels_for(case, normed, kinds)
+            decidable = [k is None for k in kinds]
+            protected = [blockmodel.protected(b, i, start, end) for i, b in enumerate(blocks)]
+            pages.append(tt.PageData(case, rows, start, end, normed, decidable, protected, labels))
+    finally:
+        htmlmodel.choose = real_choose  # type: ignore[assignment]
+    return pages
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train")
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+    htmlmodel.MODEL_FILE.unlink(missing_ok=True)  # train on the pipeline without the model
+    cases = devset.load_cases(args.split, need_dump=False)
+    pages = collect(cases)
+    stages, cut, f1 = tt.fit_two_stages(pages, args.l2)
+    print(f"{len(pages)} pages ({args.split}), {sum(len(p.labels) for p in pages)} labelled blocks")
+    print(f"threshold {cut:.2f}: snippet F1 on the training half {f1:.3f}")
+    names = [*htmlmodel.FEATURES, *blockmodel.CONTEXT_FEATURES]
+    for name, b in sorted(zip(names, stages[1]["weights"], strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {name:<24} {b:+.3f}")
+    htmlmodel.MODEL_FILE.write_text(
+        json.dumps(
+            {
+                "about": "HTML block classifier; benchmarks/train_html.py writes it",
+                "trained_on": f"dev set, {args.split} half ({len(pages)} pages)",
+                "features": list(htmlmodel.FEATURES),
+                "context_features": list(blockmodel.CONTEXT_FEATURES),
+                "stage1": stages[0],
+                "stage2": stages[1],
+                "threshold": round(cut, 3),
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {htmlmodel.MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The block model for HTML: the text model's features plus what the markup says.
+
+Same two-stage logistic regression as blockmodel.py (its code, its training method); the
+extra columns are link density, the block's tag, furniture hints from class names and
+landmark elements, whether the block sits in the page's main container, and the HTML
+block score. Weights: `html_model.json`, fitted by `benchmarks/train_html.py` on the
+dev set's training half.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from marketdesk.extract import blockmodel
+from marketdesk.extract.blockmodel import Matrix
+from marketdesk.model import Block, BlockKind
+
+MODEL_FILE = Path(__file__).with_name("html_model.json")
+
+EXTRA_FEATURES = (
+    "link_density",
+    "link_heavy",
+    "is_heading",
+    "is_cell",
+    "is_quote_or_pre",
+    "hint_navigation",
+    "hint_social",
+    "hint_related",
+    "in_container",
+    "container_found",
+    "html_score",
+    "relative_depth",
+    "link_density_prev",
+    "link_density_next",
+    "in_container_prev",
+    "in_container_next",
+    "in_article_element",
+    "in_content_class",
+)
+FEATURES = (*blockmodel.FEATURES, *EXTRA_FEATURES)
+
+_NAVIGATION = frozenset({BlockKind.NAVIGATION, BlockKind.FOOTER})
+_SOCIAL = frozenset({BlockKind.SHARE, BlockKind.COMMENTS})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def evidence(
+    blocks: list[Block],
+    hints: list[BlockKind | None],
+    container: frozenset[int] | None,
+    scores: list[float],
+    depths: list[int],
+    marks: list[int],
+) -> Matrix:
+    """The markup columns, one row per block, in EXTRA_FEATURES order.
+
+    `hints` are the furniture hints left after the container cleared those inherited from
+    around it; `depths` are each block's depth below the container (or below the page body
+    when there is none); `marks` say whether markup names the block's surroundings as the
+    article (bit 1: <article>/<main>/articleBody, bit 2: a content-like class or id).
+    """
+    n = len(blocks)
+    X = np.zeros((n, len(EXTRA_FEATURES)), dtype=np.float64)
+    if not n:
+        return X
+    ld = np.array([b.link_density for b in blocks], dtype=np.float64)
+    inside = np.array([1.0 if container is not None and i in container else 0.0 for i in range(n)])
+    X[:, 0] = ld
+    X[:, 1] = ld >= 0.5
+    X[:, 2] = [b.tag in _HEADINGS for b in blocks]
+    X[:, 3] = [b.tag in ("td", "th", "dd", "dt") for b in blocks]
+    X[:, 4] = [b.tag in ("blockquote", "pre") for b in blocks]
+    X[:, 5] = [h in _NAVIGATION for h in hints]
+    X[:, 6] = [h in _SOCIAL for h in hints]
+    X[:, 7] = [h is not None and h not in _NAVIGATION and h not in _SOCIAL for h in hints]
+    X[:, 8] = inside
+    X[:, 9] = 1.0 if container else 0.0
+    X[:, 10] = np.clip(np.array(scores, dtype=np.float64), -10.0, 60.0) / 10.0
+    X[:, 11] = np.minimum(np.array(depths, dtype=np.float64), 20.0) / 5.0
+    X[:, 12] = blockmodel._shift(ld, 1, 1.0)
+    X[:, 13] = blockmodel._shift(ld, -1, 1.0)
+    X[:, 14] = blockmodel._shift(inside, 1, 0.0)
+    X[:, 15] = blockmodel._shift(inside, -1, 0.0)
+    X[:, 16] = [m & 1 for m in marks]  # inside <article>, <main> or itemprop=articleBody
+    X[:, 17] = [(m >> 1) & 1 for m in marks]  # inside an element named like content
+    return X
+
+
+def available() -> bool:
+    return MODEL_FILE.is_file()
+
+
+def choose(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    extra: Matrix,
+) -> list[bool] | None:
+    """Which blocks are article text; None leaves the decision to the span."""
+    if not available():
+        return None
+    model = blockmodel.load_model(MODEL_FILE, FEATURES)
+    return blockmodel.choose(blocks, kinds, start, end, extra=extra, model=model)
