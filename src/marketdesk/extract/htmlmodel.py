@@ -38,6 +38,12 @@ EXTRA_FEATURES = (
     "in_container_next",
     "in_article_element",
     "in_content_class",
+    "in_container_x_log_words",
+    "in_container_x_sentence",
+    "in_container_x_link_density",
+    "in_container_x_hint",
+    "in_container_x_heading",
+    "outside_x_log_words",
 )
 FEATURES = (*blockmodel.FEATURES, *EXTRA_FEATURES)
 
@@ -61,6 +67,8 @@ def evidence(
     when there is none); `marks` say whether markup names the block's surroundings as the
     article (bit 1: <article>/<main>/articleBody, bit 2: a content-like class or id).
     """
+    from marketdesk.extract.segment import sentence_like, words  # segment imports this module
+
     n = len(blocks)
     X = np.zeros((n, len(EXTRA_FEATURES)), dtype=np.float64)
     if not n:
@@ -85,6 +93,14 @@ def evidence(
     X[:, 15] = blockmodel._shift(inside, -1, 0.0)
     X[:, 16] = [m & 1 for m in marks]  # inside <article>, <main> or itemprop=articleBody
     X[:, 17] = [(m >> 1) & 1 for m in marks]  # inside an element named like content
+    lw = np.log1p(np.array([words(b.text) for b in blocks], dtype=np.float64))
+    sent = np.array([sentence_like(b.text) for b in blocks], dtype=np.float64)
+    X[:, 18] = inside * lw
+    X[:, 19] = inside * sent
+    X[:, 20] = inside * ld
+    X[:, 21] = inside * (X[:, 5] + X[:, 6] + X[:, 7])
+    X[:, 22] = inside * X[:, 2]
+    X[:, 23] = (1.0 - inside) * lw
     return X
 
 
