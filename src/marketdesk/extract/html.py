@@ -163,7 +163,8 @@ def extract_html(raw: RawDocument) -> Page:
         ]
     scores = [html_block_score(b, _kind(b)) for b in blocks]
     if meta.published is None:
-        meta = replace(meta, published=_visible_date(blocks, container))
+        found = _visible_date(blocks, container) or _htmldate(html, raw.url)
+        meta = replace(meta, published=found)
     depths = [
         len(path) - path.index(best) if best and best in path else len(path) for path in built.paths
     ]
@@ -181,6 +182,30 @@ def extract_html(raw: RawDocument) -> Page:
 def _prose(block: Block) -> bool:
     """Sentence text with few links: inside the article, stronger than a class name."""
     return block.link_density < 0.1 and words(block.text) >= 25 and sentence_like(block.text)
+
+
+_HTMLDATE_MAX_CHARS = 2_000_000
+
+
+def _htmldate(html: str, url: str | None) -> datetime | None:
+    """htmldate's reading of the page, for pages that declare and print no date we can see.
+
+    It parses the page again (a few milliseconds), so it runs only as the last resort.
+    """
+    if len(html) > _HTMLDATE_MAX_CHARS:
+        return None
+    try:
+        from htmldate import find_date as htmldate_find
+
+        found = htmldate_find(html, url=url, extensive_search=False, original_date=True)
+    except Exception:  # a third-party heuristic must not fail the extraction
+        return None
+    if not found:
+        return None
+    try:
+        return datetime.fromisoformat(found)
+    except ValueError:
+        return None
 
 
 def _visible_date(blocks: list[Block], container: frozenset[int] | None) -> datetime | None:
