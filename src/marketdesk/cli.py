@@ -18,7 +18,7 @@ from marketdesk.model import RawDocument
 if TYPE_CHECKING:
     from marketdesk.ingest.fetcher import Fetcher
     from marketdesk.markets.providers import QuoteProvider
-    from marketdesk.model import Instrument, Quote
+    from marketdesk.model import Instrument
     from marketdesk.store.base import Storage
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -606,7 +606,7 @@ def _quotes_history(args: argparse.Namespace) -> int:
     if args.resolution == "daily":
         quotes = daily(quotes)
     if args.json:
-        print(json.dumps([_quote_json(q) for q in quotes]))
+        print(json.dumps([q.to_json() for q in quotes]))
         return EXIT_OK
     if not quotes:
         print(
@@ -626,19 +626,6 @@ def _quotes_history(args: argparse.Namespace) -> int:
                 change += f" {format_pct(q.change_pct)}"
         print(f"{q.at:{stamp}} {format_price(q.last, d)}{change} {q.source}")
     return EXIT_OK
-
-
-def _quote_json(q: Quote) -> dict[str, object]:
-    return {
-        "at": q.at.isoformat(),
-        "last": q.last,
-        "change": q.change,
-        "change_pct": q.change_pct,
-        "open": q.open,
-        "high": q.high,
-        "low": q.low,
-        "source": q.source,
-    }
 
 
 def _quotes_load_bundled(args: argparse.Namespace) -> int:

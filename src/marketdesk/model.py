@@ -170,6 +170,19 @@ class Quote:
     document_id: int | None = None
     decimals: int | None = None  # as printed by the source, when it printed the number
 
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape of a quote, shared by the API and the command line."""
+        return {
+            "at": self.at.isoformat(),
+            "last": self.last,
+            "change": self.change,
+            "change_pct": self.change_pct,
+            "open": self.open,
+            "high": self.high,
+            "low": self.low,
+            "source": self.source,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StripItem:

@@ -304,14 +304,7 @@ def _strip_json(i: StripItem) -> dict[str, Any]:
 
 def _quote_json(q: Quote, decimals: int) -> dict[str, Any]:
     return {
-        "at": q.at.isoformat(),
-        "last": q.last,
-        "change": q.change,
-        "change_pct": q.change_pct,
-        "open": q.open,
-        "high": q.high,
-        "low": q.low,
-        "source": q.source,
+        **q.to_json(),
         "display": {
             "last": format_price(q.last, decimals),
             "change": format_change(q.change, decimals) if q.change is not None else None,
