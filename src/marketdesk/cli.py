@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from marketdesk.model import Instrument
     from marketdesk.store.base import Storage
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on usage errors itself
 
 
 def build_parser() -> argparse.ArgumentParser:
