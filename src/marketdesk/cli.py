@@ -245,6 +245,10 @@ def _fetcher(allow_private: bool, settings: Settings | None = None) -> Fetcher:
     return Fetcher(FetchPolicy(allow_private=allow))
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from marketdesk.extract import extract
     from marketdesk.ingest.pipeline import is_url, read_source
@@ -580,8 +584,8 @@ def _quotes_import(args: argparse.Namespace) -> int:
     for line, reason in report.rejected:
         print(f"{args.csv}:{line}: refused: {reason}", file=sys.stderr)
     print(
-        f"{args.csv}: {report.read} rows read for {instrument.key}, {report.stored} new quotes "
-        f"stored, {len(report.rejected)} rows refused"
+        f"{args.csv}: {_n(report.read, 'row')} read for {instrument.key}, "
+        f"{_n(report.stored, 'new quote')} stored, {_n(len(report.rejected), 'row')} refused"
     )
     return EXIT_FAILED if report.rejected else EXIT_OK
 
