@@ -11,7 +11,7 @@ from marketdesk.errors import InputError
 from marketdesk.extract import extract
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.blockmodel import FEATURES, block_features, choose, read_page
-from marketdesk.extract.boilerplate import classify
+from marketdesk.extract.boilerplate import _TOKEN, _tokens, classify, word_count
 from marketdesk.extract.credits import copyright_wire, syndication_origin, wire_dateline_origin
 from marketdesk.extract.segment import block_score
 from marketdesk.extract.textdump import split_blocks
@@ -130,6 +130,30 @@ def test_vectorised_span_scores_equal_block_score() -> None:
     scores = read_page(blocks).span_scores(blocks)
     assert scores is not None
     assert list(scores) == pytest.approx([block_score(b, None) for b in blocks])
+
+
+# Every character once, beside ASCII and Latin-1 words and the typographic marks that the fast
+# paths blank: the byte-table tokeniser must give exactly the regex's tokens.
+_TOKEN_SAMPLES = [
+    f"{chr(c)}Ab{chr(c)}’x “{chr(c)}” é_1 ß…" for c in range(0x3100) if not 0xD800 <= c < 0xE000
+] + ["İstanbul ǅ ﬁne µm ª½²", "Straße — „Zitat“ – 5 €", "\x1cA\x85b\xa0C\u2028d", ""]
+
+
+def test_fast_tokens_equal_the_regex() -> None:
+    for text in _TOKEN_SAMPLES:
+        assert _tokens(text) == _TOKEN.findall(text.casefold()), repr(text)
+        assert word_count(text) == len(_TOKEN.findall(text)), repr(text)
+
+
+def test_text_dump_blocks_equal_constructed_blocks() -> None:
+    blocks = split_blocks("Para one\n  • item\n    more\n\n - two\nlast")
+    assert blocks == [
+        Block(text="Para one", position=0, tag="p", lines=("Para one",)),
+        Block(text="item more", position=1, tag="li", lines=("item", "more")),
+        Block(text="two", position=2, tag="li", lines=("two",)),
+        Block(text="last", position=3, tag="p", lines=("last",)),
+    ]
+    assert hash(blocks[0]) == hash(Block(text="Para one", position=0, lines=("Para one",)))
 
 
 def test_block_model_features_and_choice() -> None:

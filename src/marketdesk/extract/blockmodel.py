@@ -139,7 +139,9 @@ def _shift(col: Matrix, by: int, fill: float) -> Matrix:
 
 def _window_mean(col: Matrix, before: int, after: int) -> Matrix:
     n = len(col)
-    csum = np.concatenate(([0.0], np.cumsum(col)))
+    csum = np.empty(n + 1)
+    csum[0] = 0.0
+    np.cumsum(col, out=csum[1:])
     idx = np.arange(n)
     lo = np.maximum(0, idx - before)
     hi = np.minimum(n, idx + after + 1)
@@ -148,21 +150,34 @@ def _window_mean(col: Matrix, before: int, after: int) -> Matrix:
 
 def context_features(X: Matrix, p1: Matrix, start: int, end: int) -> Matrix:
     """Stage two sees stage one's probabilities around each block."""
-    in_span = X[:, FEATURES.index("in_span")]
-    before = np.maximum(np.maximum(_shift(p1, 1, 0.0), _shift(p1, 2, 0.0)), _shift(p1, 3, 0.0))
-    after = np.maximum(np.maximum(_shift(p1, -1, 0.0), _shift(p1, -2, 0.0)), _shift(p1, -3, 0.0))
-    return np.column_stack(
-        [
-            X,
-            p1,
-            _shift(p1, 1, 0.0),
-            _shift(p1, -1, 0.0),
-            _window_mean(p1, 3, 3),
-            before,
-            after,
-            p1 * in_span,
-        ]
-    )
+    # Written into one preallocated matrix: the same values as stacking _shift and
+    # _window_mean columns, without a dozen small arrays per page.
+    n, k = X.shape
+    Z = np.empty((n, k + len(CONTEXT_FEATURES)))
+    Z[:, :k] = X
+    Z[:, k] = p1
+    _shift_into(Z[:, k + 1], p1, 1, 0.0)
+    _shift_into(Z[:, k + 2], p1, -1, 0.0)
+    Z[:, k + 3] = _window_mean(p1, 3, 3)
+    shifted = np.empty(n)
+    for col, sign in ((k + 4, 1), (k + 5, -1)):  # the max of the three before, or after
+        out = Z[:, col]
+        _shift_into(out, p1, sign, 0.0)
+        for by in (2 * sign, 3 * sign):
+            _shift_into(shifted, p1, by, 0.0)
+            np.maximum(out, shifted, out=out)
+    Z[:, k + 6] = p1 * X[:, FEATURES.index("in_span")]
+    return Z
+
+
+def _shift_into(out: Matrix, col: Matrix, by: int, fill: float) -> None:
+    """out[:] = _shift(col, by, fill), written in place."""
+    if by > 0:
+        out[:by] = fill
+        out[by:] = col[:-by]
+    else:
+        out[by:] = fill
+        out[:by] = col[-by:]
 
 
 def threshold() -> float:
@@ -215,12 +230,15 @@ class PageText:
     exact: bool  # False when a character beyond the BMP made the counts approximate
 
     def span_scores(self, blocks: list[Block]) -> tuple[float, ...] | None:
-        """segment.block_score of every block taken as text (None: ask segment instead)."""
+        """segment.block_score of every block taken as text (None: ask segment instead).
+
+        `blocks` are the ones this page was read from.
+        """
         if not self.exact or any(b.link_density for b in blocks):
             return None
         n, sent = self.words, self.sentence
         score = np.where(sent & (n >= 10), n, np.where(sent & (n >= 5), n * 0.5, -3.0))
-        li = np.fromiter((b.tag == "li" for b in blocks), dtype=np.bool_, count=len(blocks))
+        li = self.raw[:, 3] > 0.0  # the blocks' tags, as read_page read them
         score = np.where(li & (score > 0), score * 0.4, score)
         return tuple(score.tolist())
 
@@ -236,8 +254,14 @@ def read_page(blocks: list[Block]) -> PageText:
 
     n = len(blocks)
     texts = [b.text for b in blocks]
-    capped = [t if len(t) <= _CAP_CHARS else t[:_CAP_CHARS] for t in texts]
-    lengths = np.fromiter(map(len, capped), dtype=np.int64, count=n)
+    full_lengths = [len(t) for t in texts]
+    long_at = [i for i, k in enumerate(full_lengths) if k > _CAP_CHARS]
+    capped = texts
+    if long_at:
+        capped = texts.copy()
+        for i in long_at:
+            capped[i] = texts[i][:_CAP_CHARS]
+    lengths = np.minimum(np.array(full_lengths, dtype=np.int64), _CAP_CHARS)
     doc = "\n".join(capped) + "\n"
     codes: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
     codes = np.frombuffer(doc.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
@@ -252,55 +276,58 @@ def read_page(blocks: list[Block]) -> PageText:
     head_ends = np.minimum(ends, offsets + _HEAD_CHARS)
 
     # Segment sums: even slots sum a block's head, odd slots the rest of the block (and its
-    # newline), so a full count is the pair's sum. reduceat beats cumsum several times over.
+    # newline), so a full count is the pair's sum. reduceat beats cumsum several times over;
+    # the six masks are rows of one array, so one reduceat call counts them all.
     cuts = np.empty(2 * n, dtype=np.int64)
     cuts[0::2] = offsets
     cuts[1::2] = head_ends
-
-    def count(mask: npt.NDArray[np.bool_], head_only: bool = False) -> Matrix:
-        sums = np.add.reduceat(mask.view(np.uint8), cuts, dtype=np.int64)
-        head = sums[0::2]
-        if head_only:
-            return head.astype(np.float64)
-        rest = np.where(head_ends < ends, sums[1::2], 0)
-        return (head + rest).astype(np.float64)
-
+    masks = np.empty((6, len(codes)), dtype=np.bool_)
     word = (cls & _WORD) != 0
-    word_start = word.copy()
+    word_start = masks[0]
+    word_start[:] = word
     word_start[1:] &= ~word[:-1]
     space_after = np.zeros(len(codes), dtype=np.bool_)
     space_after[:-1] = (cls[1:] & _SPACE) != 0
-    marks = space_after & ((cls & _MARK) != 0)  # '. ', '! ', '? ', '。' ... before a space or end
+    # '. ', '! ', '? ', '。' ... before a space or end
+    np.logical_and(space_after, (cls & _MARK) != 0, out=masks[1])
+    np.not_equal(cls & _PUNCT_BIT, 0, out=masks[2])
+    np.logical_and(word_start, (cls & _DIGIT) != 0, out=masks[3])
+    np.logical_and(word_start, (cls & _UPPER) != 0, out=masks[4])
     dash = np.zeros(len(codes), dtype=np.bool_)
     dash[1:-1] = (codes[1:-1] == 45) & (codes[:-2] == 32) & space_after[1:-1]
-    nw_read = count(word_start)
-    nh = np.maximum(1.0, count(word_start, head_only=True))
-    lasts = "".join([t[-1:] or " " for t in texts])
-    last_codes = np.frombuffer(lasts.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    np.logical_or((cls & _SEP_BIT) != 0, dash, out=masks[5])
+    sums = np.add.reduceat(masks.view(np.uint8), cuts, axis=1, dtype=np.int64)
+    head_sums = sums[:, 0::2]
+    full = (head_sums + np.where(head_ends < ends, sums[:, 1::2], 0)).astype(np.float64)
+    head = head_sums.astype(np.float64)
+    nw_read = full[0]
+    nh = np.maximum(1.0, head[0])
+    # The last character of each block: the one before its newline, or for a long block the
+    # end of its full text; an empty block reads as a space.
+    last_codes = np.where(lengths > 0, codes[ends - 1], 32).astype(np.uint32)
+    for i in long_at:
+        last_codes[i] = ord(texts[i][-1])
     last_cls = np.take(table, last_codes, mode="clip")
-    sentence = ((last_cls & _SENT_BIT) != 0) | (count(marks) >= 2)
+    sentence = ((last_cls & _SENT_BIT) != 0) | (full[1] >= 2)
     nw = nw_read.copy()
-    for i in np.flatnonzero(lengths < np.fromiter(map(len, texts), dtype=np.int64, count=n)):
+    for i in long_at:
         nw[i] = words(texts[i])
         sentence[i] = sentence_like(texts[i])
     counts = Counter(texts)
-    raw = np.column_stack(
-        [
-            nw,
-            sentence,
-            (last_cls & _TERM_BIT) != 0,
-            np.fromiter((b.tag == "li" for b in blocks), dtype=np.float64, count=n),
-            np.zeros(n),  # furniture: filled in by block_features
-            count((cls & _PUNCT_BIT) != 0) / np.maximum(1.0, nw_read),
-            count(word_start & ((cls & _DIGIT) != 0), head_only=True) / nh,
-            count(word_start & ((cls & _UPPER) != 0), head_only=True) / nh,
-            (np.minimum(lengths, _HEAD_CHARS) - nh + 1) / nh,
-            count(((cls & _SEP_BIT) != 0) | dash),
-            np.fromiter((counts[x] > 1 for x in texts), dtype=np.float64, count=n),
-            last_codes == 58,  # ':'
-            (cls[offsets] & _LOWER) != 0,
-        ]
-    ).astype(np.float64)
+    raw = np.empty((n, 13))
+    raw[:, 0] = nw
+    raw[:, 1] = sentence
+    raw[:, 2] = (last_cls & _TERM_BIT) != 0
+    raw[:, 3] = [b.tag == "li" for b in blocks]
+    raw[:, 4] = 0.0  # furniture: filled in by block_features
+    raw[:, 5] = full[2] / np.maximum(1.0, nw_read)
+    raw[:, 6] = head[3] / nh
+    raw[:, 7] = head[4] / nh
+    raw[:, 8] = (np.minimum(lengths, _HEAD_CHARS) - nh + 1) / nh
+    raw[:, 9] = full[5]
+    raw[:, 10] = 0.0 if len(counts) == n else [counts[x] > 1 for x in texts]
+    raw[:, 11] = last_codes == 58  # ':'
+    raw[:, 12] = (cls[offsets] & _LOWER) != 0
     return PageText(raw, nw, sentence, exact)
 
 
@@ -315,11 +342,11 @@ def block_features(
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(FEATURES)))
-    raw = (page or read_page(blocks)).raw.copy()
-    raw[:, 4] = np.fromiter((k is not None for k in kinds), dtype=np.float64, count=n)
+    raw = (page or read_page(blocks)).raw
+    furn = np.array([k is not None for k in kinds], dtype=np.float64)
     nw = raw[:, 0]
     lw = np.log1p(nw)
-    sent, li, furn = raw[:, 1], raw[:, 3], raw[:, 4]
+    sent, li = raw[:, 1], raw[:, 3]
     idx = np.arange(n, dtype=np.float64)
     in_span = ((idx >= start) & (idx <= end)).astype(np.float64)
     X = np.empty((n, len(FEATURES)))
@@ -343,8 +370,8 @@ def block_features(
     X[:, 15] = np.minimum(3.0, raw[:, 9])
     X[:, 16:19] = raw[:, 10:13]
     for col, (values, fill) in enumerate(((lw, 0.0), (sent, 0.0), (li, 0.0), (furn, 1.0))):
-        X[:, 19 + 2 * col] = _shift(values, 1, fill)
-        X[:, 20 + 2 * col] = _shift(values, -1, fill)
+        _shift_into(X[:, 19 + 2 * col], values, 1, fill)
+        _shift_into(X[:, 20 + 2 * col], values, -1, fill)
     X[:, 27] = _window_mean(lw, 2, 2)
     X[:, 28] = _window_mean(sent, 2, 2)
     X[:, 29] = in_span * lw
@@ -389,15 +416,22 @@ def choose(
     if start > end or not blocks:
         return None
     if model is None:
-        if not MODEL_FILE.is_file():
+        if not _model_file_present():
             return None
         model = _model()
     probs = article_probabilities(blocks, kinds, start, end, page, extra, model)
-    keep = (probs >= model.threshold).tolist()
-    for i in range(start, end + 1):
-        if not keep[i] and protected(blocks[i], i, start, end):
+    above = probs >= model.threshold
+    keep = above.tolist()
+    for i in (np.flatnonzero(~above[start : end + 1]) + start).tolist():
+        if protected(blocks[i], i, start, end):
             keep[i] = True
-    return [bool(k) and kinds[i] is None for i, k in enumerate(keep)]
+    return [k and kind is None for k, kind in zip(keep, kinds, strict=True)]
+
+
+@cache
+def _model_file_present() -> bool:
+    # Asked once: the model, once loaded, is cached for the process too.
+    return MODEL_FILE.is_file()
 
 
 def protected(block: Block, i: int, start: int, end: int) -> bool:

@@ -73,7 +73,7 @@ _CORPORATE_SUFFIX = re.compile(
     r"\s+(?:Publishers?|Publishing|Media|Group|Holdings|Ltd\.?|Limited|Inc\.?|LLC|Corp\.?|"
     r"Co\.?|GmbH|AG|S\.A\.|plc|PLC)\b.*$"
 )
-_MAX_WORDS = 80
+MAX_CREDIT_WORDS = 80  # a credit is a sentence or two; longer blocks are not read
 
 
 # Every credit pattern needs one of these words; most blocks have none and skip the patterns.
@@ -89,7 +89,7 @@ def syndication_origin(text: str) -> str | None:
     """The original publisher named by a syndication credit, if the block is one."""
     if (
         len(text) > 1200
-        or len(text.split()) > _MAX_WORDS
+        or len(text.split()) > MAX_CREDIT_WORDS
         or not _CREDIT_CUE.search(text.casefold())
     ):
         return None

@@ -15,13 +15,13 @@ adds link density and metadata as extra evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from marketdesk.extract import blockmodel, htmlmodel
-from marketdesk.extract.boilerplate import classify
+from marketdesk.extract.boilerplate import classify_text, word_count
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
     copyright_holder,
@@ -53,7 +53,6 @@ class Metadata:
     url: str | None = None
     description: str | None = None
     image: str | None = None
-    extra_titles: tuple[str, ...] = field(default_factory=tuple)
     # Block positions that page structure says are the article (HTML: the main container).
     container: frozenset[int] | None = None
     # Per-block article scores computed by the caller (HTML uses markup evidence); None: text rules.
@@ -70,17 +69,14 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
         quotes.extend(strip.quotes)
         for i in range(strip.start, strip.end + 1):
             kinds[i] = BlockKind.TICKER
+    # With markup evidence the block model weighs hints itself; text rules take them as kinds.
+    take_hints = meta.evidence is None
     for i, block in enumerate(blocks):
         if kinds[i] is None:
-            kinds[i] = classify(block)
-        # With markup evidence the block model weighs hints itself; text rules take them as kinds.
-        if (
-            kinds[i] is None
-            and block.hint is not None
-            and meta.evidence is None
-            and not _strong_prose(block)
-        ):
-            kinds[i] = block.hint
+            k = classify_text(block.text)
+            if k is None and take_hints and block.hint is not None and not _strong_prose(block):
+                k = block.hint
+            kinds[i] = k
 
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
@@ -125,17 +121,27 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     strip_lines: dict[int, list[str]] = {}
     origin: str | None = None
     copyright_text: str | None = None
+    container = meta.container
     for i, block in enumerate(blocks):
         k = kinds[i]
-        in_span = start <= i <= end and (meta.container is None or i in meta.container)
         if chosen is not None:
             in_span = chosen[i] and i != title_at and i not in header_roles
-        if in_span and (i >= start or chosen is not None) and k is None:
+        else:
+            in_span = start <= i <= end and (container is None or i in container)
+        if in_span and k is None:
             paragraphs.append(block.text)
             continue
         if i == title_at:
             continue
-        k = k or header_roles.get(i) or block.hint or _default_kind(block, i, start, end)
+        if k is None:
+            k = header_roles.get(i) or block.hint
+            if k is None:  # by shape: short lines and list items are navigation or other
+                if block.tag == "li" or words(block.text) <= 4:
+                    k = BlockKind.NAVIGATION if i < start else BlockKind.OTHER
+                elif i > end:
+                    k = BlockKind.FOOTER if words(block.text) <= 20 else BlockKind.OTHER
+                else:
+                    k = BlockKind.OTHER
         if (
             k is BlockKind.TICKER
             and removed
@@ -146,7 +152,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
             # (joined once at the end: a long strip must not cost quadratic time).
             strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(block.text)
             continue
-        removed.append(RemovedBlock(kind=k, text=block.text))
+        removed.append(_removed(k, block.text))
         if k is BlockKind.SYNDICATION and origin is None:
             origin = syndication_origin(block.text)
         if k is BlockKind.COPYRIGHT and copyright_text is None:
@@ -190,6 +196,24 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     )
 
 
+# RemovedBlock is a frozen dataclass, whose __init__ sets fields through object.__setattr__; most
+# of a page's blocks are removed ones, so they are built through the slot descriptors instead.
+_SET_REMOVED_KIND, _SET_REMOVED_TEXT = (
+    getattr(RemovedBlock, name).__set__ for name in ("kind", "text")
+)
+_new = object.__new__
+# A field added to RemovedBlock must be set below too; fail at import, not on first use.
+assert {f.name for f in fields(RemovedBlock)} == {"kind", "text"}
+
+
+def _removed(kind: BlockKind, text: str) -> RemovedBlock:
+    """RemovedBlock(kind=kind, text=text), built faster."""
+    removed: RemovedBlock = _new(RemovedBlock)
+    _SET_REMOVED_KIND(removed, kind)
+    _SET_REMOVED_TEXT(removed, text)
+    return removed
+
+
 def _strong_prose(block: Block) -> bool:
     """Long sentence text with few links outweighs a class-name hint."""
     return words(block.text) >= 30 and block.link_density < 0.3 and sentence_like(block.text)
@@ -198,7 +222,7 @@ def _strong_prose(block: Block) -> bool:
 @lru_cache(maxsize=4096)
 def words(text: str) -> int:
     # Cached: the span, the title search and the removed kinds all ask about the same blocks.
-    return len(_WORD.findall(text))
+    return word_count(text)  # len(_WORD.findall(text)), faster
 
 
 def sentence_like(text: str) -> bool:
@@ -341,14 +365,6 @@ def _find_title(
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best else None
-
-
-def _default_kind(block: Block, i: int, start: int, end: int) -> BlockKind:
-    if block.tag == "li" or words(block.text) <= 4:
-        return BlockKind.NAVIGATION if i < start else BlockKind.OTHER
-    if i > end:
-        return BlockKind.FOOTER if words(block.text) <= 20 else BlockKind.OTHER
-    return BlockKind.OTHER
 
 
 def _copyright_sentence(removed: list[RemovedBlock]) -> str | None:
