@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -169,7 +170,7 @@ def extract_html(raw: RawDocument) -> Page:
         len(path) - path.index(best) if best and best in path else len(path) for path in built.paths
     ]
     markup = htmlmodel.evidence(
-        blocks, [b.hint for b in blocks], container, scores, depths, built.marks
+        blocks, [b.hint for b in blocks], container, scores, depths, built.marks, built.paths
     )
     return assemble(
         blocks,
@@ -442,10 +443,10 @@ def _blocks(root: LexborNode) -> _Builder:
                 btag = tag
             elif tag in ("div", "section", "article", "main"):
                 btag = "p"
-            own = _hint_for(node, tag)
+            own, own_mark = _markup_signals(node, tag)
             if own is not None:
                 hint, src = own, seen
-            mark |= _content_mark(node, tag)
+            mark |= own_mark
         if tag == "a":
             in_link = True
         path.append(seen)
@@ -464,33 +465,39 @@ _CONTENT_NAMES = re.compile(
 )
 
 
-def _content_mark(node: LexborNode, tag: str) -> int:
-    """Markup that says "the article is in here": <article>, <main>, articleBody, class names."""
-    if tag in ("article", "main"):
-        return _IN_ARTICLE
+def _markup_signals(node: LexborNode, tag: str) -> tuple[BlockKind | None, int]:
+    """What an element's tag and attributes say: a furniture hint, and content marks.
+
+    Content marks: <article>, <main> or itemprop=articleBody (_IN_ARTICLE), a class or id
+    named like content (_IN_CONTENT).
+    """
     attrs = node.attributes
-    if (attrs.get("itemprop") or "") == "articleBody":
-        return _IN_ARTICLE
+    if not attrs:
+        return _signals(tag, "", None, None)
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if 1 < len(names) <= 300 and _CONTENT_NAMES.search(names):
-        return _IN_CONTENT
-    return 0
+    return _signals(tag, names, attrs.get("role"), attrs.get("itemprop"))
 
 
-def _hint_for(node: LexborNode, tag: str) -> BlockKind | None:
-    if tag in _TAG_HINT:
-        return _TAG_HINT[tag]
-    attrs = node.attributes
-    role = attrs.get("role")
-    if role and role in _ROLE_HINT:
-        return _ROLE_HINT[role]
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()
-    if not names or len(names) > 300:
-        return None
-    m = _CLASS_HINT_RX.search(names)
-    if m is None:
-        return None
-    return _CLASS_HINTS[int((m.lastgroup or "k0")[1:])][1]
+@lru_cache(maxsize=8192)
+def _signals(
+    tag: str, names: str, role: str | None, itemprop: str | None
+) -> tuple[BlockKind | None, int]:
+    # Cached: a page repeats its class names on every card and menu item, and across pages
+    # of a site; the answer depends on these four strings alone.
+    usable = 1 < len(names) <= 300
+    hint = _TAG_HINT.get(tag)
+    if hint is None:
+        if role and role in _ROLE_HINT:
+            hint = _ROLE_HINT[role]
+        elif usable:
+            m = _CLASS_HINT_RX.search(names)
+            if m is not None:
+                hint = _CLASS_HINTS[int((m.lastgroup or "k0")[1:])][1]
+    if tag in ("article", "main") or itemprop == "articleBody":
+        return hint, _IN_ARTICLE
+    if usable and _CONTENT_NAMES.search(names):
+        return hint, _IN_CONTENT
+    return hint, 0
 
 
 def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:

@@ -44,6 +44,10 @@ EXTRA_FEATURES = (
     "in_container_x_hint",
     "in_container_x_heading",
     "outside_x_log_words",
+    "log_siblings",
+    "sibling_prose_share",
+    "sibling_link_density",
+    "sibling_text_share",
 )
 FEATURES = (*blockmodel.FEATURES, *EXTRA_FEATURES)
 
@@ -59,6 +63,7 @@ def evidence(
     scores: list[float],
     depths: list[int],
     marks: list[int],
+    paths: list[tuple[int, ...]],
 ) -> Matrix:
     """The markup columns, one row per block, in EXTRA_FEATURES order.
 
@@ -101,6 +106,17 @@ def evidence(
     X[:, 21] = inside * (X[:, 5] + X[:, 6] + X[:, 7])
     X[:, 22] = inside * X[:, 2]
     X[:, 23] = (1.0 - inside) * lw
+    # Blocks that share a parent element: a parent of many short linked blocks is a menu,
+    # one of several long unlinked ones a text body.
+    parents = np.fromiter((path[-2] if len(path) > 1 else 0 for path in paths), np.int64, n)
+    _, group = np.unique(parents, return_inverse=True)
+    size = np.bincount(group).astype(np.float64)
+    nw = np.expm1(lw)
+    prose = sent * (nw >= 10)
+    X[:, 24] = np.log1p(size[group])
+    X[:, 25] = (np.bincount(group, weights=prose) / size)[group]
+    X[:, 26] = (np.bincount(group, weights=ld) / size)[group]
+    X[:, 27] = np.bincount(group, weights=nw)[group] / max(1.0, float(nw.sum()))
     return X
 
 
