@@ -9,7 +9,8 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta property="og:title" content="Miners rally as copper hits a record">
 <link rel="canonical" href="https://markets.example/miners">
 <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Miners rally as copper hits a record",
- "author": {"@type": "Person", "name": "Ana Lopez"}, "datePublished": "2024-05-20T14:00:00Z"}</script>
+ "author": {"@type": "Person", "name": "Ana Lopez"}, "datePublished": "2024-05-20T14:00:00Z",
+ "dateModified": "2024-05-21T09:30:00Z"}</script>
 </head><body>
 <nav><ul><li><a href="/">Home</a></li><li><a href="/m">Markets</a></li></ul></nav>
 <div class="ticker"><span>FTSE 100</span> <span>8,424.20</span> <span>+3.94 (+0.05%)</span></div>
@@ -31,6 +32,7 @@ def test_html_article_and_metadata() -> None:
     assert page["title"] == "Miners rally as copper hits a record"
     assert page["authors"] == ["Ana Lopez"]
     assert page["published"] == "2024-05-20T14:00:00+00:00"
+    assert page["modified"] == "2024-05-21T09:30:00+00:00"
     assert page["publisher"] == "Example Markets"
     assert page["url"] == "https://markets.example/miners"
     assert page["language"] == "en"

@@ -105,3 +105,22 @@ def test_not_a_database(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StorageError, match=r"not a marketdesk database|cannot open"):
         SQLiteStorage(str(bad))
+
+
+def test_upgrades_an_older_database(db_path: str) -> None:
+    from marketdesk.store.sqlite import _split_sql
+
+    conn = sqlite3.connect(db_path)
+    version, sql = migrations()[0]
+    for statement in _split_sql(sql):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version={version}")
+    conn.commit()
+    conn.close()
+    store = SQLiteStorage(db_path)  # applies the pending migrations, keeps the data
+    raw = RawDocument(source="a.txt", content=ARTICLE)
+    result = store.add_page(raw, extract(raw), AT, [])
+    assert result.article_created
+    store.close()
+    columns = {r[1] for r in sqlite3.connect(db_path).execute("PRAGMA table_info(articles)")}
+    assert "modified" in columns

@@ -83,6 +83,7 @@ class Article:
     url: str | None = None
     description: str | None = None
     image: str | None = None
+    modified: datetime | None = None  # last changed by the publisher, when the page says
 
     @property
     def text(self) -> str:
@@ -112,6 +113,7 @@ class Page:
             "text": a.text,
             "authors": list(a.authors),
             "published": a.published.isoformat() if a.published else None,
+            "modified": a.modified.isoformat() if a.modified else None,
             "publisher": a.publisher,
             "origin": a.origin,
             "copyright": a.copyright,

@@ -548,6 +548,9 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         or _markup_date(tree)
         or _url_date(url)
     )
+    modified = _parse_dt(_first_str(ld.get("dateModified"))) or _parse_dt(
+        meta("article:modified_time", "og:updated_time", "dateModified", "last-modified")
+    )
     publisher = meta("og:site_name", "application-name") or next(
         iter(_ld_names(ld.get("publisher"))), None
     )
@@ -568,6 +571,7 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         url=canonical_url or meta("og:url") or url,
         description=meta("description", "og:description"),
         image=meta("og:image", "twitter:image"),
+        modified=modified,
     )
 
 

@@ -48,6 +48,7 @@ class Metadata:
     title: str | None = None
     authors: tuple[str, ...] = ()
     published: datetime | None = None
+    modified: datetime | None = None
     publisher: str | None = None
     language: str | None = None
     url: str | None = None
@@ -188,6 +189,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
             url=meta.url,
             description=meta.description,
             image=meta.image,
+            modified=meta.modified,
         ),
         market_status=next((r.text for r in removed if r.kind is BlockKind.MARKET_STATUS), None),
         quotes=tuple(quotes),

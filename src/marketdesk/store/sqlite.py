@@ -191,7 +191,7 @@ class SQLiteStorage:
         cur = conn.execute(
             "INSERT INTO articles(document_id, fingerprint, title, text, paragraphs, authors,"
             " published, publisher, origin, copyright, language, url, description, image,"
-            " market_status, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " market_status, fetched_at, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc_id,
                 fp,
@@ -209,6 +209,7 @@ class SQLiteStorage:
                 a.image,
                 page.market_status,
                 to_micros(fetched_at),
+                a.modified.isoformat() if a.modified else None,
             ),
         )
         article_id = int(cur.lastrowid or 0)
@@ -362,6 +363,7 @@ def _split_sql(script: str) -> list[str]:
 
 def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticle:
     published = row["published"]
+    modified = row["modified"]
     return StoredArticle(
         id=row["id"],
         article=Article(
@@ -369,6 +371,7 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
             paragraphs=tuple(json.loads(row["paragraphs"])),
             authors=tuple(json.loads(row["authors"])),
             published=datetime.fromisoformat(published) if published else None,
+            modified=datetime.fromisoformat(modified) if modified else None,
             publisher=row["publisher"],
             origin=row["origin"],
             copyright=row["copyright"],

@@ -322,6 +322,7 @@ def _story_summary(s: StoredArticle) -> dict[str, Any]:
         "origin": a.origin,
         "publisher": a.publisher,
         "published": a.published.isoformat() if a.published else None,
+        "modified": a.modified.isoformat() if a.modified else None,
         "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
         "summary": a.paragraphs[0] if a.paragraphs else None,
     }
