@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text, word_count
@@ -59,7 +58,7 @@ class Metadata:
     # Per-block article scores computed by the caller (HTML uses markup evidence); None: text rules.
     scores: tuple[float, ...] | None = None
     # Markup evidence for the HTML block model (htmlmodel.EXTRA_FEATURES columns).
-    evidence: Any = None
+    evidence: blockmodel.Matrix | None = None
 
 
 def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
