@@ -14,6 +14,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,3 +121,36 @@ class Score:
     def traf_f1(self) -> float:
         p, r = self.traf_precision, self.kept
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+# --- body F1 over word shingles, the way news-extraction benchmarks score article bodies ----
+
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Counts of n-word shingles of the text's \\w+ tokens (one shingle for shorter texts)."""
+    tokens = _WORD.findall(text or "")
+    if len(tokens) <= n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def shingle_counts(gold: str, predicted: str, n: int = 4) -> tuple[float, float, float]:
+    """(tp, fp, fn) over shingles, scaled to sum to 1 so every page weighs the same."""
+    g, p = shingles(gold, n), shingles(predicted, n)
+    tp = float(sum((g & p).values()))
+    fp = float(sum((p - g).values()))
+    fn = float(sum((g - p).values()))
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def body_scores(counts: list[tuple[float, float, float]]) -> dict[str, float]:
+    """Precision averaged over the pages that predicted something, recall over the pages
+    that expected something, and the F1 of those two averages."""
+    ps = [tp / (tp + fp) for tp, fp, _ in counts if tp + fp > 0]
+    rs = [tp / (tp + fn) for tp, _, fn in counts if tp + fn > 0]
+    p = sum(ps) / len(ps) if ps else 0.0
+    r = sum(rs) / len(rs) if rs else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
