@@ -185,20 +185,25 @@ def _prose(block: Block) -> bool:
     return block.link_density < 0.1 and words(block.text) >= 25 and sentence_like(block.text)
 
 
-_HTMLDATE_MAX_CHARS = 2_000_000
+# htmldate's extensive search reads the whole text; the date of an article sits near its top,
+# so it reads the first part of the page, which bounds its cost on long pages.
+_HTMLDATE_MAX_CHARS = 120_000
+_EXTENSIVE_MAX_CHARS = 40_000
 
 
 def _htmldate(html: str, url: str | None) -> datetime | None:
     """htmldate's reading of the page, for pages that declare and print no date we can see.
 
-    It parses the page again (a few milliseconds), so it runs only as the last resort.
+    It parses the page again (milliseconds), so it runs only as the last resort.
     """
-    if len(html) > _HTMLDATE_MAX_CHARS:
-        return None
     try:
         from htmldate import find_date as htmldate_find
 
-        found = htmldate_find(html, url=url, extensive_search=False, original_date=True)
+        found = htmldate_find(
+            html[:_HTMLDATE_MAX_CHARS], url=url, extensive_search=False, original_date=True
+        ) or htmldate_find(
+            html[:_EXTENSIVE_MAX_CHARS], url=url, extensive_search=True, original_date=True
+        )
     except Exception:  # a third-party heuristic must not fail the extraction
         return None
     if not found:
