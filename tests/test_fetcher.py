@@ -536,7 +536,7 @@ def test_redirects_are_followed() -> None:
 def test_a_redirect_to_a_private_address_is_refused(target: str) -> None:
     site = Site()
     site.route("https://news.example/go", redirect(target))
-    with pytest.raises(BlockedURLError, match="allow_private"):
+    with pytest.raises(BlockedURLError, match="--allow-private"):
         make(site, obey_robots=False).fetch("https://news.example/go")
     assert [str(r.url) for r in site.requests] == ["https://news.example/go"]
 

@@ -320,7 +320,8 @@ def _resolve_public(host: str, port: int, resolver: Resolver, action: str) -> li
             via = "" if candidate == host else f" resolves to {candidate}, which"
             raise BlockedURLError(
                 f"refused to {action}: {host}{via} is a {problem} address; non-public "
-                "addresses are refused unless FetchPolicy.allow_private is set"
+                "addresses are refused unless allowed (marketdesk --allow-private, or "
+                "MARKETDESK_ALLOW_PRIVATE_URLS=1)"
             )
     return candidates
 
