@@ -506,15 +506,24 @@ def _signals(
 
 
 def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
+    # One pass over the <meta> tags, not a tree search per name; property= before name=.
+    by_property: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        content = (attrs.get("content") or "").strip()
+        if not content:
+            continue
+        if label := attrs.get("property"):
+            by_property.setdefault(label, content)
+        if label := attrs.get("name"):
+            by_name.setdefault(label, content)
+
     def meta(*names: str) -> str | None:
         for name in names:
-            node = tree.css_first(f'meta[property="{name}"]') or tree.css_first(
-                f'meta[name="{name}"]'
-            )
-            if node is not None:
-                content = (node.attributes.get("content") or "").strip()
-                if content:
-                    return content
+            found = by_property.get(name) or by_name.get(name)
+            if found:
+                return found
         return None
 
     ld = _json_ld(tree)
