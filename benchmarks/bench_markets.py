@@ -7,11 +7,8 @@ under 10 ms. No network and no ../shared: the data is synthetic and made here.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,22 +18,10 @@ from marketdesk.markets.registry import Registry
 from marketdesk.markets.strip import strip_items, strip_lines
 from marketdesk.model import Quote
 from marketdesk.store.sqlite import SQLiteStorage
+from timing import timeit
 
 AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
 TARGETS = {"strip": 1e-3, "clock": 1e-3, "history": 10e-3}
-
-
-def timeit(label: str, fn: Callable[[], object], n: int) -> float:
-    fn()  # warm-up
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        samples.append((time.perf_counter() - t0) / n)
-    med = statistics.median(samples)
-    print(f"{label:<44} median {med * 1e6:9.1f} µs   best {min(samples) * 1e6:9.1f} µs   ({n}x5)")
-    return med
 
 
 def ten_years(key: str, name: str) -> list[Quote]:

@@ -6,11 +6,9 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,23 +22,10 @@ from marketdesk.markets.strip import strip_items, strip_lines
 from marketdesk.model import RawDocument
 from marketdesk.store.sqlite import SQLiteStorage
 from marketdesk.web.app import create_app
+from timing import timeit
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared/examples/yahoo-finance-ca-2024-07-05.txt"
 AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
-
-
-def timeit(label: str, fn: Callable[[], object], n: int) -> float:
-    fn()  # warm-up
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        samples.append((time.perf_counter() - t0) / n)
-    best = min(samples)
-    med = statistics.median(samples)
-    print(f"{label:<34} median {med * 1e6:10.1f} µs   best {best * 1e6:10.1f} µs   ({n}x5)")
-    return med
 
 
 def main() -> int:
