@@ -11,7 +11,6 @@ on the rest. Nothing of the pages is written out: only weights, scaling and the 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -70,28 +69,16 @@ def main() -> int:
     cases = devset.load_cases(args.split, need_dump=False)
     pages = collect(cases)
     stages, cut, f1 = tt.fit_two_stages(pages, args.l2)
-    print(f"{len(pages)} pages ({args.split}), {sum(len(p.labels) for p in pages)} labelled blocks")
-    print(f"threshold {cut:.2f}: snippet F1 on the training half {f1:.3f}")
-    names = [*htmlmodel.FEATURES, *blockmodel.CONTEXT_FEATURES]
-    for name, b in sorted(zip(names, stages[1]["weights"], strict=True), key=lambda t: -abs(t[1])):
-        print(f"  {name:<24} {b:+.3f}")
-    htmlmodel.MODEL_FILE.write_text(
-        json.dumps(
-            {
-                "about": "HTML block classifier; benchmarks/train_html.py writes it",
-                "trained_on": f"dev set, {args.split} half ({len(pages)} pages)",
-                "features": list(htmlmodel.FEATURES),
-                "context_features": list(blockmodel.CONTEXT_FEATURES),
-                "stage1": stages[0],
-                "stage2": stages[1],
-                "threshold": round(cut, 3),
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    tt.report_and_write(
+        htmlmodel.MODEL_FILE,
+        "HTML block classifier; benchmarks/train_html.py writes it",
+        f"dev set, {args.split} half ({len(pages)} pages)",
+        htmlmodel.FEATURES,
+        pages,
+        stages,
+        cut,
+        f1,
     )
-    print(f"wrote {htmlmodel.MODEL_FILE}")
     return 0
 
 

@@ -175,6 +175,35 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> np.ndarray:
     return beta
 
 
+def report_and_write(
+    path: Path,
+    about: str,
+    trained_on: str,
+    features: tuple[str, ...],
+    pages: list[PageData],
+    stages: tuple[dict[str, list[float]], dict[str, list[float]]],
+    cut: float,
+    f1: float,
+) -> None:
+    """Print the fit and the stage-two weights, largest first, and write the model file."""
+    print(f"{trained_on}, {sum(len(p.labels) for p in pages)} labelled blocks")
+    print(f"threshold {cut:.2f}: snippet F1 on the training half {f1:.3f}")
+    names = [*features, *blockmodel.CONTEXT_FEATURES]
+    for name, b in sorted(zip(names, stages[1]["weights"], strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {name:<24} {b:+.3f}")
+    model = {
+        "about": about,
+        "trained_on": trained_on,
+        "features": list(features),
+        "context_features": list(blockmodel.CONTEXT_FEATURES),
+        "stage1": stages[0],
+        "stage2": stages[1],
+        "threshold": round(cut, 3),
+    }
+    path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train")
@@ -182,31 +211,17 @@ def main() -> int:
     args = ap.parse_args()
     cases = bench.load_cases(args.split)
     pages = collect(cases)
-    (stage1, stage2), cut, f1 = fit_two_stages(pages, args.l2)
-    best = (f1, cut)
-    n_labels = sum(len(p.labels) for p in pages)
-    print(f"{len(cases)} pages ({args.split}), {n_labels} labelled blocks")
-    print(f"threshold {cut:.2f}: snippet F1 on the training half {best[0]:.3f}")
-    names = [*blockmodel.FEATURES, *blockmodel.CONTEXT_FEATURES]
-    for name, b in sorted(zip(names, stage2["weights"], strict=True), key=lambda t: -abs(t[1])):
-        print(f"  {name:<24} {b:+.3f}")
-    blockmodel.MODEL_FILE.write_text(
-        json.dumps(
-            {
-                "about": "text-dump block classifier; benchmarks/train_textdump.py writes it",
-                "trained_on": f"dev set, {args.split} half ({len(cases)} pages)",
-                "features": list(blockmodel.FEATURES),
-                "context_features": list(blockmodel.CONTEXT_FEATURES),
-                "stage1": stage1,
-                "stage2": stage2,
-                "threshold": round(cut, 3),
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    stages, cut, f1 = fit_two_stages(pages, args.l2)
+    report_and_write(
+        blockmodel.MODEL_FILE,
+        "text-dump block classifier; benchmarks/train_textdump.py writes it",
+        f"dev set, {args.split} half ({len(cases)} pages)",
+        blockmodel.FEATURES,
+        pages,
+        stages,
+        cut,
+        f1,
     )
-    print(f"wrote {blockmodel.MODEL_FILE}")
     return 0
 
 
