@@ -84,12 +84,61 @@ BUNDLED_SERIES: tuple[BundledSeries, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class _Obs:
-    at: datetime
+class Bar:
+    """One observation as a provider gives it, before change and percentage are computed."""
+
+    at: datetime  # aware
     close: float
     open: float | None = None
     high: float | None = None
     low: float | None = None
+    day: date | None = None  # the trading day it belongs to (intraday bars: to find prev close)
+
+
+def bars_to_quotes(
+    instrument: Instrument,
+    bars: Iterable[Bar],
+    source: str,
+    *,
+    first_prev_close: float | None = None,
+) -> list[Quote]:
+    """Quotes from bars, oldest first, with change computed from unrounded previous closes.
+
+    Daily bars compare with the previous bar. Intraday bars (those with ``day`` set) compare with
+    the last bar of the previous trading day, so an intraday quote's change is the day's change,
+    as a strip shows it; ``first_prev_close`` is the close before the first day, when known.
+    """
+    out: list[Quote] = []
+    prev_bar: float | None = first_prev_close
+    day_prev: float | None = first_prev_close
+    current_day: date | None = None
+    for bar in sorted(bars, key=lambda b: b.at):
+        if bar.day is not None:
+            if current_day is not None and bar.day != current_day:
+                day_prev = prev_bar
+            current_day = bar.day
+            base = day_prev
+        else:
+            base = prev_bar
+        change = None if base is None else bar.close - base
+        pct = None if base is None or base == 0 else change_pct(bar.close, base)
+        out.append(
+            Quote(
+                instrument=instrument.key,
+                name=instrument.name,
+                at=bar.at.astimezone(UTC),
+                last=bar.close,
+                change=change,
+                change_pct=pct,
+                source=source,
+                prev_close=base,
+                open=bar.open,
+                high=bar.high,
+                low=bar.low,
+            )
+        )
+        prev_bar = bar.close
+    return out
 
 
 # -- bundled history ------------------------------------------------------------------------------
@@ -117,7 +166,7 @@ def load_bundled_history(registry: Registry | None = None) -> Iterator[Quote]:
         else:
             stamp = _daily_stamper(inst) if series.frequency == "daily" else _fallback_stamp
             observations = _read_two_columns(series.file, stamp)
-        yield from _to_quotes(inst, observations, "bundled")
+        yield from bars_to_quotes(inst, observations, "bundled")
 
 
 def _open_bundled(name: str) -> io.TextIOWrapper:
@@ -125,7 +174,7 @@ def _open_bundled(name: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(gzip.GzipFile(fileobj=ref.open("rb")), encoding="utf-8", newline="")
 
 
-def _read_two_columns(name: str, stamp: Callable[[date], datetime]) -> list[_Obs]:
+def _read_two_columns(name: str, stamp: Callable[[date], datetime]) -> list[Bar]:
     out = []
     with _open_bundled(name) as fh:
         rows = csv.reader(fh)
@@ -133,18 +182,18 @@ def _read_two_columns(name: str, stamp: Callable[[date], datetime]) -> list[_Obs
         for row in rows:
             if len(row) < 2 or row[1].strip() in _MISSING:
                 continue  # blank value: a holiday in FRED data
-            out.append(_Obs(stamp(_parse_day(row[0])), float(row[1])))
+            out.append(Bar(stamp(_parse_day(row[0])), float(row[1])))
     return out
 
 
-def _read_vix(stamp: Callable[[date], datetime]) -> list[_Obs]:
+def _read_vix(stamp: Callable[[date], datetime]) -> list[Bar]:
     out = []
     with _open_bundled("vix-daily.csv.gz") as fh:
         for row in csv.DictReader(fh):
             if row["CLOSE"].strip() in _MISSING:
                 continue
             out.append(
-                _Obs(
+                Bar(
                     stamp(_parse_day(row["DATE"])),
                     float(row["CLOSE"]),
                     _opt_float(row.get("OPEN")),
@@ -168,7 +217,7 @@ def _read_fx_rates() -> dict[str, dict[date, float]]:
 
 def _fx_series(
     rates: dict[str, dict[date, float]], numerator: str | None, denominator: str | None
-) -> list[_Obs]:
+) -> list[Bar]:
     num = rates.get(numerator, {}) if numerator else None
     den = rates.get(denominator, {}) if denominator else None
     if num is None and den is None:
@@ -180,29 +229,8 @@ def _fx_series(
     for day in sorted(days):
         top = num[day] if num is not None else 1.0
         bottom = den[day] if den is not None else 1.0
-        out.append(_Obs(_fallback_stamp(day), top / bottom))
+        out.append(Bar(_fallback_stamp(day), top / bottom))
     return out
-
-
-def _to_quotes(inst: Instrument, observations: Iterable[_Obs], source: str) -> Iterator[Quote]:
-    prev: float | None = None
-    for obs in sorted(observations, key=lambda o: o.at):
-        change = None if prev is None else obs.close - prev
-        pct = None if prev is None or prev == 0 else change_pct(obs.close, prev)
-        yield Quote(
-            instrument=inst.key,
-            name=inst.name,
-            at=obs.at,
-            last=obs.close,
-            change=change,
-            change_pct=pct,
-            source=source,
-            prev_close=prev,
-            open=obs.open,
-            high=obs.high,
-            low=obs.low,
-        )
-        prev = obs.close
 
 
 # -- timestamps -----------------------------------------------------------------------------------
@@ -282,7 +310,7 @@ def load_csv_quotes(
     stamp = _daily_stamper(inst)
     bad: list[tuple[int, str]] = []
     seen: dict[datetime, int] = {}
-    observations: list[_Obs] = []
+    observations: list[Bar] = []
     width = max(columns.values()) + 1
     for row in reader:
         line = reader.line_num
@@ -296,10 +324,10 @@ def load_csv_quotes(
             if close is None:
                 continue  # no value that day
             at = _parse_csv_instant(row[columns["date"]], stamp)
-            extras = [
+            opened, high, low = (
                 _parse_number(row[columns[c]]) if c in columns else None
                 for c in ("open", "high", "low")
-            ]
+            )
         except ValueError as exc:
             bad.append((line, str(exc)))
             continue
@@ -307,8 +335,8 @@ def load_csv_quotes(
             bad.append((line, f"duplicate date {at:%Y-%m-%d %H:%M} (first on line {seen[at]})"))
             continue
         seen[at] = line
-        observations.append(_Obs(at, close, *extras))
-    return list(_to_quotes(inst, observations, "csv")), bad
+        observations.append(Bar(at, close, opened, high, low))
+    return bars_to_quotes(inst, observations, "csv"), bad
 
 
 def _csv_columns(header: list[str], path: Path) -> dict[str, int]:

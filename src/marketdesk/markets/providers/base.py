@@ -19,14 +19,14 @@ quote in storage stays the latest one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
 from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
-from marketdesk.markets.formatting import change_pct
+from marketdesk.markets.history import Bar, bars_to_quotes
 from marketdesk.model import Instrument, InstrumentKind, Quote
 
 __all__ = [
@@ -126,70 +126,12 @@ class QuoteProvider(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One observation as a provider gives it, before change and percentage are computed."""
-
-    at: datetime  # aware
-    close: float
-    open: float | None = None
-    high: float | None = None
-    low: float | None = None
-    day: date | None = None  # the trading day it belongs to (intraday bars: to find prev close)
-
-
 def symbol_for(instrument: Instrument, provider: str) -> str | None:
     """The instrument's symbol at ``provider`` (from instruments.toml), or None."""
     for name, symbol in instrument.symbols:
         if name == provider:
             return symbol
     return None
-
-
-def bars_to_quotes(
-    instrument: Instrument,
-    bars: Iterable[Bar],
-    source: str,
-    *,
-    first_prev_close: float | None = None,
-) -> list[Quote]:
-    """Quotes from bars, oldest first, with change computed from unrounded previous closes.
-
-    Daily bars compare with the previous bar. Intraday bars (those with ``day`` set) compare with
-    the last bar of the previous trading day, so an intraday quote's change is the day's change,
-    as a strip shows it; ``first_prev_close`` is the close before the first day, when known.
-    """
-    out: list[Quote] = []
-    prev_bar: float | None = first_prev_close
-    day_prev: float | None = first_prev_close
-    current_day: date | None = None
-    for bar in sorted(bars, key=lambda b: b.at):
-        if bar.day is not None:
-            if current_day is not None and bar.day != current_day:
-                day_prev = prev_bar
-            current_day = bar.day
-            base = day_prev
-        else:
-            base = prev_bar
-        change = None if base is None else bar.close - base
-        pct = None if base is None or base == 0 else change_pct(bar.close, base)
-        out.append(
-            Quote(
-                instrument=instrument.key,
-                name=instrument.name,
-                at=bar.at.astimezone(UTC),
-                last=bar.close,
-                change=change,
-                change_pct=pct,
-                source=source,
-                prev_close=base,
-                open=bar.open,
-                high=bar.high,
-                low=bar.low,
-            )
-        )
-        prev_bar = bar.close
-    return out
 
 
 def check_series(
