@@ -60,3 +60,45 @@ def test_wrong_declared_charset() -> None:
     body = "<html><head><meta charset='ascii'></head><body><p>Caf\u00e9 au lait co\u00fbte plus cher cette ann\u00e9e \u00e0 Paris, selon une \u00e9tude publi\u00e9e mardi par un institut de conjoncture.</p><p>Les torr\u00e9facteurs ont relev\u00e9 leurs tarifs apr\u00e8s une mauvaise r\u00e9colte au Br\u00e9sil et au Vietnam.</p></body></html>"
     page = extract(RawDocument(source="c.html", content=body.encode("utf-8")))
     assert "Caf\u00e9" in page.article.text
+
+
+def _article_page(lang: str, before: str, first_paragraph: str = "", url_path: str = "") -> bytes:
+    """A page with no declared date; what it prints decides the published date."""
+    prose = (
+        "The central bank kept its main rate unchanged on Thursday and said inflation was "
+        "easing more slowly than it had expected at the start of the year."
+    )
+    canonical = f'<link rel="canonical" href="https://news.example{url_path}">' if url_path else ""
+    return (
+        f'<html lang="{lang}"><head><title>Rates held</title>{canonical}</head><body>'
+        f"<nav><a href='/'>Home</a> <a href='/a'>Markets</a></nav><article><h1>Rates held</h1>"
+        f"{before}<p>{first_paragraph}{prose}</p><p>{prose}</p><p>{prose}</p></article></body></html>"
+    ).encode()
+
+
+def _published(content: bytes) -> str | None:
+    page = extract(RawDocument(source="d.html", content=content)).to_json()
+    return page["published"]
+
+
+def test_printed_slashed_date_follows_the_page_language() -> None:
+    assert _published(_article_page("de", "<p>Familie</p><div>03/04/2022</div>")) == (
+        "2022-04-03T00:00:00"
+    )
+    assert _published(_article_page("en", "<div>03/04/2022</div>")) == "2022-03-04T00:00:00"
+    # A number above 12 can only be the day, whatever the language.
+    assert _published(_article_page("en", "<div>17/02/2022</div>")) == "2022-02-17T00:00:00"
+
+
+def test_date_opening_the_first_paragraph() -> None:
+    content = _article_page("de", "", first_paragraph="27.1.2022 - ")
+    assert _published(content) == "2022-01-27T00:00:00"
+
+
+def test_day_month_year_in_the_canonical_url() -> None:
+    content = _article_page("de", "", url_path="/meldungen/29-10-2021")
+    assert _published(content) == "2021-10-29T00:00:00"
+
+
+def test_no_printed_date_gives_none() -> None:
+    assert _published(_article_page("en", "")) is None

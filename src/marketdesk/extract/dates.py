@@ -31,13 +31,33 @@ _PATTERNS = [
     re.compile(rf"(?P<d>\d{{1,2}})\.?\s+{_MON}\s+(?P<y>\d{{4}}){_TIME}{_TZ}", re.I),
     re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME),
 ]
+# 17/02/2022, 02/17/2022 or 17 | 02 | 2022: read only where the caller knows the text is a
+# date line, since the order of day and month depends on the page's locale.
+_SLASHED = re.compile(
+    r"(?<![\d/])(?P<a>\d{1,2})\s?(?P<sep>[/|])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>\d{4})(?![\d/])"
+    + _TIME
+)
 
 
-def find_date(text: str) -> datetime | None:
-    """The first date in a short text; aware when the text names an offset."""
+def find_date(text: str, *, slashed: bool = False, day_first: bool = True) -> datetime | None:
+    """The first date in a short text; aware when the text names an offset.
+
+    With `slashed`, numeric dates with slashes count too: day first unless `day_first` is
+    False, or unless one of the two numbers cannot be a month.
+    """
     for rx in _PATTERNS:
         for m in rx.finditer(text):
             parsed = _build(m.groupdict())
+            if parsed is not None:
+                return parsed
+    if slashed:
+        for m in _SLASHED.finditer(text):
+            g = m.groupdict()
+            a, b = int(g.pop("a")), int(g.pop("b"))
+            g.pop("sep")
+            if b > 12 or (not day_first and a <= 12):
+                a, b = b, a
+            parsed = _build({**g, "d": str(a), "m": str(b)})
             if parsed is not None:
                 return parsed
     return None
