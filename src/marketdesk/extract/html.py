@@ -401,6 +401,8 @@ class _Builder:
         self.path: tuple[int, ...] = ()
 
     def flush(self) -> None:
+        if not self.parts:
+            return
         text = " ".join("".join(self.parts).split())
         if text:
             self.blocks.append(
@@ -420,26 +422,25 @@ class _Builder:
 
 
 def _blocks(root: LexborNode) -> _Builder:
+    """Blocks in document order, walking the tree by its sibling and parent links.
+
+    Each open element saves the walk's state (hint, its source, link, block tag, marks)
+    and its exit restores it; no recursion, and no list of children is built.
+    """
     b = _Builder()
     path: list[int] = []
-    # Stack entries: (node, exiting, hint, hint source element, in_link, block_tag)
-    stack: list[tuple[LexborNode, bool, BlockKind | None, int, bool, str, int]] = [
-        (root, False, None, 0, False, "p", 0)
-    ]
+    saved: list[tuple[str, BlockKind | None, int, bool, str, int]] = []
+    hint: BlockKind | None = None
+    src, in_link, btag, mark = 0, False, "p", 0
     seen = 0
-    while stack:
-        node, exiting, hint, src, in_link, btag, mark = stack.pop()
-        tag = node.tag or ""
-        if exiting:
-            if tag in _BLOCK:
-                b.flush()
-            path.pop()
-            continue
+    node: LexborNode | None = root
+    while node is not None:
         seen += 1
         if seen > _MAX_NODES:
             break
+        tag = node.tag or ""
         if tag == "-text":
-            text = node.text_content or ""
+            text = node.text_content
             if text:
                 if not b.parts:
                     b.tag, b.hint, b.hint_src, b.path = btag, hint, src, tuple(path)
@@ -447,43 +448,71 @@ def _blocks(root: LexborNode) -> _Builder:
                 b.parts.append(text)
                 if in_link:
                     b.link_chars += len(text.strip())
-            continue
-        if tag in _SKIP or tag.startswith("-"):
-            continue
-        if tag in _BLOCK:
-            b.flush()
-            if tag not in (
-                "br",
-                "hr",
-                "div",
-                "section",
-                "article",
-                "main",
-                "body",
-                "html",
-                "ul",
-                "ol",
-                "dl",
-                "table",
-                "figure",
-                "center",
-                "details",
-            ):
-                btag = tag
-            elif tag in ("div", "section", "article", "main"):
-                btag = "p"
-            own, own_mark = _markup_signals(node, tag)
-            if own is not None:
-                hint, src = own, seen
-            mark |= own_mark
-        if tag == "a":
-            in_link = True
-        path.append(seen)
-        stack.append((node, True, hint, src, in_link, btag, mark))
-        for child in reversed(list(node.iter(include_text=True))):
-            stack.append((child, False, hint, src, in_link, btag, mark))
+        elif tag not in _SKIP and not tag.startswith("-"):
+            saved.append((tag, hint, src, in_link, btag, mark))
+            if tag in _BLOCK:
+                b.flush()
+                if tag not in _CONTAINER_TAGS:
+                    btag = tag
+                elif tag in _DIVISIONS:
+                    btag = "p"
+                own, own_mark = _markup_signals(node, tag)
+                if own is not None:
+                    hint, src = own, seen
+                mark |= own_mark
+            if tag == "a":
+                in_link = True
+            path.append(seen)
+            child = node.first_child
+            if child is not None:
+                node = child
+                continue
+            # An element without children is entered and left at once.
+            if tag in _BLOCK:
+                b.flush()
+            path.pop()
+            _, hint, src, in_link, btag, mark = saved.pop()
+        # On to the next node in document order, leaving every element that ends here.
+        while True:
+            if not path:  # the root is done
+                node = None
+                break
+            following = node.next
+            if following is not None:
+                node = following
+                break
+            node = node.parent
+            if node is None:
+                break
+            tag, hint, src, in_link, btag, mark = saved.pop()
+            if tag in _BLOCK:
+                b.flush()
+            path.pop()
     b.flush()
     return b
+
+
+# Block elements that group others: they end a block but do not name the next one's tag.
+_CONTAINER_TAGS = frozenset(
+    {
+        "br",
+        "hr",
+        "div",
+        "section",
+        "article",
+        "main",
+        "body",
+        "html",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "figure",
+        "center",
+        "details",
+    }
+)
+_DIVISIONS = frozenset({"div", "section", "article", "main"})
 
 
 _IN_ARTICLE, _IN_CONTENT = 1, 2
