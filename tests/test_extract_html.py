@@ -102,3 +102,29 @@ def test_day_month_year_in_the_canonical_url() -> None:
 
 def test_no_printed_date_gives_none() -> None:
     assert _published(_article_page("en", "")) is None
+
+
+def test_author_box_and_caption_inside_the_article_are_removed() -> None:
+    prose = (
+        "The central bank kept its main rate unchanged on Thursday and said inflation was "
+        "easing more slowly than it had expected at the start of the year."
+    )
+    bio = (
+        "Jane Doe writes about central banks and bond markets for the paper and has covered "
+        "monetary policy in Frankfurt and London for more than a decade before joining us."
+    )
+    caption = (
+        "The bank's headquarters in the city centre, where the council met on Thursday "
+        "morning to decide on rates for the coming quarter of the year."
+    )
+    content = (
+        "<html lang='en'><body><article><h1>Rates held</h1>"
+        f"<p>{prose}</p><figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+        f"<p>{prose}</p><p>{prose}</p><div class='author-box'><p>{bio}</p></div>"
+        "</article></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="a.html", content=content)).to_json()
+    assert page["paragraphs"] == [prose, prose, prose]
+    removed = {r["text"]: r["kind"] for r in page["removed"]}
+    assert removed[caption] == "caption"
+    assert removed[bio] == "byline"

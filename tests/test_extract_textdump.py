@@ -110,6 +110,34 @@ def test_furniture_in_other_languages(text: str, kind: BlockKind) -> None:
     assert classify(Block(text=text, position=0)) is kind
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister at the summit on Monday. (Photo: Jane Doe)",
+        "Überblick über das Gelände. (Foto: Getty)",
+        "Traders on the floor of the exchange (REUTERS/Brendan McDermid)",
+        "Augusta National/Getty Images",
+        "Photograph by Jane Doe",
+        "Foto: dpa",
+    ],
+)
+def test_picture_credits_are_captions(text: str) -> None:
+    assert classify(Block(text=text, position=0)) is BlockKind.CAPTION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wire story's closing agency and editor's initials, and a data source, are not.
+        "Später kündigte der Manager dann doch sein Erscheinen an. (dpa/gem)",
+        "Copper rose 2% on the week, its best run since March. (Source: Bloomberg)",
+        "Shares rose 3% after the results, according to Reuters.",
+    ],
+)
+def test_article_sentences_naming_agencies_are_not_captions(text: str) -> None:
+    assert classify(Block(text=text, position=0)) is None
+
+
 def test_prose_with_cue_words_is_not_furniture() -> None:
     text = (
         "Jetzt sagen die Händler, dass die Preise weiter steigen, und das könnte die "

@@ -27,6 +27,7 @@ class BlockKind(StrEnum):
     COOKIE = "cookie"
     SHARE = "share"
     FOOTER = "footer"
+    CAPTION = "caption"  # a picture's caption or credit
     OTHER = "other"
 
 

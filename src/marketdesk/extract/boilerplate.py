@@ -163,6 +163,26 @@ _FOOTER = _rx(
     r"datenschutz|mentions légales|aviso legal)$",
 )
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{0,400}[\"“”«»„]")
+# A picture's credit: "(Foto: Getty)" or "(REUTERS/Jane Doe)" closing a caption, "Photograph by
+# ..." opening one, or a picture agency after a slash ("Augusta National/Getty Images").
+_PICTURE_WORD = (
+    r"(?:fotos?|photos?|photograph|photography|bild(?:er)?|images?|credits?|crédits?|créditos?"
+    r"|zdjęcie|fot)"
+)
+_AGENCY = (
+    r"(?:getty images|reuters|afp|ap photo|ap|dpa|epa(?:-efe)?|efe|picture alliance|"
+    r"shutterstock|istock(?:photo)?|alamy|keystone|imago|ansa|xinhua|bloomberg)"
+)
+# After an agency's slash comes the photographer's name ("(REUTERS/Denis Balibouse)"), where a
+# wire story's closing "(dpa/gem)" has the editor's initials.
+_CAPTION_CREDIT = re.compile(
+    rf"(?i:\(\s*{_PICTURE_WORD}\s*:[^()]{{1,80}}\)\.?\s*$)"
+    rf"|\(\s*(?i:{_AGENCY})\s*/\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)+\s*\)\.?\s*$"
+    rf"|(?i:^{_PICTURE_WORD}\s*(?:by\b|:))"
+    rf"|(?i:\w\s*/\s*(?:getty images|shutterstock|istock(?:photo)?|alamy|imago|picture alliance)"
+    rf"(?:\s*(?:via|/)[^()]{{0,40}})?\)?\.?\s*$)",
+)
+_CAPTION_MAX_WORDS = 60
 
 
 def _words(text: str) -> frozenset[str]:
@@ -206,6 +226,11 @@ _CREDIT_TRIGGER = _words(
     "quelle fuente fonte źródło this"
 )
 _COPYRIGHT_TRIGGER = _words("copyright c rights droits rechte derechos")
+_CAPTION_TRIGGER = _words(
+    "foto fotos photo photos photograph photography bild bilder image images credit credits "
+    "crédit crédits crédito créditos zdjęcie fot getty reuters afp ap dpa epa efe "
+    "alliance shutterstock istock istockphoto alamy keystone imago ansa xinhua bloomberg"
+)
 _ANY_TRIGGER = frozenset().union(*_TRIGGERS.values())
 _READ_ALSO_TRIGGER = _words("read see lea lee lesen lire leggi")
 # Long blocks (over 12 words) can only be cookie notices, newsletter calls, promos or links.
@@ -213,7 +238,9 @@ _LONG_TRIGGERS = (
     _TRIGGERS["cookie"] | _TRIGGERS["newsletter"] | _TRIGGERS["promo"] | _READ_ALSO_TRIGGER
 )
 _SHORT_TRIGGERS = _ANY_TRIGGER
-_ALL_TRIGGERS = _ANY_TRIGGER | _BANNER_TRIGGER | _CREDIT_TRIGGER | _COPYRIGHT_TRIGGER
+_ALL_TRIGGERS = (
+    _ANY_TRIGGER | _BANNER_TRIGGER | _CREDIT_TRIGGER | _COPYRIGHT_TRIGGER | _CAPTION_TRIGGER
+)
 _TOKEN = re.compile(r"\w+")
 # _TOKEN.findall(text.casefold()) without the regex for Latin-1 text (most blocks): a byte table
 # keeps word characters, lower-cases ASCII capitals (casefold does the rest) and blanks the
@@ -299,6 +326,12 @@ def classify_text(text: str) -> BlockKind | None:
         return BlockKind.SYNDICATION
     if (not tokens.isdisjoint(_COPYRIGHT_TRIGGER) or "\u00a9" in text) and is_copyright(text):
         return BlockKind.COPYRIGHT
+    if (
+        words <= _CAPTION_MAX_WORDS
+        and not tokens.isdisjoint(_CAPTION_TRIGGER)
+        and _CAPTION_CREDIT.search(text.strip())
+    ):
+        return BlockKind.CAPTION
     if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
         return None
     # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.

@@ -21,7 +21,7 @@ from marketdesk.extract import htmlmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.decode import decode_text
-from marketdesk.extract.segment import Metadata, assemble, sentence_like, words
+from marketdesk.extract.segment import FIRM_HINTS, Metadata, assemble, sentence_like, words
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 _SKIP = frozenset(
@@ -96,7 +96,7 @@ _TAG_HINT = {
     "nav": BlockKind.NAVIGATION,
     "footer": BlockKind.FOOTER,
     "aside": BlockKind.RELATED,
-    "figcaption": BlockKind.OTHER,  # captions and photo credits are not article text
+    "figcaption": BlockKind.CAPTION,  # captions and photo credits are not article text
 }
 _CLASS_HINTS: tuple[tuple[re.Pattern[str], BlockKind], ...] = tuple(
     (re.compile(rf"(?:^|[\s_-]){p}(?:$|[\s_-])", re.I), kind)
@@ -111,9 +111,19 @@ _CLASS_HINTS: tuple[tuple[re.Pattern[str], BlockKind], ...] = tuple(
         (r"(?:comments?|disqus|discussion|respond|comment-respond)", BlockKind.COMMENTS),
         (
             r"(?:related|recommended|more-stories|read-more|outbrain|taboola|jp-relatedposts|"
-            r"widget|widgets|sidebar|side-bar|author-bio|about-author|authorbox|tags|tag-list|"
-            r"post-tags|categories|rating|ratings|caption|wp-caption-text|credit)",
+            r"widget|widgets|sidebar|side-bar|tags|tag-list|"
+            r"post-tags|categories|rating|ratings)",
             BlockKind.RELATED,
+        ),
+        (
+            r"(?:caption|wp-caption-text|credit|credits|image-credit|photo-credit)",
+            BlockKind.CAPTION,
+        ),
+        (
+            r"(?:author-?(?:bio|box|info|infos|description|details|profile|card|about)|"
+            r"about-?(?:the-?)?author|entry-author|post-author-bio|bio|biography|"
+            r"shortBiography|autor(?:en)?-?(?:box|info|bio))",
+            BlockKind.BYLINE,  # a box about the author, after or beside the article
         ),
         (r"(?:newsletter|subscribe|signup)", BlockKind.NEWSLETTER),
         (r"(?:promo|sponsored|teaser)", BlockKind.PROMO),
@@ -156,7 +166,10 @@ def extract_html(raw: RawDocument) -> Page:
         blocks = [
             replace(b, hint=None)
             if b.hint is not None
-            and (_hinted_from_above(path, src, best) or (i in container and _prose(b)))
+            and (
+                _hinted_from_above(path, src, best)
+                or (i in container and b.hint not in FIRM_HINTS and _prose(b))
+            )
             else b
             for i, (b, path, src) in enumerate(
                 zip(blocks, built.paths, built.hint_srcs, strict=True)
@@ -258,8 +271,9 @@ def _hinted_from_above(path: tuple[int, ...], src: int, container: int) -> bool:
 
 def _kind(block: Block) -> BlockKind | None:
     kind = classify(block)
-    if kind is None and block.hint is not None and words(block.text) < 30:
-        return block.hint
+    hint = block.hint
+    if kind is None and hint is not None and (hint in FIRM_HINTS or words(block.text) < 30):
+        return hint
     return kind
 
 

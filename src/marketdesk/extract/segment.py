@@ -61,6 +61,11 @@ class Metadata:
     evidence: blockmodel.Matrix | None = None
 
 
+# Markup hints that decide a block's kind even where the block model weighs the others:
+# captions and boxes about the author are written in sentences, but are never the article.
+FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE})
+
+
 def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
     meta = meta or Metadata()
     kinds: list[BlockKind | None] = [None] * len(blocks)
@@ -74,8 +79,13 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     for i, block in enumerate(blocks):
         if kinds[i] is None:
             k = classify_text(block.text)
-            if k is None and take_hints and block.hint is not None and not _strong_prose(block):
-                k = block.hint
+            hint = block.hint
+            if (
+                k is None
+                and hint is not None
+                and (hint in FIRM_HINTS or (take_hints and not _strong_prose(block)))
+            ):
+                k = hint
             kinds[i] = k
 
     # Text dumps: the page's characters are counted once, for the span and the block model.
