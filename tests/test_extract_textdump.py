@@ -104,6 +104,14 @@ def test_copyright_names_the_wire() -> None:
         ("Das könnte Sie auch interessieren", BlockKind.RELATED),
         ("Articoli correlati", BlockKind.RELATED),
         ("Noticias relacionadas", BlockKind.RELATED),
+        ("Möchten Sie den Artikel teilen?", BlockKind.SHARE),
+        ("E-Mail (wird benötigt und nicht veröffentlicht)", BlockKind.COMMENTS),
+        ("weiterlesen", BlockKind.NAVIGATION),
+        ("Lesezeit: ca. 3 Minuten", BlockKind.OTHER),
+        ("5 min read", BlockKind.OTHER),
+        ("Externer Inhalt", BlockKind.OTHER),
+        ("Jede kleine Spende hilft uns", BlockKind.PROMO),
+        ("Advertising Disclosure", BlockKind.AD),
     ],
 )
 def test_furniture_in_other_languages(text: str, kind: BlockKind) -> None:
@@ -119,6 +127,7 @@ def test_furniture_in_other_languages(text: str, kind: BlockKind) -> None:
         "Augusta National/Getty Images",
         "Photograph by Jane Doe",
         "Foto: dpa",
+        "iStock.com",
     ],
 )
 def test_picture_credits_are_captions(text: str) -> None:
@@ -132,6 +141,7 @@ def test_picture_credits_are_captions(text: str) -> None:
         "Später kündigte der Manager dann doch sein Erscheinen an. (dpa/gem)",
         "Copper rose 2% on the week, its best run since March. (Source: Bloomberg)",
         "Shares rose 3% after the results, according to Reuters.",
+        "The results come in 5 minutes.",
     ],
 )
 def test_article_sentences_naming_agencies_are_not_captions(text: str) -> None:

@@ -48,6 +48,8 @@ _AD_MARKERS = frozenset(
         "skip advertisement",
         "ad feedback",
         "report this ad",
+        "advertising disclosure",
+        "affiliate disclosure",
     }
 )
 
@@ -77,6 +79,7 @@ _NEWSLETTER = _rx(
     r"\bsubscribe to (?:our|the) \w+ (?:email|list)\b",
     r"\benter your email\b",
     r"\byour email address\b",
+    r"\bI consent to receiv",
 )
 _PROMO = _rx(
     r"\bour (?:new |free |award-winning )?(?:app|apps|platform|podcast|website|site|service|"
@@ -105,6 +108,8 @@ _PROMO = _rx(
     r"\b(?:registrieren|anmelden) und weiterlesen\b",
     r"\bunterstützen sie (?:uns|unsere)\b",
     r"\bunterstütze (?:uns|unsere)\b",
+    r"\b(?:jede (?:kleine )?spende|jetzt spenden|spenden sie|donate now|make a donation|"
+    r"we rely on (?:your|readers)|faire un don)\b",
     r"\b(?:amazon associates?|affiliate links?|participates? in the amazon)\b",
     r"\bletters? to the editor\b",
 )
@@ -115,7 +120,7 @@ _SHARE = _rx(
     r"\bclick to (?:share|email|print)\b",
     r"^(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|print|copy link|pinterest|reddit|"
     r"telegram|messenger)$",
-    r"\b(?:teilen|partager|compartir|condividi|compartilhar|delen)\b$",
+    r"\b(?:teilen|partager|compartir|condividi|compartilhar|delen)\b\W*$",
 )
 _COMMENT_WORD = r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|reactions)"
 _COMMENTS = _rx(
@@ -129,6 +134,8 @@ _COMMENTS = _rx(
     r"\b(?:schreiben sie einen kommentar|kommentar schreiben|laisser un commentaire|"
     r"deja un comentario|dejar un comentario|lascia un commento)\b",
     r"\bkommentare?\b$",
+    r"^comment by\b",
+    r"\(wird (?:benötigt|nicht veröffentlicht)",
     r"\bcommentaires?\b$",
 )
 _RELATED = _rx(
@@ -155,6 +162,17 @@ _NAVIGATION = _rx(
     r"register|subscribe|subscribe now|my account|sections|all sections|close|back to top|"
     r"next|previous|more)$",
     r"^(?:startseite|accueil|inicio|suche|rechercher|buscar)$",
+    r"^(?:weiter|zurück|weiterlesen|mehr lesen|mehr erfahren|read more|continue reading|"
+    r"learn more|lire la suite|en savoir plus|leer más|seguir leyendo|continua a leggere)\W*$",
+)
+# Lines that say how a page is read, not what it says: reading time, embed placeholders.
+_READING = _rx(
+    r"^(?:ca\.\s*)?\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*(?:read|lesezeit|de lecture|lectura|"
+    r"lettura|reading)?$",
+    r"^(?:lesezeit|reading time|temps de lecture|tiempo de lectura|tempo di lettura)\s*:?\s*"
+    r"(?:ca\.\s*)?\d+\s*(?:min(?:ute)?s?|minuten)\b",
+    r"^(?:externer inhalt|empfohlener redaktioneller inhalt|embedded content|contenu externe|"
+    r"contenido externo|third[- ]party content)$",
 )
 _FOOTER = _rx(
     r"\bprivacy (?:policy|notice|settings)\b",
@@ -173,14 +191,18 @@ _AGENCY = (
     r"(?:getty images|reuters|afp|ap photo|ap|dpa|epa(?:-efe)?|efe|picture alliance|"
     r"shutterstock|istock(?:photo)?|alamy|keystone|imago|ansa|xinhua|bloomberg)"
 )
+_STOCK = (
+    r"(?:getty images|shutterstock|istock(?:photo)?|alamy|imago|picture alliance|adobe ?stock|"
+    r"pixabay|unsplash)(?:\.com)?"
+)
 # After an agency's slash comes the photographer's name ("(REUTERS/Denis Balibouse)"), where a
 # wire story's closing "(dpa/gem)" has the editor's initials.
 _CAPTION_CREDIT = re.compile(
     rf"(?i:\(\s*{_PICTURE_WORD}\s*:[^()]{{1,80}}\)\.?\s*$)"
     rf"|\(\s*(?i:{_AGENCY})\s*/\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)+\s*\)\.?\s*$"
     rf"|(?i:^{_PICTURE_WORD}\s*(?:by\b|:))"
-    rf"|(?i:\w\s*/\s*(?:getty images|shutterstock|istock(?:photo)?|alamy|imago|picture alliance)"
-    rf"(?:\s*(?:via|/)[^()]{{0,40}})?\)?\.?\s*$)",
+    rf"|(?i:\w\s*/\s*{_STOCK}(?:\s*(?:via|/)[^()]{{0,40}})?\)?\.?\s*$)"
+    rf"|(?i:^(?:©\s*)?{_STOCK}(?:\s*/\s*[\w .-]{{1,40}})?$)",
 )
 _CAPTION_MAX_WORDS = 60
 
@@ -196,21 +218,24 @@ _TRIGGERS: dict[str, frozenset[str]] = {
     for name, words in {
         "cookie": "cookie cookies accept reject manage datenschutzeinstellungen alle tout "
         "aceptar rechazar accetta rifiuta alles",
-        "newsletter": "newsletter newsletters sign delivered subscribe enter email",
+        "newsletter": "newsletter newsletters sign delivered subscribe enter email i",
         "promo": "our brought get download install subscribe sign click free us do unlimited "
         "limited miss special become support jetzt abonnez please view read continue follow "
         "thank registrieren anmelden unterstützen unterstütze amazon affiliate participates "
-        "participate letter letters",
+        "participate letter letters jede spende spenden donate make rely faire",
         "share": "share click facebook twitter x linkedin whatsapp email e print copy pinterest "
         "reddit telegram messenger teilen partager compartir condividi compartilhar delen",
         "comments": "comment comments leave join show kommentar kommentare commentaire "
-        "commentaires comentario comentarios commenti commento reacties reactions",
+        "commentaires comentario comentarios commenti commento reacties reactions wird",
         "related": "related read see more you recommended most trending top latest what also "
         "mehr lesen à lea leggi das weitere ähnliche verwandte vous sur noticias artículos "
         "articoli notizie lee lire",
         "navigation": "skip home menu search sign log login logout register subscribe my "
         "sections all close back next previous more startseite accueil inicio suche "
-        "rechercher buscar",
+        "rechercher buscar weiter zurück weiterlesen mehr read continue learn lire savoir leer "
+        "seguir continua",
+        "reading": "min mins minute minutes minuten lesezeit reading lecture lectura lettura "
+        "externer empfohlener embedded contenu contenido third",
         "footer": "privacy terms contact about sitemap accessibility careers advertise imprint "
         "impressum datenschutz mentions aviso",
     }.items()
@@ -229,7 +254,8 @@ _COPYRIGHT_TRIGGER = _words("copyright c rights droits rechte derechos")
 _CAPTION_TRIGGER = _words(
     "foto fotos photo photos photograph photography bild bilder image images credit credits "
     "crédit crédits crédito créditos zdjęcie fot getty reuters afp ap dpa epa efe "
-    "alliance shutterstock istock istockphoto alamy keystone imago ansa xinhua bloomberg"
+    "alliance shutterstock istock istockphoto alamy keystone imago ansa xinhua bloomberg "
+    "adobe adobestock pixabay unsplash"
 )
 _ANY_TRIGGER = frozenset().union(*_TRIGGERS.values())
 _READ_ALSO_TRIGGER = _words("read see lea lee lesen lire leggi")
@@ -372,6 +398,8 @@ def classify_text(text: str) -> BlockKind | None:
         return BlockKind.RELATED
     if words <= 4 and not tokens.isdisjoint(_TRIGGERS["navigation"]) and _NAVIGATION.search(norm):
         return BlockKind.NAVIGATION
+    if words <= 8 and not tokens.isdisjoint(_TRIGGERS["reading"]) and _READING.search(text.strip()):
+        return BlockKind.OTHER
     if not tokens.isdisjoint(_TRIGGERS["footer"]) and _FOOTER.search(text):
         return BlockKind.FOOTER
     return None
