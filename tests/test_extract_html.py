@@ -128,3 +128,34 @@ def test_author_box_and_caption_inside_the_article_are_removed() -> None:
     removed = {r["text"]: r["kind"] for r in page["removed"]}
     assert removed[caption] == "caption"
     assert removed[bio] == "byline"
+
+
+def test_japanese_article_without_spaces_is_found() -> None:
+    paragraphs = [
+        "東京株式市場で日経平均株価は三日ぶりに反落した。前日の米国市場でハイテク株が売られた"
+        "流れを受け、半導体関連銘柄を中心に売りが先行した。",
+        "市場関係者は、日本銀行の金融政策決定会合を来週に控えて、積極的な買いを見送る投資家が"
+        "多いと話している。外国為替市場では円相場が対ドルでやや上昇した。",
+        "一方で、好決算を発表した小売り大手の株価は大幅に上昇し、相場全体の下げ幅を縮める場面も"
+        "あった。東証株価指数も小幅に下落して取引を終えた。",
+    ]
+    body = "".join(f"<p>{t}</p>" for t in paragraphs)
+    content = (
+        "<html lang='ja'><head><meta charset='utf-8'><title>日経平均が反落</title></head><body>"
+        "<nav><a href='/'>ホーム</a> <a href='/m'>マーケット</a> <a href='/n'>ニュース</a></nav>"
+        f"<article><h1>日経平均が反落</h1>{body}</article>"
+        "<footer><a href='/p'>プライバシーポリシー</a></footer></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="ja.html", content=content)).to_json()
+    assert page["paragraphs"] == paragraphs
+    assert page["language"] == "ja"
+
+
+def test_ruby_readings_are_not_text() -> None:
+    sentence = (
+        "<ruby>子<rt>こ</rt></ruby>どもを<ruby>守<rp>(</rp><rt>まも</rt><rp>)</rp></ruby>るための"
+        "新しい法律が国会で成立し、来年の春から施行されることが決まりました。"
+    )
+    content = f"<html lang='ja'><body><article><p>{sentence}</p><p>{sentence}</p></article>"
+    page = extract(RawDocument(source="r.html", content=(content + "</body></html>").encode()))
+    assert page.article.paragraphs[0].startswith("子どもを守るための新しい法律")

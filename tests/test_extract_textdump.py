@@ -11,7 +11,7 @@ from marketdesk.errors import InputError
 from marketdesk.extract import extract
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.blockmodel import FEATURES, block_features, choose, read_page
-from marketdesk.extract.boilerplate import _TOKEN, _tokens, classify, word_count
+from marketdesk.extract.boilerplate import _TOKEN, CJK_RANGES, _tokens, classify, word_count
 from marketdesk.extract.credits import copyright_wire, syndication_origin, wire_dateline_origin
 from marketdesk.extract.segment import block_score
 from marketdesk.extract.textdump import split_blocks
@@ -177,10 +177,34 @@ _TOKEN_SAMPLES = [
 ] + ["İstanbul ǅ ﬁne µm ª½²", "Straße — „Zitat“ – 5 €", "\x1cA\x85b\xa0C\u2028d", ""]
 
 
+def _is_cjk(ch: str) -> bool:
+    return any(a <= ord(ch) <= b for a, b in CJK_RANGES)
+
+
+def _reference_word_count(text: str) -> int:
+    r"""\w+ runs, with Chinese and Japanese characters counted apart, two to a word."""
+    cjk = sum(map(_is_cjk, text))
+    rest = "".join(" " if _is_cjk(ch) else ch for ch in text)
+    return len(_TOKEN.findall(rest)) + (cjk + 1) // 2
+
+
 def test_fast_tokens_equal_the_regex() -> None:
     for text in _TOKEN_SAMPLES:
         assert _tokens(text) == _TOKEN.findall(text.casefold()), repr(text)
-        assert word_count(text) == len(_TOKEN.findall(text)), repr(text)
+        assert word_count(text) == _reference_word_count(text), repr(text)
+
+
+def test_chinese_and_japanese_words_counted_alike_by_both_paths() -> None:
+    texts = [
+        "東京株式市場で日経平均株価は反落した。",
+        "恒生指数は小幅に上昇し、2万点台を回復した。",
+        "Nikkei 225 は 1.2% 下落",
+        "plain English words only.",
+    ]
+    assert [word_count(t) for t in texts] == [_reference_word_count(t) for t in texts]
+    assert word_count(texts[0]) == 9  # 18 characters; the full stop is no word
+    blocks = [Block(text=t, position=i) for i, t in enumerate(texts)]
+    assert read_page(blocks).words.tolist() == [float(word_count(t)) for t in texts]
 
 
 def test_text_dump_blocks_equal_constructed_blocks() -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from marketdesk.extract.boilerplate import CJK_RANGES
 from marketdesk.model import Block, BlockKind
 
 MODEL_FILE = Path(__file__).with_name("block_model.json")
@@ -184,8 +185,8 @@ def threshold() -> float:
     return _model().threshold
 
 
-_WORD, _UPPER, _LOWER, _DIGIT, _PUNCT_BIT, _SEP_BIT, _SENT_BIT, _TERM_BIT, _SPACE, _MARK = (
-    1 << k for k in range(10)
+_WORD, _UPPER, _LOWER, _DIGIT, _PUNCT_BIT, _SEP_BIT, _SENT_BIT, _TERM_BIT, _SPACE, _MARK, _CJK = (
+    1 << k for k in range(11)
 )
 
 
@@ -216,6 +217,8 @@ def _char_classes() -> npt.NDArray[np.uint16]:
             bits |= _SPACE
         if ch in ".!?。！？":
             bits |= _MARK
+        if any(a <= c <= b for a, b in CJK_RANGES):
+            bits = (bits & ~_WORD) | _CJK  # counted apart, as word_count does
         table[c] = bits
     return table
 
@@ -281,7 +284,7 @@ def read_page(blocks: list[Block]) -> PageText:
     cuts = np.empty(2 * n, dtype=np.int64)
     cuts[0::2] = offsets
     cuts[1::2] = head_ends
-    masks = np.empty((6, len(codes)), dtype=np.bool_)
+    masks = np.empty((7, len(codes)), dtype=np.bool_)
     word = (cls & _WORD) != 0
     word_start = masks[0]
     word_start[:] = word
@@ -296,11 +299,12 @@ def read_page(blocks: list[Block]) -> PageText:
     dash = np.zeros(len(codes), dtype=np.bool_)
     dash[1:-1] = (codes[1:-1] == 45) & (codes[:-2] == 32) & space_after[1:-1]
     np.logical_or((cls & _SEP_BIT) != 0, dash, out=masks[5])
+    np.not_equal(cls & _CJK, 0, out=masks[6])
     sums = np.add.reduceat(masks.view(np.uint8), cuts, axis=1, dtype=np.int64)
     head_sums = sums[:, 0::2]
     full = (head_sums + np.where(head_ends < ends, sums[:, 1::2], 0)).astype(np.float64)
     head = head_sums.astype(np.float64)
-    nw_read = full[0]
+    nw_read = full[0] + (full[6] + 1) // 2  # two Chinese or Japanese characters, one word
     nh = np.maximum(1.0, head[0])
     # The last character of each block: the one before its newline, or for a long block the
     # end of its full text; an empty block reads as a space.

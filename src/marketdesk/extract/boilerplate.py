@@ -301,8 +301,17 @@ def _tokens(text: str) -> list[str]:
     return latin1.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
 
 
+# Chinese and Japanese write no spaces between words: their characters count half a word
+# each (a word there is one to two characters), so a sentence weighs as it would in English.
+CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) + "]")
+
+
 def word_count(text: str) -> int:
-    """len(_TOKEN.findall(text)), through the byte table where the text allows."""
+    """len(_TOKEN.findall(text)), through the byte table where the text allows.
+
+    Chinese and Japanese characters are not runs of a word: two of them count one word.
+    """
     try:
         data = text.encode("latin-1")
     except UnicodeEncodeError:
@@ -312,7 +321,10 @@ def word_count(text: str) -> int:
         try:
             data = blanked.encode("latin-1")
         except UnicodeEncodeError:
-            return len(_TOKEN.findall(text))
+            cjk = len(_CJK.findall(text))
+            if not cjk:
+                return len(_TOKEN.findall(text))
+            return len(_TOKEN.findall(_CJK.sub(" ", text))) + (cjk + 1) // 2
     return len(data.translate(_LATIN1_WORD_BYTES).split())
 
 

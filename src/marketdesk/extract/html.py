@@ -48,6 +48,8 @@ _SKIP = frozenset(
         "picture",
         "source",
         "dialog",
+        "rt",  # ruby readings (furigana) above the text they gloss
+        "rp",
     }
 )
 _BLOCK = frozenset(
