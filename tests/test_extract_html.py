@@ -159,3 +159,20 @@ def test_ruby_readings_are_not_text() -> None:
     content = f"<html lang='ja'><body><article><p>{sentence}</p><p>{sentence}</p></article>"
     page = extract(RawDocument(source="r.html", content=(content + "</body></html>").encode()))
     assert page.article.paragraphs[0].startswith("子どもを守るための新しい法律")
+
+
+def test_author_from_a_theme_specific_class() -> None:
+    content = _article_page(
+        "de",
+        '<div class="td-post-author-name"><span class="td-author-by">Von</span> '
+        '<a href="/autor/jane">Jane Doe</a></div>',
+    )
+    page = extract(RawDocument(source="a.html", content=content)).to_json()
+    assert page["authors"] == ["Jane Doe"]
+
+
+def test_author_box_text_is_no_author_name() -> None:
+    content = _article_page(
+        "en", '<div class="author-bio">Writes about markets for the paper.</div>'
+    )
+    assert extract(RawDocument(source="a.html", content=content)).to_json()["authors"] == []

@@ -673,6 +673,35 @@ _AUTHOR_SELECTORS = (
     "span.author",
     ".author a",
 )
+_AUTHOR_CLASS_SELECTOR = '[class*="author" i], [class*="byline" i], [class*="autor" i]'
+_AUTHOR_CANDIDATES = 12
+_NOT_A_NAME_CLASS = re.compile(
+    r"bio|box|about|avatar|image|img|photo|picture|description|desc|info|title|date|"
+    r"comment|more|list|link-to|social|follow",
+    re.I,
+)
+# One to four capitalised words (initials, particles and hyphenated names allowed): a person.
+_PERSON_NAME = re.compile(
+    r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+(?:(?:van|von|de|der|den|da|di|del|la|le|du|dos|das|y)\s+)*){0,3}"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]+"
+)
+_BYLINE_WORDS = frozenset(
+    [
+        "by",
+        "von",
+        "par",
+        "por",
+        "di",
+        "door",
+        "av",
+        "autor",
+        "autorin",
+        "author",
+        "authors",
+        "autoren",
+        "redaktion",
+    ]
+)
 _AUTHOR_PREFIX = re.compile(
     r"^(?:by|von|par|por|di|door|av|posted by|geschrieben von|autor(?:in)?:?|author:?)\s+",
     re.IGNORECASE,
@@ -693,6 +722,7 @@ _URL_DATE_DMY = re.compile(r"/(\d{2})-(\d{2})-((?:19|20)\d{2})(?:/|[^\d]|$)")
 
 
 def _split_authors(text: str) -> tuple[str, ...]:
+    text = _AUTHOR_PREFIX.sub("", " ".join(text.split())).strip(" ,|:-")
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", text)
     return tuple(p.strip() for p in parts if p.strip())
 
@@ -706,6 +736,20 @@ def _markup_authors(tree: LexborHTMLParser) -> tuple[str, ...]:
         name = _AUTHOR_PREFIX.sub("", " ".join((text or "").split())).strip(" ,|:-")
         if name and len(name.split()) <= 6 and not name.startswith("http") and "@" not in name:
             return _split_authors(name)
+    return _author_by_class(tree)
+
+
+def _author_by_class(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """A name in an element whose class names an author ("byline__author", "td-post-author-name"),
+    for themes the usual selectors miss; boxes about the author and their pictures are passed
+    over, and the text must read as a person's name."""
+    for node in tree.css(_AUTHOR_CLASS_SELECTOR)[:_AUTHOR_CANDIDATES]:
+        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _NOT_A_NAME_CLASS.search(names):
+            continue
+        text = _AUTHOR_PREFIX.sub("", " ".join(node.text(separator=" ").split())).strip(" ,|:-")
+        if _PERSON_NAME.fullmatch(text) and text.casefold() not in _BYLINE_WORDS:
+            return _split_authors(text)
     return ()
 
 
