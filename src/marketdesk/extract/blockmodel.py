@@ -415,8 +415,13 @@ def choose(
     page: PageText | None = None,
     extra: Matrix | None = None,
     model: _Model | None = None,
+    protected_floor: float = 0.0,
 ) -> list[bool] | None:
-    """Which blocks are article text; None leaves the decision to the heuristic span."""
+    """Which blocks are article text; None leaves the decision to the heuristic span.
+
+    Long prose inside the span (`protected`) stays unless its probability is under
+    `protected_floor`.
+    """
     if start > end or not blocks:
         return None
     if model is None:
@@ -427,7 +432,7 @@ def choose(
     above = probs >= model.threshold
     keep = above.tolist()
     for i in (np.flatnonzero(~above[start : end + 1]) + start).tolist():
-        if protected(blocks[i], i, start, end):
+        if protected(blocks[i], i, start, end) and probs[i] >= protected_floor:
             keep[i] = True
     return [k and kind is None for k, kind in zip(keep, kinds, strict=True)]
 
@@ -439,7 +444,7 @@ def _model_file_present() -> bool:
 
 
 def protected(block: Block, i: int, start: int, end: int) -> bool:
-    """Long prose inside the heuristic span stays whatever the model says: it refines edges."""
+    """Long prose inside the heuristic span: kept unless the model all but rules it out."""
     from marketdesk.extract.segment import sentence_like
 
     if not start <= i <= end or block.tag == "li":
