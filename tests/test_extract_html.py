@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 
@@ -176,3 +178,49 @@ def test_author_box_text_is_no_author_name() -> None:
         "en", '<div class="author-bio">Writes about markets for the paper.</div>'
     )
     assert extract(RawDocument(source="a.html", content=content)).to_json()["authors"] == []
+
+
+_STRIP = [
+    ("S&amp;P/TSX", "22,095.93", "-148.09", "(-0.67%)"),
+    ("S&amp;P 500", "5,567.19", "+30.17", "(+0.54%)"),
+    ("Dow 30", "39,375.87", "+67.87", "(+0.17%)"),
+]
+_STRIP_QUOTES = [
+    {"name": "S&P/TSX", "last": 22095.93, "change": -148.09, "change_pct": -0.67},
+    {"name": "S&P 500", "last": 5567.19, "change": 30.17, "change_pct": 0.54},
+    {"name": "Dow 30", "last": 39375.87, "change": 67.87, "change_pct": 0.17},
+]
+
+
+def _strip_page(items: str) -> bytes:
+    prose = (
+        "The central bank kept its main rate unchanged on Thursday and said inflation was "
+        "easing more slowly than it had expected at the start of the year."
+    )
+    return (
+        f"<html><body><div>Canada markets close in 19 minutes</div>{items}<article>"
+        f"<h1>Rates held</h1><p>{prose}</p><p>{prose}</p></article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # fields in adjacent inline elements, no space between them
+        "<li><a href='/q'><span>{}</span><span>{}</span><span>{}</span><span>{}</span></a></li>",
+        # the name in a heading, the numbers in custom elements after it
+        "<li><a href='/q'><h3>{}</h3><fin-streamer>{}</fin-streamer>"
+        "<fin-streamer>{}</fin-streamer><fin-streamer>{}</fin-streamer></a></li>",
+        # a table row, a cell a field
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+    ],
+)
+def test_html_ticker_strips_become_quotes(item: str) -> None:
+    rows = "".join(item.format(*fields) for fields in _STRIP)
+    wrapper = "<table>{}</table>" if item.startswith("<tr>") else "<ul>{}</ul>"
+    page = extract(RawDocument(source="s.html", content=_strip_page(wrapper.format(rows))))
+    out = page.to_json()
+    assert out["quotes"] == _STRIP_QUOTES
+    assert out["market_status"] == "Canada markets close in 19 minutes"
+    assert [r["kind"] for r in out["removed"]].count("ticker") == 1
+    assert len(out["paragraphs"]) == 2

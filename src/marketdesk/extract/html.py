@@ -402,6 +402,9 @@ def _declared_charset(head: bytes, media_type: str | None) -> str | None:
     return None
 
 
+_LINES_MAX_CHARS = 200  # as long as a quote record can be (ticker._RECORD_MAX_CHARS)
+
+
 class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -421,12 +424,18 @@ class _Builder:
             return
         text = " ".join("".join(self.parts).split())
         if text:
+            lines: tuple[str, ...] = ()
+            if len(self.parts) > 1 and len(text) <= _LINES_MAX_CHARS:
+                # Short blocks keep their text nodes apart: a quote's fields often sit in
+                # adjacent elements with no space between them ("22,095.93-148.09(-0.67%)").
+                lines = tuple(t for t in (" ".join(p.split()) for p in self.parts) if t)
             self.blocks.append(
                 Block(
                     text=text,
                     position=len(self.blocks),
                     tag=self.tag,
                     link_density=min(1.0, self.link_chars / max(1, len(text))),
+                    lines=lines,
                     hint=self.hint,
                 )
             )

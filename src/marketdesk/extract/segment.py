@@ -30,7 +30,7 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.language import detect_language
-from marketdesk.extract.ticker import find_strips
+from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
 _WORD = re.compile(r"\w+")
@@ -160,9 +160,9 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
         ):
             # A strip is one piece of furniture: keep its instruments together, a line each
             # (joined once at the end: a long strip must not cost quadratic time).
-            strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(block.text)
+            strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(spaced_text(block))
             continue
-        removed.append(_removed(k, block.text))
+        removed.append(_removed(k, spaced_text(block) if k is BlockKind.TICKER else block.text))
         if k is BlockKind.SYNDICATION and origin is None:
             origin = syndication_origin(block.text)
         if k is BlockKind.COPYRIGHT and copyright_text is None:

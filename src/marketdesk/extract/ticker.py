@@ -22,7 +22,11 @@ _RECORD = re.compile(
     \(?\s*(?P<pct>{SIGNED})\s?%\s*\)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_NUMERIC_LINE = re.compile(rf"^[\s()%]*(?:{SIGNED}|{_UNCH})[\s()%]*(?:{SIGNED}[\s()%]*)?$", re.I)
+# One to three of a record's numbers: its fields in separate blocks, or all three together
+# after a name in a block of its own.
+_NUMERIC_LINE = re.compile(
+    rf"^[\s()%]*(?:{SIGNED}|{_UNCH})[\s()%]*(?:(?:{SIGNED}|{_UNCH})[\s()%]*){{0,2}}$", re.I
+)
 _NAME_LINE_MAX_WORDS = 6
 _RECORD_MAX_CHARS = 200  # a record is a name and three numbers; longer text is prose
 _DIGIT = re.compile(r"\d")
@@ -86,8 +90,7 @@ def _record_at(blocks: list[Block], i: int) -> _Candidate | None:
     # Within one block: list items keep their lines; table rows may be tab-separated.
     # A record ends in a percentage, so a block without '%' skips the record pattern.
     if "%" in first.text and len(first.text) <= _RECORD_MAX_CHARS:
-        text = " ".join(first.lines) if first.lines else first.text
-        m = _RECORD.match(_tidy(text))
+        m = _RECORD.match(_tidy(spaced_text(first)))
         if m and _plausible_name(m.group("name")):
             return _Candidate(
                 i, i, m.group("name"), m.group("last"), m.group("chg"), m.group("pct")
@@ -102,15 +105,21 @@ def _record_at(blocks: list[Block], i: int) -> _Candidate | None:
         return None
     parts = [first.text]
     for k in range(i + 1, min(i + 4, len(blocks))):
-        if not _NUMERIC_LINE.match(blocks[k].text):
+        fields = spaced_text(blocks[k])
+        if not _NUMERIC_LINE.match(fields):
             break
-        parts.append(blocks[k].text)
+        parts.append(fields)
         m = _RECORD.match(_tidy(" ".join(parts)))
         if m and _plausible_name(m.group("name")):
             return _Candidate(
                 i, k, m.group("name"), m.group("last"), m.group("chg"), m.group("pct")
             )
     return None
+
+
+def spaced_text(block: Block) -> str:
+    """The block's text with its lines (or HTML text nodes) kept apart by spaces."""
+    return " ".join(block.lines) if block.lines else block.text
 
 
 def _tidy(text: str) -> str:
