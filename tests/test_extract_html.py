@@ -224,3 +224,39 @@ def test_html_ticker_strips_become_quotes(item: str) -> None:
     assert out["market_status"] == "Canada markets close in 19 minutes"
     assert [r["kind"] for r in out["removed"]].count("ticker") == 1
     assert len(out["paragraphs"]) == 2
+
+
+def test_subheadings_between_paragraphs_stay_in_the_article() -> None:
+    prose = (
+        "The central bank kept its main rate unchanged on Thursday and said inflation was "
+        "easing more slowly than it had expected at the start of the year, while wages rose."
+    )
+    content = (
+        "<html lang='en'><body><nav><a href='/'>Home</a> <a href='/m'>Markets</a></nav>"
+        f"<article><h1>Rates held</h1><p>{prose}</p><p>{prose}</p><h2>What comes next</h2>"
+        f"<p>{prose}</p><p>{prose}</p></article>"
+        "<aside><h2>Most read</h2><ul><li><a href='/a'>Another story</a></li></ul></aside>"
+        "</body></html>"
+    ).encode()
+    page = extract(RawDocument(source="h.html", content=content)).to_json()
+    assert page["paragraphs"] == [prose, prose, "What comes next", prose, prose]
+
+
+def test_keep_subheadings_decision() -> None:
+    from marketdesk.extract.segment import _keep_subheadings
+    from marketdesk.model import Block, BlockKind
+
+    prose = (
+        "The central bank kept its main rate unchanged on Thursday and said inflation was "
+        "easing more slowly than it had expected at the start of the year, while wages rose."
+    )
+    texts = [prose, "What comes next", prose, "* * *", prose, "Most read", "Another story"]
+    tags = ["p", "h2", "p", "h3", "p", "h2", "li"]
+    blocks = [
+        Block(text=t, position=i, tag=g) for i, (t, g) in enumerate(zip(texts, tags, strict=True))
+    ]
+    kinds: list[BlockKind | None] = [None] * len(blocks)
+    chosen = [True, False, True, False, True, False, False]
+    _keep_subheadings(blocks, kinds, chosen)
+    # The heading between prose is kept; a separator and a heading before a list are not.
+    assert chosen == [True, True, True, False, True, False, False]

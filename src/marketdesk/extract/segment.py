@@ -104,6 +104,8 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
     chosen = blockmodel.choose(blocks, kinds, start, end, page_text) if page_text else None
     if meta.evidence is not None:  # HTML: the same kind of model, with markup evidence
         chosen = htmlmodel.choose(blocks, kinds, start, end, meta.evidence)
+        if chosen is not None:
+            _keep_subheadings(blocks, kinds, chosen)
 
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
@@ -295,6 +297,28 @@ def _best_span(
 def _title_like(block: Block) -> bool:
     n = words(block.text)
     return 3 <= n <= 40 and not block.text.rstrip().endswith((".", ",", ";")) and block.tag != "li"
+
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _keep_subheadings(
+    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
+) -> None:
+    """A short heading between two kept paragraphs of prose is the article's subheading."""
+    for i in range(1, len(blocks) - 1):
+        b = blocks[i]
+        if (
+            not chosen[i]
+            and b.tag in _SUBHEADINGS
+            and kinds[i] is None
+            and chosen[i - 1]
+            and chosen[i + 1]
+            and 1 <= words(b.text) <= 15
+            and _strong_prose(blocks[i - 1])
+            and _strong_prose(blocks[i + 1])
+        ):
+            chosen[i] = True
 
 
 def _header_line(block: Block) -> bool:
