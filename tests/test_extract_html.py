@@ -260,3 +260,25 @@ def test_keep_subheadings_decision() -> None:
     _keep_subheadings(blocks, kinds, chosen)
     # The heading between prose is kept; a separator and a heading before a list are not.
     assert chosen == [True, True, True, False, True, False, False]
+
+
+def test_script_rendered_article_falls_back_to_declared_body() -> None:
+    body = (
+        "Shares of the largest miners rose on Monday after copper reached a record.\\n"
+        "Traders said a shortage of ore and steady demand from power grids pushed buyers to pay "
+        "up for metal.<p><b>Analysts</b> expect prices to stay volatile.</p><script>x()<\\/script>"
+    )
+    content = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "NewsArticle", "headline": "Copper at a record", "articleBody": "'
+        + body
+        + '"}</script></head><body><div id="app"></div><noscript>Enable JavaScript</noscript>'
+        "</body></html>"
+    ).encode()
+    page = extract(RawDocument(source="js.html", content=content)).to_json()
+    assert page["paragraphs"] == [
+        "Shares of the largest miners rose on Monday after copper reached a record.",
+        "Traders said a shortage of ore and steady demand from power grids pushed buyers to "
+        "pay up for metal.",
+        "Analysts expect prices to stay volatile.",
+    ]

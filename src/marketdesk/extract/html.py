@@ -656,6 +656,7 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         else None
     )
     return Metadata(
+        body=_declared_body(ld.get("articleBody")),
         title=title or None,
         authors=authors,
         published=published,
@@ -776,6 +777,23 @@ def _markup_date(tree: LexborHTMLParser) -> datetime | None:
         if found is not None:
             return found
     return None
+
+
+_BLOCK_EDGE = re.compile(r"<br\s*/?>|</?(?:p|div|h[1-6]|li|blockquote|tr|section)\b[^>]*>", re.I)
+
+
+def _declared_body(value: Any) -> tuple[str, ...]:
+    """JSON-LD articleBody as paragraphs; markup inside it is read as text, never kept."""
+    text = _first_str(value)
+    if not text:
+        return ()
+    if "<" in text:
+        # Block tags end lines; inline ones (<b>, <a>) stay inside them.
+        parsed = LexborHTMLParser(_BLOCK_EDGE.sub("\n", text))
+        parsed.strip_tags(["script", "style", "template"])
+        root = parsed.body
+        text = root.text(separator="") if root is not None else ""
+    return tuple(line for line in (" ".join(part.split()) for part in text.splitlines()) if line)
 
 
 def _url_date(url: str | None) -> datetime | None:

@@ -59,6 +59,9 @@ class Metadata:
     scores: tuple[float, ...] | None = None
     # Markup evidence for the HTML block model (htmlmodel.EXTRA_FEATURES columns).
     evidence: blockmodel.Matrix | None = None
+    # The article's paragraphs as structured data declares them (JSON-LD articleBody): the
+    # text of pages that render their article with scripts, used when no block is article.
+    body: tuple[str, ...] = ()
 
 
 # Markup hints that decide a block's kind even where the block model weighs the others:
@@ -172,6 +175,8 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
 
     for at, lines in strip_lines.items():
         removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
+    if not paragraphs and sum(map(words, meta.body)) >= _MIN_ARTICLE_WORDS:
+        paragraphs = list(meta.body)
     if paragraphs and origin is None:
         origin = wire_dateline_origin(paragraphs[0])
     if copyright_text is None:
