@@ -105,6 +105,8 @@ def test_copyright_names_the_wire() -> None:
         ("Articoli correlati", BlockKind.RELATED),
         ("Noticias relacionadas", BlockKind.RELATED),
         ("Möchten Sie den Artikel teilen?", BlockKind.SHARE),
+        ("Na naszej stronie korzystamy z cookies.", BlockKind.COOKIE),
+        ("Questo sito utilizza cookie tecnici.", BlockKind.COOKIE),
         ("E-Mail (wird benötigt und nicht veröffentlicht)", BlockKind.COMMENTS),
         ("weiterlesen", BlockKind.NAVIGATION),
         ("Lesezeit: ca. 3 Minuten", BlockKind.OTHER),

@@ -71,6 +71,11 @@ _COOKIE = _rx(
     r"utilizamos|aceptar|configuración|utilizziamo|accetta|gebruiken|accepteren)\b",
     r"\b(?:alle akzeptieren|alle ablehnen|tout accepter|tout refuser|aceptar todo|rechazar todo|"
     r"accetta tutto|rifiuta tutto|alles accepteren)\b",
+    # Polish, Czech, Portuguese and Italian notices: "korzystamy z plików cookies"
+    r"\b(?:korzyst\w*|używa\w*|stosuje\w*|wykorzystuje\w*|používá\w*|usamos|utiliza\w*|"
+    r"questo sito)\b.{0,60}\bcookies?\b",
+    r"\bcookies?\b.*\b(?:prywatności|polityk\w*|zgod\w*|akceptuj\w*|souhlas\w*|privacidade|"
+    r"consentimento|privacy|consenso)\b",
 )
 _NEWSLETTER = _rx(
     r"\bnewsletters?\b",
