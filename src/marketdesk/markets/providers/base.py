@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
 from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
@@ -192,6 +192,48 @@ def clamp_to(now: datetime) -> Callable[[datetime], datetime]:
         return at if at <= now else now
 
     return clamp
+
+
+class WebProvider:
+    """What the keyless web providers (Stooq, Yahoo, FRED) share: the one fetcher, a base URL
+    (a test server's in tests), coverage by a symbol in instruments.toml, and the request
+    preamble. Subclasses set ``name`` and ``default_url`` and write ``fetch``."""
+
+    name: ClassVar[str]
+    default_url: ClassVar[str]
+    live = True
+    # How the provider names what it is asked for, in messages: "symbol", "series".
+    symbol_word: ClassVar[str] = "symbol"
+
+    def __init__(self, fetcher: Fetcher, base_url: str | None = None) -> None:
+        self.fetcher = fetcher
+        self.base_url = base_url or self.default_url
+
+    def covers(self, instrument: Instrument) -> bool:
+        return symbol_for(instrument, self.name) is not None
+
+    def where(self, instrument: Instrument) -> dict[str, str]:
+        """The keyword arguments of every ProviderError this provider raises for `instrument`."""
+        return {"provider": self.name, "instrument": instrument.key}
+
+    def symbol(self, instrument: Instrument) -> str:
+        """The instrument's symbol here; NotCoveredError when instruments.toml maps none."""
+        found = symbol_for(instrument, self.name)
+        if found is None:
+            raise NotCoveredError(
+                f"{self.name} has no {self.symbol_word} for {instrument.key}",
+                **self.where(instrument),
+            )
+        return found
+
+    def get(self, url: str, instrument: Instrument) -> bytes:
+        return fetch_body(self.fetcher, url, self.name, instrument)
+
+
+def recent_range(request: SeriesRequest, days: int = 31) -> tuple[date, date]:
+    """The request's dates, or the last `days` days up to today where it leaves them open."""
+    end = request.end or datetime.now(UTC).date()
+    return request.start or end - timedelta(days=days), end
 
 
 def fetch_body(fetcher: Fetcher, url: str, provider: str, instrument: Instrument) -> bytes:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
-from marketdesk.ingest.fetcher import Fetcher
 from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
@@ -20,46 +19,36 @@ from marketdesk.markets.providers.base import (
     ResponseFormatError,
     SeriesRequest,
     UnknownSymbolError,
+    WebProvider,
     bars_to_quotes,
-    fetch_body,
     parse_float,
-    symbol_for,
+    recent_range,
 )
 from marketdesk.model import Instrument, Quote
 
 __all__ = ["FRED_URL", "FredProvider"]
 
 FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
-RECENT = timedelta(days=31)
 
 
-class FredProvider:
+class FredProvider(WebProvider):
     """Daily series from FRED (no key), for the instruments instruments.toml maps to one."""
 
     name = "fred"
-    live = True
-
-    def __init__(self, fetcher: Fetcher, base_url: str = FRED_URL) -> None:
-        self.fetcher = fetcher
-        self.base_url = base_url
-
-    def covers(self, instrument: Instrument) -> bool:
-        return symbol_for(instrument, self.name) is not None
+    default_url = FRED_URL
+    symbol_word = "series"
 
     def url(self, series: str, request: SeriesRequest) -> str:
-        end = request.end or datetime.now(UTC).date()
-        start = request.start or end - RECENT
+        start, end = recent_range(request)
         query = {"id": series, "cosd": start.isoformat(), "coed": end.isoformat()}
         return f"{self.base_url}?{urlencode(query)}"
 
     def fetch(self, instrument: Instrument, request: SeriesRequest) -> list[Quote]:
-        where = {"provider": self.name, "instrument": instrument.key}
-        series = symbol_for(instrument, self.name)
-        if series is None:
-            raise NotCoveredError(f"fred has no series for {instrument.key}", **where)
+        where = self.where(instrument)
+        series = self.symbol(instrument)
         if request.interval != "1d":
             raise NotCoveredError("fred has daily observations only", **where)
-        body = fetch_body(self.fetcher, self.url(series, request), self.name, instrument)
+        body = self.get(self.url(series, request), instrument)
         text = body.decode("utf-8-sig", errors="replace").strip()
         if text.startswith("<"):
             if "not exist" in text.lower() or "not found" in text.lower():

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
-from marketdesk.ingest.fetcher import Fetcher
 from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
@@ -23,46 +22,35 @@ from marketdesk.markets.providers.base import (
     ResponseFormatError,
     SeriesRequest,
     UnknownSymbolError,
+    WebProvider,
     bars_to_quotes,
-    fetch_body,
     parse_float,
-    symbol_for,
+    recent_range,
 )
 from marketdesk.model import Instrument, Quote
 
 __all__ = ["STOOQ_URL", "StooqProvider"]
 
 STOOQ_URL = "https://stooq.com/q/d/l/"
-RECENT = timedelta(days=31)
 
 
-class StooqProvider:
+class StooqProvider(WebProvider):
     """Daily bars from Stooq (no key). Today's bar, while the market trades, is stamped now."""
 
     name = "stooq"
-    live = True
-
-    def __init__(self, fetcher: Fetcher, base_url: str = STOOQ_URL) -> None:
-        self.fetcher = fetcher
-        self.base_url = base_url
-
-    def covers(self, instrument: Instrument) -> bool:
-        return symbol_for(instrument, self.name) is not None
+    default_url = STOOQ_URL
 
     def url(self, symbol: str, request: SeriesRequest) -> str:
-        end = request.end or datetime.now(UTC).date()
-        start = request.start or end - RECENT
+        start, end = recent_range(request)
         query = {"s": symbol, "i": "d", "d1": f"{start:%Y%m%d}", "d2": f"{end:%Y%m%d}"}
         return f"{self.base_url}?{urlencode(query)}"
 
     def fetch(self, instrument: Instrument, request: SeriesRequest) -> list[Quote]:
-        where = {"provider": self.name, "instrument": instrument.key}
-        symbol = symbol_for(instrument, self.name)
-        if symbol is None:
-            raise NotCoveredError(f"stooq has no symbol for {instrument.key}", **where)
+        where = self.where(instrument)
+        symbol = self.symbol(instrument)
         if request.interval != "1d":
             raise NotCoveredError("stooq's CSV download has daily bars only", **where)
-        body = fetch_body(self.fetcher, self.url(symbol, request), self.name, instrument)
+        body = self.get(self.url(symbol, request), instrument)
         text = body.decode("utf-8-sig", errors="replace").strip()
         lowered = text[:500].lower()
         if lowered in ("no data", "brak danych") or not text:

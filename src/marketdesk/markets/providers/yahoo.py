@@ -17,18 +17,16 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marketdesk.ingest.fetcher import Fetcher
 from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
-    NotCoveredError,
     ProviderUnavailableError,
     ResponseFormatError,
     SeriesRequest,
     UnknownSymbolError,
+    WebProvider,
     bars_to_quotes,
-    fetch_body,
-    symbol_for,
+    recent_range,
 )
 from marketdesk.model import Instrument, Quote
 
@@ -38,26 +36,18 @@ YAHOO_URL = "https://query1.finance.yahoo.com/v8/finance/chart/"
 _RECENT_RANGE = {"1d": "1mo", "1m": "1d"}  # Yahoo keeps 1-minute bars for a few days only
 
 
-class YahooProvider:
+class YahooProvider(WebProvider):
     """Daily and intraday bars from Yahoo Finance's public chart endpoint (no key)."""
 
     name = "yahoo"
-    live = True
-
-    def __init__(self, fetcher: Fetcher, base_url: str = YAHOO_URL) -> None:
-        self.fetcher = fetcher
-        self.base_url = base_url
-
-    def covers(self, instrument: Instrument) -> bool:
-        return symbol_for(instrument, self.name) is not None
+    default_url = YAHOO_URL
 
     def url(self, symbol: str, request: SeriesRequest) -> str:
         query: dict[str, str] = {"interval": request.interval}
         if request.start is None and request.end is None:
             query["range"] = _RECENT_RANGE.get(request.interval, "5d")
         else:
-            end = request.end or datetime.now(UTC).date()
-            start = request.start or end - timedelta(days=31)
+            start, end = recent_range(request)
             query["period1"] = str(int(datetime.combine(start, time.min, UTC).timestamp()))
             query["period2"] = str(
                 int(datetime.combine(end + timedelta(days=1), time.min, UTC).timestamp())
@@ -65,11 +55,9 @@ class YahooProvider:
         return f"{self.base_url}{quote(symbol, safe='')}?{urlencode(query)}"
 
     def fetch(self, instrument: Instrument, request: SeriesRequest) -> list[Quote]:
-        where = {"provider": self.name, "instrument": instrument.key}
-        symbol = symbol_for(instrument, self.name)
-        if symbol is None:
-            raise NotCoveredError(f"yahoo has no symbol for {instrument.key}", **where)
-        body = fetch_body(self.fetcher, self.url(symbol, request), self.name, instrument)
+        where = self.where(instrument)
+        symbol = self.symbol(instrument)
+        body = self.get(self.url(symbol, request), instrument)
         try:
             doc = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
