@@ -11,14 +11,24 @@ import pytest
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 
-CASES = sorted((Path(__file__).parent / "fixtures" / "text").glob("*.txt"))
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(FIXTURES.glob("text/*.txt")) + sorted(FIXTURES.glob("html/*.html"))
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
 def test_fixture(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     got = extract(RawDocument(source=str(path), content=path.read_bytes())).to_json()
-    for key in ("title", "language", "market_status", "origin", "authors"):
+    for key in (
+        "title",
+        "language",
+        "market_status",
+        "origin",
+        "authors",
+        "published",
+        "publisher",
+        "url",
+    ):
         if key in expected:
             assert got[key] == expected[key], key
     if "quotes" in expected:
