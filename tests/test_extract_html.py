@@ -282,3 +282,39 @@ def test_script_rendered_article_falls_back_to_declared_body() -> None:
         "pay up for metal.",
         "Analysts expect prices to stay volatile.",
     ]
+
+
+@pytest.mark.parametrize(
+    "masthead",
+    [
+        '<h1 class="site-title"><a href="https://blog.example/" rel="home">Ein Hundetagebuch</a></h1>',
+        '<h1><a href="https://blog.example/">Ein Hundetagebuch</a></h1>',
+        '<div class="site-branding"><h1>Ein Hundetagebuch</h1></div>',
+    ],
+)
+def test_blog_masthead_h1_is_not_the_headline(masthead: str) -> None:
+    prose = (
+        "After far too long a break we went back to the lake this weekend, and the dog ran "
+        "straight into the water as if she had never been away from it at all."
+    )
+    content = (
+        "<html lang='en'><head><title>Back at the lake after far too long | Ein Hundetagebuch"
+        f"</title></head><body><header>{masthead}</header><article>"
+        f"<h2 class='entry-title'>Back at the lake after far too long</h2><p>{prose}</p>"
+        f"<p>{prose}</p></article></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="b.html", content=content)).to_json()
+    assert page["title"] == "Back at the lake after far too long"
+
+
+def test_site_name_with_its_own_separators_is_cut_whole() -> None:
+    from marketdesk.extract.html import choose_title
+
+    title = choose_title(
+        headline=None,
+        social=None,
+        document="Enchufla Figures - Salsa Figures - Rueda in Berlin",
+        headings=[],
+        site="Salsa Figures - Rueda in Berlin",
+    )
+    assert title == "Enchufla Figures"

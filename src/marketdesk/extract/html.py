@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -369,6 +370,31 @@ def choose_title(
     return headings[0] if headings and headings[0] else None
 
 
+_MASTHEAD_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:site-?title|site-?name|site-?branding|branding|logo|masthead|blog-?title|"
+    r"blog-?name)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _is_masthead(heading: LexborNode) -> bool:
+    """An h1 that carries the site's name (a blog's masthead), not the article's headline:
+    named like a site title or logo, or a link to the site's home page."""
+    parent = heading.parent
+    names = [heading.attributes.get("class"), heading.attributes.get("id")]
+    if parent is not None:
+        names += [parent.attributes.get("class"), parent.attributes.get("id")]
+    if _MASTHEAD_NAMES.search(" ".join(n for n in names if n)):
+        return True
+    for link in heading.css("a"):
+        if "home" in (link.attributes.get("rel") or "").lower():
+            return True
+        href = urlsplit(link.attributes.get("href") or "")
+        if (href.netloc or href.path) and href.path in ("", "/") and not href.query:
+            return True
+    return False
+
+
 def _norm_title(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
@@ -379,15 +405,24 @@ def _strip_site(title: str, site: str | None) -> str:
         return title
     first, last = parts[0], parts[-1]
     site_n = _norm_title(site or "")
+    if site_n:
+        # The whole site name, whatever separators it holds itself ("Figures - Club in Berlin").
+        for m in _TITLE_SEPARATORS.finditer(title):
+            if _norm_title(title[m.end() :]) == site_n:
+                return title[: m.start()]
+            if _norm_title(title[: m.start()]) == site_n:
+                return title[m.end() :]
 
     def is_site(segment: str) -> bool:
         seg = _norm_title(segment)
         return bool(site_n) and bool(seg) and (seg in site_n or site_n in seg)
 
-    if is_site(last) or (not site_n and len(last.split()) <= 4 <= len(title.split())):
+    if is_site(last):
         return title[: title.rfind(last)].rstrip(_TITLE_PUNCT)  # "Headline | Site"
     if is_site(first):
         return title[len(first) :].lstrip(_TITLE_PUNCT)  # "Site - Headline"
+    if not site_n and len(last.split()) <= 4 <= len(title.split()):
+        return title[: title.rfind(last)].rstrip(_TITLE_PUNCT)  # a short trailing brand
     return title
 
 
@@ -606,12 +641,16 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
 
     ld = _json_ld(tree)
     title_node = tree.css_first("title")
+    headings: list[str] = []
+    mastheads: list[str] = []
+    for h in tree.css("h1")[:5]:
+        (mastheads if _is_masthead(h) else headings).append(" ".join(h.text().split()))
     title = choose_title(
         headline=_first_str(ld.get("headline")),
         social=meta("og:title", "twitter:title"),
         document=" ".join(title_node.text().split()) if title_node is not None else None,
-        headings=[" ".join(h.text().split()) for h in tree.css("h1")[:5]],
-        site=meta("og:site_name", "application-name"),
+        headings=headings,
+        site=meta("og:site_name", "application-name") or next(iter(mastheads), None),
     )
     authors = _ld_names(ld.get("author"))
     if not authors:
