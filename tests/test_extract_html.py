@@ -318,3 +318,14 @@ def test_site_name_with_its_own_separators_is_cut_whole() -> None:
         site="Salsa Figures - Rueda in Berlin",
     )
     assert title == "Enchufla Figures"
+
+
+def test_bylines_are_people_not_web_addresses_or_the_site() -> None:
+    from marketdesk.extract.html import _people
+
+    brands = ["CNN"]
+    assert _people(("Rob Picheta", "CNN"), brands) == ("Rob Picheta",)
+    assert _people(("CNN",), brands) == ("CNN",)  # the site's own byline stays when alone
+    assert _people(("Web Commerce GmbH www.w-commerce.de",), brands) == ()
+    assert _people(("Frank Example - http://example.de",), brands) == ()
+    assert _people(("jungefreiheit.de",), brands) == ()

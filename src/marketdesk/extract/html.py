@@ -652,13 +652,17 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         headings=headings,
         site=meta("og:site_name", "application-name") or next(iter(mastheads), None),
     )
-    authors = _ld_names(ld.get("author"))
+    # Bylines, not the publisher's legal or web name (see _people).
+    brands = [
+        b for b in (meta("og:site_name", "application-name"), *_ld_names(ld.get("publisher"))) if b
+    ]
+    authors = _people(_ld_names(ld.get("author")), brands)
     if not authors:
         author = meta("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
         if author and not author.startswith("http"):
-            authors = _split_authors(author)
+            authors = _people(_split_authors(author), brands)
     if not authors:
-        authors = _markup_authors(tree)
+        authors = _people(_markup_authors(tree), brands)
     canonical = tree.css_first('link[rel="canonical"]')
     canonical_url = canonical.attributes.get("href") if canonical is not None else None
     published = (
@@ -889,6 +893,23 @@ def _ld_names(value: Any) -> tuple[str, ...]:
         if isinstance(item, str) and item.strip() and not item.startswith("http"):
             names.append(" ".join(item.split()))
     return tuple(names)
+
+
+# A web address or a company's legal form: a publisher's name, not a person's.
+_NOT_A_PERSON = re.compile(
+    r"www\.|https?:|\w\.(?:com|de|net|org|fr|es|it|at|ch|co\.uk)\b|"
+    r"\b(?:GmbH|AG|e\.\s?V\.|Ltd|Inc|LLC|S\.A\.|SE)\b",
+    re.I,
+)
+
+
+def _people(names: tuple[str, ...], brands: list[str]) -> tuple[str, ...]:
+    """The names fit for a byline: never a web address or a company's legal name; the site's
+    own name only when it is the byline's only name ("Rob Picheta, CNN" is Rob Picheta)."""
+    named = tuple(n for n in names if not _NOT_A_PERSON.search(n))
+    brand_names = {_norm_title(b) for b in brands}
+    people = tuple(n for n in named if _norm_title(n) not in brand_names)
+    return people or named
 
 
 def _first_str(value: Any) -> str | None:
