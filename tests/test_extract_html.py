@@ -329,3 +329,29 @@ def test_bylines_are_people_not_web_addresses_or_the_site() -> None:
     assert _people(("Web Commerce GmbH www.w-commerce.de",), brands) == ()
     assert _people(("Frank Example - http://example.de",), brands) == ()
     assert _people(("jungefreiheit.de",), brands) == ()
+
+
+def test_class_hint_pattern_matches_group_by_group_search() -> None:
+    """The one-boundary pattern names the same kind as searching each group with its own."""
+    import re
+
+    from marketdesk.extract.html import _CLASS_HINT_RX, _CLASS_HINTS
+
+    reference = re.compile(
+        "|".join(
+            rf"(?P<k{i}>(?:^|[\s_-]){p}(?:$|[\s_-]))" for i, (p, _) in enumerate(_CLASS_HINTS)
+        ),
+        re.I,
+    )
+    names = [
+        "nav", "foo-nav bar", "author-box", "authorbox", "about-the-author", "skiplink",
+        "skip-link", "more_stories", "more-stories", "x-ad-slot", "ad", "read-more",
+        "wp-caption-text", "shortBiography", "ArticlePage-authorInfo-bio", "a--nav",
+        "comments-area", "post-author-bio", "market-data quotes-strip", "cookie consent",
+        "header", "", " ", "navigation_menu", "tags_list", "headline adjacent", "sidebar ad",
+        "promo-nav", "entry-content post", "share-bar social", "gpt-ad-top", "cmp-banner",
+    ]  # fmt: skip
+    for name in names:
+        want = reference.search(name)
+        got = _CLASS_HINT_RX.search(name)
+        assert (got.lastgroup if got else None) == (want.lastgroup if want else None), name
