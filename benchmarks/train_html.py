@@ -68,7 +68,7 @@ def main() -> int:
     htmlmodel.MODEL_FILE.unlink(missing_ok=True)  # train on the pipeline without the model
     cases = devset.load_cases(args.split, need_dump=False)
     pages = collect(cases)
-    stages, cut, f1 = tt.fit_two_stages(pages, args.l2)
+    stages, cut, f1 = tt.fit_two_stages(pages, args.l2, htmlmodel.PROTECTED_FLOOR)
     tt.report_and_write(
         htmlmodel.MODEL_FILE,
         "HTML block classifier; benchmarks/train_html.py writes it",

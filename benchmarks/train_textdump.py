@@ -100,9 +100,13 @@ def labels_for(
 
 
 def fit_two_stages(
-    pages: list[PageData], l2: float
+    pages: list[PageData], l2: float, protected_floor: float = 0.0
 ) -> tuple[tuple[dict[str, list[float]], dict[str, list[float]]], float, float]:
-    """Stage one on the rows, stage two on rows plus stage one's context; the best cut."""
+    """Stage one on the rows, stage two on rows plus stage one's context; the best cut.
+
+    The cut is chosen as the extractor will use it: protected blocks stay unless their
+    probability is under `protected_floor` (blockmodel.choose).
+    """
     stage1 = fit_stage([p.rows for p in pages], pages, l2)
     s1 = stage_of(stage1)
     rows2 = [
@@ -111,7 +115,9 @@ def fit_two_stages(
     stage2 = fit_stage(rows2, pages, l2)
     s2 = stage_of(stage2)
     probs = [s2.probabilities(r) for r in rows2]
-    f1, cut = max((snippet_f1(pages, probs, t / 100), t / 100) for t in range(20, 81, 2))
+    f1, cut = max(
+        (snippet_f1(pages, probs, t / 100, protected_floor), t / 100) for t in range(20, 81, 2)
+    )
     return (stage1, stage2), cut, f1
 
 
@@ -150,13 +156,15 @@ def stage_of(d: dict[str, list[float]]) -> blockmodel._Stage:
     return blockmodel._Stage.from_json(d)
 
 
-def snippet_f1(pages: list[PageData], probs: list[np.ndarray], cut: float) -> float:
+def snippet_f1(
+    pages: list[PageData], probs: list[np.ndarray], cut: float, protected_floor: float = 0.0
+) -> float:
     score = bench.Score()
     for page, p in zip(pages, probs, strict=True):
         out = "\n".join(
             t
             for t, ok, keep, q in zip(page.texts, page.decidable, page.protected, p, strict=True)
-            if ok and (keep or q >= cut)
+            if ok and ((keep and q >= protected_floor) or q >= cut)
         )
         score.add(page.case, out)
     return score.f1
