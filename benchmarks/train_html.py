@@ -63,12 +63,14 @@ def collect(cases: list[devset.Case]) -> list[tt.PageData]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train")
-    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--l2", type=float, help="L2 strength (default: chosen by cross-validation)")
     args = ap.parse_args()
     htmlmodel.MODEL_FILE.unlink(missing_ok=True)  # train on the pipeline without the model
     cases = devset.load_cases(args.split, need_dump=False)
     pages = collect(cases)
-    stages, cut, f1 = tt.fit_two_stages(pages, args.l2, htmlmodel.PROTECTED_FLOOR)
+    floor = htmlmodel.PROTECTED_FLOOR
+    l2 = args.l2 if args.l2 is not None else tt.choose_l2(pages, floor)
+    stages, cut, f1 = tt.fit_two_stages(pages, l2, floor)
     tt.report_and_write(
         htmlmodel.MODEL_FILE,
         "HTML block classifier; benchmarks/train_html.py writes it",
@@ -78,6 +80,7 @@ def main() -> int:
         stages,
         cut,
         f1,
+        l2,
     )
     return 0
 
