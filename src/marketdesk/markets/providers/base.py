@@ -26,7 +26,7 @@ from typing import ClassVar, Protocol
 
 from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
 from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
-from marketdesk.markets.history import Bar, bars_to_quotes
+from marketdesk.markets.history import Bar, bars_to_quotes, close_stamper
 from marketdesk.model import Instrument, InstrumentKind, Quote
 
 __all__ = [
@@ -43,8 +43,8 @@ __all__ = [
     "UnknownSymbolError",
     "bars_to_quotes",
     "check_series",
-    "clamp_to",
     "fetch_body",
+    "live_stamper",
     "parse_float",
     "symbol_for",
 ]
@@ -185,13 +185,14 @@ def check_series(
     return list(quotes)
 
 
-def clamp_to(now: datetime) -> Callable[[datetime], datetime]:
-    """A stamp no later than ``now``: today's bar is stamped at the close, which is ahead."""
-
-    def clamp(at: datetime) -> datetime:
-        return at if at <= now else now
-
-    return clamp
+def live_stamper(
+    instrument: Instrument, *, now: datetime | None = None
+) -> Callable[[date], datetime]:
+    """Day -> its close stamp (history.close_stamper), but never later than ``now``: a live
+    provider's bar for today, before the close, is as of now."""
+    stamp = close_stamper(instrument)
+    limit = now or datetime.now(UTC)
+    return lambda day: min(stamp(day), limit)
 
 
 class WebProvider:

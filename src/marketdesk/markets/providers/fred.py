@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import urlencode
 
-from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
     NotCoveredError,
@@ -21,6 +20,7 @@ from marketdesk.markets.providers.base import (
     UnknownSymbolError,
     WebProvider,
     bars_to_quotes,
+    live_stamper,
     parse_float,
     recent_range,
 )
@@ -70,8 +70,7 @@ class FredProvider(WebProvider):
             raise ResponseFormatError(
                 f"fred answered with series {header[1]!r} when asked for {series!r}", **where
             )
-        stamp = close_stamper(instrument)
-        now = datetime.now(UTC)
+        stamp = live_stamper(instrument)
         bars: list[Bar] = []
         for line, row in enumerate(rows, 2):
             if not row:
@@ -84,5 +83,5 @@ class FredProvider(WebProvider):
                     f"fred's CSV line {line} is not a dated value: {','.join(row)[:80]!r}", **where
                 ) from None
             if value is not None:
-                bars.append(Bar(min(stamp(day), now), value))
+                bars.append(Bar(stamp(day), value))
         return bars_to_quotes(instrument, bars, self.name)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import urlencode
 
-from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
     NotCoveredError,
@@ -24,6 +23,7 @@ from marketdesk.markets.providers.base import (
     UnknownSymbolError,
     WebProvider,
     bars_to_quotes,
+    live_stamper,
     parse_float,
     recent_range,
 )
@@ -78,8 +78,7 @@ def _parse(text: str, instrument: Instrument, where: dict[str, str]) -> list[Bar
         for name in ("date", "open", "high", "low", "close")
         if name in header
     }
-    stamp = close_stamper(instrument)
-    now = datetime.now(UTC)
+    stamp = live_stamper(instrument)
     bars: list[Bar] = []
     for line, row in enumerate(rows, 2):
         if not row or not any(c.strip() for c in row):
@@ -97,6 +96,5 @@ def _parse(text: str, instrument: Instrument, where: dict[str, str]) -> list[Bar
             ) from None
         if close is None:
             continue
-        at = min(stamp(day), now)  # today's bar, before the close, is as of now
-        bars.append(Bar(at, close, opened, high, low))
+        bars.append(Bar(stamp(day), close, opened, high, low))
     return bars

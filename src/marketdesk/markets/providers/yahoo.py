@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marketdesk.markets.history import close_stamper
 from marketdesk.markets.providers.base import (
     Bar,
     ProviderUnavailableError,
@@ -26,6 +25,7 @@ from marketdesk.markets.providers.base import (
     UnknownSymbolError,
     WebProvider,
     bars_to_quotes,
+    live_stamper,
     recent_range,
 )
 from marketdesk.model import Instrument, Quote
@@ -111,7 +111,7 @@ def _bars(
     now = datetime.now(UTC)
     market_time = meta.get("regularMarketTime")
     latest = datetime.fromtimestamp(market_time, UTC) if isinstance(market_time, int) else now
-    stamp = close_stamper(instrument)
+    stamp = live_stamper(instrument, now=min(latest, now))
 
     def col(name: str, i: int) -> float | None:
         values = columns.get(name)
@@ -125,8 +125,7 @@ def _bars(
         opened = datetime.fromtimestamp(int(ts), UTC)
         day = opened.astimezone(tz).date()
         if request.interval == "1d":
-            at = min(stamp(day), latest, now)
-            bars.append(Bar(at, close, col("open", i), col("high", i), col("low", i)))
+            bars.append(Bar(stamp(day), close, col("open", i), col("high", i), col("low", i)))
         else:
             bars.append(Bar(opened, close, col("open", i), col("high", i), col("low", i), day))
     return bars
