@@ -217,9 +217,9 @@ def _char_classes() -> npt.NDArray[np.uint16]:
             bits |= _SPACE
         if ch in ".!?。！？":
             bits |= _MARK
-        if any(a <= c <= b for a, b in CJK_RANGES):
-            bits = (bits & ~_WORD) | _CJK  # counted apart, as word_count does
         table[c] = bits
+    for a, b in CJK_RANGES:  # counted apart from words, as word_count does
+        table[a : b + 1] = (table[a : b + 1] & (0xFFFF ^ _WORD)) | _CJK
     return table
 
 

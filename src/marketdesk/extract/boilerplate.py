@@ -292,19 +292,29 @@ def _tokens(text: str) -> list[str]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     folded = text.casefold()
-    try:
-        latin1 = folded.encode("latin-1")
-    except UnicodeEncodeError:
-        # Typographic quotes and dashes are the usual non-Latin-1 characters; they are not
-        # word characters, so blanking them keeps the tokens and the fast path.
-        blanked = folded
-        for mark in _NON_WORD_MARKS:
-            blanked = blanked.replace(mark, " ")
-        try:
-            latin1 = blanked.encode("latin-1")
-        except UnicodeEncodeError:
-            return _TOKEN.findall(folded)
+    latin1 = _latin1(folded)
+    if latin1 is None:
+        return _TOKEN.findall(folded)
     return latin1.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
+
+
+def _latin1(text: str) -> bytes | None:
+    """The text as Latin-1 bytes for the byte-table paths, or None where it cannot be.
+
+    Typographic quotes and dashes are the usual non-Latin-1 characters; they are not word
+    characters, so blanking them keeps the tokens and the fast path.
+    """
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    blanked = text
+    for mark in _NON_WORD_MARKS:
+        blanked = blanked.replace(mark, " ")
+    try:
+        return blanked.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 # Chinese and Japanese write no spaces between words: their characters count half a word
@@ -318,19 +328,12 @@ def word_count(text: str) -> int:
 
     Chinese and Japanese characters are not runs of a word: two of them count one word.
     """
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        blanked = text
-        for mark in _NON_WORD_MARKS:
-            blanked = blanked.replace(mark, " ")
-        try:
-            data = blanked.encode("latin-1")
-        except UnicodeEncodeError:
-            cjk = len(_CJK.findall(text))
-            if not cjk:
-                return len(_TOKEN.findall(text))
-            return len(_TOKEN.findall(_CJK.sub(" ", text))) + (cjk + 1) // 2
+    data = _latin1(text)
+    if data is None:
+        cjk = len(_CJK.findall(text))
+        if not cjk:
+            return len(_TOKEN.findall(text))
+        return len(_TOKEN.findall(_CJK.sub(" ", text))) + (cjk + 1) // 2
     return len(data.translate(_LATIN1_WORD_BYTES).split())
 
 

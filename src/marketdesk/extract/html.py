@@ -23,6 +23,7 @@ from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.decode import decode_text
 from marketdesk.extract.segment import FIRM_HINTS, Metadata, assemble, sentence_like, words
+from marketdesk.extract.ticker import RECORD_MAX_CHARS
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 _SKIP = frozenset(
@@ -441,9 +442,6 @@ def _declared_charset(head: bytes, media_type: str | None) -> str | None:
     return None
 
 
-_LINES_MAX_CHARS = 200  # as long as a quote record can be (ticker._RECORD_MAX_CHARS)
-
-
 class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -464,7 +462,7 @@ class _Builder:
         text = " ".join("".join(self.parts).split())
         if text:
             lines: tuple[str, ...] = ()
-            if len(self.parts) > 1 and len(text) <= _LINES_MAX_CHARS:
+            if len(self.parts) > 1 and len(text) <= RECORD_MAX_CHARS:
                 # Short blocks keep their text nodes apart: a quote's fields often sit in
                 # adjacent elements with no space between them ("22,095.93-148.09(-0.67%)").
                 lines = tuple(t for t in (" ".join(p.split()) for p in self.parts) if t)
@@ -644,6 +642,8 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         return None
 
     ld = _json_ld(tree)
+    site_name = meta("og:site_name", "application-name")
+    ld_publishers = _ld_names(ld.get("publisher"))
     title_node = tree.css_first("title")
     headings: list[str] = []
     mastheads: list[str] = []
@@ -654,12 +654,10 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         social=meta("og:title", "twitter:title"),
         document=" ".join(title_node.text().split()) if title_node is not None else None,
         headings=headings,
-        site=meta("og:site_name", "application-name") or next(iter(mastheads), None),
+        site=site_name or next(iter(mastheads), None),
     )
     # Bylines, not the publisher's legal or web name (see _people).
-    brands = [
-        b for b in (meta("og:site_name", "application-name"), *_ld_names(ld.get("publisher"))) if b
-    ]
+    brands = [b for b in (site_name, *ld_publishers) if b]
     authors = _people(_ld_names(ld.get("author")), brands)
     if not authors:
         author = meta("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
@@ -693,9 +691,7 @@ def _metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     modified = _parse_dt(_first_str(ld.get("dateModified"))) or _parse_dt(
         meta("article:modified_time", "og:updated_time", "dateModified", "last-modified")
     )
-    publisher = meta("og:site_name", "application-name") or next(
-        iter(_ld_names(ld.get("publisher"))), None
-    )
+    publisher = site_name or next(iter(ld_publishers), None)
     html_node = tree.css_first("html")
     lang = (
         (html_node.attributes.get("lang") or "").split("-")[0].lower() or None

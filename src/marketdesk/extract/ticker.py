@@ -28,7 +28,7 @@ _NUMERIC_LINE = re.compile(
     rf"^[\s()%]*(?:{SIGNED}|{_UNCH})[\s()%]*(?:(?:{SIGNED}|{_UNCH})[\s()%]*){{0,2}}$", re.I
 )
 _NAME_LINE_MAX_WORDS = 6
-_RECORD_MAX_CHARS = 200  # a record is a name and three numbers; longer text is prose
+RECORD_MAX_CHARS = 200  # a record is a name and three numbers; longer text is prose
 _DIGIT = re.compile(r"\d")
 _NUMERIC_START = frozenset("()%+-\u2212\u2013\u2014\u25b2\u25bc\u25b4\u25be\u2191\u2193uUnN")
 
@@ -89,7 +89,7 @@ def _record_at(blocks: list[Block], i: int) -> _Candidate | None:
     first = blocks[i]
     # Within one block: list items keep their lines; table rows may be tab-separated.
     # A record ends in a percentage, so a block without '%' skips the record pattern.
-    if "%" in first.text and len(first.text) <= _RECORD_MAX_CHARS:
+    if "%" in first.text and len(first.text) <= RECORD_MAX_CHARS:
         m = _RECORD.match(_tidy(spaced_text(first)))
         if m and _plausible_name(m.group("name")):
             return _Candidate(
