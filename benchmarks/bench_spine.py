@@ -9,6 +9,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def main() -> int:
             n = next(counter)
             r = RawDocument(source=f"p{n}", content=content + f"\n{n}".encode())
             p = extract(r)
-            store.add_page(r, p, AT, page_quotes(p, AT, registry))
+            store.add_page(replace(r, fetched_at=AT), p, page_quotes(p, AT, registry))
 
         timeit("ingest (extract + store, new doc)", ingest_once, 50)
         timeit(

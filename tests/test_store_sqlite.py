@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,13 +41,13 @@ def test_same_page_is_stored_once(db_path: str) -> None:
     store = SQLiteStorage(db_path)
     raw = RawDocument(source="a.txt", content=ARTICLE)
     page = extract(raw)
-    first = store.add_page(raw, page, AT, [])
-    second = store.add_page(raw, page, AT + timedelta(hours=1), [])
+    first = store.add_page(replace(raw, fetched_at=AT), page, [])
+    second = store.add_page(replace(raw, fetched_at=AT + timedelta(hours=1)), page, [])
     assert first.document_created and first.article_created
     assert not second.document_created and second.article_id == first.article_id
     # The same article in different bytes (a re-crawl with other furniture) is one article too.
     raw2 = RawDocument(source="b.txt", content=b"Home\nMenu\n" + ARTICLE)
-    third = store.add_page(raw2, extract(raw2), AT, [])
+    third = store.add_page(replace(raw2, fetched_at=AT), extract(raw2), [])
     assert third.document_created and not third.article_created
     assert third.article_id == first.article_id
     assert store.counts().articles == 1
@@ -56,7 +57,7 @@ def test_same_page_is_stored_once(db_path: str) -> None:
 def test_article_round_trip_and_search(db_path: str) -> None:
     store = SQLiteStorage(db_path)
     raw = RawDocument(source="a.txt", content=ARTICLE)
-    result = store.add_page(raw, extract(raw), AT, [])
+    result = store.add_page(replace(raw, fetched_at=AT), extract(raw), [])
     assert result.article_id is not None
     got = store.get_article(result.article_id)
     assert got is not None
@@ -119,7 +120,7 @@ def test_upgrades_an_older_database(db_path: str) -> None:
     conn.close()
     store = SQLiteStorage(db_path)  # applies the pending migrations, keeps the data
     raw = RawDocument(source="a.txt", content=ARTICLE)
-    result = store.add_page(raw, extract(raw), AT, [])
+    result = store.add_page(replace(raw, fetched_at=AT), extract(raw), [])
     assert result.article_created
     store.close()
     columns = {r[1] for r in sqlite3.connect(db_path).execute("PRAGMA table_info(articles)")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ def client(db_path: str, reference_page: Path) -> Iterator[Client]:
         RawDocument(source="hostile.txt", content=HOSTILE),
     ):
         page = extract(raw)
-        store.add_page(raw, page, AT, page_quotes(page, AT, registry))
+        store.add_page(replace(raw, fetched_at=AT), page, page_quotes(page, AT, registry))
     store.close()
     yield Client(create_app(db_path, edition="ca"))
 

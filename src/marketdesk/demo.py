@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -42,7 +43,8 @@ def build_demo(db: str, progress: TextIO | None = None) -> str:
             raw = RawDocument(source=f"demo:{name}", content=(demo / name).read_bytes())
             fetched_at = datetime.fromisoformat(when)
             page = extract(raw, "text")
-            result = store.add_page(raw, page, fetched_at, page_quotes(page, fetched_at, registry))
+            raw = replace(raw, fetched_at=fetched_at)
+            result = store.add_page(raw, page, page_quotes(page, fetched_at, registry))
             pages += int(result.document_created)
             quotes += result.quotes_added
         counts = store.counts()

@@ -7,7 +7,7 @@ extraction stays pure.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,7 +92,9 @@ def ingest(
             raw = read_source(source, fetch)
             when = fetched_at or raw.fetched_at or datetime.now(UTC)
             page = extract(raw, kind)
-            result = storage.add_page(raw, page, when, page_quotes(page, when, registry))
+            result = storage.add_page(
+                replace(raw, fetched_at=when), page, page_quotes(page, when, registry)
+            )
         except MarketdeskError as exc:
             yield Outcome(source=source, error=str(exc))
             continue

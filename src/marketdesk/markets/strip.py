@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from marketdesk.markets.formatting import format_strip_line
@@ -21,16 +20,12 @@ def strip_items(
         if quote is None:
             continue
         inst = registry.instrument(key)
-        pct = quote.change_pct
-        if pct == 0 and quote.change:
-            # SQLite keeps no negative zero; a loss too small to show prints as -0.00%.
-            pct = math.copysign(0.0, quote.change)
         items.append(
             StripItem(
                 name=display,
                 last=quote.last,
                 change=quote.change,
-                change_pct=pct,
+                change_pct=quote.change_pct,
                 decimals=inst.decimals,
                 at=quote.at,
                 source=quote.source,

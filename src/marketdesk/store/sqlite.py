@@ -1,13 +1,13 @@
-"""SQLite storage: WAL, synchronous=FULL, foreign keys, FTS5, versioned migrations.
+"""SQLite storage, the default backend: WAL, synchronous=FULL, foreign keys, FTS5, migrations.
 
-All writes go through one connection under one lock (SQLite allows one writer
-at a time; queuing here is cheaper than busy retries). Reads use a connection
-per thread, so the web desk reads while ingest writes.
+It keeps the contract of ``store/base.py``. All writes of one process go through one connection
+under one lock (SQLite allows one writer at a time; queuing here is cheaper than busy retries);
+writers in other processes wait for the file lock (``BEGIN IMMEDIATE``, ``busy_timeout``). Reads
+use a connection per thread, so the web desk reads while ingest writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -29,7 +29,9 @@ from marketdesk.model import (
     RemovedBlock,
     StoredArticle,
 )
+from marketdesk.store import dedup
 from marketdesk.store.base import IngestResult, StoreCounts
+from marketdesk.store.guards import check_aware, checked_quotes
 
 _WORD = re.compile(r"\w+")
 _QUOTE_COLUMNS = (
@@ -52,11 +54,6 @@ def from_micros(us: int) -> datetime:
     return datetime.fromtimestamp(us / 1_000_000, tz=UTC)
 
 
-def fingerprint(article: Article) -> str:
-    norm = " ".join(_WORD.findall(f"{article.title or ''}\n{article.text}".casefold()))
-    return hashlib.sha256(norm.encode()).hexdigest()
-
-
 def migrations() -> list[tuple[int, str]]:
     folder = resources.files("marketdesk.store") / "migrations"
     found = []
@@ -68,9 +65,13 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class SQLiteStorage:
-    def __init__(self, path: str | Path) -> None:
+    """A marketdesk database in one SQLite file. ``create=False`` refuses to make a new one."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
         if self.path != ":memory:":
+            if not create and not Path(self.path).is_file():
+                raise StorageError(missing_database(self.path))
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -79,6 +80,7 @@ class SQLiteStorage:
                 ) from exc
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
         self._writer = self._connect()
         self._migrate()
 
@@ -100,20 +102,28 @@ class SQLiteStorage:
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
         return conn
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"cannot write to {self.path}: {exc}") from exc
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            else:
+            try:
                 conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise StorageError(f"cannot write to {self.path}: {exc}") from exc
 
     def _migrate(self) -> None:
         try:
@@ -130,127 +140,21 @@ class SQLiteStorage:
             raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
 
     def close(self) -> None:
-        self._writer.close()
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        with self._lock:
+            self._writer.close()
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        self._local = threading.local()
 
     # -- writes ------------------------------------------------------------------------
-    def add_page(
-        self, raw: RawDocument, page: Page, fetched_at: datetime, quotes: Sequence[Quote]
-    ) -> IngestResult:
-        digest = hashlib.sha256(raw.content).hexdigest()
-        a = page.article
+    def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
         with self._write() as conn:
-            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
-            if row is not None:
-                art = conn.execute(
-                    "SELECT id FROM articles WHERE document_id = ?", (row[0],)
-                ).fetchone()
-                return IngestResult(art[0] if art else None, False, False, 0)
-            doc_id = conn.execute(
-                "INSERT INTO documents(source, url, sha256, media_type, kind, fetched_at, size,"
-                " content)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    raw.source,
-                    raw.url,
-                    digest,
-                    raw.media_type,
-                    page.kind,
-                    to_micros(fetched_at),
-                    len(raw.content),
-                    zlib.compress(raw.content, 6),
-                ),
-            ).lastrowid
-            article_id: int | None = None
-            created = False
-            if a.paragraphs:
-                fp = fingerprint(a)
-                existing = conn.execute(
-                    "SELECT id FROM articles WHERE fingerprint = ?", (fp,)
-                ).fetchone()
-                if existing is not None:
-                    article_id = existing[0]
-                else:
-                    article_id = self._insert_article(conn, doc_id, fp, page, fetched_at)
-                    created = True
-            added = self._insert_quotes(conn, quotes, doc_id)
-        return IngestResult(article_id, True, created, added)
-
-    def _insert_article(
-        self,
-        conn: sqlite3.Connection,
-        doc_id: int | None,
-        fp: str,
-        page: Page,
-        fetched_at: datetime,
-    ) -> int:
-        a = page.article
-        cur = conn.execute(
-            "INSERT INTO articles(document_id, fingerprint, title, text, paragraphs, authors,"
-            " published, publisher, origin, copyright, language, url, description, image,"
-            " market_status, fetched_at, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                doc_id,
-                fp,
-                a.title,
-                a.text,
-                json.dumps(list(a.paragraphs), ensure_ascii=False),
-                json.dumps(list(a.authors), ensure_ascii=False),
-                a.published.isoformat() if a.published else None,
-                a.publisher,
-                a.origin,
-                a.copyright,
-                a.language,
-                a.url,
-                a.description,
-                a.image,
-                page.market_status,
-                to_micros(fetched_at),
-                a.modified.isoformat() if a.modified else None,
-            ),
-        )
-        article_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT INTO removed_blocks(article_id, position, kind, text) VALUES (?,?,?,?)",
-            [(article_id, i, str(r.kind), r.text) for i, r in enumerate(page.removed)],
-        )
-        return article_id
-
-    def _insert_quotes(
-        self, conn: sqlite3.Connection, quotes: Iterable[Quote], doc_id: int | None
-    ) -> int:
-        before = conn.total_changes
-        conn.executemany(
-            "INSERT OR IGNORE INTO quotes(instrument, name, at, last, change, change_pct,"
-            " prev_close, open, high, low, decimals, source, document_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                (
-                    q.instrument,
-                    q.name,
-                    to_micros(q.at),
-                    q.last,
-                    q.change,
-                    q.change_pct,
-                    q.prev_close,
-                    q.open,
-                    q.high,
-                    q.low,
-                    q.decimals,
-                    q.source,
-                    doc_id if doc_id is not None else q.document_id,
-                )
-                for q in quotes
-            ),
-        )
-        return conn.total_changes - before
+            return dedup.add_page(_Writer(conn), raw, page, quotes)
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         with self._write() as conn:
-            return self._insert_quotes(conn, quotes, None)
+            return _insert_quotes(conn, quotes, None)
 
     # -- reads -------------------------------------------------------------------------
     def get_article(self, article_id: int) -> StoredArticle | None:
@@ -273,18 +177,21 @@ class SQLiteStorage:
         )
         return [_stored(r, ()) for r in rows]
 
-    def search_articles(self, query: str, limit: int = 20) -> list[StoredArticle]:
+    def search_articles(self, query: str, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        # Each word quoted: FTS5 then reads it as a word, never as query syntax.
         terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
         if not terms:
             return []
         rows = self._reader().execute(
             f"{_ARTICLE_SELECT} JOIN articles_fts ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?",
-            (terms, limit),
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.id LIMIT ? OFFSET ?",
+            (terms, limit, offset),
         )
         return [_stored(r, ()) for r in rows]
 
     def latest_quote(self, instrument: str, at: datetime | None = None) -> Quote | None:
+        if at is not None:
+            check_aware(at, "at")
         if at is None:
             row = (
                 self._reader()
@@ -307,6 +214,8 @@ class SQLiteStorage:
         return _quote(row) if row is not None else None
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
+        check_aware(start, "start")
+        check_aware(end, "end")
         # Plain tuples and positional construction: named Row lookups cost more than the query.
         cur = self._reader().cursor()
         cur.row_factory = None
@@ -342,6 +251,131 @@ class SQLiteStorage:
             articles=c.execute("SELECT count(*) FROM articles").fetchone()[0],
             quotes=c.execute("SELECT count(*) FROM quotes").fetchone()[0],
         )
+
+
+def missing_database(path: str) -> str:
+    return (
+        f"no marketdesk database at {path}; create one with `marketdesk quotes load-bundled "
+        f"--db {path}`, `marketdesk ingest FILE --db {path}` or `marketdesk demo --no-serve "
+        f"--db {path}`"
+    )
+
+
+class _Writer:
+    """dedup.PageWriter on an open SQLite write transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def find_document(self, key: str) -> tuple[int, int | None] | None:
+        row = self.conn.execute(
+            "SELECT id, article_id FROM documents WHERE sha256 = ?", (key,)
+        ).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
+    def insert_document(self, raw: RawDocument, kind: str, key: str) -> int | None:
+        assert raw.fetched_at is not None  # dedup.add_page checked it
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO documents(source, url, sha256, media_type, kind, fetched_at,"
+            " size, content) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                raw.source,
+                raw.url,
+                key,
+                raw.media_type,
+                kind,
+                to_micros(raw.fetched_at),
+                len(raw.content),
+                zlib.compress(raw.content, 6),
+            ),
+        )
+        return cur.lastrowid if cur.rowcount == 1 else None
+
+    def find_article(self, fingerprint: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def insert_article(self, document_id: int, fingerprint: str, page: Page) -> int | None:
+        a = page.article
+        fetched = self.conn.execute(
+            "SELECT fetched_at FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()[0]
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO articles(document_id, fingerprint, title, text, paragraphs,"
+            " authors, published, publisher, origin, copyright, language, url, description,"
+            " image, market_status, fetched_at, modified)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                document_id,
+                fingerprint,
+                a.title,
+                a.text,
+                json.dumps(list(a.paragraphs), ensure_ascii=False),
+                json.dumps(list(a.authors), ensure_ascii=False),
+                a.published.isoformat() if a.published else None,
+                a.publisher,
+                a.origin,
+                a.copyright,
+                a.language,
+                a.url,
+                a.description,
+                a.image,
+                page.market_status,
+                fetched,
+                a.modified.isoformat() if a.modified else None,
+            ),
+        )
+        if cur.rowcount != 1:
+            return None
+        article_id = int(cur.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT INTO removed_blocks(article_id, position, kind, text) VALUES (?,?,?,?)",
+            [(article_id, i, str(r.kind), r.text) for i, r in enumerate(page.removed)],
+        )
+        return article_id
+
+    def link_article(self, document_id: int, article_id: int) -> None:
+        self.conn.execute(
+            "UPDATE documents SET article_id = ? WHERE id = ?", (article_id, document_id)
+        )
+
+    def insert_quotes(self, quotes: Sequence[Quote], document_id: int | None) -> int:
+        return _insert_quotes(self.conn, quotes, document_id)
+
+
+def _float(x: float | None) -> float | None:
+    # The CHECKs on change and change_pct want REALs; an int from a caller is a number too.
+    return None if x is None else float(x)
+
+
+def _insert_quotes(conn: sqlite3.Connection, quotes: Iterable[Quote], doc_id: int | None) -> int:
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO quotes(instrument, name, at, last, change, change_pct,"
+        " prev_close, open, high, low, decimals, source, document_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            (
+                q.instrument,
+                q.name,
+                to_micros(q.at),
+                q.last,
+                _float(q.change),
+                _float(q.change_pct),
+                q.prev_close,
+                q.open,
+                q.high,
+                q.low,
+                q.decimals,
+                q.source,
+                doc_id if doc_id is not None else q.document_id,
+            )
+            for q in checked_quotes(quotes)
+        ),
+    )
+    return conn.total_changes - before
 
 
 def _split_sql(script: str) -> list[str]:
