@@ -148,8 +148,9 @@ def test_clock(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_strip_without_quotes(capsys: pytest.CaptureFixture[str], db_path: str) -> None:
-    code, _, err = run(capsys, "strip", "ca", "--db", db_path)
-    assert code == 1 and "no quotes stored" in err
+    code, _, _ = run(capsys, "ingest", str(FIXTURES / "home-page-no-article.txt"), "--db", db_path)
+    code, _, err = run(capsys, "strip", "jp", "--db", db_path)
+    assert code == 1 and "no quotes stored for the jp edition" in err
 
 
 def test_help_for_every_command() -> None:

@@ -9,22 +9,25 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from marketdesk import cli
-from marketdesk.config import Settings
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
+from marketdesk.app.desk import Services
 from marketdesk.markets import providers
 from marketdesk.store.sqlite import SQLiteStorage
+from support import services
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+def run(
+    capsys: pytest.CaptureFixture[str], *argv: str, with_services: Services | None = None
+) -> tuple[int, str, str]:
+    code = cli.main(list(argv), services=with_services or services())
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
@@ -67,11 +70,6 @@ def stooq_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
     monkeypatch.setitem(
         providers.BASE_URLS, "stooq", f"http://127.0.0.1:{server.server_address[1]}/q/d/l/"
     )
-
-    def quick_fetcher(allow_private: bool, settings: Settings) -> Fetcher:
-        return Fetcher(FetchPolicy(allow_private=True, min_interval=0, retries=0))
-
-    monkeypatch.setattr(cli, "_quotes_fetcher", quick_fetcher)
     try:
         yield answers
     finally:
@@ -86,7 +84,7 @@ def test_refresh_stores_what_it_can_and_fails_loudly_for_the_rest(
     code, out, err = run(capsys, *args, "--instrument", "tsx", "--instrument", "dax")
     assert code == 1
     assert "[1/2] tsx: stooq, 3 quotes, 3 new, last 102.50 at" in out
-    assert "[2/2] dax: failed: stooq: stooq has no data for symbol '^dax'" in err
+    assert "[2/2] dax: failed: stooq has no data for symbol '^dax'" in err
     assert "refreshed 1 of 2 instruments, 3 new quotes; failed: dax" in out
     store = SQLiteStorage(db_path)
     latest = store.latest_quote("tsx")
@@ -119,16 +117,16 @@ def test_refresh_edition_and_schedule_stops_cleanly_on_ctrl_c(
     capsys: pytest.CaptureFixture[str],
     db_path: str,
     stooq_server: dict[str, bytes],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def interrupt(seconds: float) -> None:
         assert 0 < seconds <= 900
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_sleep", interrupt)
     code, out, err = run(
-        capsys, "quotes", "refresh", "us", "--provider", "stooq", "--every", "15m", "--db", db_path
-    )
+        capsys,
+        "quotes", "refresh", "us", "--provider", "stooq", "--every", "15m", "--db", db_path,
+        with_services=replace(services(), sleep=interrupt),
+    )  # fmt: skip
     assert code == 0
     assert "sp500: stooq, 3 quotes, 3 new" in out and "refreshed 1 of" in out
     assert "next refresh at" in err
@@ -195,7 +193,7 @@ def test_import_reports_bad_rows_and_stores_the_rest(
 
 
 def test_provider_choices_match_the_providers() -> None:
-    # cli.py spells them out so that --help does not import the providers.
+    # cli/parser.py spells them out so that --help does not import the providers.
     quotes = cli.build_parser()._subparsers._group_actions[0].choices["quotes"]  # type: ignore[union-attr]
     refresh = quotes._subparsers._group_actions[0].choices["refresh"]  # type: ignore[union-attr]
     choices = next(a.choices for a in refresh._actions if "--provider" in a.option_strings)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from marketdesk.app.shapes import page_json
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 
@@ -18,7 +19,7 @@ CASES = sorted(FIXTURES.glob("text/*.txt")) + sorted(FIXTURES.glob("html/*.html"
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
 def test_fixture(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    got = extract(RawDocument(source=str(path), content=path.read_bytes())).to_json()
+    got = page_json(extract(RawDocument(source=str(path), content=path.read_bytes())))
     for key in (
         "title",
         "language",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from marketdesk.app.shapes import page_json
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 
@@ -29,7 +30,7 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 def test_html_article_and_metadata() -> None:
-    page = extract(RawDocument(source="p.html", content=PAGE.encode())).to_json()
+    page = page_json(extract(RawDocument(source="p.html", content=PAGE.encode())))
     assert page["kind"] == "html"
     assert page["title"] == "Miners rally as copper hits a record"
     assert page["authors"] == ["Ana Lopez"]
@@ -79,7 +80,7 @@ def _article_page(lang: str, before: str, first_paragraph: str = "", url_path: s
 
 
 def _published(content: bytes) -> str | None:
-    page = extract(RawDocument(source="d.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="d.html", content=content)))
     return page["published"]
 
 
@@ -125,7 +126,7 @@ def test_author_box_and_caption_inside_the_article_are_removed() -> None:
         f"<p>{prose}</p><p>{prose}</p><div class='author-box'><p>{bio}</p></div>"
         "</article></body></html>"
     ).encode()
-    page = extract(RawDocument(source="a.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="a.html", content=content)))
     assert page["paragraphs"] == [prose, prose, prose]
     removed = {r["text"]: r["kind"] for r in page["removed"]}
     assert removed[caption] == "caption"
@@ -148,7 +149,7 @@ def test_japanese_article_without_spaces_is_found() -> None:
         f"<article><h1>日経平均が反落</h1>{body}</article>"
         "<footer><a href='/p'>プライバシーポリシー</a></footer></body></html>"
     ).encode()
-    page = extract(RawDocument(source="ja.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="ja.html", content=content)))
     assert page["paragraphs"] == paragraphs
     assert page["language"] == "ja"
 
@@ -169,7 +170,7 @@ def test_author_from_a_theme_specific_class() -> None:
         '<div class="td-post-author-name"><span class="td-author-by">Von</span> '
         '<a href="/autor/jane">Jane Doe</a></div>',
     )
-    page = extract(RawDocument(source="a.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="a.html", content=content)))
     assert page["authors"] == ["Jane Doe"]
 
 
@@ -177,7 +178,7 @@ def test_author_box_text_is_no_author_name() -> None:
     content = _article_page(
         "en", '<div class="author-bio">Writes about markets for the paper.</div>'
     )
-    assert extract(RawDocument(source="a.html", content=content)).to_json()["authors"] == []
+    assert page_json(extract(RawDocument(source="a.html", content=content)))["authors"] == []
 
 
 _STRIP = [
@@ -219,7 +220,7 @@ def test_html_ticker_strips_become_quotes(item: str) -> None:
     rows = "".join(item.format(*fields) for fields in _STRIP)
     wrapper = "<table>{}</table>" if item.startswith("<tr>") else "<ul>{}</ul>"
     page = extract(RawDocument(source="s.html", content=_strip_page(wrapper.format(rows))))
-    out = page.to_json()
+    out = page_json(page)
     assert out["quotes"] == _STRIP_QUOTES
     assert out["market_status"] == "Canada markets close in 19 minutes"
     assert [r["kind"] for r in out["removed"]].count("ticker") == 1
@@ -238,7 +239,7 @@ def test_subheadings_between_paragraphs_stay_in_the_article() -> None:
         "<aside><h2>Most read</h2><ul><li><a href='/a'>Another story</a></li></ul></aside>"
         "</body></html>"
     ).encode()
-    page = extract(RawDocument(source="h.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="h.html", content=content)))
     assert page["paragraphs"] == [prose, prose, "What comes next", prose, prose]
 
 
@@ -275,7 +276,7 @@ def test_script_rendered_article_falls_back_to_declared_body() -> None:
         + '"}</script></head><body><div id="app"></div><noscript>Enable JavaScript</noscript>'
         "</body></html>"
     ).encode()
-    page = extract(RawDocument(source="js.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="js.html", content=content)))
     assert page["paragraphs"] == [
         "Shares of the largest miners rose on Monday after copper reached a record.",
         "Traders said a shortage of ore and steady demand from power grids pushed buyers to "
@@ -303,7 +304,7 @@ def test_blog_masthead_h1_is_not_the_headline(masthead: str) -> None:
         f"<h2 class='entry-title'>Back at the lake after far too long</h2><p>{prose}</p>"
         f"<p>{prose}</p></article></body></html>"
     ).encode()
-    page = extract(RawDocument(source="b.html", content=content)).to_json()
+    page = page_json(extract(RawDocument(source="b.html", content=content)))
     assert page["title"] == "Back at the lake after far too long"
 
 

@@ -6,12 +6,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from marketdesk.app.shapes import page_json
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 
 
 def _page(path: Path) -> dict[str, Any]:
-    return extract(RawDocument(source=str(path), content=path.read_bytes())).to_json()
+    return page_json(extract(RawDocument(source=str(path), content=path.read_bytes())))
 
 
 def test_title_and_paragraphs(reference_page: Path, reference_expected: dict[str, Any]) -> None:

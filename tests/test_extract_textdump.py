@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from marketdesk.app.shapes import page_json
 from marketdesk.errors import InputError
 from marketdesk.extract import extract
 from marketdesk.extract.banner import is_market_status
@@ -240,7 +241,7 @@ def test_block_model_features_and_choice() -> None:
 
 
 def _page(content: bytes) -> dict[str, object]:
-    return extract(RawDocument(source="bad", content=content), kind="text").to_json()
+    return page_json(extract(RawDocument(source="bad", content=content), kind="text"))
 
 
 def test_no_article_gives_a_reason() -> None:

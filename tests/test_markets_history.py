@@ -40,6 +40,9 @@ def history() -> dict[str, list[Quote]]:
     return dict(by_key)
 
 
+REG = Registry.bundled()
+
+
 def on(quotes: list[Quote], day: str) -> Quote:
     (found,) = [q for q in quotes if q.at.date() == date.fromisoformat(day)]
     return found
@@ -156,7 +159,8 @@ def test_csv_import(tmp_path: Path) -> None:
         "2024-07-03,22100,22200,22000,22244.02\n"
         "2024-07-05,22250,22260,22050,22095.93\n",
     )
-    quotes, bad = load_csv_quotes(path, "tsx")
+    got = load_csv_quotes(path, REG.instrument("tsx"))
+    quotes, bad = list(got.quotes), list(got.rejected)
     assert bad == []
     assert [q.at for q in quotes] == [
         datetime(2024, 7, 3, 20, 0, tzinfo=UTC),
@@ -186,7 +190,8 @@ def test_csv_bad_rows_are_reported_with_line_numbers(tmp_path: Path) -> None:
         "2024-07-11T15:00:00,3\n"
         '2024-07-12,"1,234.5"\n',
     )
-    quotes, bad = load_csv_quotes(path, "sp500")
+    got = load_csv_quotes(path, REG.instrument("sp500"))
+    quotes, bad = list(got.quotes), list(got.rejected)
     assert [q.last for q in quotes] == [100, 1234.5]
     assert [line for line, _ in bad] == [3, 4, 7, 8, 10, 11, 12]
     reasons = dict(bad)
@@ -205,14 +210,16 @@ def test_csv_sorts_and_accepts_other_layouts(tmp_path: Path) -> None:
         tmp_path,
         "observation_date,DGS10\n2024-07\n2024-06,4.31\n2024-05,4.48\n",
     )
-    quotes, bad = load_csv_quotes(path, "us10y")
+    got = load_csv_quotes(path, REG.instrument("us10y"))
+    quotes, bad = list(got.quotes), list(got.rejected)
     assert bad == [(2, "expected at least 2 columns, found 1")]
     assert [q.last for q in quotes] == [4.48, 4.31]
     assert quotes[0].at == datetime(2024, 5, 1, 21, 0, tzinfo=UTC)
     assert quotes[1].change == pytest.approx(-0.17)
 
     path = write(tmp_path, "time;price\n2024-07-06T03:00:00Z;80000\n2024-07-06T04:00+02:00;79000\n")
-    quotes, bad = load_csv_quotes(path, "btccad")
+    got = load_csv_quotes(path, REG.instrument("btccad"))
+    quotes, bad = list(got.quotes), list(got.rejected)
     assert bad == []
     assert [q.at.hour for q in quotes] == [2, 3]
     assert [q.last for q in quotes] == [79000, 80000]
@@ -221,22 +228,25 @@ def test_csv_sorts_and_accepts_other_layouts(tmp_path: Path) -> None:
 def test_csv_gzip(tmp_path: Path) -> None:
     path = tmp_path / "q.csv.gz"
     path.write_bytes(gzip.compress(b"Date,Close\n2024-07-05,83.11\n"))
-    quotes, bad = load_csv_quotes(path, "wti")
+    got = load_csv_quotes(path, REG.instrument("wti"))
+    quotes, bad = list(got.quotes), list(got.rejected)
     assert bad == [] and quotes[0].at == datetime(2024, 7, 5, 22, 0, tzinfo=UTC)
 
 
 def test_csv_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
-        load_csv_quotes(tmp_path / "missing.csv", "sp500")
+        load_csv_quotes(tmp_path / "missing.csv", REG.instrument("sp500"))
     with pytest.raises(InputError, match="no date column"):
-        load_csv_quotes(write(tmp_path, "When,Close\n2024-07-05,1\n"), "sp500")
+        load_csv_quotes(write(tmp_path, "When,Close\n2024-07-05,1\n"), REG.instrument("sp500"))
     with pytest.raises(InputError, match="no value column"):
-        load_csv_quotes(write(tmp_path, "Date,Volume,Foo\n2024-07-05,1,2\n"), "sp500")
+        load_csv_quotes(
+            write(tmp_path, "Date,Volume,Foo\n2024-07-05,1,2\n"), REG.instrument("sp500")
+        )
     with pytest.raises(InputError, match="empty"):
-        load_csv_quotes(write(tmp_path, "\n\n"), "sp500")
+        load_csv_quotes(write(tmp_path, "\n\n"), REG.instrument("sp500"))
     with pytest.raises(InputError, match="UTF-8"):
         bad = tmp_path / "latin1.csv"
         bad.write_bytes(b"Date,Close\n\xff\xfe\x00,1\n")
-        load_csv_quotes(bad, "sp500")
+        load_csv_quotes(bad, REG.instrument("sp500"))
     with pytest.raises(UnknownInstrumentError):
-        load_csv_quotes(write(tmp_path, "Date,Close\n"), "nope")
+        load_csv_quotes(write(tmp_path, "Date,Close\n"), REG.instrument("nope"))

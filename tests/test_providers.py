@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from marketdesk.app.quotes import import_csv, refresh_instrument
+from marketdesk.app.schedule import parse_every
 from marketdesk.errors import StorageError
 from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
 from marketdesk.markets.providers import (
@@ -30,10 +32,10 @@ from marketdesk.markets.providers import (
 )
 from marketdesk.markets.providers.bundled import BundledProvider
 from marketdesk.markets.providers.csvfile import CsvProvider
-from marketdesk.markets.refresh import import_csv, parse_every, refresh_instrument
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Instrument, Quote
 from marketdesk.store.sqlite import SQLiteStorage
+from support import make_desk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"
 REG = Registry.bundled()
@@ -230,7 +232,7 @@ def test_stooq_over_a_real_loopback_server(
         provider = StooqProvider(f, url)
         store = SQLiteStorage(tmp_path / "d.db")
         outcome = refresh_instrument(
-            REG.instrument("tsx"), [provider], store, SeriesRequest(), now=NOW
+            make_desk(store, now=NOW), REG.instrument("tsx"), [provider], SeriesRequest()
         )
         latest = store.latest_quote("tsx")
         store.close()
@@ -292,14 +294,16 @@ def test_bad_data_never_replaces_the_last_good_quote(tmp_path: Path) -> None:
     sp = REG.instrument("sp500")
     store = SQLiteStorage(tmp_path / "d.db")
     good = replace(_quote(sp, 5100.0, NOW - timedelta(hours=2)), source="yahoo")
-    ok = refresh_instrument(sp, [FakeProvider("yahoo", [good])], store, SeriesRequest(), now=NOW)
+    ok = refresh_instrument(
+        make_desk(store, now=NOW), sp, [FakeProvider("yahoo", [good])], SeriesRequest()
+    )
     assert ok.ok and ok.stored == 1
     attempts: list[QuoteProvider] = [
         FakeProvider("yahoo", [replace(good, at=NOW, last=math.nan)]),
         FakeProvider("stooq", [replace(good, at=NOW - timedelta(days=40), source="stooq")]),
         FakeProvider("fred", RateLimitedError("fred: slow down", provider="fred")),
     ]
-    outcome = refresh_instrument(sp, attempts, store, SeriesRequest(), now=NOW)
+    outcome = refresh_instrument(make_desk(store, now=NOW), sp, attempts, SeriesRequest())
     assert not outcome.ok and outcome.stored == 0
     assert "yahoo" in (outcome.error or "") and "stale" not in (outcome.error or "")
     assert "days old" in (outcome.error or "") and "slow down" in (outcome.error or "")
@@ -315,7 +319,7 @@ def test_refresh_falls_back_to_the_next_provider(tmp_path: Path) -> None:
         FakeProvider("yahoo", RateLimitedError("yahoo: HTTP 429", provider="yahoo")),
         FakeProvider("stooq", [good]),
     ]
-    outcome = refresh_instrument(sp, providers, store, SeriesRequest(), now=NOW)
+    outcome = refresh_instrument(make_desk(store, now=NOW), sp, providers, SeriesRequest())
     assert outcome.ok and outcome.provider == "stooq" and "429" in outcome.skipped[0]
     store.close()
 
@@ -361,10 +365,10 @@ def test_csv_import_is_all_or_nothing_on_storage_errors(tmp_path: Path) -> None:
 
     store.add_quotes = failing_add  # type: ignore[method-assign]
     with pytest.raises(StorageError):
-        import_csv(FIXTURES / "import_with_bad_rows.csv", REG.instrument("sp500"), store)
+        import_csv(make_desk(store), FIXTURES / "import_with_bad_rows.csv", "sp500")
     assert store.counts().quotes == 0
     store.add_quotes = real_add  # type: ignore[method-assign]
-    report = import_csv(FIXTURES / "import_with_bad_rows.csv", REG.instrument("sp500"), store)
+    report = import_csv(make_desk(store), FIXTURES / "import_with_bad_rows.csv", "sp500")
     assert report.stored == 3 and len(report.rejected) == 5
     store.close()
 

@@ -1,10 +1,9 @@
-"""The web desk, in process: every page and its JSON twin."""
+"""The web desk, in process: every page and its JSON twin, from pages written for the project."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,20 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from marketdesk.extract import extract
-from marketdesk.ingest.pipeline import page_quotes
-from marketdesk.markets.registry import Registry
+from marketdesk.app.ingest import store_document
 from marketdesk.model import RawDocument
-from marketdesk.store.sqlite import SQLiteStorage
 from marketdesk.web.app import create_app
+from support import make_desk
 
-AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
-HOSTILE = b"""<script>alert('x')</script> Markets <b>bold</b> headline here
-
-Shares rose on Monday <img src=x onerror=alert(1)> as traders bought banks and energy companies after a strong jobs report.
-
-Bond yields climbed and the dollar firmed against the yen in afternoon trading in New York.
-"""
+AT = datetime(2026, 3, 2, 20, 18, tzinfo=UTC)  # 15:18 in Toronto: 42 minutes to the close
+WEB = Path(__file__).parent / "fixtures" / "web"
 
 
 class Client:
@@ -42,48 +34,67 @@ class Client:
         return asyncio.run(go())
 
 
+def ingest(db: str, *paths: Path, at: datetime = AT) -> None:
+    with make_desk(db, now=at) as desk:
+        for path in paths:
+            store_document(desk, RawDocument(source=path.name, content=path.read_bytes()))
+
+
 @pytest.fixture
-def client(db_path: str, reference_page: Path) -> Iterator[Client]:
-    store = SQLiteStorage(db_path)
-    registry = Registry.bundled()
-    for raw in (
-        RawDocument(source=str(reference_page), content=reference_page.read_bytes()),
-        RawDocument(source="hostile.txt", content=HOSTILE),
-    ):
-        page = extract(raw)
-        store.add_page(replace(raw, fetched_at=AT), page, page_quotes(page, AT, registry))
-    store.close()
-    yield Client(create_app(db_path, edition="ca"))
+def client(db_path: str) -> Iterator[Client]:
+    ingest(db_path, WEB / "portal-syndicated.txt", WEB / "portal-hostile.txt")
+    desk = make_desk(db_path, now=AT)
+    yield Client(create_app(desk))
+    desk.close()
 
 
 def test_front_page_and_twin(client: Client) -> None:
     html = client.get("/")
     assert html.status_code == 200
     assert "Content-Security-Policy" in html.headers
-    assert "S&amp;P/TSX" in html.text and "22,095.93" in html.text
-    assert "Kishida" in html.text
+    assert "S&amp;P/TSX" in html.text and "21,480.12" in html.text
+    assert "Prairie lumber mills" in html.text
+    assert '<p class="market-status">Canada markets close in 42 minutes</p>' in html.text
     data = client.get("/.json").json()
     assert data["edition"] == "ca"
-    assert data["market_status"].startswith("Canada markets")
-    assert [i["name"] for i in data["strip"]][:3] == ["S&P/TSX", "S&P 500", "DOW"]
+    assert data["market_status"] == "Canada markets close in 42 minutes"
+    assert [i["name"] for i in data["strip"]] == [
+        "S&P/TSX",
+        "S&P 500",
+        "DOW",
+        "CAD/USD",
+        "CRUDE OIL",
+    ]
     assert data["strip"][0]["display"] == {
-        "last": "22,095.93",
-        "change": "-148.09",
-        "change_pct": "(-0.67%)",
+        "last": "21,480.12",
+        "change": "-95.30",
+        "change_pct": "(-0.44%)",
     }
-    assert len(data["stories"]) == 2
+    assert data["strip"][0]["url"] == "/instruments/tsx"
+    assert len(data["stories"]) == 2 and data["next"] is None
+
+
+def test_a_loss_too_small_to_show_reads_the_same_on_every_page(client: Client) -> None:
+    # The DOW fell 0.11 points, -0.0003 %: "-0.00%" on the front page and the instrument page.
+    front = client.get("/.json").json()
+    dow = next(i for i in front["strip"] if i["name"] == "DOW")
+    assert dow["display"]["change_pct"] == "(-0.00%)"
+    page = client.get("/instruments/dji.json").json()
+    assert page["latest"]["display"]["change_pct"] == "(-0.00%)"
+    assert "(-0.00%)" in client.get("/").text and "(-0.00%)" in client.get("/instruments/dji").text
 
 
 def test_story_page_and_twin(client: Client) -> None:
     page = client.get("/stories/1")
     assert page.status_code == 200
-    assert "South China Morning Post" in page.text
+    assert 'Originally published by <strong class="origin">Prairie Ledger</strong>' in page.text
     assert "All rights reserved" in page.text
+    assert '<link rel="alternate" type="application/json" href="/stories/1.json">' in page.text
     data = client.get("/stories/1.json").json()
-    assert data["origin"] == "South China Morning Post"
-    assert len(data["paragraphs"]) == 26
-    assert data["copyright"].startswith("Copyright")
-    assert {r["kind"] for r in data["removed"]} >= {"ad", "promo", "syndication", "ticker"}
+    assert data["origin"] == "Prairie Ledger"
+    assert len(data["paragraphs"]) == 6
+    assert data["copyright"].startswith("Copyright 2026")
+    assert {r["kind"] for r in data["removed"]} >= {"ad", "syndication", "ticker", "related"}
 
 
 def test_untrusted_text_is_escaped(client: Client) -> None:
@@ -93,19 +104,72 @@ def test_untrusted_text_is_escaped(client: Client) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.text
 
 
-def test_missing_story_and_bad_params(client: Client) -> None:
-    assert client.get("/stories/999").status_code == 404
-    assert client.get("/stories/999.json").json() == {"error": "no such story"}
+def test_errors_are_pages_for_people_and_objects_for_programs(client: Client) -> None:
+    missing = client.get("/stories/999")
+    assert missing.status_code == 404
+    assert (
+        "<title>Not found · marketdesk</title>" in missing.text and "no story 999" in missing.text
+    )
+    assert client.get("/stories/999.json").json() == {"error": "no story 999"}
     assert client.get("/?edition=zz").status_code == 404
-    assert client.get("/.json?page=abc").status_code == 400
+    assert "unknown edition 'zz'" in client.get("/.json?edition=zz").json()["error"]
+    bad = client.get("/.json?page=abc")
+    assert bad.status_code == 400 and "page must be a whole number" in bad.json()["error"]
+    assert client.get("/?page=0").status_code == 400
+    nowhere = client.get("/no/such/page")
+    assert nowhere.status_code == 404 and "Not found · marketdesk" in nowhere.text
+    assert client.get("/no/such/page.json").json() == {"error": "no page here"}
 
 
 def test_search(client: Client) -> None:
-    data = client.get("/search.json", params={"q": "Kishida seafood"}).json()
-    assert [s["id"] for s in data["stories"]] == [1]
-    assert client.get("/search", params={"q": "Kishida"}).status_code == 200
+    data = client.get("/search.json", params={"q": "lumber spruce"}).json()
+    assert [s["id"] for s in data["stories"]] == [1] and data["next"] is None
+    html = client.get("/search", params={"q": "lumber"})
+    assert html.status_code == 200 and "Prairie lumber mills" in html.text
+    assert (
+        client.get("/search.json", params={"q": '"; DROP TABLE articles; --'}).json()["stories"]
+        == []
+    )
 
 
-def test_other_edition(client: Client) -> None:
+def test_other_edition_and_links_keep_it(db_path: str) -> None:
+    for n in range(25):  # more than a page of stories
+        text = f"Story number {n} about markets\n\n" + "Traders bought shares of banks. " * 12
+        raw = RawDocument(source=f"s{n}.txt", content=text.encode())
+        with make_desk(db_path, now=AT) as desk:
+            store_document(desk, raw)
+    desk = make_desk(db_path, now=AT)
+    client = Client(create_app(desk))
     data = client.get("/.json", params={"edition": "us"}).json()
     assert data["edition"] == "us"
+    assert data["next"] == "/.json?edition=us&page=2"
+    second = client.get(data["next"]).json()
+    assert second["page"] == 2 and len(second["stories"]) == 5 and second["next"] is None
+    assert second["previous"] == "/.json?edition=us"
+    html = client.get("/", params={"edition": "us"}).text
+    assert 'href="/?edition=us&amp;page=2">Older</a>' in html
+    desk.close()
+
+
+def test_a_user_edition_from_the_config_is_served(db_path: str) -> None:
+    ingest(db_path, WEB / "portal-syndicated.txt")
+    editions = {"watch": {"label": "My", "calendar": "XTSE", "strip": [["tsx", "TSX"], "wti"]}}
+    desk = make_desk(db_path, now=AT, edition="watch", user_editions=editions)
+    client = Client(create_app(desk))
+    data = client.get("/.json").json()
+    assert data["edition"] == "watch" and data["market_status"] == "My markets close in 42 minutes"
+    assert [i["name"] for i in data["strip"]] == ["TSX", "Crude Oil WTI"]
+    desk.close()
+
+
+@pytest.mark.shared
+def test_reference_page_on_the_desk(db_path: str, reference_page: Path) -> None:
+    ingest(db_path, reference_page, at=datetime(2024, 7, 5, 19, 41, tzinfo=UTC))
+    desk = make_desk(db_path, now=datetime(2024, 7, 5, 19, 41, tzinfo=UTC))
+    client = Client(create_app(desk))
+    data = client.get("/.json").json()
+    assert data["market_status"] == "Canada markets close in 19 minutes"
+    assert len(data["strip"]) == 15
+    story = client.get("/stories/1.json").json()
+    assert story["origin"] == "South China Morning Post" and len(story["paragraphs"]) == 26
+    desk.close()

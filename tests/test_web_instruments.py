@@ -16,6 +16,7 @@ from marketdesk.markets.registry import Registry
 from marketdesk.model import Quote
 from marketdesk.store.sqlite import SQLiteStorage
 from marketdesk.web.app import create_app
+from support import make_desk
 
 
 def get(app: object, path: str, params: dict[str, str] | None = None) -> httpx.Response:
@@ -48,7 +49,9 @@ def app(db_path: str) -> Iterator[object]:
         ]
     )
     store.close()
-    yield create_app(db_path, edition="us")
+    desk = make_desk(db_path, edition="us", now=datetime(2024, 7, 8, 12, tzinfo=UTC))
+    yield create_app(desk)
+    desk.close()
 
 
 def test_instrument_page_has_facts_latest_quote_table_and_sparkline(app: object) -> None:

@@ -1,9 +1,16 @@
-"""Settings: packaged defaults, then the user's TOML file, then MARKETDESK_* variables."""
+"""Settings: packaged defaults, then the user's TOML file, then MARKETDESK_* variables.
+
+The file is ``$MARKETDESK_CONFIG``, else ``config.toml`` in the user's config folder (optional
+there; a file that MARKETDESK_CONFIG names must exist). Every setting is checked for its type
+when it is read, so a typo or ``edition = 5`` is an error that names the file and the key, not a
+setting silently ignored.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +20,17 @@ from platformdirs import user_config_dir, user_data_dir
 from marketdesk.errors import MarketdeskError
 
 APP = "marketdesk"
+
+# section -> key -> type; [editions] is checked by the registry, which knows what an edition is.
+_SCHEMA: dict[str, dict[str, type]] = {
+    "desk": {"db": str, "edition": str},
+    "fetch": {"allow_private": bool},
+}
+_SECTIONS = (*_SCHEMA, "editions")
+
+
+class ConfigError(MarketdeskError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +54,55 @@ def config_path() -> Path:
 def load_settings(db: str | None = None) -> Settings:
     """Resolve settings; an explicit argument beats the environment, which beats the file."""
     path = config_path()
-    data: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise MarketdeskError(f"cannot read config {path}: {exc}") from exc
+    data = _read(path)
     desk = data.get("desk", {})
+    edition = os.environ.get("MARKETDESK_EDITION") or desk.get("edition", "ca")
     return Settings(
         db=db or os.environ.get("MARKETDESK_DB") or desk.get("db") or default_db_path(),
-        edition=os.environ.get("MARKETDESK_EDITION") or desk.get("edition", "ca"),
+        edition=edition.strip().lower(),
         allow_private_urls=_truthy(os.environ.get("MARKETDESK_ALLOW_PRIVATE_URLS"))
-        or bool(data.get("fetch", {}).get("allow_private", False)),
+        or data.get("fetch", {}).get("allow_private", False),
         user_editions=data.get("editions", {}),
         config_file=path if path.is_file() else None,
     )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        if os.environ.get("MARKETDESK_CONFIG"):
+            what = "a folder" if path.is_dir() else "no such file"
+            raise ConfigError(f"MARKETDESK_CONFIG names {path}, which is {what}")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from exc
+    _check(data, path)
+    return data
+
+
+def _check(data: Mapping[str, Any], path: Path) -> None:
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            known = ", ".join(f"[{s}]" for s in _SECTIONS)
+            raise ConfigError(f"config {path}: unknown section [{section}]; known: {known}")
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"config {path}: {section} must be a table ([{section}])")
+        schema = _SCHEMA.get(section)
+        if schema is None:
+            continue
+        for key, setting in value.items():
+            want = schema.get(key)
+            if want is None:
+                known = ", ".join(schema)
+                raise ConfigError(
+                    f"config {path}: unknown setting {key!r} in [{section}]; known: {known}"
+                )
+            if not isinstance(setting, want) or (isinstance(setting, str) and not setting.strip()):
+                kind = {str: "a non-empty string", bool: "true or false"}[want]
+                raise ConfigError(
+                    f"config {path}: [{section}] {key} must be {kind}, not {setting!r}"
+                )
 
 
 def _truthy(value: str | None) -> bool:

@@ -9,9 +9,13 @@ fit to print as it is; the command line prints it and exits non-zero.
     ├── FetchError          an outbound request failed (network, status, robots.txt)
     │   └── BlockedURLError the URL is refused by policy (scheme, private address)
     ├── StorageError        the database cannot be opened, migrated or written
+    ├── NotFoundError       no stored thing with that id (a story)
     ├── UnknownEditionError no edition of that name
     ├── UnknownInstrumentError
     └── TimestampError      a timestamp cannot be parsed
+
+The web answers NotFoundError and the Unknown* errors with 404, InputError and TimestampError
+with 400; the command line prints the message and exits 1.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ class BlockedURLError(FetchError):
 
 
 class StorageError(MarketdeskError):
+    pass
+
+
+class NotFoundError(MarketdeskError):
     pass
 
 

@@ -103,34 +103,6 @@ class Page:
     removed: tuple[RemovedBlock, ...] = ()
     reason: str | None = None  # why `paragraphs` is empty, when it is
 
-    def to_json(self) -> dict[str, object]:
-        """The DESIGN.md extract contract."""
-        a = self.article
-        return {
-            "source": self.source,
-            "kind": self.kind,
-            "title": a.title,
-            "paragraphs": list(a.paragraphs),
-            "text": a.text,
-            "authors": list(a.authors),
-            "published": a.published.isoformat() if a.published else None,
-            "modified": a.modified.isoformat() if a.modified else None,
-            "publisher": a.publisher,
-            "origin": a.origin,
-            "copyright": a.copyright,
-            "language": a.language,
-            "url": a.url,
-            "description": a.description,
-            "image": a.image,
-            "market_status": self.market_status,
-            "quotes": [
-                {"name": q.name, "last": q.last, "change": q.change, "change_pct": q.change_pct}
-                for q in self.quotes
-            ],
-            "removed": [{"kind": str(r.kind), "text": r.text} for r in self.removed],
-            "reason": self.reason,
-        }
-
 
 class InstrumentKind(StrEnum):
     INDEX = "index"
@@ -172,19 +144,6 @@ class Quote:
     low: float | None = None
     document_id: int | None = None
     decimals: int | None = None  # as printed by the source, when it printed the number
-
-    def to_json(self) -> dict[str, object]:
-        """The JSON shape of a quote, shared by the API and the command line."""
-        return {
-            "at": self.at.isoformat(),
-            "last": self.last,
-            "change": self.change,
-            "change_pct": self.change_pct,
-            "open": self.open,
-            "high": self.high,
-            "low": self.low,
-            "source": self.source,
-        }
 
 
 @dataclass(frozen=True, slots=True)

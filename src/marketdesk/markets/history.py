@@ -28,18 +28,21 @@ from marketdesk.errors import InputError, MarketdeskError
 from marketdesk.markets.clock import ALWAYS_OPEN, MarketClock
 from marketdesk.markets.formatting import change_pct
 from marketdesk.markets.registry import Registry
+from marketdesk.markets.validation import price_problem, quote_problem
 from marketdesk.model import Instrument, Quote
 
 __all__ = [
     "BUNDLED_SERIES",
     "BundledSeries",
+    "CsvImport",
     "close_stamper",
     "load_bundled_history",
     "load_csv_quotes",
 ]
 
 _FALLBACK_CLOSE = time(21, 0)  # about the New York close; for data without a usable calendar
-_MISSING = frozenset({"", ".", "na", "n/a", "nan", "null", "none", "-"})
+_MISSING = frozenset({"", ".", "na", "n/a", "nan", "null", "none", "-"})  # bundled files
+_NO_TRADE = frozenset({"", "."})  # what a user's CSV may leave for a day without a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,20 +271,28 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
-def load_csv_quotes(
-    path: str | Path, instrument_key: str, *, registry: Registry | None = None
-) -> tuple[list[Quote], list[tuple[int, str]]]:
+@dataclass(frozen=True, slots=True)
+class CsvImport:
+    """What a CSV file gave: the good quotes, the refused rows as (line number, reason), and
+    the lines skipped as no-trade days (a blank value, or FRED's ".")."""
+
+    quotes: tuple[Quote, ...]
+    rejected: tuple[tuple[int, str], ...]
+    skipped: tuple[int, ...] = ()
+
+
+def load_csv_quotes(path: str | Path, instrument: Instrument) -> CsvImport:
     """Quotes from a Date,Close CSV (source "csv"), oldest first, and the rows that were refused.
 
     The header names the columns: a date column (Date, observation_date, ...) and a value column
     (Close, Price, Value, Rate, ...; with exactly two columns, the other one), plus optional Open,
     High, Low. Dates are YYYY-MM-DD (stamped at that day's close), YYYY-MM (monthly, 21:00 UTC on
-    the first) or ISO 8601 instants with an offset. Blank values and FRED's "." are skipped
-    silently as no-trade days; every other unusable row is returned as (line number, reason).
-    Gzipped files (``.gz``) are read transparently.
+    the first) or ISO 8601 instants with an offset. A blank value or FRED's "." is a no-trade day,
+    skipped and counted; every other unusable row, including one with more cells than the header
+    and one that fails the quote check (``markets/validation.py``), is refused with its line
+    number and reason. Gzipped files (``.gz``) are read transparently.
     """
-    reg = registry if registry is not None else Registry.bundled()
-    inst = reg.instrument(instrument_key)
+    inst = instrument
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -289,7 +300,7 @@ def load_csv_quotes(
             raw = gzip.decompress(raw)
         text = raw.decode("utf-8-sig")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"cannot read {p}: {exc}") from exc
+        raise InputError(f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{p} is not UTF-8 text: {exc}") from exc
 
@@ -309,6 +320,7 @@ def load_csv_quotes(
 
     stamp = _daily_stamper(inst)
     bad: list[tuple[int, str]] = []
+    skipped: list[int] = []
     seen: dict[datetime, int] = {}
     observations: list[Bar] = []
     width = max(columns.values()) + 1
@@ -316,13 +328,19 @@ def load_csv_quotes(
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
+        while len(row) > len(header) and not row[-1].strip():
+            row.pop()  # trailing empty cells: a spreadsheet's habit, not data
         if len(row) < width:
             bad.append((line, f"expected at least {width} columns, found {len(row)}"))
+            continue
+        if len(row) > len(header):
+            bad.append((line, f"{len(row)} cells, but the header names {len(header)} columns"))
             continue
         try:
             close = _parse_number(row[columns["close"]])
             if close is None:
-                continue  # no value that day
+                skipped.append(line)  # no value that day
+                continue
             at = _parse_csv_instant(row[columns["date"]], stamp)
             opened, high, low = (
                 _parse_number(row[columns[c]]) if c in columns else None
@@ -331,12 +349,21 @@ def load_csv_quotes(
         except ValueError as exc:
             bad.append((line, str(exc)))
             continue
+        if (problem := price_problem(inst, close, opened, high, low)) is not None:
+            bad.append((line, problem))
+            continue
         if at in seen:
             bad.append((line, f"duplicate date {at:%Y-%m-%d %H:%M} (first on line {seen[at]})"))
             continue
         seen[at] = line
         observations.append(Bar(at, close, opened, high, low))
-    return bars_to_quotes(inst, observations, "csv"), bad
+    quotes = []
+    for q in bars_to_quotes(inst, observations, "csv"):
+        if (problem := quote_problem(q, inst)) is not None:
+            bad.append((seen[q.at], problem))  # a change no market makes, from its neighbour
+        else:
+            quotes.append(q)
+    return CsvImport(tuple(quotes), tuple(sorted(bad)), tuple(skipped))
 
 
 def _csv_columns(header: list[str], path: Path) -> dict[str, int]:
@@ -363,7 +390,7 @@ def _csv_columns(header: list[str], path: Path) -> dict[str, int]:
 
 def _parse_number(cell: str) -> float | None:
     s = cell.strip()
-    if s.lower() in _MISSING:
+    if s in _NO_TRADE:
         return None
     if _GROUPED.match(s):
         s = s.replace(",", "")  # "22,095.93": thousands separators, never a decimal comma

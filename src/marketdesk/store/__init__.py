@@ -18,6 +18,7 @@ __all__ = [
     "StoreCounts",
     "backend_of",
     "open_storage",
+    "redacted",
 ]
 
 SQLITE_SCHEME = "sqlite:///"
@@ -36,6 +37,18 @@ def backend_of(location: str) -> str:
         f"cannot open {scheme}://…: --db takes a file path, sqlite:///PATH or "
         "postgresql://USER@HOST:PORT/DBNAME"
     )
+
+
+def redacted(location: str) -> str:
+    """The location fit to print: a password in a URL becomes ``***``."""
+    scheme, sep, rest = location.partition("://")
+    if not sep:
+        return location
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    return f"{scheme}://{netloc}{slash}{tail}"
 
 
 def sqlite_path(location: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from marketdesk.clock import Clock, system_clock
 from marketdesk.markets.providers.base import (
     Bar,
     NotCoveredError,
@@ -53,8 +54,11 @@ PROVIDER_NAMES = (*LIVE_PROVIDERS, "bundled")
 BASE_URLS: dict[str, str] = {}
 
 
-def make_provider(name: str, fetcher: Fetcher | None) -> QuoteProvider:
-    """The provider called ``name`` (see PROVIDER_NAMES); live ones need a fetcher."""
+def make_provider(
+    name: str, fetcher: Fetcher | None, *, clock: Clock = system_clock
+) -> QuoteProvider:
+    """The provider called ``name`` (see PROVIDER_NAMES); live ones need a fetcher and use
+    ``clock`` for "today" and "now"."""
     from marketdesk.markets.providers.bundled import BundledProvider
 
     if name == "bundled":
@@ -69,16 +73,16 @@ def make_provider(name: str, fetcher: Fetcher | None) -> QuoteProvider:
     if name == "yahoo":
         from marketdesk.markets.providers.yahoo import YAHOO_URL, YahooProvider
 
-        return YahooProvider(fetcher, BASE_URLS.get(name, YAHOO_URL))
+        return YahooProvider(fetcher, BASE_URLS.get(name, YAHOO_URL), clock=clock)
     if name == "stooq":
         from marketdesk.markets.providers.stooq import STOOQ_URL, StooqProvider
 
-        return StooqProvider(fetcher, BASE_URLS.get(name, STOOQ_URL))
+        return StooqProvider(fetcher, BASE_URLS.get(name, STOOQ_URL), clock=clock)
     from marketdesk.markets.providers.fred import FRED_URL, FredProvider
 
-    return FredProvider(fetcher, BASE_URLS.get(name, FRED_URL))
+    return FredProvider(fetcher, BASE_URLS.get(name, FRED_URL), clock=clock)
 
 
-def live_providers(fetcher: Fetcher) -> list[QuoteProvider]:
+def live_providers(fetcher: Fetcher, *, clock: Clock = system_clock) -> list[QuoteProvider]:
     """Every live provider, in the order they are tried."""
-    return [make_provider(name, fetcher) for name in LIVE_PROVIDERS]
+    return [make_provider(name, fetcher, clock=clock) for name in LIVE_PROVIDERS]

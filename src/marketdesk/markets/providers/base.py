@@ -18,16 +18,17 @@ quote in storage stays the latest one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar, Protocol
 
+from marketdesk.clock import Clock, system_clock
 from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
 from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
 from marketdesk.markets.history import Bar, bars_to_quotes, close_stamper
-from marketdesk.model import Instrument, InstrumentKind, Quote
+from marketdesk.markets.validation import quote_problem
+from marketdesk.model import Instrument, Quote
 
 __all__ = [
     "INTRADAY_INTERVALS",
@@ -139,37 +140,30 @@ def check_series(
     instrument: Instrument,
     provider: str,
     *,
-    now: datetime | None = None,
+    now: datetime,
     max_age: timedelta | None = DEFAULT_MAX_AGE,
 ) -> list[Quote]:
     """Refuse a series that must not reach storage; return it unchanged otherwise.
 
-    Refused: no quotes; a number that is not finite; a price at or below zero for kinds that
-    cannot go there (yields and futures can: Bunds in 2020, WTI in April 2020); a time in the
-    future; and (``max_age`` not None) a newest quote older than ``max_age``.
+    Refused: no quotes; a quote that fails the one quote check (``markets/validation.py``:
+    numbers not finite or out of scale, a price at or below zero for kinds that cannot go
+    there); a time in the future; and (``max_age`` not None) a newest quote older than
+    ``max_age``.
     """
-    now = now or datetime.now(UTC)
     where = {"provider": provider, "instrument": instrument.key}
     if not quotes:
         raise ResponseFormatError(
             f"{provider} returned no observations for {instrument.key}", **where
         )
-    signed = instrument.kind in (InstrumentKind.YIELD, InstrumentKind.FUTURE)
     for q in quotes:
         when = q.at.isoformat()
-        for label, value in (("last", q.last), ("open", q.open), ("high", q.high), ("low", q.low)):
-            if value is None:
-                continue
-            if not math.isfinite(value):
-                raise ResponseFormatError(
-                    f"{provider} sent {label}={value} for {instrument.key} at {when}", **where
-                )
-            if value <= 0 and not signed:
-                raise ResponseFormatError(
-                    f"{provider} sent {label}={value} for {instrument.key} at {when}; "
-                    f"a {instrument.kind} cannot be at or below zero",
-                    **where,
-                )
+        problem = quote_problem(q, instrument)
+        if problem is not None:
+            raise ResponseFormatError(
+                f"{provider} sent a quote for {instrument.key} at {when} that cannot be right: "
+                f"{problem}",
+                **where,
+            )
         if q.at > now + _FUTURE_SLACK:
             raise ResponseFormatError(
                 f"{provider} sent a quote for {instrument.key} dated {when}, in the future",
@@ -185,14 +179,11 @@ def check_series(
     return list(quotes)
 
 
-def live_stamper(
-    instrument: Instrument, *, now: datetime | None = None
-) -> Callable[[date], datetime]:
+def live_stamper(instrument: Instrument, *, now: datetime) -> Callable[[date], datetime]:
     """Day -> its close stamp (history.close_stamper), but never later than ``now``: a live
     provider's bar for today, before the close, is as of now."""
     stamp = close_stamper(instrument)
-    limit = now or datetime.now(UTC)
-    return lambda day: min(stamp(day), limit)
+    return lambda day: min(stamp(day), now)
 
 
 class WebProvider:
@@ -206,9 +197,12 @@ class WebProvider:
     # How the provider names what it is asked for, in messages: "symbol", "series".
     symbol_word: ClassVar[str] = "symbol"
 
-    def __init__(self, fetcher: Fetcher, base_url: str | None = None) -> None:
+    def __init__(
+        self, fetcher: Fetcher, base_url: str | None = None, *, clock: Clock = system_clock
+    ) -> None:
         self.fetcher = fetcher
         self.base_url = base_url or self.default_url
+        self.clock = clock
 
     def covers(self, instrument: Instrument) -> bool:
         return symbol_for(instrument, self.name) is not None
@@ -231,9 +225,9 @@ class WebProvider:
         return fetch_body(self.fetcher, url, self.name, instrument)
 
 
-def recent_range(request: SeriesRequest, days: int = 31) -> tuple[date, date]:
+def recent_range(request: SeriesRequest, today: date, days: int = 31) -> tuple[date, date]:
     """The request's dates, or the last `days` days up to today where it leaves them open."""
-    end = request.end or datetime.now(UTC).date()
+    end = request.end or today
     return request.start or end - timedelta(days=days), end
 
 

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 from marketdesk.markets.history import load_csv_quotes
 from marketdesk.markets.providers.base import SeriesRequest
-from marketdesk.markets.registry import Registry
 from marketdesk.model import Instrument, Quote
 
-__all__ = ["CsvImport", "CsvProvider", "read_csv_import"]
-
-
-@dataclass(frozen=True, slots=True)
-class CsvImport:
-    """What a CSV file gave: the good quotes and the refused rows as (line number, reason)."""
-
-    quotes: tuple[Quote, ...]
-    rejected: tuple[tuple[int, str], ...]
-
-
-def read_csv_import(path: str | Path, instrument: Instrument) -> CsvImport:
-    """Read a CSV for one instrument; InputError if the file itself cannot be used."""
-    quotes, rejected = load_csv_quotes(path, instrument.key, registry=Registry([instrument], []))
-    return CsvImport(tuple(quotes), tuple(rejected))
+__all__ = ["CsvProvider"]
 
 
 class CsvProvider:
@@ -43,7 +27,7 @@ class CsvProvider:
         return instrument.key == self.instrument_key
 
     def fetch(self, instrument: Instrument, request: SeriesRequest) -> list[Quote]:
-        result = read_csv_import(self.path, instrument)
+        result = load_csv_quotes(self.path, instrument)
         self.rejected = list(result.rejected)
         start = datetime.combine(request.start, time.min, UTC) if request.start else None
         end = datetime.combine(request.end, time.max, UTC) if request.end else None

@@ -39,7 +39,7 @@ class FredProvider(WebProvider):
     symbol_word = "series"
 
     def url(self, series: str, request: SeriesRequest) -> str:
-        start, end = recent_range(request)
+        start, end = recent_range(request, self.clock().date())
         query = {"id": series, "cosd": start.isoformat(), "coed": end.isoformat()}
         return f"{self.base_url}?{urlencode(query)}"
 
@@ -70,7 +70,7 @@ class FredProvider(WebProvider):
             raise ResponseFormatError(
                 f"fred answered with series {header[1]!r} when asked for {series!r}", **where
             )
-        stamp = live_stamper(instrument)
+        stamp = live_stamper(instrument, now=self.clock())
         bars: list[Bar] = []
         for line, row in enumerate(rows, 2):
             if not row:

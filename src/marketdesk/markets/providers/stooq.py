@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from marketdesk.markets.providers.base import (
@@ -41,7 +41,7 @@ class StooqProvider(WebProvider):
     default_url = STOOQ_URL
 
     def url(self, symbol: str, request: SeriesRequest) -> str:
-        start, end = recent_range(request)
+        start, end = recent_range(request, self.clock().date())
         query = {"s": symbol, "i": "d", "d1": f"{start:%Y%m%d}", "d2": f"{end:%Y%m%d}"}
         return f"{self.base_url}?{urlencode(query)}"
 
@@ -61,10 +61,10 @@ class StooqProvider(WebProvider):
             raise ProviderUnavailableError(
                 "stooq asks for an API key from this network instead of sending the CSV", **where
             )
-        return bars_to_quotes(instrument, _parse(text, instrument, where), self.name)
+        return bars_to_quotes(instrument, _parse(text, instrument, where, self.clock()), self.name)
 
 
-def _parse(text: str, instrument: Instrument, where: dict[str, str]) -> list[Bar]:
+def _parse(text: str, instrument: Instrument, where: dict[str, str], now: datetime) -> list[Bar]:
     rows = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(rows, [])]
     if "date" not in header or "close" not in header:
@@ -78,7 +78,7 @@ def _parse(text: str, instrument: Instrument, where: dict[str, str]) -> list[Bar
         for name in ("date", "open", "high", "low", "close")
         if name in header
     }
-    stamp = live_stamper(instrument)
+    stamp = live_stamper(instrument, now=now)
     bars: list[Bar] = []
     for line, row in enumerate(rows, 2):
         if not row or not any(c.strip() for c in row):

@@ -47,7 +47,7 @@ class YahooProvider(WebProvider):
         if request.start is None and request.end is None:
             query["range"] = _RECENT_RANGE.get(request.interval, "5d")
         else:
-            start, end = recent_range(request)
+            start, end = recent_range(request, self.clock().date())
             query["period1"] = str(int(datetime.combine(start, time.min, UTC).timestamp()))
             query["period2"] = str(
                 int(datetime.combine(end + timedelta(days=1), time.min, UTC).timestamp())
@@ -85,7 +85,7 @@ class YahooProvider(WebProvider):
             closes = columns["close"] if stamps else []
             if len(closes) != len(stamps):
                 raise ValueError("columns and timestamps differ in length")
-            bars = _bars(instrument, request, meta, stamps, columns)
+            bars = _bars(instrument, request, meta, stamps, columns, self.clock())
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ResponseFormatError(
                 f"yahoo's chart for {symbol!r} is not in the expected shape ({exc}); "
@@ -106,9 +106,9 @@ def _bars(
     meta: dict[str, Any],
     stamps: list[int],
     columns: dict[str, list[float | None]],
+    now: datetime,
 ) -> list[Bar]:
     tz = _zone(meta)
-    now = datetime.now(UTC)
     market_time = meta.get("regularMarketTime")
     latest = datetime.fromtimestamp(market_time, UTC) if isinstance(market_time, int) else now
     stamp = live_stamper(instrument, now=min(latest, now))

@@ -1,0 +1,130 @@
+"""The Desk: what every use case runs against, built once per process.
+
+A Desk holds the settings, the one registry (bundled instruments and editions plus the user's
+own editions), the store (opened on first use), the clock, and the outbound HTTP clients it
+hands out. The command line builds one per command and the web server one for its lifetime;
+tests build one with a fixed clock, a store of their choosing and a fetcher for 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+
+from marketdesk.clock import Clock, system_clock
+from marketdesk.config import ConfigError, Settings
+from marketdesk.errors import MarketdeskError
+from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
+from marketdesk.markets.registry import Edition, Registry
+from marketdesk.model import Instrument
+from marketdesk.store import Storage, open_storage, redacted
+
+__all__ = ["Desk", "Services"]
+
+
+def _default_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
+    return Fetcher(policy)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The outside world a Desk reaches: injectable, so tests replace any part of it."""
+
+    clock: Clock = system_clock
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    # How an HTTP client is made for a policy (tests: one that reaches their 127.0.0.1 server).
+    fetcher: Callable[[FetchPolicy, Clock], Fetcher] = field(default=_default_fetcher)
+
+
+def _registry(settings: Settings) -> Registry:
+    """The bundled registry with the user's editions; their mistakes name the config file."""
+    try:
+        return Registry.bundled().with_user_editions(settings.user_editions)
+    except MarketdeskError as exc:
+        where = settings.config_file or "the config"
+        raise ConfigError(f"config {where}: [editions]: {exc}") from exc
+
+
+class Desk:
+    """The application's state for one process. Close it (or use it as a context manager)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        services: Services | None = None,
+        storage: Storage | None = None,
+        registry: Registry | None = None,
+        create: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.services = services or Services()
+        self.registry = registry or _registry(settings)
+        self._create = create
+        self._storage = storage
+        self._own_storage = storage is None
+        self._fetchers: list[Fetcher] = []
+        self._lock = threading.Lock()
+
+    # -- what use cases ask for ---------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def location(self) -> str:
+        """The database's address, fit to print (no password)."""
+        return redacted(self.settings.db)
+
+    @property
+    def storage(self) -> Storage:
+        """The store, opened on first use (read-only commands never create one)."""
+        with self._lock:
+            if self._storage is None:
+                self._storage = open_storage(self.settings.db, create=self._create)
+            return self._storage
+
+    def edition(self, code: str | None = None) -> Edition:
+        """The edition named ``code``, else the configured one."""
+        return self.registry.edition(code or self.settings.edition)
+
+    def instrument(self, key: str) -> Instrument:
+        return self.registry.instrument(key)
+
+    def fetcher(self, allow_private: bool = False) -> Fetcher:
+        """An HTTP client under the fetch policy (private addresses as the user allows)."""
+        policy = FetchPolicy(allow_private=allow_private or self.settings.allow_private_urls)
+        fetcher = self.services.fetcher(policy, self.clock)
+        with self._lock:
+            self._fetchers.append(fetcher)
+        return fetcher
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            fetchers, self._fetchers = self._fetchers, []
+            storage = self._storage if self._own_storage else None
+            if self._own_storage:
+                self._storage = None
+        for f in fetchers:
+            f.close()
+        if storage is not None:
+            storage.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

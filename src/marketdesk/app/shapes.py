@@ -1,0 +1,203 @@
+"""The JSON shape of every public type, written once: the API and ``--json`` print these.
+
+Numbers are the stored, unrounded values; a ``display`` block beside them carries the text the
+desk shows (the instrument's decimals, explicit signs). Times are ISO 8601 with their offset.
+:func:`dumps` refuses NaN and infinities, so nothing that prints is invalid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from marketdesk.app import urls
+from marketdesk.app.front import FrontPage
+from marketdesk.app.instruments import InstrumentView
+from marketdesk.app.market_clock import MarketStatus
+from marketdesk.app.stories import SearchResults
+from marketdesk.app.strip import Strip
+from marketdesk.markets.formatting import format_change, format_pct, format_price
+from marketdesk.model import Instrument, Page, Quote, StoredArticle, StripItem
+
+__all__ = [
+    "dumps",
+    "front_json",
+    "instrument_json",
+    "market_status_json",
+    "page_json",
+    "quote_json",
+    "search_json",
+    "story_json",
+    "story_summary_json",
+    "strip_json",
+]
+
+JSON = dict[str, Any]
+
+
+def dumps(value: object) -> str:
+    """Compact JSON, UTF-8 as is; raises ValueError rather than print NaN or Infinity."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _display(last: float, change: float | None, pct: float | None, decimals: int) -> JSON:
+    return {
+        "last": format_price(last, decimals),
+        "change": format_change(change, decimals) if change is not None else None,
+        "change_pct": format_pct(pct) if pct is not None else None,
+    }
+
+
+def page_json(page: Page) -> JSON:
+    """An extracted page: the DESIGN.md ``extract`` contract."""
+    a = page.article
+    return {
+        "source": page.source,
+        "kind": page.kind,
+        "title": a.title,
+        "paragraphs": list(a.paragraphs),
+        "text": a.text,
+        "authors": list(a.authors),
+        "published": _iso(a.published),
+        "modified": _iso(a.modified),
+        "publisher": a.publisher,
+        "origin": a.origin,
+        "copyright": a.copyright,
+        "language": a.language,
+        "url": a.url,
+        "description": a.description,
+        "image": a.image,
+        "market_status": page.market_status,
+        "quotes": [
+            {"name": q.name, "last": q.last, "change": q.change, "change_pct": q.change_pct}
+            for q in page.quotes
+        ],
+        "removed": [{"kind": str(r.kind), "text": r.text} for r in page.removed],
+        "reason": page.reason,
+    }
+
+
+def quote_json(q: Quote, decimals: int) -> JSON:
+    return {
+        "at": q.at.isoformat(),
+        "last": q.last,
+        "change": q.change,
+        "change_pct": q.change_pct,
+        "open": q.open,
+        "high": q.high,
+        "low": q.low,
+        "source": q.source,
+        "display": _display(q.last, q.change, q.change_pct, decimals),
+    }
+
+
+def strip_item_json(item: StripItem, key: str) -> JSON:
+    return {
+        "name": item.name,
+        "instrument": key,
+        "url": urls.instrument(key),
+        "last": item.last,
+        "change": item.change,
+        "change_pct": item.change_pct,
+        "display": _display(item.last, item.change, item.change_pct, item.decimals),
+        "at": item.at.isoformat(),
+        "source": item.source,
+    }
+
+
+def strip_json(strip: Strip) -> list[JSON]:
+    return [strip_item_json(i, k) for i, k in zip(strip.items, strip.keys, strict=True)]
+
+
+def story_summary_json(s: StoredArticle) -> JSON:
+    a = s.article
+    return {
+        "id": s.id,
+        "url": urls.story(s.id),
+        "title": a.title,
+        "origin": a.origin,
+        "publisher": a.publisher,
+        "published": _iso(a.published),
+        "modified": _iso(a.modified),
+        "fetched_at": _iso(s.fetched_at),
+        "summary": a.paragraphs[0] if a.paragraphs else None,
+    }
+
+
+def story_json(s: StoredArticle) -> JSON:
+    a = s.article
+    return {
+        **story_summary_json(s),
+        "source": s.source,
+        "paragraphs": list(a.paragraphs),
+        "text": a.text,
+        "authors": list(a.authors),
+        "copyright": a.copyright,
+        "language": a.language,
+        "market_status": s.market_status,
+        "removed": [{"kind": str(r.kind), "text": r.text} for r in s.removed],
+    }
+
+
+def front_json(front: FrontPage) -> JSON:
+    code, paging = front.edition.code, front.paging
+    return {
+        "edition": code,
+        "market_status": front.market_status,
+        "strip": strip_json(front.strip),
+        "stories": [story_summary_json(s) for s in front.stories],
+        "page": paging.page,
+        "next": urls.front(code, paging.page + 1, json=True) if paging.has_next else None,
+        "previous": urls.front(code, paging.page - 1, json=True) if paging.page > 1 else None,
+    }
+
+
+def search_json(results: SearchResults) -> JSON:
+    paging = results.paging
+    return {
+        "q": results.q,
+        "stories": [story_summary_json(s) for s in results.stories],
+        "page": paging.page,
+        "next": urls.search(results.q, paging.page + 1, json=True) if paging.has_next else None,
+    }
+
+
+def instrument_facts_json(inst: Instrument) -> JSON:
+    return {
+        "key": inst.key,
+        "name": inst.name,
+        "kind": str(inst.kind),
+        "currency": inst.currency,
+        "calendar": inst.calendar,
+        "decimals": inst.decimals,
+        "aliases": list(inst.aliases),
+        "symbols": dict(inst.symbols),
+        "url": urls.instrument(inst.key),
+    }
+
+
+def instrument_json(view: InstrumentView) -> JSON:
+    inst, d = view.instrument, view.instrument.decimals
+    return {
+        **instrument_facts_json(inst),
+        "latest": quote_json(view.latest, d) if view.latest else None,
+        "from": view.range.start.isoformat(),
+        "to": view.range.end.isoformat(),
+        "resolution": view.resolution,
+        "history": [quote_json(q, d) for q in view.history],
+    }
+
+
+def market_status_json(status: MarketStatus) -> JSON:
+    return {
+        "edition": status.edition.code,
+        "at": status.at.isoformat(),
+        "banner": status.banner,
+        "is_open": status.is_open,
+        "next_change": _iso(status.next_change),
+    }

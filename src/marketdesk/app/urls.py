@@ -1,0 +1,59 @@
+"""Every URL of the desk, written once: views, templates and JSON links build them here.
+
+Each page's JSON twin is the same path with ``.json`` added (``/`` has ``/.json``), carrying the
+same query, so a link never loses the edition, the page or the range it was built with.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+__all__ = ["front", "instrument", "search", "static", "story", "twin"]
+
+
+def _with_query(path: str, params: dict[str, object]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None and v != ""})
+    return f"{path}?{query}" if query else path
+
+
+def _json(path: str, json: bool) -> str:
+    if not json:
+        return path
+    return "/.json" if path == "/" else f"{path}.json"
+
+
+def front(edition: str | None = None, page: int = 1, *, json: bool = False) -> str:
+    return _with_query(_json("/", json), {"edition": edition, "page": page if page > 1 else None})
+
+
+def story(story_id: int, *, json: bool = False) -> str:
+    return _json(f"/stories/{story_id:d}", json)
+
+
+def search(q: str, page: int = 1, *, json: bool = False) -> str:
+    return _with_query(_json("/search", json), {"q": q, "page": page if page > 1 else None})
+
+
+def instrument(
+    key: str,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    resolution: str | None = None,
+    json: bool = False,
+) -> str:
+    path = _json(f"/instruments/{quote(key, safe='')}", json)
+    return _with_query(path, {"from": start, "to": end, "resolution": resolution})
+
+
+def static(name: str) -> str:
+    return f"/static/{quote(name)}"
+
+
+def twin(path: str, query: str = "") -> str:
+    """The JSON twin of an HTML path (or the page of a JSON path), keeping its query."""
+    if path.endswith(".json"):
+        base = path[: -len(".json")] or "/"
+    else:
+        base = _json(path.rstrip("/") or "/", True)
+    return f"{base}?{query}" if query else base

@@ -1,0 +1,160 @@
+"""One function a command: build the Desk, call the use case, print its result.
+
+Application modules are imported inside each command, so ``--help`` and ``clock`` do not pay
+for loading extraction or provider code they never use.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import replace
+
+from marketdesk.app.desk import Desk, Services
+from marketdesk.cli.output import Console, plural
+from marketdesk.cli.quotes import quotes
+from marketdesk.config import load_settings
+from marketdesk.errors import InputError
+
+__all__ = ["COMMANDS"]
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _desk(args: argparse.Namespace, services: Services, *, create: bool) -> Desk:
+    return Desk(load_settings(getattr(args, "db", None)), services=services, create=create)
+
+
+def extract(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.ingest import extract_sources
+    from marketdesk.app.shapes import dumps, page_json
+
+    if args.url and len(args.inputs) > 1:
+        raise InputError("--url names the page of one input; give one FILE_OR_URL with it")
+    failed = False
+    with _desk(args, services, create=False) as desk:
+        outcomes = extract_sources(
+            desk, args.inputs, kind=args.kind, url=args.url, allow_private=args.allow_private
+        )
+        for o in outcomes:
+            if o.page is None:
+                failed = True
+                con.problem(f"{o.source}: {o.error}")
+                con.print(dumps({"source": o.source, "error": o.error}))
+                continue
+            if not o.page.article.paragraphs and not o.page.quotes:
+                failed = True
+                con.problem(f"{o.source}: {o.page.reason}")
+            con.print(dumps(page_json(o.page)))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.ingest import ingest as run_ingest
+    from marketdesk.app.market_clock import parse_at
+
+    fetched_at = parse_at(args.fetched_at)
+    failed = 0
+    total = len(args.inputs)
+    with _desk(args, services, create=True) as desk:
+        outcomes = run_ingest(
+            desk,
+            args.inputs,
+            fetched_at=fetched_at,
+            kind=args.kind,
+            allow_private=args.allow_private,
+        )
+        for n, o in enumerate(outcomes, 1):
+            con.progress(n, total)
+            failed += o.failed
+            for quote, reason in o.refused:
+                con.problem(f"{o.source}: quote {quote.name} refused: {reason}")
+            if o.result is None or o.page is None:
+                con.problem(f"{o.source}: {o.error}")
+                continue
+            r = o.result
+            if not r.document_created:
+                state = "already stored"
+            elif r.article_id is None:
+                state = f"no article ({o.page.reason})"
+            elif r.article_created:
+                state = f"stored article {r.article_id}"
+            else:
+                state = f"same article as {r.article_id}"
+            con.print(f"{o.source}: {state}, {plural(r.quotes_added, 'quote')}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def serve(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.cli.serving import serve_desk
+
+    settings = load_settings(args.db)
+    if args.edition:
+        settings = replace(settings, edition=args.edition.strip().lower())
+    return serve_desk(Desk(settings, services=services, create=False), args.host, args.port, con)
+
+
+def demo(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.demo import build_demo, default_demo_db
+    from marketdesk.cli.serving import serve_desk
+
+    settings = load_settings()
+    db = args.db or default_demo_db()
+    desk = Desk(replace(settings, db=db, edition="us"), services=services, create=True)
+    try:
+        summary = build_demo(desk, progress=con.note)
+    except BaseException:
+        desk.close()
+        raise
+    con.note(f"demo database {db}: {summary}")
+    if args.no_serve:
+        desk.close()
+        return EXIT_OK
+    return serve_desk(desk, args.host, args.port, con)
+
+
+def clock(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.market_clock import market_status
+    from marketdesk.app.shapes import dumps, market_status_json
+
+    with _desk(args, services, create=False) as desk:
+        status = market_status(desk, args.edition, args.at)
+    if status.assumed_zone:
+        con.note(f"no UTC offset given; reading {args.at} as {status.assumed_zone} time")
+    con.print(dumps(market_status_json(status)) if args.json else status.banner)
+    return EXIT_OK
+
+
+def strip(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.market_clock import parse_at
+    from marketdesk.app.shapes import dumps, strip_json
+    from marketdesk.app.strip import strip as edition_strip
+
+    at = parse_at(args.at)
+    with _desk(args, services, create=False) as desk:
+        found = edition_strip(desk, args.edition, at)
+    if not found.items:
+        when = f" at or before {args.at}" if args.at else ""
+        con.note(
+            f"no quotes stored for the {found.edition.code} edition{when}; run "
+            "`marketdesk quotes refresh`, `marketdesk quotes load-bundled` or ingest pages with "
+            "a ticker strip"
+        )
+        return EXIT_FAILED
+    if args.json:
+        con.print(dumps(strip_json(found)))
+    else:
+        for line in found.lines():
+            con.print(line)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
+    "extract": extract,
+    "ingest": ingest,
+    "serve": serve,
+    "demo": demo,
+    "clock": clock,
+    "strip": strip,
+    "quotes": quotes,
+}

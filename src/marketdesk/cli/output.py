@@ -1,0 +1,37 @@
+"""What the command line prints: results on stdout, messages and progress on stderr."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+__all__ = ["Console", "plural"]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass
+class Console:
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def print(self, line: str) -> None:
+        """A result line (stdout), flushed so a pipe sees each as it comes."""
+        print(line, file=self.out, flush=True)
+
+    def note(self, message: str) -> None:
+        """A message for the user (stderr), prefixed like every marketdesk message."""
+        print(f"marketdesk: {message}", file=self.err, flush=True)
+
+    def problem(self, message: str) -> None:
+        """A line about one input that failed (stderr, no prefix: it starts with the input)."""
+        print(message, file=self.err, flush=True)
+
+    def progress(self, done: int, total: int) -> None:
+        """``[3/40]`` on a terminal, rewritten in place; nothing when stderr is not a terminal."""
+        if total > 1 and self.err.isatty():
+            end = "\n" if done == total else ""
+            print(f"\r[{done}/{total}] ", end=end, file=self.err, flush=True)

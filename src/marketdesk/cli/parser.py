@@ -1,0 +1,234 @@
+"""The command line's grammar: every command, option and help text (``--help`` prints these)."""
+
+from __future__ import annotations
+
+import argparse
+
+from marketdesk import __version__
+
+__all__ = ["KINDS", "PROVIDER_NAMES", "RESOLUTIONS", "build_parser", "port"]
+
+# Spelled out so that --help imports no extraction or provider code (tests check they match).
+KINDS = ("auto", "text", "html")
+PROVIDER_NAMES = ("yahoo", "stooq", "fred", "bundled")
+RESOLUTIONS = ("daily", "intraday")
+
+EPILOG = (
+    "The database is --db (a file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME), "
+    "else $MARKETDESK_DB, else a file in your data folder."
+)
+DB_HELP = "database: a file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME"
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is out of range (1 to 65535)")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    """An unknown option is named as such, even before a command is chosen."""
+
+    def parse_args(  # type: ignore[override]
+        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        if getattr(parsed, "command", None) is None:
+            self.error("choose a COMMAND (marketdesk --help lists them)")
+        return parsed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="marketdesk",
+        description="A self-hosted financial news desk: extract, ingest and serve market news.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"marketdesk {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
+
+    p = sub.add_parser(
+        "extract",
+        help="print the article, quotes and removed blocks of pages as JSON Lines",
+        description="Extract each page (file, URL, or - for standard input) and print one JSON "
+        "object a line, in input order. An input that cannot be read prints an object with "
+        "'error'; the exit code is 1 if any input failed or held no article and no quotes.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
+    )
+    p.add_argument("--url", help="the page's URL, for relative links and the publisher (one input)")
+    _allow_private(p, "allow fetching from private and loopback addresses")
+
+    p = sub.add_parser(
+        "ingest",
+        help="extract pages and store their articles and quotes",
+        description="Store each page's article (once, however often it is ingested) and the "
+        "quotes of its ticker strip, stamped with the fetch time.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    _db(p)
+    p.add_argument(
+        "--fetched-at",
+        metavar="ISO8601",
+        help="when the pages were fetched, with its UTC offset (default: now)",
+    )
+    p.add_argument("--kind", choices=KINDS, default="auto")
+    _allow_private(p, "allow fetching from private and loopback addresses")
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the web desk and JSON API",
+        description="Serve the desk: HTML pages, each with a JSON twin. The database must "
+        "exist (ingest pages or load quotes first).",
+    )
+    _db(p)
+    _listen(p)
+    p.add_argument("--edition", help="edition shown on the front page (default from config: ca)")
+
+    p = sub.add_parser(
+        "demo",
+        help="load the bundled sample pages and market history, then serve the desk",
+        description="Build a demo database from bundled sample pages (written for marketdesk) "
+        "and public-domain market history, then serve it.",
+    )
+    p.add_argument("--db", help="demo database (default: a file in your cache folder)")
+    _listen(p)
+    p.add_argument("--no-serve", action="store_true", help="build the demo database and stop")
+
+    p = sub.add_parser(
+        "clock",
+        help="print an edition's market-status banner",
+        description="Print the market-status banner of an edition's home exchange, "
+        "computed from its exchange calendar (holidays and early closes included).",
+    )
+    p.add_argument("edition", metavar="EDITION")
+    p.add_argument(
+        "--at",
+        metavar="ISO8601",
+        help="the instant (default now); without an offset, the exchange's local time is assumed",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of the banner text")
+
+    p = sub.add_parser(
+        "strip",
+        help="print an edition's ticker strip from stored quotes",
+        description="One instrument a line: NAME LAST CHANGE (PCT%), formatted as "
+        "the portal does, from the latest stored quote at or before --at.",
+    )
+    p.add_argument("edition", metavar="EDITION")
+    p.add_argument("--at", metavar="ISO8601", help="the instant (default now)")
+    _db(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_quotes_commands(sub)
+    return parser
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=DB_HELP)
+
+
+def _allow_private(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("--allow-private", action="store_true", help=text)
+
+
+def _listen(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=port, default=8000, help="port, 1 to 65535 (default 8000)")
+
+
+def _add_quotes_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    q = sub.add_parser(
+        "quotes",
+        help="refresh, import, load and show stored quotes and history",
+        description="Quotes and history: refresh them from live providers (Yahoo Finance, "
+        "Stooq, FRED; no API keys), import a CSV, load the bundled history, show a history.",
+    )
+    qsub = q.add_subparsers(dest="quotes_command", metavar="SUBCOMMAND", required=True)
+
+    p = qsub.add_parser(
+        "refresh",
+        help="fetch the latest quotes and recent history of an edition or instruments",
+        description="Fetch each instrument's recent daily history (and latest quote) from the "
+        "live providers, trying yahoo, stooq, then fred unless --provider names one. One line "
+        "per instrument, then a summary; the exit code is 1 if any instrument failed (the "
+        "others are still stored). A provider's bad, stale or reshaped data is refused and the "
+        "last good quote stays.",
+    )
+    p.add_argument(
+        "edition",
+        metavar="EDITION",
+        nargs="?",
+        help="refresh this edition's strip (default: the configured edition)",
+    )
+    p.add_argument(
+        "--instrument",
+        metavar="KEY",
+        action="append",
+        help="refresh this instrument (repeatable) instead of an edition",
+    )
+    p.add_argument("--provider", choices=PROVIDER_NAMES, help="use only this provider")
+    p.add_argument("--days", type=int, default=31, help="days of history to fetch (default 31)")
+    p.add_argument(
+        "--interval",
+        default="1d",
+        help="bar interval: 1d (default), or 1m, 5m, 15m, 30m, 60m, 1h (intraday: yahoo only)",
+    )
+    p.add_argument(
+        "--every",
+        metavar="DURATION",
+        help="repeat every DURATION (15m, 1h; at least 1m) until Ctrl-C",
+    )
+    _db(p)
+    _allow_private(p, "allow provider URLs on private and loopback addresses")
+
+    p = qsub.add_parser(
+        "import",
+        help="import a Date,Close CSV file for one instrument",
+        description="Import a CSV (Date plus Close/Price/Value, optional Open, High, Low). Bad "
+        "rows are reported by line number and the rest imported in one transaction; the exit "
+        "code is 1 if any row was refused.",
+    )
+    p.add_argument("csv", metavar="CSV")
+    p.add_argument("--instrument", metavar="KEY", required=True, help="instrument key (sp500)")
+    _db(p)
+
+    p = qsub.add_parser(
+        "history",
+        help="print an instrument's stored history",
+        description="Print stored quotes of one instrument, oldest first, one day a line. "
+        "Dates are UTC days (YYYY-MM-DD) or ISO 8601 instants with an offset; a time without an "
+        "offset is refused.",
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (default a year ago)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (default today)")
+    p.add_argument(
+        "--resolution",
+        choices=RESOLUTIONS,
+        default="daily",
+        help="daily: the last quote of each day (default); intraday: every stored quote",
+    )
+    _db(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+
+    p = qsub.add_parser(
+        "load-bundled",
+        help="store the bundled public-domain market history",
+        description="Store the bundled history (S&P 500, VIX, WTI, Brent, gold, US 10-year, FX; "
+        "see data/markets/ATTRIBUTION.md). Running it again adds nothing twice.",
+    )
+    _db(p)

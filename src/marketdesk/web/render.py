@@ -1,0 +1,66 @@
+"""One view, two answers: the page as HTML from a template, or its JSON twin from the same data.
+
+Errors take the same fork: a helpful HTML page, or ``{"error": ...}`` with the status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from marketdesk import __version__
+from marketdesk.app import present, urls
+from marketdesk.app.shapes import dumps
+from marketdesk.web.routing import wants_json
+
+__all__ = ["JSONResponse", "Renderer"]
+
+
+class JSONResponse(Response):
+    """JSON that is always valid: shapes.dumps refuses NaN and infinities."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content).encode("utf-8")
+
+
+class Renderer:
+    def __init__(self, editions: Sequence[object]) -> None:
+        # Article text is untrusted plain text: autoescape makes every field of it inert.
+        self.env = Environment(
+            loader=PackageLoader("marketdesk.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(version=__version__, editions=editions, url=urls)
+        self.env.filters.update(
+            price=present.format_price,
+            change=present.format_change,
+            pct=present.format_pct,
+            trend=present.quote_trend,
+        )
+
+    def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
+
+    def respond(
+        self, request: Request, template: str, data: dict[str, Any], **context: Any
+    ) -> Response:
+        """HTML from ``template`` with ``context``, or ``data`` as JSON for the .json twin."""
+        if wants_json(request.url.path, request.path_params.get("fmt")):
+            return JSONResponse(data)
+        json_url = urls.twin(request.url.path, request.url.query)
+        return self.page(template, json_url=json_url, **context)
+
+    def error(self, request: Request, status: int, title: str, message: str) -> Response:
+        if wants_json(request.url.path, request.path_params.get("fmt")):
+            return JSONResponse({"error": message}, status_code=status)
+        return self.page(
+            "error.html", status=status, status_code=status, title=title, message=message
+        )

@@ -1,0 +1,1 @@
+"""The desk's views, one module per resource; each answers HTML and its JSON twin."""
