@@ -16,8 +16,8 @@ import pytest
 
 from marketdesk import cli
 from marketdesk.config import Settings
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
 from marketdesk.markets import providers
+from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store.sqlite import SQLiteStorage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"

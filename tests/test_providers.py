@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from marketdesk.errors import StorageError
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
 from marketdesk.markets.providers import (
     NotCoveredError,
     ProviderUnavailableError,
@@ -33,6 +32,7 @@ from marketdesk.markets.providers.csvfile import CsvProvider
 from marketdesk.markets.refresh import import_csv, parse_every, refresh_instrument
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Instrument, Quote
+from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store.sqlite import SQLiteStorage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"

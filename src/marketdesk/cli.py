@@ -16,9 +16,9 @@ from marketdesk.errors import InputError, MarketdeskError, TimestampError
 from marketdesk.model import RawDocument
 
 if TYPE_CHECKING:
-    from marketdesk.ingest.fetcher import Fetcher
     from marketdesk.markets.providers import QuoteProvider
     from marketdesk.model import Instrument
+    from marketdesk.net import Fetcher
     from marketdesk.store.base import Storage
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on usage errors itself
@@ -239,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fetcher(allow_private: bool, settings: Settings | None = None) -> Fetcher:
-    from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
+    from marketdesk.net import Fetcher, FetchPolicy
 
     allow = allow_private or bool(settings and settings.allow_private_urls)
     return Fetcher(FetchPolicy(allow_private=allow))
