@@ -13,6 +13,7 @@ import random
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -105,8 +106,16 @@ def raise_from(exc: Exception, cause: BaseException) -> Route:
     return raise_it
 
 
-def make(site: Site, clock: FakeClock | None = None, **policy: Any) -> Fetcher:
+def make(
+    site: Site,
+    clock: FakeClock | None = None,
+    *,
+    now: Callable[[], datetime] | None = None,
+    **policy: Any,
+) -> Fetcher:
+    """A Fetcher on ``site`` with the fake resolver and clock; ``policy`` is FetchPolicy's."""
     clock = clock or site.clock or FakeClock()
+    wall = {} if now is None else {"now": now}
     return Fetcher(
         FetchPolicy(**policy),
         httpx.MockTransport(site),
@@ -114,6 +123,7 @@ def make(site: Site, clock: FakeClock | None = None, **policy: Any) -> Fetcher:
         sleep=clock.sleep,
         resolver=resolve,
         rng=random.Random(7),
+        **wall,
     )
 
 

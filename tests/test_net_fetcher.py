@@ -7,7 +7,7 @@ from __future__ import annotations
 import http.server
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from marketdesk.errors import BlockedURLError, FetchError, TooLargeError
 from marketdesk.model import RawDocument
 from marketdesk.net import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, FetchStatusError
-from net_support import FakeClock, Site, base, loopback_server, make, ok, redirect
+from net_support import FakeClock, Site, base, loopback_server, make, ok, redirect, status
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +168,34 @@ def test_connection_refused_gives_a_human_message() -> None:
         f"cannot fetch http://127.0.0.1:{port}/: connection refused by 127.0.0.1:{port}"
         " (gave up after 2 attempts)"
     )
+
+
+# --- the injected wall clock -------------------------------------------------------------------
+
+FIXED = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
+
+
+def test_fetched_at_is_the_injected_now() -> None:
+    site = Site()
+    site.route("https://news.example/feed", ok(b"<rss/>", etag='"v1"'), status(304))
+    fetcher = make(site, now=lambda: FIXED, obey_robots=False)
+    first = fetcher.fetch_response("https://news.example/feed")
+    second = fetcher.fetch_response("https://news.example/feed")  # from the cache, stamped anew
+    assert first.fetched_at == FIXED and second.from_cache and second.fetched_at == FIXED
+    assert fetcher.fetch("https://news.example/feed").fetched_at == FIXED
+
+
+def test_an_injected_now_in_another_zone_is_stamped_in_utc() -> None:
+    site = Site()
+    site.route("https://news.example/", ok())
+    toronto = FIXED.astimezone(timezone(timedelta(hours=-4)))
+    doc = make(site, now=lambda: toronto, obey_robots=False).fetch("https://news.example/")
+    assert doc.fetched_at == FIXED and doc.fetched_at.tzinfo is UTC
+
+
+def test_a_naive_injected_now_is_refused() -> None:
+    site = Site()
+    site.route("https://news.example/", ok())
+    fetcher = make(site, now=lambda: datetime(2024, 7, 5, 19, 41), obey_robots=False)
+    with pytest.raises(ValueError, match="aware datetime"):
+        fetcher.fetch("https://news.example/")

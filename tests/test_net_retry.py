@@ -14,6 +14,7 @@ import pytest
 
 from marketdesk.errors import FetchError
 from marketdesk.net import FetchStatusError
+from marketdesk.net.retry import retry_after
 from net_support import FakeClock, Site, fail, make, ok, raise_from, status
 
 
@@ -126,3 +127,61 @@ def test_bad_certificates_are_named_and_final() -> None:
         " (certificate has expired)"
     )
     assert len(site.requests) == 1
+
+
+# --- the injected wall clock -------------------------------------------------------------------
+
+NOON = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
+
+
+def http_date(when: datetime) -> str:
+    return email.utils.format_datetime(when, usegmt=True)
+
+
+def test_retry_after_reads_seconds_and_dates_relative_to_now() -> None:
+    assert retry_after(None, NOON) is None
+    assert retry_after(" 7 ", NOON) == 7.0
+    assert retry_after(http_date(NOON + timedelta(seconds=20)), NOON) == 20.0
+    assert retry_after(http_date(NOON - timedelta(hours=1)), NOON) == 0.0
+    assert retry_after("Fri, 05 Jul 2024 12:00:30", NOON) == 30.0  # no zone: taken as UTC
+    assert retry_after("soon", NOON) is None
+
+
+def test_a_retry_after_date_is_measured_from_the_injected_now() -> None:
+    # The date is years away from the real clock; only the injected now makes it 20 s.
+    clock = FakeClock()
+    site = Site()
+    site.route(
+        "https://api.example/q",
+        status(503, **{"retry-after": http_date(NOON + timedelta(seconds=20))}),
+        ok(b"{}"),
+    )
+    fetcher = make(site, clock, now=lambda: NOON, obey_robots=False, min_interval=0)
+    assert fetcher.fetch("https://api.example/q").content == b"{}"
+    assert clock.sleeps == [20.0]
+
+
+def test_a_retry_after_date_in_the_past_of_the_injected_now_retries_at_once() -> None:
+    clock = FakeClock()
+    site = Site()
+    site.route(
+        "https://api.example/q",
+        status(429, **{"retry-after": http_date(NOON - timedelta(minutes=5))}),
+        ok(b"{}"),
+    )
+    fetcher = make(site, clock, now=lambda: NOON, obey_robots=False, min_interval=0)
+    assert fetcher.fetch("https://api.example/q").content == b"{}"
+    assert clock.sleeps == [0.0] and len(site.requests) == 2
+
+
+def test_a_retry_after_date_far_past_the_injected_now_ends_the_retries() -> None:
+    clock = FakeClock()
+    site = Site()
+    site.route(
+        "https://api.example/q",
+        status(503, **{"retry-after": http_date(NOON + timedelta(hours=1))}),
+    )
+    fetcher = make(site, clock, now=lambda: NOON, obey_robots=False, min_interval=0)
+    with pytest.raises(FetchStatusError, match="retry after 3600 s"):
+        fetcher.fetch("https://api.example/q")
+    assert len(site.requests) == 1 and clock.sleeps == []

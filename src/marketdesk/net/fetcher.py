@@ -40,9 +40,10 @@ Policy (:class:`FetchPolicy`; defaults in brackets)
   otherwise the decoded body is streamed and the transfer stops as soon as it passes the cap.
 * Retries [retries=3, so at most 4 attempts]: on connection errors, timeouts, 429 and 5xx, with
   exponential backoff (backoff_base [0.5 s] doubling per attempt, at most backoff_max [30 s]) and
-  jitter (each wait is 50-100 % of that). A Retry-After header (seconds or an HTTP date) replaces
-  the backoff; one asking for more than max_retry_after [120 s] ends the retries instead, since
-  coming back sooner than asked would not honour it.
+  jitter (each wait is 50-100 % of that). A Retry-After header (seconds or an HTTP date, measured
+  from the fetcher's wall clock ``now``) replaces the backoff; one asking for more than
+  max_retry_after [120 s] ends the retries instead, since coming back sooner than asked would not
+  honour it.
 * Conditional GET [conditional_get=True]: the ETag and Last-Modified of a 2xx answer are kept with
   its body in a :class:`ConditionalCache` (:class:`MemoryCache` by default); the next request for
   that URL sends If-None-Match / If-Modified-Since, and a 304 answer gives back the kept body with
@@ -184,6 +185,10 @@ class FetchResult:
         )
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class _AttemptFailed(Exception):
     def __init__(self, message: str, retryable: bool) -> None:
         super().__init__(message)
@@ -213,10 +218,11 @@ class Fetcher:
     ``transport`` is the network seam (an ``httpx.MockTransport`` in tests); by default it is
     :func:`~marketdesk.net.addresses.pinned_transport`, or a plain ``httpx.HTTPTransport`` when
     private addresses are allowed. ``clock`` (monotonic seconds) and ``sleep`` drive rate limits,
-    backoff and the total timeout; ``resolver`` answers the address checks; ``cache`` keeps
-    conditional GET validators (a new :class:`MemoryCache` by default); ``rng`` supplies the
-    backoff jitter. Environment proxies and .netrc are ignored: a proxy would bypass the address
-    checks.
+    backoff and the total timeout; ``now`` is the wall clock (an aware datetime; aware UTC now by
+    default) for the ``fetched_at`` stamps and Retry-After dates; ``resolver`` answers the address
+    checks; ``cache`` keeps conditional GET validators (a new :class:`MemoryCache` by default);
+    ``rng`` supplies the backoff jitter. Environment proxies and .netrc are ignored: a proxy would
+    bypass the address checks.
     """
 
     def __init__(
@@ -226,6 +232,7 @@ class Fetcher:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = _utc_now,
         resolver: Resolver = system_resolver,
         cache: ConditionalCache | None = None,
         rng: random.Random | None = None,
@@ -233,6 +240,7 @@ class Fetcher:
         self.policy = policy if policy is not None else FetchPolicy()
         self._clock = clock
         self._sleep = sleep
+        self._now = now
         self._resolver = resolver
         self._cache: ConditionalCache = cache if cache is not None else MemoryCache()
         self._rng = rng if rng is not None else random.Random()
@@ -291,7 +299,7 @@ class Fetcher:
                 headers=reply.headers,
                 content=kept.content,
                 media_type=kept.media_type,
-                fetched_at=datetime.now(UTC),
+                fetched_at=self._wall_time(),
                 requested_url=url,
                 redirects=redirects,
                 from_cache=True,
@@ -311,7 +319,7 @@ class Fetcher:
             headers=reply.headers,
             content=reply.content,
             media_type=media_type,
-            fetched_at=datetime.now(UTC),
+            fetched_at=self._wall_time(),
             requested_url=url,
             redirects=redirects,
         )
@@ -330,6 +338,12 @@ class Fetcher:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _wall_time(self) -> datetime:
+        now = self._now()
+        if now.utcoffset() is None:
+            raise ValueError(f"Fetcher's now() must return an aware datetime, not {now!r}")
+        return now.astimezone(UTC)
 
     # redirects, one checked hop at a time
 
@@ -405,7 +419,7 @@ class Fetcher:
                 continue
             if not retryable_status(reply.status) or attempt == attempts:
                 return replace(reply, attempts=attempt)
-            asked = retry_after(reply.headers.get("retry-after"), datetime.now(UTC))
+            asked = retry_after(reply.headers.get("retry-after"), self._wall_time())
             if asked is not None and asked > self.policy.max_retry_after:
                 note = (
                     f"the server asked to retry after {asked:.0f} s, more than the "
