@@ -135,6 +135,7 @@ class LoopbackHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.paths.append(self.path)  # type: ignore[attr-defined]
+        self.server.authorizations.append(self.headers.get("Authorization"))  # type: ignore[attr-defined]
         if self.path == "/robots.txt":
             self._send(200, b"User-agent: *\nDisallow: /secret\n", "text/plain")
         elif self.path == "/page":
@@ -171,10 +172,12 @@ class LoopbackHandler(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def loopback_server() -> Iterator[http.server.ThreadingHTTPServer]:
-    """A LoopbackHandler server on 127.0.0.1, on a free port; ``.paths`` records the requests."""
+    """A LoopbackHandler server on 127.0.0.1, on a free port; ``.paths`` records the requests'
+    paths, ``.authorizations`` their Authorization headers (None where there was none)."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LoopbackHandler)
     httpd.daemon_threads = True
     httpd.paths = []  # type: ignore[attr-defined]
+    httpd.authorizations = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

@@ -3,7 +3,7 @@
 One module a concern; :mod:`marketdesk.net.fetcher` composes them and documents the policy and
 the exceptions at its top.
 
-* ``urls``: parsing and the scheme rule, origins
+* ``urls``: parsing and the scheme rule, origins; credentials: ``redact`` for every URL shown
 * ``addresses``: which addresses are public; the transport that connects only to checked ones
 * ``robots``: robots.txt fetched, kept and read per origin (RFC 9309), crawl-delay
 * ``cache``: conditional GET (``ConditionalCache``, ``CachedResponse``, ``MemoryCache``)
@@ -24,7 +24,7 @@ from marketdesk.net.fetcher import (
     FetchResult,
     FetchStatusError,
 )
-from marketdesk.net.urls import ALLOWED_SCHEMES
+from marketdesk.net.urls import ALLOWED_SCHEMES, redact
 
 __all__ = [
     "ALLOWED_SCHEMES",
@@ -39,5 +39,6 @@ __all__ = [
     "Resolver",
     "address_problem",
     "pinned_transport",
+    "redact",
     "system_resolver",
 ]

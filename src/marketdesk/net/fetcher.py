@@ -44,6 +44,10 @@ Policy (:class:`FetchPolicy`; defaults in brackets)
   from the fetcher's wall clock ``now``) replaces the backoff; one asking for more than
   max_retry_after [120 s] ends the retries instead, since coming back sooner than asked would not
   honour it.
+* Credentials in a URL (``https://user:secret@host/``): sent as HTTP Basic auth to that URL's
+  origin only; a redirect elsewhere drops them. Never shown: messages and log lines mask them
+  (``https://user:***@host/``), and no URL the fetcher returns or keeps carries them (see
+  :mod:`marketdesk.net.urls`).
 * Conditional GET [conditional_get=True]: the ETag and Last-Modified of a 2xx answer are kept with
   its body in a :class:`ConditionalCache` (:class:`MemoryCache` by default); the next request for
   that URL sends If-None-Match / If-Modified-Since, and a 304 answer gives back the kept body with
@@ -90,7 +94,15 @@ from marketdesk.net.cache import CachedResponse, ConditionalCache, MemoryCache, 
 from marketdesk.net.ratelimit import HostSpacing
 from marketdesk.net.retry import backoff, describe_failure, retry_after, retryable_status
 from marketdesk.net.robots import ROBOTS_MAX_BYTES, RobotsAnswer, RobotsTxt
-from marketdesk.net.urls import check_scheme, default_port, parse_url
+from marketdesk.net.urls import (
+    check_scheme,
+    credentials_may_follow,
+    default_port,
+    parse_url,
+    redact,
+    redact_text,
+    without_userinfo,
+)
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -267,12 +279,15 @@ class Fetcher:
     # public API
 
     def fetch(self, url: str) -> RawDocument:
-        """The body at ``url`` as a RawDocument (``source`` is ``url`` as given)."""
-        return self.fetch_response(url).to_document(url)
+        """The body at ``url`` as a RawDocument (``source`` is ``url`` as given, less any
+        credentials)."""
+        return self.fetch_response(url).to_document()
 
     def fetch_response(self, url: str) -> FetchResult:
         """Fetch ``url`` under the policy; raises as the module docstring says."""
         start = parse_url(url)
+        # Credentials go out as Basic auth, never back to the caller or into the cache.
+        requested = str(without_userinfo(start)) if start.userinfo else url
         conditional = self.policy.conditional_get
         reply, redirects = self._follow(
             start,
@@ -281,7 +296,7 @@ class Fetcher:
             max_bytes=self.policy.max_bytes,
             truncate=False,
         )
-        final = str(reply.url)
+        final = str(without_userinfo(reply.url))
         etag = reply.headers.get("etag")
         last_modified = reply.headers.get("last-modified")
         if reply.status == 304 and reply.cached is not None:
@@ -300,7 +315,7 @@ class Fetcher:
                 content=kept.content,
                 media_type=kept.media_type,
                 fetched_at=self._wall_time(),
-                requested_url=url,
+                requested_url=requested,
                 redirects=redirects,
                 from_cache=True,
             )
@@ -320,7 +335,7 @@ class Fetcher:
             content=reply.content,
             media_type=media_type,
             fetched_at=self._wall_time(),
-            requested_url=url,
+            requested_url=requested,
             redirects=redirects,
         )
 
@@ -356,21 +371,26 @@ class Fetcher:
         max_bytes: int,
         truncate: bool,
     ) -> tuple[_Reply, tuple[str, ...]]:
-        chain: list[str] = []
+        # ``url`` keeps its userinfo while the credentials may go with it (see
+        # _redirect_target); everything shown passes redact(), everything kept or sent
+        # passes without_userinfo().
+        chain: list[httpx.URL] = []
         for _ in range(self.policy.max_redirects + 1):
             self._check_address(url)
             if robots:
                 self._robots.check(url)
-            cached = self._cache.get(str(url)) if conditional else None
+            key = str(without_userinfo(url))
+            cached = self._cache.get(key) if conditional else None
             reply = self._with_retries(url, conditional_headers(cached), max_bytes, truncate)
             location = reply.headers.get("location")
             if reply.status in _REDIRECTS and location:
-                chain.append(str(url))
+                chain.append(url)
                 url = self._redirect_target(url, location)
                 continue
-            return replace(reply, cached=cached), tuple(chain)
+            redirects = tuple(str(without_userinfo(hop)) for hop in chain)
+            return replace(reply, cached=cached), redirects
         raise _TooManyRedirects(
-            f"cannot fetch {chain[0]}: more than {self.policy.max_redirects} redirects"
+            f"cannot fetch {redact(chain[0])}: more than {self.policy.max_redirects} redirects"
         )
 
     @staticmethod
@@ -378,14 +398,19 @@ class Fetcher:
         try:
             target = url.join(location.strip())
         except (httpx.InvalidURL, TypeError, ValueError):
-            raise FetchError(f"{url} redirected to an invalid URL: {location}") from None
-        check_scheme(target, f"{target} (redirected from {url})")
-        return target
+            raise FetchError(
+                f"{redact(url)} redirected to an invalid URL: {redact_text(location)}"
+            ) from None
+        check_scheme(target, f"{redact(target)} (redirected from {redact(url)})")
+        # Only the caller's credentials are ever sent, and only while the chain stays on
+        # their origin: a Location's own userinfo is dropped, and so are they on leaving.
+        keep = bool(url.userinfo) and credentials_may_follow(url, target)
+        return target.copy_with(userinfo=url.userinfo if keep else b"")
 
     def _check_address(self, url: httpx.URL) -> None:
         if not self.policy.allow_private:
             host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS wants it
-            resolve_public(host, default_port(url), self._resolver, f"fetch {url}")
+            resolve_public(host, default_port(url), self._resolver, f"fetch {redact(url)}")
 
     def _get_robots(self, url: httpx.URL) -> RobotsAnswer:
         try:
@@ -427,7 +452,7 @@ class Fetcher:
                 )
                 return replace(reply, attempts=attempt, note=note)
             delay = self._backoff(attempt) if asked is None else asked
-            log.info("HTTP %d for %s; retrying in %.1f s", reply.status, url, delay)
+            log.info("HTTP %d for %s; retrying in %.1f s", reply.status, redact(url), delay)
             self._sleep(delay)
         raise AssertionError("unreachable")
 
@@ -441,8 +466,12 @@ class Fetcher:
         interval = max(self.policy.min_interval, self._robots.crawl_delay(host))
         self._spacing.wait(host, interval)
         deadline = self._clock() + self.policy.timeout
+        # httpx would turn userinfo into Basic auth itself, but also log the URL with it.
+        auth = httpx.BasicAuth(url.username, url.password) if url.userinfo else None
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with self._client.stream(
+                "GET", without_userinfo(url), headers=headers, auth=auth
+            ) as response:
                 content = b""
                 if 200 <= response.status_code < 300:
                     content = self._read_body(response, url, max_bytes, truncate, deadline)
@@ -470,7 +499,9 @@ class Fetcher:
         truncate: bool,
         deadline: float,
     ) -> bytes:
-        too_large = f"{url} is larger than the {_size(max_bytes)} limit (FetchPolicy.max_bytes)"
+        too_large = (
+            f"{redact(url)} is larger than the {_size(max_bytes)} limit (FetchPolicy.max_bytes)"
+        )
         declared = response.headers.get("content-length", "").strip()
         if not truncate and declared.isdigit() and int(declared) > max_bytes:
             raise TooLargeError(too_large)
@@ -484,14 +515,15 @@ class Fetcher:
             # httpx's read timeout is per read: a server trickling bytes would never hit it.
             if self._clock() > deadline:
                 raise _AttemptFailed(
-                    f"cannot fetch {url}: no complete answer within {self.policy.timeout:g} s",
+                    f"cannot fetch {redact(url)}: no complete answer within "
+                    f"{self.policy.timeout:g} s",
                     retryable=True,
                 )
         return bytes(body)
 
 
 def _status_message(reply: _Reply) -> str:
-    message = f"HTTP {reply.status} {reply.reason}".rstrip() + f" for {reply.url}"
+    message = f"HTTP {reply.status} {reply.reason}".rstrip() + f" for {redact(reply.url)}"
     if reply.status in _REDIRECTS:
         message += " (a redirect without a Location header)"
     if reply.attempts > 1:

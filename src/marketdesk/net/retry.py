@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from marketdesk.net.urls import default_port
+from marketdesk.net.urls import default_port, redact
 
 __all__ = ["backoff", "describe_failure", "retry_after", "retryable_status"]
 
@@ -65,7 +65,7 @@ def describe_failure(
 ) -> tuple[str, bool]:
     """A message for a transport failure, and whether another attempt may help."""
     host, port = url.host, default_port(url)
-    prefix = f"cannot fetch {url}"
+    prefix = f"cannot fetch {redact(url)}"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"{prefix}: timed out connecting to {host} ({connect_timeout:g} s)", True
     if isinstance(exc, httpx.TimeoutException):
@@ -96,5 +96,5 @@ def describe_failure(
     if isinstance(exc, httpx.DecodingError):
         return f"{prefix}: the body cannot be decoded (bad Content-Encoding)", False
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"not a valid URL: {url}", False
+        return f"not a valid URL: {redact(url)}", False
     return f"{prefix}: the request failed ({type(exc).__name__})", False

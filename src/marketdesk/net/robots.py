@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from marketdesk.errors import FetchError
-from marketdesk.net.urls import origin
+from marketdesk.net.urls import origin, redact, without_userinfo
 
 __all__ = ["FAILURE_TTL", "ROBOTS_MAX_BYTES", "RobotsAnswer", "RobotsRules", "RobotsTxt"]
 
@@ -80,10 +80,10 @@ class RobotsTxt:
                 return
             raise FetchError(
                 f"robots.txt of {where} is unreachable ({rules.reason}); "
-                f"RFC 9309 then forbids fetching {url}"
+                f"RFC 9309 then forbids fetching {redact(url)}"
             )
-        if not rules.parser.can_fetch(self._user_agent, str(url)):
-            raise FetchError(f"robots.txt of {where} forbids fetching {url}")
+        if not rules.parser.can_fetch(self._user_agent, str(without_userinfo(url))):
+            raise FetchError(f"robots.txt of {where} forbids fetching {redact(url)}")
 
     def crawl_delay(self, host: str) -> float:
         """The Crawl-delay a robots.txt of host asked of us (capped), 0 when none did."""
