@@ -7,13 +7,13 @@ from datetime import datetime
 from marketdesk.app.desk import Desk, Services
 from marketdesk.clock import Clock, fixed_clock, system_clock
 from marketdesk.config import Settings
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
+from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store import Storage
 
 
 def quick_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
     """The real fetcher, allowed onto 127.0.0.1, without waits or retries."""
-    return Fetcher(FetchPolicy(allow_private=True, min_interval=0, retries=0))
+    return Fetcher(FetchPolicy(allow_private=True, min_interval=0, retries=0), now=clock)
 
 
 def services(now: datetime | None = None, **kw: object) -> Services:

@@ -17,7 +17,6 @@ import pytest
 from marketdesk.app.quotes import import_csv, refresh_instrument
 from marketdesk.app.schedule import parse_every
 from marketdesk.errors import StorageError
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
 from marketdesk.markets.providers import (
     NotCoveredError,
     ProviderUnavailableError,
@@ -34,6 +33,7 @@ from marketdesk.markets.providers.bundled import BundledProvider
 from marketdesk.markets.providers.csvfile import CsvProvider
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Instrument, Quote
+from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store.sqlite import SQLiteStorage
 from support import make_desk
 

@@ -18,16 +18,16 @@ from typing import Self
 from marketdesk.clock import Clock, system_clock
 from marketdesk.config import ConfigError, Settings
 from marketdesk.errors import MarketdeskError
-from marketdesk.ingest.fetcher import Fetcher, FetchPolicy
 from marketdesk.markets.registry import Edition, Registry
 from marketdesk.model import Instrument
+from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store import Storage, open_storage, redacted
 
 __all__ = ["Desk", "Services"]
 
 
 def _default_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
-    return Fetcher(policy)
+    return Fetcher(policy, now=clock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from marketdesk.ingest.sources import Source, read_source
 from marketdesk.markets.observations import page_quotes
 from marketdesk.markets.validation import split_valid
 from marketdesk.model import Page, Quote, RawDocument
+from marketdesk.net import redact
 from marketdesk.store import IngestResult
 
 __all__ = [
@@ -68,13 +69,14 @@ def _documents(
     when a URL comes."""
     fetch = None
     for text in sources:
+        label = redact(text)  # what outcomes name: a URL's password never reaches a message
         try:
             source = Source.parse(text)
             if source.is_url and fetch is None:
                 fetch = desk.fetcher(allow_private).fetch
-            yield text, read_source(source, fetch)
+            yield label, read_source(source, fetch)
         except MarketdeskError as exc:
-            yield text, exc
+            yield label, exc
 
 
 def ingest(

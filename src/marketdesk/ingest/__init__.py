@@ -1,1 +1,4 @@
-"""Getting documents in: the one HTTP fetcher, feeds, sources and scheduling, the pipeline."""
+"""Getting documents in: feeds, sources and scheduling, the pipeline.
+
+Every outbound request goes through :mod:`marketdesk.net`.
+"""

@@ -23,7 +23,7 @@ from marketdesk.markets.providers.base import (
 )
 
 if TYPE_CHECKING:
-    from marketdesk.ingest.fetcher import Fetcher
+    from marketdesk.net import Fetcher
 
 __all__ = [
     "LIVE_PROVIDERS",

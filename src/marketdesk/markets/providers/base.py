@@ -1,10 +1,10 @@
 """The provider protocol, its errors, and the checks every series passes before it is stored.
 
 A provider turns an instrument into a series of quotes, oldest first. Live providers reach the
-network only through the project's one :class:`~marketdesk.ingest.fetcher.Fetcher`. Whatever a
-provider returns goes through :func:`check_series` before storage, so a provider that sends
-nonsense, stale numbers or a changed format raises a :class:`ProviderError` and the last good
-quote in storage stays the latest one.
+network only through the project's one :class:`~marketdesk.net.Fetcher` (the HTTP layer,
+:mod:`marketdesk.net`). Whatever a provider returns goes through :func:`check_series` before
+storage, so a provider that sends nonsense, stale numbers or a changed format raises a
+:class:`ProviderError` and the last good quote in storage stays the latest one.
 
     MarketdeskError
     └── ProviderError            a provider could not give a usable series; .provider, .instrument
@@ -25,10 +25,10 @@ from typing import ClassVar, Protocol
 
 from marketdesk.clock import Clock, system_clock
 from marketdesk.errors import FetchError, MarketdeskError, TooLargeError
-from marketdesk.ingest.fetcher import Fetcher, FetchStatusError
 from marketdesk.markets.history import Bar, bars_to_quotes, close_stamper
 from marketdesk.markets.validation import quote_problem
 from marketdesk.model import Instrument, Quote
+from marketdesk.net import Fetcher, FetchStatusError
 
 __all__ = [
     "INTRADAY_INTERVALS",
