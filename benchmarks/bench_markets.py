@@ -12,10 +12,12 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from marketdesk.app.desk import Desk, Services
+from marketdesk.app.strip import strip
+from marketdesk.clock import fixed_clock
+from marketdesk.config import Settings
 from marketdesk.markets.charts import daily
 from marketdesk.markets.clock import MarketClock
-from marketdesk.markets.registry import Registry
-from marketdesk.markets.strip import strip_items, strip_lines
 from marketdesk.model import Quote
 from marketdesk.store.sqlite import SQLiteStorage
 from timing import timeit
@@ -40,12 +42,14 @@ def ten_years(key: str, name: str) -> list[Quote]:
 
 
 def main() -> int:
-    registry = Registry.bundled()
-    edition = registry.edition("ca")
-    clock = MarketClock.for_calendar(edition.calendar)
     failed = []
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStorage(str(Path(tmp) / "bench.db"))
+        desk = Desk(
+            Settings(db=store.path), services=Services(clock=fixed_clock(AT)), storage=store
+        )
+        edition = desk.edition("ca")
+        clock = MarketClock.for_calendar(edition.calendar)
         # Every instrument of the edition gets ten years, so the strip's index lookups are real.
         for key, shown in edition.strip:
             store.add_quotes(ten_years(key, shown))
@@ -53,7 +57,7 @@ def main() -> int:
         print(f"SQLite with {rows} quotes ({len(edition.strip)} instruments x 10 years daily)")
         med = timeit(
             "strip ca, 15 quotes from SQLite (warm)",
-            lambda: strip_lines(strip_items(edition, registry, store)),
+            lambda: strip(desk, "ca").lines(),
             500,
         )
         failed += [] if med < TARGETS["strip"] else ["strip"]

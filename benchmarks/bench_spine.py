@@ -9,19 +9,19 @@ import asyncio
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from marketdesk.app.desk import Desk, Services
+from marketdesk.app.ingest import store_document
+from marketdesk.app.strip import strip
+from marketdesk.clock import fixed_clock
+from marketdesk.config import Settings
 from marketdesk.extract import extract
-from marketdesk.ingest.pipeline import page_quotes
 from marketdesk.markets.clock import MarketClock
-from marketdesk.markets.registry import Registry
-from marketdesk.markets.strip import strip_items, strip_lines
 from marketdesk.model import RawDocument
-from marketdesk.store.sqlite import SQLiteStorage
 from marketdesk.web.app import create_app
 from timing import timeit
 
@@ -35,31 +35,28 @@ def main() -> int:
         return 1
     content = REFERENCE.read_bytes()
     raw = RawDocument(source=str(REFERENCE), content=content)
-    registry = Registry.bundled()
     timeit("extract (reference page)", lambda: extract(raw), 200)
-    edition = registry.edition("ca")
-    clock = MarketClock.for_calendar(edition.calendar)
-    timeit("clock banner (ca)", lambda: clock.banner(edition.label, AT), 20000)
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "bench.db")
-        store = SQLiteStorage(db)
+        settings = Settings(db=str(Path(tmp) / "bench.db"), edition="ca")
+        desk = Desk(settings, services=Services(clock=fixed_clock(AT)))
+        edition = desk.edition("ca")
+        clock = MarketClock.for_calendar(edition.calendar)
+        timeit("clock banner (ca)", lambda: clock.banner(edition.label, AT), 20000)
         counter = iter(range(10**9))
 
         def ingest_once() -> None:
             # Distinct bytes each time, so every call stores a new document.
             n = next(counter)
             r = RawDocument(source=f"p{n}", content=content + f"\n{n}".encode())
-            p = extract(r)
-            store.add_page(replace(r, fetched_at=AT), p, page_quotes(p, AT, registry))
+            store_document(desk, r)
 
         timeit("ingest (extract + store, new doc)", ingest_once, 50)
         timeit(
             "strip ca from SQLite (15 quotes)",
-            lambda: strip_lines(strip_items(edition, registry, store, AT)),
+            lambda: strip(desk, "ca", AT).lines(),
             500,
         )
-        store.close()
-        app = create_app(db, edition="ca")
+        app = create_app(desk)
         transport = httpx.ASGITransport(app=app)
 
         async def requests(path: str, n: int) -> float:
@@ -73,7 +70,8 @@ def main() -> int:
 
         for path in ("/", "/.json", "/stories/1", "/stories/1.json"):
             per = asyncio.run(requests(path, 200))
-            print(f"GET {path:<30} median {per * 1e6:10.1f} µs   (in process, 200 requests)")
+            print(f"GET {path:<40} median {per * 1e6:9.1f} µs   (in process, 200 requests)")
+        desk.close()
     return 0
 
 

@@ -159,10 +159,21 @@ def test_clocks_are_cached_and_unknown_codes_refused() -> None:
         MarketClock.for_calendar("XXXX")
 
 
-def test_every_registry_calendar_builds() -> None:
+def test_every_registry_calendar_builds_and_changes_state_at_next_change() -> None:
     moment = at("2024-07-05T12:00:00+00:00")
-    for code in {i.calendar for i in REG.instruments()} | {e.calendar for e in REG.editions()}:
-        MarketClock.for_calendar(code).status(moment)
+    codes = {i.calendar for i in REG.instruments()} | {e.calendar for e in REG.editions()}
+    assert len(codes) > 5
+    for code in sorted(codes):
+        clock = MarketClock.for_calendar(code)
+        status = clock.status(moment)
+        if code == "24/7":
+            assert status == ClockStatus(True, None)
+            continue
+        nxt = status.next_change
+        assert nxt is not None and nxt > moment and nxt.tzinfo is not None, code
+        # The state holds up to the change and flips at it.
+        assert clock.is_open(nxt - timedelta(microseconds=1)) == status.is_open, code
+        assert clock.is_open(nxt) != status.is_open, code
 
 
 def test_session_close_and_nominal_close() -> None:

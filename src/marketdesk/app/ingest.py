@@ -56,8 +56,7 @@ def store_document(
     (``fetched_at``, else the transport's, else now)."""
     when = fetched_at or raw.fetched_at or desk.clock()
     page = extract(raw, kind)
-    by_key = {inst.key: inst for inst in desk.registry.instruments()}
-    good, refused = split_valid(page_quotes(page, when, desk.registry), by_key)
+    good, refused = split_valid(page_quotes(page, when, desk.registry), desk.registry.find)
     result = desk.storage.add_page(replace(raw, fetched_at=when), page, good)
     return IngestOutcome(raw.source, page, result, tuple(refused))
 

@@ -27,7 +27,6 @@ from marketdesk.markets.providers import (
 )
 from marketdesk.markets.validation import split_valid
 from marketdesk.model import Instrument, Quote
-from marketdesk.store import Storage
 
 __all__ = [
     "PROVIDER_NAMES",
@@ -52,11 +51,10 @@ class QuoteStoreReport:
     refused: tuple[tuple[Quote, str], ...]  # failed the quote check, with the reason
 
 
-def store_quotes(storage: Storage, desk: Desk, quotes: Iterable[Quote]) -> QuoteStoreReport:
+def store_quotes(desk: Desk, quotes: Iterable[Quote]) -> QuoteStoreReport:
     """Check every quote (markets/validation.py), store the good ones in one transaction."""
-    by_key = {inst.key: inst for inst in desk.registry.instruments()}
-    good, refused = split_valid(quotes, by_key)
-    stored = storage.add_quotes(good) if good else 0
+    good, refused = split_valid(quotes, desk.registry.find)
+    stored = desk.storage.add_quotes(good) if good else 0
     return QuoteStoreReport(stored, tuple(refused))
 
 
@@ -156,7 +154,7 @@ def refresh_instrument(
         except ProviderError as exc:
             notes.append(_named(provider.name, str(exc)))
             continue
-        report = store_quotes(desk.storage, desk, quotes)
+        report = store_quotes(desk, quotes)
         return RefreshOutcome(
             instrument,
             provider.name,
@@ -201,7 +199,7 @@ def import_csv(desk: Desk, path: str | Path, instrument_key: str) -> ImportRepor
     if not result.quotes and result.rejected:
         line, reason = result.rejected[0]
         raise InputError(f"{path}: no usable rows; first refused: line {line}: {reason}")
-    report = store_quotes(desk.storage, desk, result.quotes)
+    report = store_quotes(desk, result.quotes)
     return ImportReport(
         str(path),
         instrument.key,
@@ -214,5 +212,5 @@ def import_csv(desk: Desk, path: str | Path, instrument_key: str) -> ImportRepor
 
 def load_bundled(desk: Desk) -> tuple[int, int]:
     """Store the bundled public-domain history: (new quotes, quotes in the store in all)."""
-    report = store_quotes(desk.storage, desk, load_bundled_history(desk.registry))
+    report = store_quotes(desk, load_bundled_history(desk.registry))
     return report.stored, desk.storage.counts().quotes

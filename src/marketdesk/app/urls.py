@@ -6,13 +6,16 @@ same query, so a link never loses the edition, the page or the range it was buil
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 __all__ = ["front", "instrument", "search", "static", "story", "twin"]
 
 
 def _with_query(path: str, params: dict[str, object]) -> str:
-    query = urlencode({k: v for k, v in params.items() if v is not None and v != ""})
+    # Pages link dozens of URLs; building the query by hand is several times urlencode's speed.
+    query = "&".join(
+        f"{k}={quote(str(v), safe='')}" for k, v in params.items() if v is not None and v != ""
+    )
     return f"{path}?{query}" if query else path
 
 
@@ -43,6 +46,8 @@ def instrument(
     json: bool = False,
 ) -> str:
     path = _json(f"/instruments/{quote(key, safe='')}", json)
+    if start is None and end is None and resolution is None:
+        return path
     return _with_query(path, {"from": start, "to": end, "resolution": resolution})
 
 

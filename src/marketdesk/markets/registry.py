@@ -172,6 +172,10 @@ class Registry:
             raise UnknownInstrumentError(f"unknown instrument {key!r}" + self._suggest(key))
         return inst
 
+    def find(self, key: str) -> Instrument | None:
+        """The instrument with exactly this key, or None."""
+        return self._instruments.get(key)
+
     def resolve(self, name: str, edition: str | None = None) -> Instrument | None:
         """The instrument a printed name means, or None when no instrument matches.
 

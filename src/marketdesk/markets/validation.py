@@ -10,7 +10,7 @@ low. The reason is a short phrase fit to follow "refused:".
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from marketdesk.model import Instrument, InstrumentKind, Quote
 
@@ -70,13 +70,14 @@ def quote_problem(quote: Quote, instrument: Instrument | None) -> str | None:
 
 
 def split_valid(
-    quotes: Iterable[Quote], instruments: dict[str, Instrument]
+    quotes: Iterable[Quote], instrument: Callable[[str], Instrument | None]
 ) -> tuple[list[Quote], list[tuple[Quote, str]]]:
-    """The quotes that may be stored, and the refused ones with their reasons."""
+    """The quotes that may be stored, and the refused ones with their reasons. ``instrument``
+    finds the instrument of a registry key (``Registry.find``)."""
     good: list[Quote] = []
     refused: list[tuple[Quote, str]] = []
     for q in quotes:
-        inst = instruments.get(q.instrument) if q.instrument is not None else None
+        inst = instrument(q.instrument) if q.instrument is not None else None
         problem = quote_problem(q, inst)
         if problem is None:
             good.append(q)
