@@ -11,9 +11,10 @@ from marketdesk.errors import InputError
 from marketdesk.extract import extract
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.blockmodel import FEATURES, block_features, choose, read_page
-from marketdesk.extract.boilerplate import _TOKEN, CJK_RANGES, _tokens, classify, word_count
+from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.credits import copyright_wire, syndication_origin, wire_dateline_origin
 from marketdesk.extract.segment import block_score
+from marketdesk.extract.text import CJK_RANGES, TOKEN, folded_tokens, word_count
 from marketdesk.extract.textdump import split_blocks
 from marketdesk.model import Block, BlockKind, RawDocument
 
@@ -187,12 +188,12 @@ def _reference_word_count(text: str) -> int:
     r"""\w+ runs, with Chinese and Japanese characters counted apart, two to a word."""
     cjk = sum(map(_is_cjk, text))
     rest = "".join(" " if _is_cjk(ch) else ch for ch in text)
-    return len(_TOKEN.findall(rest)) + (cjk + 1) // 2
+    return len(TOKEN.findall(rest)) + (cjk + 1) // 2
 
 
 def test_fast_tokens_equal_the_regex() -> None:
     for text in _TOKEN_SAMPLES:
-        assert _tokens(text) == _TOKEN.findall(text.casefold()), repr(text)
+        assert folded_tokens(text) == TOKEN.findall(text.casefold()), repr(text)
         assert word_count(text) == _reference_word_count(text), repr(text)
 
 

@@ -22,7 +22,8 @@ from marketdesk.extract import htmlmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.decode import decode_text
-from marketdesk.extract.segment import FIRM_HINTS, Metadata, assemble, sentence_like, words
+from marketdesk.extract.segment import FIRM_HINTS, Metadata, assemble
+from marketdesk.extract.text import sentence_like, words
 from marketdesk.extract.ticker import RECORD_MAX_CHARS
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import lru_cache
 
 from marketdesk.extract import blockmodel, htmlmodel
-from marketdesk.extract.boilerplate import classify_text, word_count
+from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
     copyright_holder,
@@ -30,12 +29,11 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.language import detect_language
+from marketdesk.extract.text import sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END_CHARS = frozenset(".!?:;…\"”’'»)]。！？")
-_SENTENCE_MARK = re.compile(r"[.!?。！？](?:\s|$)")
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
 
@@ -235,18 +233,6 @@ def _removed(kind: BlockKind, text: str) -> RemovedBlock:
 def _strong_prose(block: Block) -> bool:
     """Long sentence text with few links outweighs a class-name hint."""
     return words(block.text) >= 30 and block.link_density < 0.3 and sentence_like(block.text)
-
-
-@lru_cache(maxsize=4096)
-def words(text: str) -> int:
-    # Cached: the span, the title search and the removed kinds all ask about the same blocks.
-    return word_count(text)  # len(_WORD.findall(text)), faster
-
-
-def sentence_like(text: str) -> bool:
-    t = text.rstrip()
-    # The last character first: a `[...]$` search would walk the whole block.
-    return t[-1:] in _SENTENCE_END_CHARS or len(_SENTENCE_MARK.findall(t)) >= 2
 
 
 def block_score(block: Block, kind: BlockKind | None) -> float:
