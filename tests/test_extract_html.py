@@ -308,7 +308,7 @@ def test_blog_masthead_h1_is_not_the_headline(masthead: str) -> None:
 
 
 def test_site_name_with_its_own_separators_is_cut_whole() -> None:
-    from marketdesk.extract.html import choose_title
+    from marketdesk.extract.html.title import choose_title
 
     title = choose_title(
         headline=None,
@@ -321,21 +321,21 @@ def test_site_name_with_its_own_separators_is_cut_whole() -> None:
 
 
 def test_bylines_are_people_not_web_addresses_or_the_site() -> None:
-    from marketdesk.extract.html import _people
+    from marketdesk.extract.html.authors import people
 
     brands = ["CNN"]
-    assert _people(("Rob Picheta", "CNN"), brands) == ("Rob Picheta",)
-    assert _people(("CNN",), brands) == ("CNN",)  # the site's own byline stays when alone
-    assert _people(("Web Commerce GmbH www.w-commerce.de",), brands) == ()
-    assert _people(("Frank Example - http://example.de",), brands) == ()
-    assert _people(("jungefreiheit.de",), brands) == ()
+    assert people(("Rob Picheta", "CNN"), brands) == ("Rob Picheta",)
+    assert people(("CNN",), brands) == ("CNN",)  # the site's own byline stays when alone
+    assert people(("Web Commerce GmbH www.w-commerce.de",), brands) == ()
+    assert people(("Frank Example - http://example.de",), brands) == ()
+    assert people(("jungefreiheit.de",), brands) == ()
 
 
 def test_class_hint_pattern_matches_group_by_group_search() -> None:
     """The one-boundary pattern names the same kind as searching each group with its own."""
     import re
 
-    from marketdesk.extract.html import _CLASS_HINT_RX, _CLASS_HINTS
+    from marketdesk.extract.html.blocks import _CLASS_HINT_RX, _CLASS_HINTS
 
     reference = re.compile(
         "|".join(

@@ -29,11 +29,10 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.language import detect_language
-from marketdesk.extract.text import sentence_like, words
+from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
-_WORD = re.compile(r"\w+")
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
 
@@ -370,9 +369,9 @@ def _find_title(
     blocks: list[Block], kinds: list[BlockKind | None], start: int, meta: Metadata
 ) -> int | None:
     if meta.title:
-        wanted = _norm(meta.title)
+        wanted = casefolded_words(meta.title)
         for i in range(min(start, len(blocks)) - 1, max(-1, start - 30), -1):
-            if _norm(blocks[i].text) == wanted:
+            if casefolded_words(blocks[i].text) == wanted:
                 return i
         return None
     best: tuple[float, int] | None = None
@@ -402,10 +401,6 @@ def _copyright_sentence(removed: list[RemovedBlock]) -> str | None:
     return None
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
-
 def _same_org(a: str, b: str) -> bool:
-    na, nb = _norm(a), _norm(b)
+    na, nb = casefolded_words(a), casefolded_words(b)
     return na in nb or nb in na

@@ -75,6 +75,11 @@ def word_count(text: str) -> int:
     return len(data.translate(_LATIN1_WORD_BYTES).split())
 
 
+def casefolded_words(text: str) -> str:
+    """The text's words, casefolded, one space apart: how titles and names compare."""
+    return " ".join(TOKEN.findall(text.casefold()))
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> int:
     """word_count(text), cached."""
