@@ -25,7 +25,7 @@ from marketdesk.extract.html.container import (
 )
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
-from marketdesk.extract.segment import assemble
+from marketdesk.extract.segment import MarkupEvidence, assemble
 from marketdesk.model import Page, RawDocument
 
 
@@ -51,14 +51,15 @@ def extract_html(raw: RawDocument) -> Page:
         found = visible_date(blocks, container, meta.language) or htmldate_date(html, raw.url)
         meta = replace(meta, published=found)
     depths = depths_below(built.paths, best)
-    markup = htmlmodel.evidence(
+    features = htmlmodel.evidence(
         blocks, [b.hint for b in blocks], container, scores, depths, built.marks, built.paths
     )
     return assemble(
         blocks,
         source=raw.source,
         kind="html",
-        meta=replace(meta, container=container, scores=tuple(scores), evidence=markup),
+        meta=meta,
+        markup=MarkupEvidence(container=container, scores=tuple(scores), features=features),
     )
 
 
