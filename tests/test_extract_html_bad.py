@@ -55,7 +55,10 @@ def test_wide_and_deep_page_in_bounded_time() -> None:
     deep = "<div>" * 10_000 + PROSE + "</div>" * 10_000
     t0 = time.perf_counter()
     page = _extract(f"<html><body>{wide}{deep}{PROSE}</body></html>".encode())
-    assert time.perf_counter() - t0 < 20
+    elapsed = time.perf_counter() - t0
+    # 0.9 s measured on the development machine (2 cores, shared); five times that is room for
+    # a loaded CI machine.
+    assert elapsed < 4.5, f"{elapsed:.2f} s"
     assert "central bank" in page.article.text
 
 

@@ -38,6 +38,9 @@ def extract(raw: RawDocument, kind: str = "auto") -> Page:
     if kind == "auto":
         kind = detect_kind(raw)
     if kind == "html":
+        # Imported on the first HTML page, not at start-up: the parser (selectolax) and the
+        # HTML modules cost a run of text dumps ~10 ms for nothing. Not a cycle: the modules
+        # below import their siblings, never a name defined here.
         from marketdesk.extract.html import extract_html
 
         return extract_html(raw)

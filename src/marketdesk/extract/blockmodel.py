@@ -25,7 +25,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from marketdesk.extract.boilerplate import CJK_RANGES
+from marketdesk.extract.text import (
+    CJK_RANGES,
+    SENTENCE_END_CHARS,
+    SENTENCE_MARKS,
+    sentence_like,
+    words,
+)
 from marketdesk.model import Block, BlockKind
 
 MODEL_FILE = Path(__file__).with_name("block_model.json")
@@ -34,7 +40,6 @@ _HEAD_CHARS = 160  # word-shape shares are read from the start of a block
 _CAP_CHARS = 400
 _TERMINAL = frozenset('.!?"”»)。')
 _TABLE = 0x10000
-_SENTENCE_END = frozenset(".!?:;…\"”’'»)]。！？")
 
 FEATURES = (
     "bias",
@@ -209,13 +214,13 @@ def _char_classes() -> npt.NDArray[np.uint16]:
             bits |= _PUNCT_BIT
         elif ch in "|»›·•/":
             bits |= _SEP_BIT
-        if ch in _SENTENCE_END:
+        if ch in SENTENCE_END_CHARS:
             bits |= _SENT_BIT
         if ch in _TERMINAL:
             bits |= _TERM_BIT
         if ch.isspace():
             bits |= _SPACE
-        if ch in ".!?。！？":
+        if ch in SENTENCE_MARKS:
             bits |= _MARK
         table[c] = bits
     for a, b in CJK_RANGES:  # counted apart from words, as word_count does
@@ -228,8 +233,8 @@ class PageText:
     """What the characters of a page's blocks say, counted once for the whole page."""
 
     raw: Matrix  # per block: the kind-independent text columns (see read_page)
-    words: Matrix  # \w+ runs, as segment.words counts them
-    sentence: npt.NDArray[np.bool_]  # as segment.sentence_like decides
+    words: Matrix  # \w+ runs, as text.words counts them
+    sentence: npt.NDArray[np.bool_]  # as text.sentence_like decides
     exact: bool  # False when a character beyond the BMP made the counts approximate
 
     def span_scores(self, blocks: list[Block]) -> tuple[float, ...] | None:
@@ -251,10 +256,8 @@ def read_page(blocks: list[Block]) -> PageText:
 
     The blocks are joined, turned into an array of code points, and classes of characters
     are summed per block. Long blocks are read up to _CAP_CHARS (their shape is clear by
-    then and the arrays stay short); their word counts come from segment.words.
+    then and the arrays stay short); their word counts come from text.words.
     """
-    from marketdesk.extract.segment import sentence_like, words
-
     n = len(blocks)
     texts = [b.text for b in blocks]
     full_lengths = [len(t) for t in texts]
@@ -445,8 +448,6 @@ def _model_file_present() -> bool:
 
 def protected(block: Block, i: int, start: int, end: int) -> bool:
     """Long prose inside the heuristic span: kept unless the model all but rules it out."""
-    from marketdesk.extract.segment import sentence_like
-
     if not start <= i <= end or block.tag == "li":
         return False
     text = block.text

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.credits import MAX_CREDIT_WORDS, is_copyright, syndication_origin
+from marketdesk.extract.text import ASCII_WORD_BYTES, folded_tokens
 from marketdesk.model import Block, BlockKind
 
 _AD_MARKERS = frozenset(
@@ -273,68 +274,9 @@ _SHORT_TRIGGERS = _ANY_TRIGGER
 _ALL_TRIGGERS = (
     _ANY_TRIGGER | _BANNER_TRIGGER | _CREDIT_TRIGGER | _COPYRIGHT_TRIGGER | _CAPTION_TRIGGER
 )
-_TOKEN = re.compile(r"\w+")
-# _TOKEN.findall(text.casefold()) without the regex for Latin-1 text (most blocks): a byte table
-# keeps word characters, lower-cases ASCII capitals (casefold does the rest) and blanks the
-# others, and split() cuts the runs: the same tokens at a third less cost.
-_ASCII_WORD_BYTES = bytes(
-    c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() or c == 95 else 32 for c in range(256)
-)
-_LATIN1_WORD_BYTES = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(256))
-_NON_WORD_MARKS = "\u2018\u2019\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac"  # ‘’“”„–—…•€
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
 _AD_MAX_CHARS = max(len(m) for m in _AD_MARKERS) + 8
-
-
-def _tokens(text: str) -> list[str]:
-    """The \\w+ runs of the casefolded text, as _TOKEN.findall(text.casefold()) gives them."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
-    folded = text.casefold()
-    latin1 = _latin1(folded)
-    if latin1 is None:
-        return _TOKEN.findall(folded)
-    return latin1.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
-
-
-def _latin1(text: str) -> bytes | None:
-    """The text as Latin-1 bytes for the byte-table paths, or None where it cannot be.
-
-    Typographic quotes and dashes are the usual non-Latin-1 characters; they are not word
-    characters, so blanking them keeps the tokens and the fast path.
-    """
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        pass
-    blanked = text
-    for mark in _NON_WORD_MARKS:
-        blanked = blanked.replace(mark, " ")
-    try:
-        return blanked.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
-
-
-# Chinese and Japanese write no spaces between words: their characters count half a word
-# each (a word there is one to two characters), so a sentence weighs as it would in English.
-CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-_CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) + "]")
-
-
-def word_count(text: str) -> int:
-    """len(_TOKEN.findall(text)), through the byte table where the text allows.
-
-    Chinese and Japanese characters are not runs of a word: two of them count one word.
-    """
-    data = _latin1(text)
-    if data is None:
-        cjk = len(_CJK.findall(text))
-        if not cjk:
-            return len(_TOKEN.findall(text))
-        return len(_TOKEN.findall(_CJK.sub(" ", text))) + (cjk + 1) // 2
-    return len(data.translate(_LATIN1_WORD_BYTES).split())
 
 
 def normalise(text: str) -> str:
@@ -352,10 +294,10 @@ def classify_text(text: str) -> BlockKind | None:
     """classify() of a block with this text."""
     # Cached by text: menus, footers and share rows repeat within a page and across a site's
     # pages, and the answer depends on the text alone. Bounded, so memory stays flat.
-    if text.isascii():  # _tokens(text), inlined for the common case
-        found = text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
+    if text.isascii():  # folded_tokens(text), inlined for the common case
+        found = text.encode("ascii").translate(ASCII_WORD_BYTES).decode("ascii").split()
     else:
-        found = _tokens(text)
+        found = folded_tokens(text)
     if len(text) <= _AD_MAX_CHARS and " ".join(found) in _AD_MARKERS:
         return BlockKind.AD
     if _ALL_TRIGGERS.isdisjoint(found) and "\u00a9" not in text:

@@ -15,6 +15,7 @@ import numpy as np
 
 from marketdesk.extract import blockmodel
 from marketdesk.extract.blockmodel import Matrix
+from marketdesk.extract.text import sentence_like, words
 from marketdesk.model import Block, BlockKind
 
 MODEL_FILE = Path(__file__).with_name("html_model.json")
@@ -72,8 +73,6 @@ def evidence(
     when there is none); `marks` say whether markup names the block's surroundings as the
     article (bit 1: <article>/<main>/articleBody, bit 2: a content-like class or id).
     """
-    from marketdesk.extract.segment import sentence_like, words  # segment imports this module
-
     n = len(blocks)
     X = np.zeros((n, len(EXTRA_FEATURES)), dtype=np.float64)
     if not n:

@@ -1,15 +1,23 @@
 """From blocks to a Page: find the article, name everything around it.
 
-The decision is pure: blocks in, Page out. Text dumps and HTML share it; HTML
-adds link density and metadata as extra evidence.
+The decision is pure: blocks in, Page out. Text dumps and HTML share it; HTML adds what its
+markup says (`MarkupEvidence`) and what the page declares (`Metadata`). `assemble` runs the
+steps in order:
 
-1. Ticker strips become quotes; furniture is classified by its wording.
-2. Each block gets a score: long sentence-like text is positive, short lines,
-   link lists and furniture negative. The article is the run of blocks with
-   the largest total score (maximum-sum subarray), so short furniture inside
-   an article (an ad marker, a promo) does not split it.
-3. The headline is the nearest headline-like block above the article; bylines
-   and datelines near it become metadata; credits give origin and copyright.
+1. Ticker strips become quotes (`_strip_quotes`).
+2. Furniture is classified by its wording, markup hints where the text says nothing
+   (`_furniture_kinds`).
+3. The article span (`_article_span`): each block gets a score (long sentence-like text
+   positive; short lines, link lists and furniture negative) and the span is the run of blocks
+   with the largest total (maximum-sum subarray), so short furniture inside an article (an ad
+   marker, a promo) does not split it; text dumps then step past a headline caught inside.
+4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
+5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
+   dumps, htmlmodel.py with markup evidence for HTML.
+6. The header (`_read_header`): the headline is the declared title or the nearest
+   headline-like block above the article; bylines and datelines near it become metadata.
+7. Every block is article text or a removed block of a kind (`_sort_blocks`).
+8. Credits give origin and copyright (`_credits`).
 """
 
 from __future__ import annotations
@@ -17,10 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import lru_cache
 
 from marketdesk.extract import blockmodel, htmlmodel
-from marketdesk.extract.boilerplate import classify_text, word_count
+from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
     copyright_holder,
@@ -30,19 +37,18 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date
 from marketdesk.extract.language import detect_language
+from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
-_WORD = re.compile(r"\w+")
-_SENTENCE_END_CHARS = frozenset(".!?:;…\"”’'»)]。！？")
-_SENTENCE_MARK = re.compile(r"[.!?。！？](?:\s|$)")
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
 
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Evidence from outside the visible blocks (HTML head, structured data, the caller)."""
+    """What the page says about its article outside the visible blocks (HTML head, structured
+    data, the caller): the values an Article takes when the blocks do not say otherwise."""
 
     title: str | None = None
     authors: tuple[str, ...] = ()
@@ -53,15 +59,25 @@ class Metadata:
     url: str | None = None
     description: str | None = None
     image: str | None = None
-    # Block positions that page structure says are the article (HTML: the main container).
-    container: frozenset[int] | None = None
-    # Per-block article scores computed by the caller (HTML uses markup evidence); None: text rules.
-    scores: tuple[float, ...] | None = None
-    # Markup evidence for the HTML block model (htmlmodel.EXTRA_FEATURES columns).
-    evidence: blockmodel.Matrix | None = None
     # The article's paragraphs as structured data declares them (JSON-LD articleBody): the
     # text of pages that render their article with scripts, used when no block is article.
     body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupEvidence:
+    """What the markup says about each block, for the article decision (HTML).
+
+    With it the span is scored by markup-aware scores and held to the container, and the HTML
+    block model decides; without it (text dumps) the text rules and the text model do.
+    """
+
+    # Block positions inside the page's main container; None: no element holds the article.
+    container: frozenset[int] | None
+    # Per-block article scores with markup evidence (link density, tag, hints).
+    scores: tuple[float, ...]
+    # The HTML block model's extra columns (htmlmodel.EXTRA_FEATURES), a row per block.
+    features: blockmodel.Matrix
 
 
 # Markup hints that decide a block's kind even where the block model weighs the others:
@@ -69,16 +85,75 @@ class Metadata:
 FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE})
 
 
-def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | None = None) -> Page:
+def assemble(
+    blocks: list[Block],
+    *,
+    source: str,
+    kind: str,
+    meta: Metadata | None = None,
+    markup: MarkupEvidence | None = None,
+) -> Page:
+    """The Page of a document's blocks: its article, quotes and removed furniture."""
     meta = meta or Metadata()
+    kinds, quotes = _strip_quotes(blocks)
+    # With markup evidence the block model weighs hints itself; text rules take them as kinds.
+    _furniture_kinds(blocks, kinds, take_hints=markup is None)
+    # Text dumps: the page's characters are counted once, for the span and the block model.
+    page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
+    start, end = _article_span(blocks, kinds, markup, page_text)
+    _mark_related_lists(blocks, kinds, start, end)
+    chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
+    header = _read_header(blocks, kinds, start, end, meta)
+    container = markup.container if markup is not None else None
+    paragraphs, removed, origin, copyright_text = _sort_blocks(
+        blocks, kinds, start, end, chosen, header, container
+    )
+    if not paragraphs and sum(map(words, meta.body)) >= _MIN_ARTICLE_WORDS:
+        paragraphs = list(meta.body)
+    origin, copyright_text = _credits(paragraphs, removed, origin, copyright_text, meta.publisher)
+
+    text = "\n\n".join(paragraphs)
+    language = meta.language or detect_language(text or (header.title or ""))
+    return Page(
+        source=source,
+        kind=kind,
+        article=Article(
+            title=header.title,
+            paragraphs=tuple(paragraphs),
+            authors=header.authors,
+            published=header.published,
+            publisher=meta.publisher,
+            origin=origin,
+            copyright=copyright_text,
+            language=language,
+            url=meta.url,
+            description=meta.description,
+            image=meta.image,
+            modified=meta.modified,
+        ),
+        market_status=next((r.text for r in removed if r.kind is BlockKind.MARKET_STATUS), None),
+        quotes=tuple(quotes),
+        removed=tuple(removed),
+        reason=None if paragraphs else "no article text found on the page",
+    )
+
+
+def _strip_quotes(blocks: list[Block]) -> tuple[list[BlockKind | None], list[QuoteObservation]]:
+    """Step 1: every block's kind so far (ticker strips marked, the rest None), and the quotes."""
     kinds: list[BlockKind | None] = [None] * len(blocks)
     quotes: list[QuoteObservation] = []
     for strip in find_strips(blocks):
         quotes.extend(strip.quotes)
         for i in range(strip.start, strip.end + 1):
             kinds[i] = BlockKind.TICKER
-    # With markup evidence the block model weighs hints itself; text rules take them as kinds.
-    take_hints = meta.evidence is None
+    return kinds, quotes
+
+
+def _furniture_kinds(
+    blocks: list[Block], kinds: list[BlockKind | None], *, take_hints: bool
+) -> None:
+    """Step 2: furniture by its wording; a hint where the wording says nothing, if it is firm
+    or (`take_hints`) the block is not strong prose."""
     for i, block in enumerate(blocks):
         if kinds[i] is None:
             k = classify_text(block.text)
@@ -91,30 +166,65 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
                 k = hint
             kinds[i] = k
 
-    # Text dumps: the page's characters are counted once, for the span and the block model.
-    page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
-    scores = meta.scores
+
+def _article_span(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    markup: MarkupEvidence | None,
+    page_text: blockmodel.PageText | None,
+) -> tuple[int, int]:
+    """Step 3: the first and last block of the article span (start > end: no article)."""
+    scores = markup.scores if markup is not None else None
     if scores is None and page_text is not None:
         scores = page_text.span_scores(blocks)
-    start, end, total = _best_span(blocks, kinds, meta.container, scores)
+    container = markup.container if markup is not None else None
+    start, end, total = _best_span(blocks, kinds, container, scores)
     if total < _MIN_ARTICLE_WORDS:
         start, end = len(blocks), len(blocks) - 1  # empty span
-
-    if meta.scores is None:  # HTML knows its headline from markup; text dumps must guess
+    if markup is None:  # HTML knows its headline from markup; text dumps must guess
         start = _skip_header_zone(blocks, kinds, start, end)
-    _mark_related_lists(blocks, kinds, start, end)
-    # Text dumps: a learned block classifier refines the span block by block (blockmodel.py).
-    chosen = blockmodel.choose(blocks, kinds, start, end, page_text) if page_text else None
-    if meta.evidence is not None:  # HTML: the same kind of model, with markup evidence
-        chosen = htmlmodel.choose(blocks, kinds, start, end, meta.evidence)
+    return start, end
+
+
+def _model_choice(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    page_text: blockmodel.PageText | None,
+    markup: MarkupEvidence | None,
+) -> list[bool] | None:
+    """Step 5: which blocks a learned block classifier keeps as article text (None: no model
+    spoke, the span decides)."""
+    # Called through the modules: the trainers in benchmarks/ put their own `choose` there.
+    chosen = None
+    if page_text is not None:  # text dumps: the text model (blockmodel.py)
+        chosen = blockmodel.choose(blocks, kinds, start, end, page_text)
+    if markup is not None:  # HTML: the same kind of model, with markup evidence
+        chosen = htmlmodel.choose(blocks, kinds, start, end, markup.features)
         if chosen is not None:
             _keep_subheadings(blocks, kinds, chosen)
+    return chosen
 
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    title_at: int | None  # the block that is the headline, if one is
+    title: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    roles: dict[int, BlockKind]  # bylines and datelines above the article, by position
+
+
+def _read_header(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int, meta: Metadata
+) -> _Header:
+    """Step 6: the headline, and the bylines and datelines between it and the article."""
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
     authors = meta.authors
     published = meta.published
-    header_roles: dict[int, BlockKind] = {}
+    roles: dict[int, BlockKind] = {}
     for i in range(
         max(0, (title_at if title_at is not None else start) - 3), min(start + 1, len(blocks))
     ):
@@ -122,25 +232,38 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
             continue
         names = parse_byline(blocks[i].text)
         if names:
-            header_roles[i] = BlockKind.BYLINE
+            roles[i] = BlockKind.BYLINE
             authors = authors or names
             continue
         if len(blocks[i].text.split()) <= 14:
             when = find_date(blocks[i].text)
             if when is not None:
-                header_roles[i] = BlockKind.DATELINE
+                roles[i] = BlockKind.DATELINE
                 published = published or when
+    return _Header(title_at, title, authors, published, roles)
 
+
+def _sort_blocks(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    chosen: list[bool] | None,
+    header: _Header,
+    container: frozenset[int] | None,
+) -> tuple[list[str], list[RemovedBlock], str | None, str | None]:
+    """Step 7: the article's paragraphs and the removed blocks, each with its kind; with them
+    the first syndication credit's origin and the first copyright line."""
     paragraphs: list[str] = []
     removed: list[RemovedBlock] = []
     strip_lines: dict[int, list[str]] = {}
     origin: str | None = None
     copyright_text: str | None = None
-    container = meta.container
+    title_at, roles = header.title_at, header.roles
     for i, block in enumerate(blocks):
         k = kinds[i]
         if chosen is not None:
-            in_span = chosen[i] and i != title_at and i not in header_roles
+            in_span = chosen[i] and i != title_at and i not in roles
         else:
             in_span = start <= i <= end and (container is None or i in container)
         if in_span and k is None:
@@ -149,7 +272,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
         if i == title_at:
             continue
         if k is None:
-            k = header_roles.get(i) or block.hint
+            k = roles.get(i) or block.hint
             if k is None:  # by shape: short lines and list items are navigation or other
                 if block.tag == "li" or words(block.text) <= 4:
                     k = BlockKind.NAVIGATION if i < start else BlockKind.OTHER
@@ -175,43 +298,29 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Metadata | No
 
     for at, lines in strip_lines.items():
         removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
-    if not paragraphs and sum(map(words, meta.body)) >= _MIN_ARTICLE_WORDS:
-        paragraphs = list(meta.body)
+    return paragraphs, removed, origin, copyright_text
+
+
+def _credits(
+    paragraphs: list[str],
+    removed: list[RemovedBlock],
+    origin: str | None,
+    copyright_text: str | None,
+    publisher: str | None,
+) -> tuple[str | None, str | None]:
+    """Step 8: origin and copyright, from a credit found while sorting, else from the wire
+    dateline, the copyright sentence, or a copyright held by someone other than the publisher."""
     if paragraphs and origin is None:
         origin = wire_dateline_origin(paragraphs[0])
     if copyright_text is None:
         copyright_text = _copyright_sentence(removed)
     if origin is None and copyright_text:
         origin = copyright_wire(copyright_text)  # 'Copyright 2024 The Associated Press'
-    if origin is None and copyright_text and meta.publisher:
+    if origin is None and copyright_text and publisher:
         holder = copyright_holder(copyright_text)
-        if holder and not _same_org(holder, meta.publisher):
+        if holder and not _same_org(holder, publisher):
             origin = holder  # credited to someone other than the page's publisher
-
-    text = "\n\n".join(paragraphs)
-    language = meta.language or detect_language(text or (title or ""))
-    return Page(
-        source=source,
-        kind=kind,
-        article=Article(
-            title=title,
-            paragraphs=tuple(paragraphs),
-            authors=authors,
-            published=published,
-            publisher=meta.publisher,
-            origin=origin,
-            copyright=copyright_text,
-            language=language,
-            url=meta.url,
-            description=meta.description,
-            image=meta.image,
-            modified=meta.modified,
-        ),
-        market_status=next((r.text for r in removed if r.kind is BlockKind.MARKET_STATUS), None),
-        quotes=tuple(quotes),
-        removed=tuple(removed),
-        reason=None if paragraphs else "no article text found on the page",
-    )
+    return origin, copyright_text
 
 
 # RemovedBlock is a frozen dataclass, whose __init__ sets fields through object.__setattr__; most
@@ -235,18 +344,6 @@ def _removed(kind: BlockKind, text: str) -> RemovedBlock:
 def _strong_prose(block: Block) -> bool:
     """Long sentence text with few links outweighs a class-name hint."""
     return words(block.text) >= 30 and block.link_density < 0.3 and sentence_like(block.text)
-
-
-@lru_cache(maxsize=4096)
-def words(text: str) -> int:
-    # Cached: the span, the title search and the removed kinds all ask about the same blocks.
-    return word_count(text)  # len(_WORD.findall(text)), faster
-
-
-def sentence_like(text: str) -> bool:
-    t = text.rstrip()
-    # The last character first: a `[...]$` search would walk the whole block.
-    return t[-1:] in _SENTENCE_END_CHARS or len(_SENTENCE_MARK.findall(t)) >= 2
 
 
 def block_score(block: Block, kind: BlockKind | None) -> float:
@@ -384,9 +481,9 @@ def _find_title(
     blocks: list[Block], kinds: list[BlockKind | None], start: int, meta: Metadata
 ) -> int | None:
     if meta.title:
-        wanted = _norm(meta.title)
+        wanted = casefolded_words(meta.title)
         for i in range(min(start, len(blocks)) - 1, max(-1, start - 30), -1):
-            if _norm(blocks[i].text) == wanted:
+            if casefolded_words(blocks[i].text) == wanted:
                 return i
         return None
     best: tuple[float, int] | None = None
@@ -416,10 +513,6 @@ def _copyright_sentence(removed: list[RemovedBlock]) -> str | None:
     return None
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
-
 def _same_org(a: str, b: str) -> bool:
-    na, nb = _norm(a), _norm(b)
+    na, nb = casefolded_words(a), casefolded_words(b)
     return na in nb or nb in na

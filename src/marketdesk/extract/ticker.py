@@ -3,6 +3,11 @@
 Shapes handled: one field a line inside one list item (the reference page), one
 instrument a line ("Dow 39,357.27 +49.27 (+0.13%)"), fields in consecutive
 blocks, tab-separated table rows, arrows for signs, 'unch', locale separators.
+
+Tables of other numbers have the shape too (a recipe's nutrition, ratings), so a
+record is a quote only when it reads as one: each of its numbers is a whole token
+(no unit glued to it: "198g" is a weight), and its printed change agrees with its
+percentage, or its name reads like an instrument (_reads_as_quote).
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from marketdesk.extract.numerals import guess_decimal_separator as _guess_decima
 from marketdesk.model import Block, QuoteObservation
 
 _UNCH = r"unch(?:anged)?\.?|unv\.?|n/?c"
+# A number ends where the next field starts: at a space, a bracket or a sign. Not at a letter
+# (a unit: "198g", "512mg") and not at a digit, or "305%" would read as 30 and 5%.
+_FIELD_END = rf"(?=[\s(]|{SIGN})"
 _RECORD = re.compile(
     rf"""^(?P<name>.+?)[\s:]+
-    (?P<last>{NUMBER})\s*(?:[A-Z]{{3}}\s+)?
-    (?:(?P<chg>{SIGNED}|{_UNCH})\s*)?
+    (?P<last>{NUMBER}){_FIELD_END}\s*(?:[A-Z]{{3}}\s+)?
+    (?:(?P<chg>{SIGNED}|{_UNCH}){_FIELD_END}\s*)?
     \(?\s*(?P<pct>{SIGNED})\s?%\s*\)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -77,7 +85,7 @@ def find_strips(blocks: list[Block]) -> list[Strip]:
             run.append(cand)
             j = cand.end + 1
         if len(run) >= 2:
-            strips.append(_to_strip(run))
+            strips.extend(_quote_strips(run))
             i = j
         else:
             i += 1
@@ -132,9 +140,88 @@ def _plausible_name(name: str) -> bool:
     return 1 <= len(words) <= _NAME_LINE_MAX_WORDS and any(c.isalpha() for c in name)
 
 
-def _to_strip(run: list[_Candidate]) -> Strip:
-    tokens = [c.pct for c in run] + [c.chg for c in run if c.chg] + [c.last for c in run]
-    dec = _guess_decimal(tokens)
+def _quote_strips(run: list[_Candidate]) -> list[Strip]:
+    """The strips in a run of records: its stretches of two or more records that read as
+    quotes (one decimal separator for the whole run, as it was printed together)."""
+    dec = _guess_decimal(
+        [c.pct for c in run] + [c.chg for c in run if c.chg] + [c.last for c in run]
+    )
+    strips: list[Strip] = []
+    stretch: list[_Candidate] = []
+    for c in run:
+        if _reads_as_quote(c, dec):
+            stretch.append(c)
+            continue
+        if len(stretch) >= 2:
+            strips.append(_to_strip(stretch, dec))
+        stretch = []
+    if len(stretch) >= 2:
+        strips.append(_to_strip(stretch, dec))
+    return strips
+
+
+# Wording that names a market instrument: indices and exchanges, metals and energy, crypto,
+# bonds and yields, volatility and futures, currencies. Food and sport words stay out, though
+# sugar and corn trade too: a recipe's table must not read as a strip.
+_INSTRUMENT_WORDS = re.compile(
+    r"(?:^|(?<=[\W\d]))(?:"
+    r"index|indices|indizes|indice|dow|nasdaq|nyse|s&p|stoxx|nikkei|topix|hang seng|kospi|"
+    r"sensex|nifty|russell|ftse|dax|mdax|sdax|tecdax|cac|ibex|smi|atx|aex|tsx|asx|bovespa|"
+    r"composite|leitindex|"
+    r"gold|silver|platinum|palladium|copper|crude|oil|brent|wti|natural gas|erdgas|öl|"
+    r"bitcoin|ethereum|ether|crypto|btc|eth|"
+    r"bonds?|yields?|treasury|treasuries|bunds?|gilts?|t-notes?|rendite|anleihen?|"
+    r"\d{1,2}-?(?:y|yr)s?|"  # a maturity as strips write it: 10Y, 10-Yr
+    r"volatility|vix|futures?|"
+    r"dollar|euro|yen|pound|sterling|franc|yuan|renminbi|rupee"
+    r")(?=$|[\W\d])",
+    re.IGNORECASE,
+)
+# Twice the rounding slack: sites round from unrounded values, and a price may have moved
+# between the fields' updates.
+_SLACK_FACTOR = 2.0
+# A currency pair (EUR/USD), or a name that is one ticker symbol (AAPL, SAP.DE, BRK.B).
+_PAIR_OR_SYMBOL = re.compile(r"[A-Z]{3} ?/ ?[A-Z]{3}\b|^[A-Z]{2,5}(?:\.[A-Z]{1,2})?$")
+
+
+def _reads_as_quote(c: _Candidate, dec: str) -> bool:
+    """A record whose change agrees with its percentage, or whose name reads like an
+    instrument: a table of other numbers in the same shape (nutrition, ratings) does neither."""
+    return _change_agrees(c, dec) or _instrument_like(c.name.strip(" :-"))
+
+
+def _change_agrees(c: _Candidate, dec: str) -> bool:
+    """pct = change / (last - change) * 100, within the rounding of the printed numbers.
+
+    An unsigned change may be a fall (the sign shown by colour alone): either reading will do.
+    """
+    if c.chg is None:
+        return False
+    last, pct = parse_number(c.last, dec), abs(parse_number(c.pct, dec))
+    half_last = 0.5 * 10.0 ** -decimals_of(c.last, dec)
+    half_pct = 0.5 * 10.0 ** -decimals_of(c.pct, dec)
+    if re.fullmatch(_UNCH, c.chg.strip(), re.I):  # 'unch' is an exact zero
+        changes, half_chg = [0.0], 0.0
+    else:
+        change = parse_number(c.chg, dec)
+        changes = [change] if re.match(SIGN, c.chg.strip()) else [change, -change]
+        half_chg = 0.5 * 10.0 ** -decimals_of(c.chg, dec)
+    for change in changes:
+        prev = last - change
+        if prev <= 0:
+            continue
+        # How far the printed rounding of each number can move the computed percentage.
+        slack = half_pct + 100.0 * (last * half_chg + abs(change) * half_last) / prev**2
+        if abs(abs(100.0 * change / prev) - pct) <= _SLACK_FACTOR * slack:
+            return True
+    return False
+
+
+def _instrument_like(name: str) -> bool:
+    return bool(_INSTRUMENT_WORDS.search(name) or _PAIR_OR_SYMBOL.search(name))
+
+
+def _to_strip(run: list[_Candidate], dec: str) -> Strip:
     quotes = []
     for c in run:
         change: float | None

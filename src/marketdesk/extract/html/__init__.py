@@ -1,0 +1,74 @@
+"""HTML pages to blocks and metadata, then the shared segmentation.
+
+One job a module: `blocks` walks the tree into blocks with their markup hints, `container`
+finds the article's element, `metadata` reads what the page declares (with `title`,
+`authors`, `published` and `jsonld`); this module decodes the page and puts them together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from selectolax.lexbor import LexborHTMLParser
+
+from marketdesk.extract import htmlmodel
+from marketdesk.extract.boilerplate import classify
+from marketdesk.extract.decode import decode_text
+from marketdesk.extract.html.blocks import walk_blocks
+from marketdesk.extract.html.container import (
+    block_kind,
+    clear_hints,
+    depths_below,
+    html_block_score,
+    main_container,
+)
+from marketdesk.extract.html.metadata import read_metadata
+from marketdesk.extract.html.published import htmldate_date, visible_date
+from marketdesk.extract.segment import MarkupEvidence, assemble
+from marketdesk.model import Page, RawDocument
+
+
+def extract_html(raw: RawDocument) -> Page:
+    """Decode and parse the page, read its metadata and blocks, and segment them."""
+    declared = _declared_charset(raw.content[:4096], raw.media_type)
+    html = decode_text(raw.content, declared)
+    tree = LexborHTMLParser(html)
+    meta = read_metadata(tree, raw.url)
+    body = tree.body or tree.root
+    if body is None:
+        return assemble([], source=raw.source, kind="html", meta=meta)
+    built = walk_blocks(body)
+    blocks = built.blocks
+    # The container is chosen on text evidence alone: a class name on a page-wide wrapper
+    # ("has-sidebar", "widget-area") must not condemn the article inside it.
+    plain = [html_block_score(b, classify(b)) for b in blocks]
+    best, container = main_container(blocks, built.paths, plain)
+    if best and container:
+        blocks = clear_hints(blocks, built.paths, built.hint_srcs, best, container)
+    scores = [html_block_score(b, block_kind(b)) for b in blocks]
+    if meta.published is None:
+        found = visible_date(blocks, container, meta.language) or htmldate_date(html, raw.url)
+        meta = replace(meta, published=found)
+    depths = depths_below(built.paths, best)
+    features = htmlmodel.evidence(
+        blocks, [b.hint for b in blocks], container, scores, depths, built.marks, built.paths
+    )
+    return assemble(
+        blocks,
+        source=raw.source,
+        kind="html",
+        meta=meta,
+        markup=MarkupEvidence(container=container, scores=tuple(scores), features=features),
+    )
+
+
+def _declared_charset(head: bytes, media_type: str | None) -> str | None:
+    m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", head, re.I)
+    if m:
+        return m.group(1).decode("ascii", "replace")
+    if media_type:
+        m2 = re.search(r"charset=([\w-]+)", media_type, re.I)
+        if m2:
+            return m2.group(1)
+    return None
