@@ -5,7 +5,7 @@
 Inputs: the dev set's 990 HTML pages (extracted as HTML) and their 990 text dumps (as text),
 ../shared/examples/*.txt (as text), and the project's fixtures in tests/fixtures/html and
 tests/fixtures/text. One line per input, `name<TAB>sha256`, the hash taken over
-`json.dumps(page.to_json(), sort_keys=True, ensure_ascii=False)` (an input that extract()
+`json.dumps(page_json(page), sort_keys=True, ensure_ascii=False)` (an input that extract()
 refuses hashes its error message instead). The lines go to --out (default
 `extract-digest.tsv` in the current folder); standard output gets the count and one total
 digest over all lines.
@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import devset
+from marketdesk.app.shapes import page_json
 from marketdesk.errors import MarketdeskError
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
@@ -61,7 +62,7 @@ def _file(path: Path, source: str) -> RawDocument:
 
 def digest(raw: RawDocument, kind: str) -> str:
     try:
-        shape: object = extract(raw, kind).to_json()
+        shape: object = page_json(extract(raw, kind))
     except MarketdeskError as e:  # refused inputs (an empty dump) are output too
         shape = {"error": str(e)}
     text = json.dumps(shape, sort_keys=True, ensure_ascii=False)

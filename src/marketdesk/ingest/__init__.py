@@ -1,4 +1,4 @@
-"""Getting documents in: feeds, sources and scheduling, the pipeline.
+"""Getting documents in: where each comes from (files, URLs, standard input) and reading it.
 
 Every outbound request goes through :mod:`marketdesk.net`.
 """
