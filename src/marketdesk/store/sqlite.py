@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -78,7 +79,8 @@ class SQLiteStorage:
                 raise StorageError(
                     f"cannot create the folder for {self.path}: {exc.strerror}"
                 ) from exc
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the writer's
+        self._readers_lock = threading.Lock()  # a thread's first read must not wait for a write
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._writer = self._connect()
@@ -87,8 +89,10 @@ class SQLiteStorage:
     # -- connections -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=10
+            )
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
@@ -102,7 +106,7 @@ class SQLiteStorage:
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
-            with self._lock:
+            with self._readers_lock:
                 self._readers.append(conn)
         return conn
 
@@ -127,12 +131,14 @@ class SQLiteStorage:
 
     def _migrate(self) -> None:
         try:
-            current = self._writer.execute("PRAGMA user_version").fetchone()[0]
-            pending = [(v, sql) for v, sql in migrations() if v > current]
-            if not pending:
+            newest = migrations()[-1][0]
+            if self._writer.execute("PRAGMA user_version").fetchone()[0] >= newest:
                 return
             with self._write() as conn:
-                for version, sql in pending:
+                # Read again under the write lock: a process that opened the file at the same
+                # time may have migrated it meanwhile, and its tables exist now.
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                for version, sql in [(v, sql) for v, sql in migrations() if v > current]:
                     for statement in _split_sql(sql):
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version={version:d}")
@@ -140,7 +146,7 @@ class SQLiteStorage:
             raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._readers_lock:
             self._writer.close()
             for conn in self._readers:
                 conn.close()
@@ -251,6 +257,21 @@ class SQLiteStorage:
             articles=c.execute("SELECT count(*) FROM articles").fetchone()[0],
             quotes=c.execute("SELECT count(*) FROM quotes").fetchone()[0],
         )
+
+
+def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch a new file to WAL (the mode stays with the file). The switch needs the file to
+    itself, and SQLite answers "locked" at once rather than wait when another process opening
+    the same new file holds it; so it is retried, as a busy wait would."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def missing_database(path: str) -> str:
