@@ -6,7 +6,11 @@ from __future__ import annotations
 import math
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from marketdesk.errors import StorageError
 from marketdesk.store.sqlite import SQLiteStorage, _split_sql, migrations, to_micros
 
 AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
@@ -63,3 +67,13 @@ def test_upgrade_from_the_first_version_adds_the_new_columns(sqlite_path: str) -
     assert "article_id" in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
     change = next(r for r in conn.execute("PRAGMA table_info(quotes)") if r[1] == "change")
     assert change[2] == ""  # no declared type: values are kept as given, -0.0 included
+
+
+def test_an_address_is_not_taken_for_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StorageError, match="not a SQLite file") as caught:
+        SQLiteStorage("postgresql://desk:s3cret@db.example:5432/desk")
+    assert "s3cret" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"

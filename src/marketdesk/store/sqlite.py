@@ -70,6 +70,12 @@ class SQLiteStorage:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
+        if "://" in self.path:
+            # A URL taken for a path would become a folder named "postgresql:" beside the user.
+            raise StorageError(
+                f"{redact_url(self.path)} is an address, not a SQLite file: open it with "
+                "marketdesk.store.open_storage"
+            )
         if self.path != ":memory:":
             if not create and not Path(self.path).is_file():
                 raise StorageError(missing_database(self.path))
@@ -272,6 +278,11 @@ def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def redact_url(location: str) -> str:
+    """A URL without the password of its user part."""
+    return re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1@", location)
 
 
 def missing_database(path: str) -> str:
