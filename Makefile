@@ -26,8 +26,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Every test on the default backend (the storage contract on SQLite and PostgreSQL), then the
+# tests that take a --db again with PostgreSQL behind them.
 unit: $(STAMP)
 	$(PY) -m pytest
+	MARKETDESK_TEST_BACKEND=postgres $(PY) -m pytest -q
 
 test: lint typecheck unit
 

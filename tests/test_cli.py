@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from marketdesk.cli import main
+from marketdesk.store import open_storage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 
@@ -124,9 +125,7 @@ def test_ingest_errors_lose_nothing(
     code, _, err = run(capsys, "ingest", str(empty), str(tmp_path / "nope"), "--db", db_path)
     assert code == 1
     assert "empty input" in err and "no such file" in err
-    from marketdesk.store.sqlite import SQLiteStorage
-
-    store = SQLiteStorage(db_path)
+    store = open_storage(db_path)
     assert store.counts().articles == 1 and store.counts().quotes == 15
     store.close()
 

@@ -18,7 +18,7 @@ import pytest
 from marketdesk import cli
 from marketdesk.app.desk import Services
 from marketdesk.markets import providers
-from marketdesk.store.sqlite import SQLiteStorage
+from marketdesk.store import open_storage
 from support import services
 
 FIXTURES = Path(__file__).parent / "fixtures" / "providers"
@@ -86,7 +86,7 @@ def test_refresh_stores_what_it_can_and_fails_loudly_for_the_rest(
     assert "[1/2] tsx: stooq, 3 quotes, 3 new, last 102.50 at" in out
     assert "[2/2] dax: failed: stooq has no data for symbol '^dax'" in err
     assert "refreshed 1 of 2 instruments, 3 new quotes; failed: dax" in out
-    store = SQLiteStorage(db_path)
+    store = open_storage(db_path)
     latest = store.latest_quote("tsx")
     store.close()
     assert latest is not None and latest.last == 102.5 and latest.source == "stooq"
@@ -107,7 +107,7 @@ def test_refresh_keeps_the_last_good_quote_when_a_provider_turns_stale(
     stooq_server["^tsx"] = (FIXTURES / "stooq_changed.csv").read_bytes()
     code, _, err = run(capsys, *args)
     assert code == 1 and "format may have changed" in err
-    store = SQLiteStorage(db_path)
+    store = open_storage(db_path)
     latest = store.latest_quote("tsx")
     store.close()
     assert latest is not None and latest.last == 102.5

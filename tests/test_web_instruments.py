@@ -14,7 +14,7 @@ from marketdesk.markets.providers import SeriesRequest
 from marketdesk.markets.providers.bundled import BundledProvider
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Quote
-from marketdesk.store.sqlite import SQLiteStorage
+from marketdesk.store import open_storage
 from marketdesk.web.app import create_app
 from support import make_desk
 
@@ -32,7 +32,7 @@ def get(app: object, path: str, params: dict[str, str] | None = None) -> httpx.R
 def app(db_path: str) -> Iterator[object]:
     reg = Registry.bundled()
     sp = reg.instrument("sp500")
-    store = SQLiteStorage(db_path)
+    store = open_storage(db_path)
     store.add_quotes(BundledProvider().fetch(sp, SeriesRequest(date(2024, 1, 1), date(2024, 7, 5))))
     # An intraday observation after the close: the daily view keeps it as the day's last quote.
     store.add_quotes(

@@ -4,9 +4,11 @@ Every backend (``store/sqlite.py``, ``store/postgres.py``) keeps this contract, 
 (``tests/test_store_contract.py``) checks each of them against it.
 
 Times
-    Every ``datetime`` passed in must be timezone-aware; a naive one raises ``ValueError`` and
-    writes nothing. Every ``datetime`` handed back is aware and in UTC, with microsecond
-    precision. ``Article.published`` and ``Article.modified`` keep the offset the page gave.
+    Every ``datetime`` passed in must be timezone-aware (fetch times, quote times, query
+    bounds); a naive one raises ``ValueError`` and writes nothing. Every such ``datetime``
+    handed back is aware and in UTC, with microsecond precision. ``Article.published`` and
+    ``Article.modified`` are the page's own words: they keep the offset the page gave, or none
+    when it gave none.
 
 Numbers
     Quote fields come back exactly as they went in, negative zero included (a loss too small
@@ -35,6 +37,10 @@ Threads and processes
     One Storage object may be used from many threads at once. Several processes may open the
     same database and write at the same time (a daemon and a CLI import); every write still
     commits whole, and the idempotency rules hold across processes.
+
+Paging
+    ``limit`` and ``offset`` are whole numbers of at least 0; anything else raises
+    ``ValueError``. Results are in a stable order: ties are broken by id.
 
 Lifetime
     ``close()`` releases connections; the object is not used afterwards. Opening a store

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from marketdesk.model import Quote
 
-__all__ = ["check_aware", "checked_quotes"]
+__all__ = ["check_aware", "check_paging", "checked_quotes"]
 
 _NUMBERS = ("last", "change", "change_pct", "prev_close", "open", "high", "low")
 
@@ -16,6 +16,12 @@ _NUMBERS = ("last", "change", "change_pct", "prev_close", "open", "high", "low")
 def check_aware(when: datetime, what: str) -> None:
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, not {when.isoformat()}")
+
+
+def check_paging(limit: int, offset: int) -> None:
+    for name, value in (("limit", limit), ("offset", offset)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
 
 
 def checked_quotes(quotes: Iterable[Quote]) -> Iterator[Quote]:

@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from marketdesk.model import (
 )
 from marketdesk.store import dedup
 from marketdesk.store.base import IngestResult, StoreCounts
-from marketdesk.store.guards import check_aware, checked_quotes
+from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 
 _WORD = re.compile(r"\w+")
 _QUOTE_COLUMNS = (
@@ -69,6 +70,12 @@ class SQLiteStorage:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
+        if "://" in self.path:
+            # A URL taken for a path would become a folder named "postgresql:" beside the user.
+            raise StorageError(
+                f"{redact_url(self.path)} is an address, not a SQLite file: open it with "
+                "marketdesk.store.open_storage"
+            )
         if self.path != ":memory:":
             if not create and not Path(self.path).is_file():
                 raise StorageError(missing_database(self.path))
@@ -78,7 +85,8 @@ class SQLiteStorage:
                 raise StorageError(
                     f"cannot create the folder for {self.path}: {exc.strerror}"
                 ) from exc
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the writer's
+        self._readers_lock = threading.Lock()  # a thread's first read must not wait for a write
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._writer = self._connect()
@@ -87,8 +95,10 @@ class SQLiteStorage:
     # -- connections -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=10
+            )
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
@@ -98,11 +108,15 @@ class SQLiteStorage:
         return conn
 
     def _reader(self) -> sqlite3.Connection:
+        if self.path == ":memory:":
+            # Each connection to ":memory:" is its own empty database: read the writer's. One
+            # connection, so an in-memory store is for one thread (tests, throwaway desks).
+            return self._writer
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
-            with self._lock:
+            with self._readers_lock:
                 self._readers.append(conn)
         return conn
 
@@ -127,12 +141,14 @@ class SQLiteStorage:
 
     def _migrate(self) -> None:
         try:
-            current = self._writer.execute("PRAGMA user_version").fetchone()[0]
-            pending = [(v, sql) for v, sql in migrations() if v > current]
-            if not pending:
+            newest = migrations()[-1][0]
+            if self._writer.execute("PRAGMA user_version").fetchone()[0] >= newest:
                 return
             with self._write() as conn:
-                for version, sql in pending:
+                # Read again under the write lock: a process that opened the file at the same
+                # time may have migrated it meanwhile, and its tables exist now.
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                for version, sql in [(v, sql) for v, sql in migrations() if v > current]:
                     for statement in _split_sql(sql):
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version={version:d}")
@@ -140,7 +156,7 @@ class SQLiteStorage:
             raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._readers_lock:
             self._writer.close()
             for conn in self._readers:
                 conn.close()
@@ -171,6 +187,7 @@ class SQLiteStorage:
         return _stored(row, removed)
 
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        check_paging(limit, offset)
         rows = self._reader().execute(
             f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT ? OFFSET ?",
             (limit, offset),
@@ -178,6 +195,7 @@ class SQLiteStorage:
         return [_stored(r, ()) for r in rows]
 
     def search_articles(self, query: str, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        check_paging(limit, offset)
         # Each word quoted: FTS5 then reads it as a word, never as query syntax.
         terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
         if not terms:
@@ -221,7 +239,7 @@ class SQLiteStorage:
         cur.row_factory = None
         rows = cur.execute(
             f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = ? AND at >= ? AND at <= ?"
-            " ORDER BY at",
+            " ORDER BY at, id",  # the index holds (instrument, at, rowid): no sort step
             (instrument, to_micros(start), to_micros(end)),
         ).fetchall()
         fromts = datetime.fromtimestamp
@@ -251,6 +269,26 @@ class SQLiteStorage:
             articles=c.execute("SELECT count(*) FROM articles").fetchone()[0],
             quotes=c.execute("SELECT count(*) FROM quotes").fetchone()[0],
         )
+
+
+def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch a new file to WAL (the mode stays with the file). The switch needs the file to
+    itself, and SQLite answers "locked" at once rather than wait when another process opening
+    the same new file holds it; so it is retried, as a busy wait would."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def redact_url(location: str) -> str:
+    """A URL without the password of its user part."""
+    return re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1@", location)
 
 
 def missing_database(path: str) -> str:

@@ -1,0 +1,618 @@
+"""PostgreSQL storage, the second backend: psycopg 3, a small pool, migrations, tsvector search.
+
+It keeps the contract of ``store/base.py``; what differs from SQLite is how.
+
+Location
+    ``postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME[?schema=NAME]`` (or ``postgres://``), plus
+    any libpq URL parameter (``sslmode``, ``connect_timeout``, ...). marketdesk creates its
+    tables, never the database. ``schema=NAME`` keeps marketdesk's tables in that schema (made on
+    first open), so several desks, or tests, can share one database. Messages name the location
+    without its password.
+
+Times
+    ``timestamptz``: microsecond instants that psql and SQL date functions read as times.
+    Sessions run with ``TimeZone=UTC``, so they load as UTC datetimes. ``published`` and
+    ``modified`` are the page's own ISO 8601 text, offset or none, as in SQLite: timestamptz
+    would keep the instant and lose the offset.
+
+Concurrency
+    Each call runs on its own pooled connection, each write in one transaction. Every key is a
+    unique index written with ``INSERT ... ON CONFLICT DO NOTHING``: a writer in any process that
+    meets a key another has just written waits for that transaction and then skips it, so
+    nothing is stored twice and nothing fails. Quotes are written in key order, so two writers
+    never wait on each other in a cycle (a deadlock would abort one). Migrations run in one
+    transaction under an advisory lock: processes that open a new database together migrate it
+    once.
+
+Search
+    A stored ``tsvector`` (title weight A, text weight B) with a GIN index, in the 'english'
+    configuration: words are stemmed and English stop words dropped, so "rallies" finds
+    "rallied" (SQLite matches words as written). Queries go through ``plainto_tsquery``, which
+    reads operators and quotes as plain text; results are ranked by ``ts_rank_cd``, ties by id.
+
+Text
+    PostgreSQL text cannot hold NUL characters; they are stored as U+FFFD.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import ConnectionPool
+
+from marketdesk.errors import StorageError
+from marketdesk.model import (
+    Article,
+    BlockKind,
+    Page,
+    Quote,
+    RawDocument,
+    RemovedBlock,
+    StoredArticle,
+)
+from marketdesk.store import dedup
+from marketdesk.store.base import IngestResult, StoreCounts
+from marketdesk.store.guards import check_aware, check_paging, checked_quotes
+
+__all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_location"]
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002_search.sql
+TABLES = ("documents", "articles", "removed_blocks", "quotes")
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
+_WORD = re.compile(r"\w+")
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
+_QUOTES_PER_STATEMENT = 5000
+
+_ARTICLE_SELECT = (
+    "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
+    " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
+    " a.market_status FROM articles a JOIN documents d ON d.id = a.document_id"
+)
+_QUOTE_COLUMNS = (
+    "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
+    " document_id, decimals"
+)
+_INSERT_QUOTES = (
+    "INSERT INTO quotes (instrument, name, at, last, change, change_pct, prev_close, open, high,"
+    " low, decimals, source, document_id)"
+    " SELECT instrument, name, at, last, change, change_pct, prev_close, open, high, low,"
+    " decimals, source, document_id FROM unnest(%s::text[], %s::text[], %s::timestamptz[],"
+    " %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],"
+    " %s::float8[], %s::int[], %s::text[], %s::bigint[]) WITH ORDINALITY AS u(instrument, name,"
+    " at, last, change, change_pct, prev_close, open, high, low, decimals, source, document_id, n)"
+    " ORDER BY n ON CONFLICT (source, name, at) DO NOTHING"
+)
+
+
+# -- the location ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A parsed ``postgresql://`` --db value."""
+
+    conninfo: str  # for libpq: the password included, our session settings added
+    shown: str  # for messages: no password
+    password: str | None
+    schema: str | None
+    dbname: str
+    host: str
+    port: str
+    user: str
+
+
+def redact(text: str, password: str | None = None) -> str:
+    """``text`` without a URL's password, nor ``password`` wherever it appears."""
+    text = _URL_PASSWORD.sub(r"\1@", text)
+    return text.replace(password, "***") if password else text
+
+
+def parse_location(location: str) -> Location:
+    """Read a --db URL; ``?schema=NAME`` is ours, every other parameter goes to libpq."""
+    try:
+        parts = urlsplit(location)
+        params = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError as exc:
+        raise StorageError(f"cannot read the database address {redact(location)}: {exc}") from None
+    schemas = [v for k, v in params if k == "schema"]
+    schema = schemas[-1] if schemas else None
+    if schema is not None and not _SCHEMA_NAME.match(schema):
+        raise StorageError(
+            f"schema={schema!r} in {redact(location)}: a schema name is letters, digits and _ "
+            "(not starting with a digit), at most 63 characters"
+        )
+    libpq_url = urlunsplit(
+        parts._replace(query=urlencode([(k, v) for k, v in params if k != "schema"]))
+    )
+    try:
+        params_dict = conninfo_to_dict(libpq_url)
+    except psycopg.Error as exc:
+        # from None: libpq may quote the address it could not read, password and all
+        raise StorageError(
+            f"cannot read the database address {redact(location)}: {_reason(exc)}"
+        ) from None
+    password = params_dict.pop("password", None)
+    password = str(password) if password else None
+    user = str(params_dict.get("user") or "")
+    host = str(params_dict.get("host") or params_dict.get("hostaddr") or "localhost")
+    port = str(params_dict.get("port") or "5432")
+    dbname = str(params_dict.get("dbname") or user)
+    shown = f"postgresql://{user + '@' if user else ''}{host}:{port}/{dbname}"
+    if schema:
+        shown += f"?schema={schema}"
+    settings = "-c TimeZone=UTC" + (f" -c search_path={schema}" if schema else "")
+    options = f"{params_dict.get('options') or ''} {settings}".strip()
+    conninfo = make_conninfo(
+        libpq_url,
+        options=options,
+        connect_timeout=params_dict.get("connect_timeout") or 10,
+        application_name=params_dict.get("application_name") or "marketdesk",
+    )
+    return Location(conninfo, redact(shown, password), password, schema, dbname, host, port, user)
+
+
+def _reason(exc: BaseException, password: str | None = None) -> str:
+    """The useful part of a libpq message, on one line."""
+    primary = exc.diag.message_primary if isinstance(exc, psycopg.Error) else None
+    message = primary or str(exc)  # the server's own words; a failed connection has none
+    if "failed: " in message:  # "connection to server at ..., port ... failed: WHY"
+        message = message.rsplit("failed: ", 1)[1]
+    message = re.sub(r"\s+", " ", message.replace("FATAL:", "")).strip()
+    return redact(message, password) or type(exc).__name__
+
+
+# -- migrations --------------------------------------------------------------------------------
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration in ``migrations_pg/``, oldest first."""
+    folder = resources.files("marketdesk.store") / "migrations_pg"
+    found = []
+    for entry in folder.iterdir():
+        m = re.match(r"(\d{4})_(.*)\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migration_lock_key(schema: str | None) -> int:
+    """The advisory lock that serialises migrations of one schema (locks are per database)."""
+    digest = hashlib.blake2b(f"marketdesk migrations {schema or ''}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def migrate(conn: Conn, schema: str | None, *, create: bool, upto: int | None = None) -> None:
+    """Apply the pending migrations (up to ``upto``) in one transaction, under the lock.
+
+    ``create=False`` refuses to make marketdesk's tables where there are none.
+    """
+    newest = migrations()[-1][0]
+    if _applied_versions(conn, schema) == newest and upto is None:
+        return  # the common case, without waiting for the lock
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (migration_lock_key(schema),))
+        if schema is not None and not _schema_exists(conn, schema):
+            if not create:
+                raise _Missing()
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        if not _table_exists(conn, "schema_migrations"):
+            if not create:
+                raise _Missing()
+            foreign = [t for t in TABLES if _table_exists(conn, t)]
+            if foreign:
+                raise _Foreign(foreign)
+            conn.execute(
+                "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+        applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        if applied and max(applied) > newest:
+            raise _Newer(max(applied), newest)
+        for version, name, script in migrations():
+            if version in applied or (upto is not None and version > upto):
+                continue
+            conn.execute(script.encode())  # no parameters: one script, several statements
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
+            )
+
+
+def _applied_versions(conn: Conn, schema: str | None) -> int | None:
+    if schema is not None and not _schema_exists(conn, schema):
+        return None
+    if not _table_exists(conn, "schema_migrations"):
+        return None
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else None
+
+
+def _schema_exists(conn: Conn, schema: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
+        is not None
+    )
+
+
+def _table_exists(conn: Conn, table: str) -> bool:
+    # to_regclass follows the search_path, which ?schema= set
+    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+    return bool(row and row[0])
+
+
+class _Missing(Exception):
+    pass
+
+
+class _Foreign(Exception):
+    def __init__(self, tables: list[str]) -> None:
+        super().__init__(", ".join(tables))
+        self.tables = tables
+
+
+class _Newer(Exception):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"{found} > {known}")
+        self.found = found
+        self.known = known
+
+
+# -- the store ---------------------------------------------------------------------------------
+class PostgresStorage:
+    """A marketdesk database on a PostgreSQL server. ``create=False`` refuses to make tables."""
+
+    def __init__(
+        self, location: str, *, create: bool = True, pool_size: int = 4, timeout: float = 10.0
+    ) -> None:
+        self._where = parse_location(location)
+        self.location = self._where.shown
+        with self._first_connection() as conn:
+            self._migrate(conn, create)
+        # The pool starts with one connection and grows on demand to pool_size.
+        self._pool: ConnectionPool[Conn] = ConnectionPool(
+            self._where.conninfo,
+            kwargs={"autocommit": True},
+            min_size=1,
+            max_size=max(1, pool_size),
+            open=False,
+            timeout=timeout,
+            # A connection the server dropped (a restart) is replaced, not handed out.
+            check=ConnectionPool.check_connection,
+            name="marketdesk",
+        )
+        with self._errors("connect to"):
+            self._pool.open(wait=True, timeout=timeout)
+
+    # -- connections -------------------------------------------------------------------
+    @contextmanager
+    def _first_connection(self) -> Iterator[Conn]:
+        w = self._where
+        try:
+            conn = psycopg.connect(w.conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            reason = _reason(exc, w.password)
+            if re.search(r'database ".*" does not exist', reason):
+                raise StorageError(
+                    f'no database "{w.dbname}" on {w.host}:{w.port}: marketdesk makes its tables'
+                    " but not the database; create it with `createdb -h "
+                    f"{w.host} -p {w.port}{' -U ' + w.user if w.user else ''} {w.dbname}` (or"
+                    " CREATE DATABASE in psql)"
+                ) from None
+            # from None: the chained libpq error may repeat the address
+            raise StorageError(f"cannot connect to {self.location}: {reason}") from None
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: Conn, create: bool) -> None:
+        try:
+            migrate(conn, self._where.schema, create=create)
+        except _Missing:
+            raise StorageError(missing_database(self.location)) from None
+        except _Foreign as exc:
+            raise StorageError(
+                f"{self.location} is not a marketdesk database: it holds tables marketdesk did"
+                f" not make ({', '.join(exc.tables)}); use an empty database or ?schema=NAME"
+            ) from None
+        except _Newer as exc:
+            raise StorageError(
+                f"{self.location} was written by a newer marketdesk (schema version "
+                f"{exc.found}; this one knows up to {exc.known}): upgrade marketdesk"
+            ) from None
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"cannot migrate {self.location}: {_reason(exc, self._where.password)}"
+            ) from None
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """psycopg's errors as the contract's: arguments the server refused are ValueErrors."""
+        try:
+            yield
+        except psycopg.DataError as exc:
+            raise ValueError(f"the database refused a value: {_reason(exc)}") from exc
+        except psycopg.Error as exc:  # the pool's PoolTimeout and PoolClosed too
+            raise StorageError(
+                f"cannot {doing} {self.location}: {_reason(exc, self._where.password)}"
+            ) from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Conn]:
+        with self._errors("read from"), self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Conn]:
+        with self._errors("write to"), self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- writes ------------------------------------------------------------------------
+    def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
+        with self._write() as conn:
+            return dedup.add_page(_Writer(conn), raw, page, quotes)
+
+    def add_quotes(self, quotes: Iterable[Quote]) -> int:
+        with self._write() as conn:
+            return _insert_quotes(conn, quotes, None)
+
+    # -- reads -------------------------------------------------------------------------
+    def get_article(self, article_id: int) -> StoredArticle | None:
+        with self._read() as conn:
+            row = conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = %s", (article_id,)).fetchone()
+            if row is None:
+                return None
+            removed = tuple(
+                RemovedBlock(kind=BlockKind(kind), text=text)
+                for kind, text in conn.execute(
+                    "SELECT kind, text FROM removed_blocks WHERE article_id = %s ORDER BY position",
+                    (article_id,),
+                )
+            )
+        return _stored(row, removed)
+
+    def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        with self._read() as conn:
+            rows = conn.execute(
+                f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT %s OFFSET %s",
+                (limit, offset),
+            ).fetchall()
+        return [_stored(r, ()) for r in rows]
+
+    def search_articles(self, query: str, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        if not _WORD.search(query):
+            return []  # no words, no lexemes: skip the server's notice
+        with self._read() as conn:
+            rows = conn.execute(
+                f"{_ARTICLE_SELECT}, plainto_tsquery('{SEARCH_CONFIG}', %s) AS q"
+                " WHERE a.search @@ q ORDER BY ts_rank_cd(a.search, q) DESC, a.id"
+                " LIMIT %s OFFSET %s",
+                (_clean(query), limit, offset),
+            ).fetchall()
+        return [_stored(r, ()) for r in rows]
+
+    def latest_quote(self, instrument: str, at: datetime | None = None) -> Quote | None:
+        if at is not None:
+            check_aware(at, "at")
+        with self._read() as conn:
+            if at is None:
+                row = conn.execute(
+                    f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = %s"
+                    " ORDER BY at DESC, id DESC LIMIT 1",
+                    (instrument,),
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = %s AND at <= %s"
+                    " ORDER BY at DESC, id DESC LIMIT 1",
+                    (instrument, at),
+                ).fetchone()
+        return Quote(*row) if row is not None else None
+
+    def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
+        check_aware(start, "start")
+        check_aware(end, "end")
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_QUOTE_COLUMNS} FROM quotes"
+                " WHERE instrument = %s AND at >= %s AND at <= %s ORDER BY at, id",
+                (instrument, start, end),
+            ).fetchall()
+        return [Quote(*r) for r in rows]
+
+    def counts(self) -> StoreCounts:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+                " (SELECT count(*) FROM quotes)"
+            ).fetchone()
+        assert row is not None
+        return StoreCounts(documents=row[0], articles=row[1], quotes=row[2])
+
+
+def missing_database(shown: str) -> str:
+    return (
+        f"no marketdesk database at {shown}; create one with `marketdesk quotes load-bundled "
+        f"--db {shown}`, `marketdesk ingest FILE --db {shown}` or `marketdesk demo --no-serve "
+        f"--db {shown}`"
+    )
+
+
+class _Writer:
+    """dedup.PageWriter on an open PostgreSQL transaction."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    def find_document(self, key: str) -> tuple[int, int | None] | None:
+        row = self.conn.execute(
+            "SELECT id, article_id FROM documents WHERE sha256 = %s", (key,)
+        ).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
+    def insert_document(self, raw: RawDocument, kind: str, key: str) -> int | None:
+        row = self.conn.execute(
+            "INSERT INTO documents (source, url, sha256, media_type, kind, fetched_at, size,"
+            " content) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+            (
+                _clean(raw.source),
+                _opt(raw.url),
+                key,
+                _opt(raw.media_type),
+                _clean(kind),
+                raw.fetched_at,
+                len(raw.content),
+                zlib.compress(raw.content, 6),
+            ),
+        ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def find_article(self, fingerprint: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE fingerprint = %s", (fingerprint,)
+        ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def insert_article(self, document_id: int, fingerprint: str, page: Page) -> int | None:
+        a = page.article
+        paragraphs = [_clean(p) for p in a.paragraphs]
+        row = self.conn.execute(
+            "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs, authors,"
+            " published, modified, publisher, origin, copyright, language, url, description,"
+            " image, market_status, fetched_at)"
+            " SELECT d.id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " d.fetched_at FROM documents d WHERE d.id = %s"
+            " ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
+            (
+                fingerprint,
+                _opt(a.title),
+                "\n\n".join(paragraphs),
+                paragraphs,
+                [_clean(x) for x in a.authors],
+                a.published.isoformat() if a.published else None,
+                a.modified.isoformat() if a.modified else None,
+                _opt(a.publisher),
+                _opt(a.origin),
+                _opt(a.copyright),
+                _opt(a.language),
+                _opt(a.url),
+                _opt(a.description),
+                _opt(a.image),
+                _opt(page.market_status),
+                document_id,
+            ),
+        ).fetchone()
+        if row is None:
+            return None
+        article_id = int(row[0])
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO removed_blocks (article_id, position, kind, text)"
+                " VALUES (%s, %s, %s, %s)",
+                [(article_id, i, str(r.kind), _clean(r.text)) for i, r in enumerate(page.removed)],
+            )
+        return article_id
+
+    def link_article(self, document_id: int, article_id: int) -> None:
+        self.conn.execute(
+            "UPDATE documents SET article_id = %s WHERE id = %s", (article_id, document_id)
+        )
+
+    def insert_quotes(self, quotes: Sequence[Quote], document_id: int | None) -> int:
+        return _insert_quotes(self.conn, quotes, document_id)
+
+
+def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> int:
+    # Key order, so that concurrent writers take the keys' locks in one order (no deadlock);
+    # the sort is stable, so of two quotes with one key the first given is kept, as in SQLite.
+    batch = sorted(checked_quotes(quotes), key=lambda q: (q.source, q.name, q.at))
+    added = 0
+    for start in range(0, len(batch), _QUOTES_PER_STATEMENT):
+        chunk = batch[start : start + _QUOTES_PER_STATEMENT]
+        columns = (
+            [_opt(q.instrument) for q in chunk],
+            [_clean(q.name) for q in chunk],
+            [q.at for q in chunk],
+            [float(q.last) for q in chunk],
+            [_float(q.change) for q in chunk],
+            [_float(q.change_pct) for q in chunk],
+            [_float(q.prev_close) for q in chunk],
+            [_float(q.open) for q in chunk],
+            [_float(q.high) for q in chunk],
+            [_float(q.low) for q in chunk],
+            [q.decimals for q in chunk],
+            [_clean(q.source) for q in chunk],
+            [doc_id if doc_id is not None else q.document_id for q in chunk],
+        )
+        added += max(conn.execute(_INSERT_QUOTES, columns).rowcount, 0)
+    return added
+
+
+def _float(x: float | None) -> float | None:
+    # One array type for the column: an int from a caller is a number too.
+    return None if x is None else float(x)
+
+
+def _clean(s: str) -> str:
+    return s.replace("\x00", "\ufffd") if "\x00" in s else s
+
+
+def _opt(s: str | None) -> str | None:
+    return None if s is None else _clean(s)
+
+
+def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredArticle:
+    (
+        article_id,
+        title,
+        paragraphs,
+        authors,
+        published,
+        modified,
+        publisher,
+        origin,
+        copyright_,
+        language,
+        url,
+        description,
+        image,
+        source,
+        fetched_at,
+        market_status,
+    ) = row
+    return StoredArticle(
+        id=article_id,
+        article=Article(
+            title=title,
+            paragraphs=tuple(paragraphs),
+            authors=tuple(authors),
+            published=datetime.fromisoformat(published) if published else None,
+            modified=datetime.fromisoformat(modified) if modified else None,
+            publisher=publisher,
+            origin=origin,
+            copyright=copyright_,
+            language=language,
+            url=url,
+            description=description,
+            image=image,
+        ),
+        source=source,
+        fetched_at=fetched_at,
+        market_status=market_status,
+        removed=removed,
+    )

@@ -1,0 +1,859 @@
+"""The Storage contract of store/base.py, clause by clause, run against every backend.
+
+``storage_url`` (tests/conftest.py) is a fresh, not yet created database: a SQLite file, or a
+fresh schema on the PostgreSQL test server.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import sqlite3
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marketdesk.errors import StorageError
+from marketdesk.extract import extract
+from marketdesk.model import Article, BlockKind, Page, Quote, RawDocument, RemovedBlock
+from marketdesk.store import Storage, backend_of, open_storage
+from marketdesk.store.dedup import article_fingerprint, document_key
+
+ARTICLE = b"""Stocks edge higher in quiet trade
+
+Shares rose modestly on Tuesday as investors waited for inflation data due later in the week, with trading volumes well below their monthly average.
+
+Energy companies led the gains after crude prices climbed for a third day, while utilities lagged the broader market.
+"""
+AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
+EST = timezone(timedelta(hours=-5))
+IST = timezone(timedelta(hours=5, minutes=30))
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def page(
+    title: str | None,
+    *paragraphs: str,
+    removed: tuple[RemovedBlock, ...] = (),
+    **article: Any,
+) -> Page:
+    return Page(
+        source="x",
+        kind="text",
+        article=Article(title=title, paragraphs=tuple(paragraphs), **article),
+        removed=removed,
+    )
+
+
+def raw(content: bytes | str, at: datetime | None = AT, source: str = "a.txt") -> RawDocument:
+    data = content.encode() if isinstance(content, str) else content
+    return RawDocument(source=source, content=data, fetched_at=at)
+
+
+def quote(
+    key: str,
+    at: datetime,
+    last: float = 100.0,
+    *,
+    source: str = "bundled",
+    name: str | None = None,
+    change: float | None = None,
+    change_pct: float | None = None,
+    **more: Any,
+) -> Quote:
+    return Quote(
+        instrument=key,
+        name=name or key,
+        at=at,
+        last=last,
+        change=change,
+        change_pct=change_pct,
+        source=source,
+        **more,
+    )
+
+
+def story(n: int) -> Page:
+    """A distinct article, the n-th."""
+    return page(f"Story number {n}", f"Paragraph of story {n}, long enough to be an article.")
+
+
+@pytest.fixture
+def opened(storage_url: str) -> Iterator[Callable[..., Storage]]:
+    """open_storage, with every store it opened closed at the end of the test."""
+    stores: list[Storage] = []
+
+    def open_(location: str = storage_url, **kwargs: Any) -> Storage:
+        store = open_storage(location, **kwargs)
+        stores.append(store)
+        return store
+
+    yield open_
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def store(opened: Callable[..., Storage]) -> Storage:
+    return opened()
+
+
+def is_postgres(url: str) -> bool:
+    return backend_of(url) == "postgresql"
+
+
+def utc(dt: datetime | None) -> bool:
+    return dt is not None and dt.utcoffset() == timedelta(0) and dt.tzname() == "UTC"
+
+
+def negative_zero(x: float | None) -> bool:
+    return x == 0 and math.copysign(1.0, x) < 0
+
+
+# -- times -------------------------------------------------------------------------------------
+def test_times_are_aware_in_and_utc_out_with_microseconds(store: Storage) -> None:
+    fetched = datetime(2024, 7, 5, 23, 11, 12, 345678, tzinfo=IST)
+    result = store.add_page(raw(ARTICLE, fetched), page("T", "Some text of an article."), [])
+    assert result.article_id is not None
+    got = store.get_article(result.article_id)
+    assert got is not None and got.fetched_at == fetched and utc(got.fetched_at)
+    assert got.fetched_at is not None and got.fetched_at.microsecond == 345678
+    [listed] = store.latest_articles()
+    assert listed.fetched_at == fetched and utc(listed.fetched_at)
+
+    at = datetime(2024, 7, 5, 15, 41, 0, 1, tzinfo=EST)
+    store.add_quotes([quote("spx", at)])
+    latest = store.latest_quote("spx")
+    assert latest is not None and latest.at == at and utc(latest.at)
+    assert latest.at.microsecond == 1
+    [hist] = store.history("spx", at, at)
+    assert hist.at == at and utc(hist.at)
+
+
+def test_naive_times_are_refused_and_write_nothing(store: Storage) -> None:
+    naive = datetime(2024, 7, 5, 12, 0)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.add_page(raw(ARTICLE, naive), page("T", "Text."), [])
+    with pytest.raises(ValueError, match="fetch time"):
+        store.add_page(raw(ARTICLE, None), page("T", "Text."), [])
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.add_quotes([quote("spx", AT), quote("spx", naive)])
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.add_page(raw(ARTICLE), page("T", "Text."), [quote("spx", naive, source="page")])
+    assert vars_of(store.counts()) == (0, 0, 0)
+    with pytest.raises(ValueError):
+        store.latest_quote("spx", naive)
+    with pytest.raises(ValueError):
+        store.history("spx", naive, AT)
+    with pytest.raises(ValueError):
+        store.history("spx", AT, naive)
+
+
+def vars_of(counts: Any) -> tuple[int, int, int]:
+    return (counts.documents, counts.articles, counts.quotes)
+
+
+def test_published_and_modified_keep_their_offset(store: Storage) -> None:
+    published = datetime(2024, 7, 5, 9, 30, tzinfo=EST)
+    modified = datetime(2024, 7, 6, 1, 2, 3, 456, tzinfo=timezone(timedelta(hours=9)))
+    p = page("Dated", "A story with dates.", published=published, modified=modified)
+    result = store.add_page(raw(b"dated"), p, [])
+    assert result.article_id is not None
+    got = store.get_article(result.article_id)
+    assert got is not None
+    assert got.article.published == published
+    assert got.article.published is not None
+    assert got.article.published.utcoffset() == timedelta(hours=-5)
+    assert got.article.modified == modified
+    assert got.article.modified is not None
+    assert got.article.modified.utcoffset() == timedelta(hours=9)
+
+
+def test_published_without_an_offset_stays_as_the_page_gave_it(store: Storage) -> None:
+    # Extraction gives a naive date when the page prints none (extract/dates.py); it is the
+    # page's own wording, kept as such, not a time the store could convert.
+    p = page("Undated zone", "A story dated without a zone.", published=datetime(2024, 7, 5, 9))
+    result = store.add_page(raw(b"naive published"), p, [])
+    assert result.article_id is not None
+    got = store.get_article(result.article_id)
+    assert got is not None and got.article.published == datetime(2024, 7, 5, 9)
+    assert got.article.published.tzinfo is None
+
+
+# -- numbers -----------------------------------------------------------------------------------
+def test_negative_zero_round_trips(store: Storage) -> None:
+    store.add_quotes([quote("spx", AT, 5000.0, change=-0.0, change_pct=-0.0)])
+    store.add_page(
+        raw(ARTICLE),
+        page("T", "Text of it."),
+        [quote("tsx", AT, 22000.0, source="page", change=-0.0, change_pct=-0.0, decimals=2)],
+    )
+    store.add_quotes([quote("dji", AT, 40000, change=0.0, change_pct=0.0)])
+    for key in ("spx", "tsx"):
+        latest = store.latest_quote(key)
+        assert latest is not None
+        assert negative_zero(latest.change) and negative_zero(latest.change_pct), key
+        [hist] = store.history(key, AT, AT)
+        assert negative_zero(hist.change) and negative_zero(hist.change_pct), key
+    dji = store.latest_quote("dji")
+    assert dji is not None and dji.last == 40000 and isinstance(dji.last, float)
+    assert dji.change == 0 and math.copysign(1.0, dji.change or 0.0) > 0
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"last": math.nan},
+        {"last": math.inf},
+        {"change": -math.inf},
+        {"change_pct": math.nan},
+        {"prev_close": math.inf},
+        {"high": math.nan},
+    ],
+)
+def test_non_finite_numbers_are_refused(store: Storage, field: dict[str, float]) -> None:
+    bad = replace(quote("spx", AT - timedelta(days=1)), **field)
+    with pytest.raises(ValueError):
+        store.add_quotes([quote("spx", AT), bad])
+    with pytest.raises(ValueError):
+        store.add_page(raw(ARTICLE), page("T", "Text."), [replace(bad, source="page")])
+    assert vars_of(store.counts()) == (0, 0, 0)
+
+
+def test_quote_fields_round_trip(store: Storage) -> None:
+    q = quote(
+        "wti",
+        AT,
+        81.25,
+        name="Crude Oil",
+        change=-0.31,
+        change_pct=-0.38,
+        prev_close=81.56,
+        open=81.5,
+        high=82.0,
+        low=80.9,
+        decimals=2,
+    )
+    store.add_quotes([q])
+    assert store.latest_quote("wti") == q
+    unknown = replace(q, instrument=None, name="Mystery Index")
+    store.add_quotes([unknown])
+    assert store.counts().quotes == 2
+
+
+# -- one call, one transaction -----------------------------------------------------------------
+def test_a_failing_call_stores_nothing(store: Storage) -> None:
+    store.add_quotes([quote("spx", AT, 1.0)])
+    before = vars_of(store.counts())
+
+    def broken() -> Iterator[Quote]:
+        yield quote("spx", AT - timedelta(days=1), 2.0)
+        yield quote("spx", AT - timedelta(days=2), 3.0)
+        raise RuntimeError("the source broke mid-way")
+
+    with pytest.raises(RuntimeError):
+        store.add_quotes(broken())
+    bad_page_quotes = [quote("tsx", AT, source="page"), quote("tsx", AT, math.nan, name="x")]
+    with pytest.raises(ValueError):
+        store.add_page(raw(ARTICLE), page("T", "Text."), bad_page_quotes)
+    assert vars_of(store.counts()) == before
+    # Nothing of the failed page stayed behind: storing it again creates it.
+    result = store.add_page(raw(ARTICLE), page("T", "Text."), [quote("tsx", AT, source="page")])
+    assert result.document_created and result.article_created and result.quotes_added == 1
+
+
+class _BlockingQuotes(list[Quote]):
+    """Quotes whose iteration waits, so that a write stays open while others look."""
+
+    def __init__(self, items: Iterable[Quote]) -> None:
+        super().__init__(items)
+        self.started = threading.Event()
+        self.go = threading.Event()
+
+    def __iter__(self) -> Iterator[Quote]:
+        self.started.set()
+        assert self.go.wait(10)
+        return super().__iter__()
+
+
+def test_reads_see_only_committed_data(store: Storage) -> None:
+    quotes = _BlockingQuotes([quote("tsx", AT, source="page")])
+    writer = threading.Thread(
+        target=store.add_page, args=(raw(ARTICLE), page("T", "Text."), quotes)
+    )
+    writer.start()
+    try:
+        assert quotes.started.wait(10)  # the document is written, its transaction still open
+        assert vars_of(store.counts()) == (0, 0, 0)
+        assert store.latest_articles() == []
+    finally:
+        quotes.go.set()
+        writer.join(10)
+    assert vars_of(store.counts()) == (1, 1, 1)
+
+
+# -- idempotency -------------------------------------------------------------------------------
+def test_the_same_bytes_add_nothing(store: Storage) -> None:
+    p = extract(RawDocument(source="a.txt", content=ARTICLE))
+    first = store.add_page(raw(ARTICLE), p, [quote("tsx", AT, source="page")])
+    assert first.document_created and first.article_created and first.quotes_added == 1
+    later = AT + timedelta(hours=1)
+    second = store.add_page(raw(ARTICLE, later), p, [quote("tsx", later, source="page")])
+    assert second == type(second)(first.article_id, False, False, 0)
+    assert vars_of(store.counts()) == (1, 1, 1)
+
+
+def test_new_bytes_of_a_stored_article_store_the_document_not_the_article(store: Storage) -> None:
+    first = store.add_page(raw(ARTICLE), extract(RawDocument("a.txt", ARTICLE)), [])
+    recrawl = b"Home\nMenu\n" + ARTICLE
+    later = AT + timedelta(hours=2)
+    second = store.add_page(
+        raw(recrawl, later, "b.txt"),
+        extract(RawDocument("b.txt", recrawl)),
+        [quote("tsx", later, source="page"), quote("dji", later, source="page")],
+    )
+    assert second.document_created and not second.article_created
+    assert second.article_id == first.article_id and second.quotes_added == 2
+    assert vars_of(store.counts()) == (2, 1, 2)
+    # The fingerprint is the words: case and punctuation do not make another article.
+    third = store.add_page(raw(b"3", later), page("stocks EDGE higher; in quiet trade!", "x y"), [])
+    fourth = store.add_page(
+        raw(b"4", later), page("Stocks edge higher in quiet trade", "X, y."), []
+    )
+    assert third.article_created and not fourth.article_created
+    assert fourth.article_id == third.article_id
+
+
+def test_bytes_seen_again_name_their_article_even_from_another_document(store: Storage) -> None:
+    p = page("Shared story", "The words of the shared story.")
+    first = store.add_page(raw(b"<one>"), p, [])
+    second = store.add_page(raw(b"<two>"), p, [])  # other bytes, the same article
+    assert second.article_id == first.article_id and not second.article_created
+    again = store.add_page(raw(b"<two>", AT + timedelta(days=1)), p, [])
+    assert again == type(again)(first.article_id, False, False, 0)
+    # A document that gave no article names none when seen again.
+    empty = page(None)
+    assert store.add_page(raw(b"<empty>"), empty, []).article_id is None
+    assert store.add_page(raw(b"<empty>"), empty, []) == type(again)(None, False, False, 0)
+    assert vars_of(store.counts()) == (3, 1, 0)
+
+
+def test_quotes_are_deduplicated_by_source_name_and_time(store: Storage) -> None:
+    days = [AT - timedelta(days=d) for d in range(5)]
+    assert store.add_quotes(quote("spx", d, 100.0 + i) for i, d in enumerate(days)) == 5
+    assert store.add_quotes(quote("spx", d, 1.0) for d in days) == 0
+    assert store.add_quotes([quote("spx", AT, source="yahoo")]) == 1  # another source
+    assert store.add_quotes([quote("spx", AT, name="S&P 500")]) == 1  # another name
+    assert store.add_quotes([quote("spx", AT.astimezone(EST))]) == 0  # the same instant
+    # Within one batch the first of two quotes with one key is kept, and counted once.
+    new = AT + timedelta(days=1)
+    assert store.add_quotes([quote("spx", new, 7.0), quote("spx", new, 8.0)]) == 1
+    assert store.counts().quotes == 8
+    latest = store.latest_quote("spx")
+    assert latest is not None and latest.at == new and latest.last == 7.0
+    assert store.history("spx", AT, AT)[0].last == 100.0  # the first stored stays
+
+
+# -- reads -------------------------------------------------------------------------------------
+def test_latest_quote_at_or_before(store: Storage) -> None:
+    days = [AT - timedelta(days=d) for d in range(5)]  # AT, AT-1d, ..., AT-4d
+    store.add_quotes(quote("spx", d, 100.0 + i) for i, d in enumerate(days))
+    store.add_quotes([quote("dji", AT + timedelta(days=1), 5.0)])
+    latest = store.latest_quote("spx")
+    assert latest is not None and latest.last == 100.0
+    exactly = store.latest_quote("spx", days[2])
+    assert exactly is not None and exactly.last == 102.0  # at its own time: included
+    between = store.latest_quote("spx", days[1] - timedelta(microseconds=1))
+    assert between is not None and between.last == 102.0
+    in_another_zone = store.latest_quote("spx", days[1].astimezone(IST))
+    assert in_another_zone is not None and in_another_zone.last == 101.0
+    assert store.latest_quote("spx", days[4] - timedelta(seconds=1)) is None
+    assert store.latest_quote("nope") is None
+
+
+def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
+    days = [AT - timedelta(days=d) for d in (3, 0, 4, 1, 2)]  # stored out of order
+    store.add_quotes(quote("spx", d, d.day) for d in days)
+    store.add_quotes([quote("dji", AT, 1.0)])
+    hist = store.history("spx", AT - timedelta(days=3), AT)
+    assert [q.at for q in hist] == [AT - timedelta(days=d) for d in (3, 2, 1, 0)]
+    assert [q.last for q in hist] == [float((AT - timedelta(days=d)).day) for d in (3, 2, 1, 0)]
+    assert store.history("spx", AT + timedelta(seconds=1), AT + timedelta(days=9)) == []
+    assert len(store.history("spx", AT.astimezone(EST), AT.astimezone(IST))) == 1
+
+
+def test_latest_articles_order_and_paging(store: Storage) -> None:
+    times = [AT, AT + timedelta(hours=2), AT + timedelta(hours=1), AT + timedelta(hours=2)]
+    ids = []
+    for i, t in enumerate(times):
+        r = store.add_page(raw(f"doc {i}", t), story(i), [])
+        ids.append(r.article_id)
+    # Newest fetch first; of two fetched together, the later stored (higher id) first.
+    expected = [ids[3], ids[1], ids[2], ids[0]]
+    assert [a.id for a in store.latest_articles()] == expected
+    assert [a.id for a in store.latest_articles(limit=2)] == expected[:2]
+    assert [a.id for a in store.latest_articles(limit=2, offset=2)] == expected[2:]
+    assert store.latest_articles(limit=2, offset=4) == []
+    assert all(a.removed == () for a in store.latest_articles())
+    for bad in ({"limit": -1}, {"offset": -1}, {"limit": 1.5}):
+        with pytest.raises(ValueError, match="at least 0"):
+            store.latest_articles(**bad)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="at least 0"):
+            store.search_articles("doc", **bad)  # type: ignore[arg-type]
+
+
+def test_history_breaks_ties_in_time_by_storage_order(store: Storage) -> None:
+    # Two sources quote the same instant: the one stored first comes first, on every backend.
+    store.add_quotes([quote("spx", AT, 1.0, source="b")])
+    store.add_quotes([quote("spx", AT, 2.0, source="a")])
+    assert [q.source for q in store.history("spx", AT, AT)] == ["b", "a"]
+
+
+def test_get_article_with_its_removed_blocks_in_order(store: Storage) -> None:
+    removed = (
+        RemovedBlock(BlockKind.NAVIGATION, "Home | Markets | Sign in"),
+        RemovedBlock(BlockKind.TICKER, "TSX 22,095.93 -148.09"),
+        RemovedBlock(BlockKind.AD, "Advertisement"),
+        RemovedBlock(BlockKind.NAVIGATION, "Back to top"),
+        RemovedBlock(BlockKind.COPYRIGHT, "© 2024 Example News"),
+    )
+    p = replace(
+        page(
+            "Full story",
+            "First paragraph, “quoted” — and ünïcödé.",
+            "Second paragraph.",
+            authors=("Ann Writer", "Bo Reporter"),
+            publisher="Example News",
+            origin="Reuters",
+            copyright="© 2024 Example News",
+            language="en",
+            url="https://example.com/story",
+            description="What happened",
+            image="https://example.com/p.jpg",
+        ),
+        removed=removed,
+        market_status="Markets closed",
+    )
+    result = store.add_page(raw(b"full", source="https://example.com/story?x=1"), p, [])
+    assert result.article_id is not None
+    got = store.get_article(result.article_id)
+    assert got is not None
+    assert got.id == result.article_id
+    assert got.article == p.article
+    assert got.removed == removed
+    assert got.source == "https://example.com/story?x=1"
+    assert got.market_status == "Markets closed"
+    assert store.get_article(result.article_id + 1000) is None
+    [listed] = store.latest_articles()
+    assert listed.article == p.article and listed.removed == ()
+
+
+def test_counts(store: Storage) -> None:
+    assert vars_of(store.counts()) == (0, 0, 0)
+    store.add_page(raw(b"one"), story(1), [quote("spx", AT, source="page")])
+    store.add_page(raw(b"two"), story(1), [])
+    store.add_page(raw(b"three"), page(None), [])
+    store.add_quotes([quote("spx", AT - timedelta(days=1))])
+    assert vars_of(store.counts()) == (3, 1, 2)
+
+
+# -- search ------------------------------------------------------------------------------------
+HOSTILE = [
+    "'\"; DROP TABLE articles; --",
+    "a & b | !c",
+    '"unbalanced quote',
+    "crude' OR '1'='1",
+    "NEAR(crude utilities)",
+    "crude:* <-> (utilities",
+    "title:crude",
+    "\\",
+    "%_%",
+    "🙂 ∑ \u200b",
+]
+
+
+@pytest.fixture
+def searchable(store: Storage) -> dict[str, int]:
+    ids = {}
+    r = store.add_page(raw(ARTICLE), extract(RawDocument("a.txt", ARTICLE)), [])
+    ids["stocks"] = r.article_id
+    r = store.add_page(
+        raw(b"copper-title"),
+        page("Copper rallies on supply fears", "Copper prices rose as mines closed."),
+        [],
+    )
+    ids["copper_title"] = r.article_id
+    r = store.add_page(
+        raw(b"copper-text"),
+        page(
+            "Metals wrap",
+            "Gold held steady and silver slipped while traders watched the dollar and bonds;"
+            " copper was little changed by the close.",
+        ),
+        [],
+    )
+    ids["copper_text"] = r.article_id
+    for n in ("one", "two"):
+        r = store.add_page(
+            raw(f"zinc {n}".encode()),
+            page(f"Note {n}", "Zinc traders waited for the warehouse figures."),
+            [],
+        )
+        ids[f"zinc_{n}"] = r.article_id
+    assert all(v is not None for v in ids.values())
+    return {k: int(v) for k, v in ids.items()}
+
+
+def test_search_finds_articles_with_all_the_words(
+    store: Storage, searchable: dict[str, int]
+) -> None:
+    assert [a.id for a in store.search_articles("crude utilities")] == [searchable["stocks"]]
+    assert [a.id for a in store.search_articles("CRUDE Utilities")] == [searchable["stocks"]]
+    assert store.search_articles("crude nonexistentword") == []
+    assert store.search_articles("nonexistentword") == []
+    assert store.search_articles("") == [] and store.search_articles("  !!! ") == []
+    [hit] = store.search_articles("crude")
+    assert hit.article.title == "Stocks edge higher in quiet trade" and hit.removed == ()
+    assert utc(hit.fetched_at)
+
+
+def test_search_ranks_best_first_then_by_id_and_pages(
+    store: Storage, searchable: dict[str, int]
+) -> None:
+    copper = [a.id for a in store.search_articles("copper")]
+    assert copper == [searchable["copper_title"], searchable["copper_text"]]
+    zinc = [searchable["zinc_one"], searchable["zinc_two"]]  # equal matches: by id
+    assert [a.id for a in store.search_articles("zinc")] == zinc
+    assert [a.id for a in store.search_articles("zinc", limit=1)] == zinc[:1]
+    assert [a.id for a in store.search_articles("zinc", limit=1, offset=1)] == zinc[1:]
+    assert store.search_articles("zinc", limit=5, offset=2) == []
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_search_reads_user_words_as_words(
+    store: Storage, searchable: dict[str, int], query: str
+) -> None:
+    results = store.search_articles(query)
+    assert {a.id for a in results} <= set(searchable.values())
+    assert vars_of(store.counts()) == (5, 5, 0)  # nothing dropped, nothing changed
+    assert len(store.latest_articles()) == 5
+
+
+def test_search_operators_are_text(store: Storage, searchable: dict[str, int]) -> None:
+    stocks = [searchable["stocks"]]
+    assert store.search_articles("'\"; DROP TABLE articles; --") == []
+    for query in ("crude | !utilities", "-crude", '"crude', "crude* (utilities)", "crude:*"):
+        assert [a.id for a in store.search_articles(query)] == stocks, query
+
+
+# -- migrations and errors ---------------------------------------------------------------------
+def schema_version(url: str) -> int:
+    if is_postgres(url):
+        import psycopg
+
+        from marketdesk.store.postgres import parse_location
+
+        with psycopg.connect(parse_location(url).conninfo) as conn:
+            row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            return int(row[0]) if row else 0
+    conn = sqlite3.connect(url)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def newest_version(url: str) -> int:
+    if is_postgres(url):
+        from marketdesk.store import postgres
+
+        return postgres.migrations()[-1][0]
+    from marketdesk.store import sqlite
+
+    return sqlite.migrations()[-1][0]
+
+
+def make_first_version_database(url: str) -> int:
+    """A database as the first marketdesk release wrote it, with one article: its id."""
+    title, text = "Nickel jumps on export ban", "Nickel prices jumped after the export ban."
+    fp = article_fingerprint(Article(title=title, paragraphs=(text,)))
+    if is_postgres(url):
+        import psycopg
+
+        from marketdesk.store import postgres
+
+        where = postgres.parse_location(url)
+        with psycopg.connect(where.conninfo, autocommit=True) as conn:
+            postgres.migrate(conn, where.schema, create=True, upto=1)
+            doc = conn.execute(
+                "INSERT INTO documents (source, sha256, kind, fetched_at, size, content)"
+                " VALUES ('old.txt', %s, 'text', %s, 3, %s) RETURNING id",
+                (document_key(b"old"), AT, zlib.compress(b"old")),
+            ).fetchone()
+            assert doc is not None
+            row = conn.execute(
+                "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs,"
+                " authors, fetched_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (doc[0], fp, title, text, [text], [], AT),
+            ).fetchone()
+            assert row is not None
+            conn.execute("UPDATE documents SET article_id = %s", (row[0],))
+            return int(row[0])
+    from marketdesk.store import sqlite
+
+    conn = sqlite3.connect(url)
+    version, script = sqlite.migrations()[0]
+    for statement in sqlite._split_sql(script):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version={version}")
+    conn.execute(
+        "INSERT INTO documents (id, source, sha256, kind, fetched_at, size, content)"
+        " VALUES (1, 'old.txt', ?, 'text', ?, 3, ?)",
+        (document_key(b"old"), sqlite.to_micros(AT), zlib.compress(b"old")),
+    )
+    conn.execute(
+        "INSERT INTO articles (id, document_id, fingerprint, title, text, paragraphs, authors,"
+        " fetched_at) VALUES (7, 1, ?, ?, ?, ?, '[]', ?)",
+        (fp, title, text, f'["{text}"]', sqlite.to_micros(AT)),
+    )
+    conn.commit()
+    conn.close()
+    return 7
+
+
+def test_opening_applies_the_migrations(storage_url: str, opened: Callable[..., Storage]) -> None:
+    store = opened()
+    assert schema_version(storage_url) == newest_version(storage_url)
+    store.add_quotes([quote("spx", AT)])
+    store.close()
+    again = opened(create=False)  # nothing pending: opens as it is, data kept
+    assert again.counts().quotes == 1
+
+
+def test_an_older_database_is_upgraded_in_place(
+    storage_url: str, opened: Callable[..., Storage]
+) -> None:
+    article_id = make_first_version_database(storage_url)
+    assert schema_version(storage_url) == 1 < newest_version(storage_url)
+    store = opened(create=False)
+    assert schema_version(storage_url) == newest_version(storage_url)
+    got = store.get_article(article_id)
+    assert got is not None and got.article.title == "Nickel jumps on export ban"
+    assert got.fetched_at == AT and got.source == "old.txt"
+    assert [a.id for a in store.search_articles("nickel export")] == [article_id]
+    assert vars_of(store.counts()) == (1, 1, 0)
+    # The old article is still what dedup finds, and the upgraded schema takes new writes.
+    again = store.add_page(raw(b"old"), page("x", "y"), [])
+    assert again.article_id == article_id and not again.document_created
+    assert store.add_page(raw(b"new"), story(1), [quote("spx", AT, change=-0.0)]).article_created
+
+
+def missing_location(storage_url: str, tmp_path: Path) -> str:
+    if is_postgres(storage_url):
+        base, _, name = storage_url.split("?")[0].rpartition("/")
+        return f"{base}/{name}_missing"
+    return str(tmp_path / "nowhere" / "missing.db")
+
+
+def test_create_false_refuses_a_missing_database(
+    storage_url: str, tmp_path: Path, opened: Callable[..., Storage]
+) -> None:
+    missing = missing_location(storage_url, tmp_path)
+    with pytest.raises(StorageError, match=r"(?i)no (marketdesk )?database .*create"):
+        opened(missing, create=False)
+    # A fresh place (a new file, a new schema) is refused too, and left as it was.
+    with pytest.raises(StorageError, match=r"no marketdesk database .*create one"):
+        opened(storage_url, create=False)
+    if is_postgres(storage_url):
+        import psycopg
+
+        from marketdesk.store.postgres import parse_location
+
+        where = parse_location(storage_url)
+        with psycopg.connect(where.conninfo) as conn:
+            assert conn.execute("SELECT to_regnamespace(%s)", (where.schema,)).fetchone() == (None,)
+        with pytest.raises(StorageError, match="createdb"):
+            opened(missing)  # marketdesk makes tables, never databases
+    else:
+        assert not Path(missing).exists() and not Path(missing).parent.exists()
+        assert not Path(storage_url).exists()
+
+
+def not_a_database(storage_url: str, tmp_path: Path) -> str:
+    """A location that holds something other than a marketdesk database."""
+    if is_postgres(storage_url):
+        import psycopg
+
+        from marketdesk.store.postgres import parse_location
+
+        where = parse_location(storage_url)
+        with psycopg.connect(where.conninfo, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{where.schema}"')
+            conn.execute("CREATE TABLE documents (id int, what text)")
+        return storage_url
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    return str(bad)
+
+
+def unreachable(storage_url: str, tmp_path: Path) -> str:
+    if is_postgres(storage_url):
+        return "postgresql://postgres@127.0.0.1:1/marketdesk"  # nothing listens on port 1
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    return str(blocker / "desk.db")  # its folder cannot be made
+
+
+def test_not_a_database_and_unreachable_servers_are_storage_errors(
+    storage_url: str, tmp_path: Path, opened: Callable[..., Storage]
+) -> None:
+    with pytest.raises(StorageError, match=r"not a marketdesk database|cannot open") as bad:
+        opened(not_a_database(storage_url, tmp_path))
+    assert "Traceback" not in str(bad.value) and "\n" not in str(bad.value)
+    with pytest.raises(StorageError, match=r"cannot (connect|create|open)") as gone:
+        opened(unreachable(storage_url, tmp_path))
+    assert "\n" not in str(gone.value)
+
+
+# -- threads and processes ---------------------------------------------------------------------
+PAGES = 12  # documents: 6 articles, each in two byte-versions
+
+
+def corpus() -> list[tuple[RawDocument, Page, list[Quote]]]:
+    """Pages shared by the concurrent writers: the same bytes, times and quotes for all."""
+    out = []
+    for i in range(PAGES):
+        article = i // 2
+        at = AT + timedelta(minutes=i)
+        content = f"{'menu ' * (i % 2)}story {article}".encode()
+        quotes = [
+            quote(f"k{(article + j) % 8}", AT + timedelta(minutes=article), source="page")
+            for j in range(3)
+        ]
+        out.append((raw(content, at), story(article), quotes))
+    return out
+
+
+def provider_batch(worker: int) -> list[Quote]:
+    """Overlapping provider history: worker k stores days 500k..500k+1499, odd workers
+    backwards, so that writers meet each other's keys in opposite orders."""
+    days = [AT - timedelta(days=d) for d in range(500 * worker, 500 * worker + 1500)]
+    batch = [quote("spx", d, 100.0 + d.day) for d in days]
+    return batch[::-1] if worker % 2 else batch
+
+
+def expected_totals(workers: int) -> tuple[int, int, int]:
+    page_quotes = {(q.source, q.name, q.at) for _, _, qs in corpus() for q in qs}
+    provider = {(q.source, q.name, q.at) for w in range(workers) for q in provider_batch(w)}
+    return PAGES, PAGES // 2, len(page_quotes) + len(provider)
+
+
+def write_share(store: Storage, worker: int) -> tuple[int, int, int]:
+    """One writer's share: its provider batch, every page in its own order, pieces of the batch
+    between pages, then the whole batch again."""
+    docs = articles = 0
+    batch = provider_batch(worker)
+    quotes = store.add_quotes(batch)
+    pages = corpus()
+    order = pages[worker:] + pages[:worker]
+    if worker % 2:
+        order.reverse()
+    for n, (r, p, qs) in enumerate(order):
+        result = store.add_page(r, p, qs)
+        docs += result.document_created
+        articles += result.article_created
+        quotes += result.quotes_added
+        quotes += store.add_quotes(batch[n * 100 : n * 100 + 300])
+    quotes += store.add_quotes(batch)
+    return docs, articles, quotes
+
+
+def test_many_threads_share_one_storage(store: Storage) -> None:
+    workers = 8
+    totals: list[tuple[int, int, int]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(workers + 1)
+
+    def writer(worker: int) -> None:
+        try:
+            start.wait()
+            totals.append(write_share(store, worker % 4))
+        except BaseException as exc:
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            start.wait()
+            for _ in range(20):
+                for a in store.latest_articles(limit=5):
+                    got = store.get_article(a.id)
+                    assert got is not None and got.article == a.article
+                store.search_articles("story paragraph")
+                store.latest_quote("spx")
+                store.history("spx", AT - timedelta(days=400), AT)
+                c = store.counts()
+                assert c.articles <= c.documents
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(workers - 1)]
+    threads.append(threading.Thread(target=reader))
+    for t in threads:
+        t.start()
+    start.wait()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert not any(t.is_alive() for t in threads)
+    docs, articles, quotes = expected_totals(4)
+    assert vars_of(store.counts()) == (docs, articles, quotes)
+    # Every document, article and quote was counted new by exactly one call.
+    assert tuple(map(sum, zip(*totals, strict=True))) == (docs, articles, quotes)
+
+
+def _process_writer(location: str, worker: int, start: Any, results: Any) -> None:
+    """Runs in a spawned process: open the new store together with the others (they migrate
+    it at once), then write at once."""
+    try:
+        start.wait(60)
+        store = open_storage(location)
+        try:
+            start.wait(60)
+            results.put((worker, write_share(store, worker), None))
+        finally:
+            store.close()
+    except BaseException as exc:
+        start.abort()  # the others stop waiting for this one
+        results.put((worker, None, f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+def test_several_processes_write_at_once(storage_url: str, opened: Callable[..., Storage]) -> None:
+    workers = 4
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(workers)
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(target=_process_writer, args=(storage_url, w, start, results))
+        for w in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    outcome = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(30)
+    failures = [(w, err) for w, _, err in outcome if err is not None]
+    assert not failures, failures
+    assert [p.exitcode for p in procs] == [0] * workers
+    docs, articles, quotes = expected_totals(workers)
+    store = opened(create=False)
+    assert vars_of(store.counts()) == (docs, articles, quotes)
+    totals = [t for _, t, _ in outcome]
+    assert tuple(map(sum, zip(*totals, strict=True))) == (docs, articles, quotes)
+    assert schema_version(storage_url) == newest_version(storage_url)
