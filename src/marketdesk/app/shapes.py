@@ -15,9 +15,9 @@ from marketdesk.app import urls
 from marketdesk.app.front import FrontPage
 from marketdesk.app.instruments import InstrumentView
 from marketdesk.app.market_clock import MarketStatus
+from marketdesk.app.present import display
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
-from marketdesk.markets.formatting import format_change, format_pct, format_price
 from marketdesk.model import Instrument, Page, Quote, StoredArticle, StripItem
 
 __all__ = [
@@ -46,11 +46,8 @@ def _iso(at: datetime | None) -> str | None:
 
 
 def _display(last: float, change: float | None, pct: float | None, decimals: int) -> JSON:
-    return {
-        "last": format_price(last, decimals),
-        "change": format_change(change, decimals) if change is not None else None,
-        "change_pct": format_pct(pct) if pct is not None else None,
-    }
+    shown = display(last, change, pct, decimals)
+    return {"last": shown.last, "change": shown.change, "change_pct": shown.change_pct}
 
 
 def page_json(page: Page) -> JSON:

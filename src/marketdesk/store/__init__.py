@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marketdesk.errors import StorageError
 from marketdesk.store.base import IngestResult, Storage, StoreCounts
+from marketdesk.store.locations import backend_of, redacted, sqlite_path
 from marketdesk.store.sqlite import SQLiteStorage
 
 __all__ = [
@@ -20,40 +21,6 @@ __all__ = [
     "open_storage",
     "redacted",
 ]
-
-SQLITE_SCHEME = "sqlite:///"
-
-
-def backend_of(location: str) -> str:
-    """'sqlite' or 'postgresql': which backend a --db value names."""
-    scheme, sep, _ = location.partition("://")
-    if not sep:
-        return "sqlite"  # a file path
-    if scheme.lower() in ("postgresql", "postgres"):
-        return "postgresql"
-    if scheme.lower() == "sqlite" and location.startswith(SQLITE_SCHEME):
-        return "sqlite"
-    raise StorageError(
-        f"cannot open {scheme}://…: --db takes a file path, sqlite:///PATH or "
-        "postgresql://USER@HOST:PORT/DBNAME"
-    )
-
-
-def redacted(location: str) -> str:
-    """The location fit to print: a password in a URL becomes ``***``."""
-    scheme, sep, rest = location.partition("://")
-    if not sep:
-        return location
-    netloc, slash, tail = rest.partition("/")
-    userinfo, at, host = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
-    return f"{scheme}://{netloc}{slash}{tail}"
-
-
-def sqlite_path(location: str) -> str:
-    """The file a SQLite --db value names (sqlite:///rel.db, sqlite:////abs.db, or a path)."""
-    return location[len(SQLITE_SCHEME) :] if location.startswith(SQLITE_SCHEME) else location
 
 
 def open_storage(location: str, *, create: bool = True) -> Storage:

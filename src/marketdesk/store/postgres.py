@@ -65,6 +65,7 @@ from marketdesk.model import (
 from marketdesk.store import dedup
 from marketdesk.store.base import IngestResult, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
+from marketdesk.store.locations import missing_database
 
 __all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_location"]
 
@@ -442,14 +443,6 @@ class PostgresStorage:
             ).fetchone()
         assert row is not None
         return StoreCounts(documents=row[0], articles=row[1], quotes=row[2])
-
-
-def missing_database(shown: str) -> str:
-    return (
-        f"no marketdesk database at {shown}; create one with `marketdesk quotes load-bundled "
-        f"--db {shown}`, `marketdesk ingest FILE --db {shown}` or `marketdesk demo --no-serve "
-        f"--db {shown}`"
-    )
 
 
 class _Writer:

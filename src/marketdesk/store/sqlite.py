@@ -33,6 +33,7 @@ from marketdesk.model import (
 from marketdesk.store import dedup
 from marketdesk.store.base import IngestResult, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
+from marketdesk.store.locations import missing_database, redacted
 
 _WORD = re.compile(r"\w+")
 _QUOTE_COLUMNS = (
@@ -73,7 +74,7 @@ class SQLiteStorage:
         if "://" in self.path:
             # A URL taken for a path would become a folder named "postgresql:" beside the user.
             raise StorageError(
-                f"{redact_url(self.path)} is an address, not a SQLite file: open it with "
+                f"{redacted(self.path)} is an address, not a SQLite file: open it with "
                 "marketdesk.store.open_storage"
             )
         if self.path != ":memory:":
@@ -284,19 +285,6 @@ def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
-
-
-def redact_url(location: str) -> str:
-    """A URL without the password of its user part."""
-    return re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1@", location)
-
-
-def missing_database(path: str) -> str:
-    return (
-        f"no marketdesk database at {path}; create one with `marketdesk quotes load-bundled "
-        f"--db {path}`, `marketdesk ingest FILE --db {path}` or `marketdesk demo --no-serve "
-        f"--db {path}`"
-    )
 
 
 class _Writer:

@@ -5,7 +5,7 @@ Errors take the same fork: a helpful HTML page, or ``{"error": ...}`` with the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -50,13 +50,18 @@ class Renderer:
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
     def respond(
-        self, request: Request, template: str, data: dict[str, Any], **context: Any
+        self,
+        request: Request,
+        template: str,
+        data: Callable[[], dict[str, Any]],
+        context: Callable[[], dict[str, Any]],
     ) -> Response:
-        """HTML from ``template`` with ``context``, or ``data`` as JSON for the .json twin."""
+        """HTML from ``template`` with ``context()``, or ``data()`` as JSON for the .json twin:
+        each is built only for the answer that needs it."""
         if wants_json(request.url.path, request.path_params.get("fmt")):
-            return JSONResponse(data)
+            return JSONResponse(data())
         json_url = urls.twin(request.url.path, request.url.query)
-        return self.page(template, json_url=json_url, **context)
+        return self.page(template, json_url=json_url, **context())
 
     def error(self, request: Request, status: int, title: str, message: str) -> Response:
         if wants_json(request.url.path, request.path_params.get("fmt")):

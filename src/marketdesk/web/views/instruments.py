@@ -23,12 +23,15 @@ def instrument(request: Request) -> Response:
         end=str_param(request, "to"),
         resolution=request.query_params.get("resolution", "daily"),
     )
-    svg = present.sparkline_svg([q.last for q in view.history[-SPARK_POINTS:]])
+
+    def context() -> dict[str, object]:
+        svg = present.sparkline_svg([q.last for q in view.history[-SPARK_POINTS:]])
+        return {
+            "view": view,
+            "recent": list(reversed(view.history[-RECENT_ROWS:])),
+            "sparkline": Markup(svg),  # built from numbers only, by sparkline_svg
+        }
+
     return renderer(request).respond(
-        request,
-        "instrument.html",
-        shapes.instrument_json(view),
-        view=view,
-        recent=list(reversed(view.history[-RECENT_ROWS:])),
-        sparkline=Markup(svg),  # built from numbers only, by sparkline_svg
+        request, "instrument.html", lambda: shapes.instrument_json(view), context
     )

@@ -15,5 +15,8 @@ def search(request: Request) -> Response:
     q = request.query_params.get("q", "")
     results = run_search(desk(request), q, int_param(request, "page", 1))
     return renderer(request).respond(
-        request, "search.html", shapes.search_json(results), results=results, q=results.q
+        request,
+        "search.html",
+        lambda: shapes.search_json(results),
+        lambda: {"results": results, "q": results.q},
     )

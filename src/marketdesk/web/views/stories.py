@@ -12,4 +12,6 @@ from marketdesk.web.views.state import desk, renderer
 
 def story(request: Request) -> Response:
     found = get_story(desk(request), request.path_params["id"])
-    return renderer(request).respond(request, "story.html", shapes.story_json(found), story=found)
+    return renderer(request).respond(
+        request, "story.html", lambda: shapes.story_json(found), lambda: {"story": found}
+    )
