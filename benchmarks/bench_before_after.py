@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("bench_spine.py", "bench_markets.py")
-LINE = re.compile(r"^(?P<label>\S.*?)\s+median\s+(?P<us>[\d.]+) µs")
+LINE = re.compile(
+    r"^(?P<label>\S.*?)\s+median\s+(?P<us>[\d.]+) µs(?:\s+best\s+(?P<best>[\d.]+) µs)?"
+)
 
 
 def checkout(ref: str) -> Path:
@@ -42,7 +44,7 @@ def checkout(ref: str) -> Path:
     return tree
 
 
-def run(tree: Path, script: str) -> dict[str, float]:
+def run(tree: Path, script: str) -> dict[str, tuple[float, float]]:
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     proc = subprocess.run(
         [sys.executable, str(tree / "benchmarks" / script)],
@@ -57,7 +59,8 @@ def run(tree: Path, script: str) -> dict[str, float]:
     for line in proc.stdout.splitlines():
         m = LINE.match(line)
         if m:
-            found[f"{script[6:-3]}: {m['label'].strip()}"] = float(m["us"])
+            median = float(m["us"])
+            found[f"{script[6:-3]}: {m['label'].strip()}"] = (median, float(m["best"] or median))
     return found
 
 
@@ -69,8 +72,10 @@ def main() -> int:
     if not (ROOT.parent / "shared" / "examples").is_dir():
         print("../shared/examples is not present; the spine benchmark needs the reference page")
     before_tree = checkout(args.base)
-    samples: dict[str, dict[str, list[float]]] = {"before": defaultdict(list), "after": {}}
-    samples["after"] = defaultdict(list)
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
+        "before": defaultdict(list),
+        "after": defaultdict(list),
+    }
     for n in range(args.rounds):
         for script in SCRIPTS:
             # Alternate which goes first, so neither always runs on a cooler machine.
@@ -78,19 +83,28 @@ def main() -> int:
             if n % 2:
                 order.reverse()
             for name, tree in order:
-                for label, us in run(tree, script).items():
-                    samples[name][label].append(us)
+                for label, timing in run(tree, script).items():
+                    samples[name][label].append(timing)
         print(f"round {n + 1} of {args.rounds} done", file=sys.stderr, flush=True)
-    print(f"before = {args.base}, after = this checkout; medians of {args.rounds} rounds, µs")
-    print(f"{'':<56}{'before':>11}{'after':>11}{'after/before':>14}")
+    print(
+        f"before = {args.base}, after = this checkout, µs: the median of the rounds' medians, "
+        f"and the best single round ({args.rounds} rounds)"
+    )
+    head = f"{'':<52}{'median before':>14}{'after':>9}{'ratio':>7}{'best before':>13}{'after':>9}"
+    print(head + f"{'ratio':>7}")
     for label, values in samples["after"].items():
-        after = statistics.median(values)
+        after = statistics.median(v[0] for v in values)
+        after_best = min(v[1] for v in values)
         old = samples["before"].get(label)
-        if old:
-            before = statistics.median(old)
-            print(f"{label:<56}{before:>11.1f}{after:>11.1f}{after / before:>13.2f}x")
-        else:
-            print(f"{label:<56}{'-':>11}{after:>11.1f}{'(new)':>14}")
+        if not old:
+            print(f"{label:<52}{'-':>14}{after:>9.1f}{'(new)':>7}")
+            continue
+        before = statistics.median(v[0] for v in old)
+        before_best = min(v[1] for v in old)
+        print(
+            f"{label:<52}{before:>14.1f}{after:>9.1f}{after / before:>6.2f}x"
+            f"{before_best:>13.1f}{after_best:>9.1f}{after_best / before_best:>6.2f}x"
+        )
     return 0
 
 
