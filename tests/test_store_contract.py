@@ -377,6 +377,25 @@ def test_latest_quote_at_or_before(store: Storage) -> None:
     assert store.latest_quote("nope") is None
 
 
+def test_latest_quotes_of_a_strip_in_one_call(store: Storage) -> None:
+    store.add_quotes(
+        [
+            quote("spx", AT - timedelta(days=1), 1.0),
+            quote("spx", AT, 2.0),
+            quote("dji", AT - timedelta(days=2), 3.0),
+            quote("dji", AT + timedelta(hours=1), 4.0),
+        ]
+    )
+    got = store.latest_quotes(["spx", "dji", "nope"], AT)
+    assert {k: q.last for k, q in got.items()} == {"spx": 2.0, "dji": 3.0}
+    assert got == {k: store.latest_quote(k, AT) for k in ("spx", "dji")}
+    assert store.latest_quotes(["spx", "dji"])["dji"].last == 4.0
+    assert store.latest_quotes(["spx"], AT - timedelta(days=9)) == {}
+    assert store.latest_quotes([]) == {}
+    with pytest.raises(ValueError):
+        store.latest_quotes(["spx"], datetime(2024, 1, 1))
+
+
 def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
     days = [AT - timedelta(days=d) for d in (3, 0, 4, 1, 2)]  # stored out of order
     store.add_quotes(quote("spx", d, d.day) for d in days)

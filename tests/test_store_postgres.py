@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -235,6 +235,16 @@ def test_connections_the_server_dropped_are_replaced(pg_server: PgServer) -> Non
                 (app,),
             )
         assert s.counts().quotes == 1  # as after a server restart
+        with psycopg.connect(pg_server.admin_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                (app,),
+            )
+        # A write on a dropped connection is made again on a fresh one, and stored once.
+        later = Quote("spx", "spx", AT + timedelta(days=1), 2.0, None, None, "x")
+        assert s.add_quotes([later]) == 1
+        assert s.counts().quotes == 2
     finally:
         s.close()
 

@@ -30,8 +30,9 @@ def strip(desk: Desk, edition: str | None = None, at: datetime | None = None) ->
     ed = desk.edition(edition)
     items: list[StripItem] = []
     keys: list[str] = []
+    latest = desk.storage.latest_quotes([key for key, _ in ed.strip], at)
     for key, shown in ed.strip:
-        quote = desk.storage.latest_quote(key, at)
+        quote = latest.get(key)
         if quote is None:
             continue
         items.append(

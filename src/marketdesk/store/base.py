@@ -105,6 +105,13 @@ class Storage(Protocol):
         """The newest quote of an instrument at or before ``at`` (default: any time)."""
         ...
 
+    def latest_quotes(
+        self, instruments: Sequence[str], at: datetime | None = None
+    ) -> dict[str, Quote]:
+        """``latest_quote`` of each instrument, in one call (a strip): instruments without a
+        quote are left out."""
+        ...
+
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         """Every quote of an instrument with ``start <= at <= end``, oldest first."""
         ...

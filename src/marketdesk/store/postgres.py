@@ -39,12 +39,12 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -70,6 +70,7 @@ from marketdesk.store.locations import missing_database
 __all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_location"]
 
 Conn = psycopg.Connection[tuple[Any, ...]]
+T = TypeVar("T")
 
 SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002_search.sql
 TABLES = ("documents", "articles", "removed_blocks", "quotes")
@@ -286,8 +287,8 @@ class PostgresStorage:
             max_size=max(1, pool_size),
             open=False,
             timeout=timeout,
-            # A connection the server dropped (a restart) is replaced, not handed out.
-            check=ConnectionPool.check_connection,
+            # No check on every checkout (a round trip per call): a connection the server
+            # dropped fails at its first use, and _reading() then runs the read again.
             name="marketdesk",
         )
         with self._errors("connect to"):
@@ -347,31 +348,52 @@ class PostgresStorage:
                 f"cannot {doing} {self.location}: {_reason(exc, self._where.password)}"
             ) from None
 
-    @contextmanager
-    def _read(self) -> Iterator[Conn]:
-        with self._errors("read from"), self._pool.connection() as conn:
-            yield conn
+    def _reading(self, work: Callable[[Conn], T]) -> T:
+        return self._on_connection(work, "read from", transaction=False)
 
-    @contextmanager
-    def _write(self) -> Iterator[Conn]:
-        with self._errors("write to"), self._pool.connection() as conn, conn.transaction():
-            yield conn
+    def _writing(self, work: Callable[[Conn], T]) -> T:
+        return self._on_connection(work, "write to", transaction=True)
+
+    def _on_connection(self, work: Callable[[Conn], T], doing: str, *, transaction: bool) -> T:
+        """``work`` on a pooled connection (in one transaction for writes); once more on
+        another when the server had dropped the first (a restart, an idle timeout). Repeating
+        is safe: reads change nothing, and every write is idempotent by the contract, so even
+        a commit whose answer was lost is not stored twice."""
+
+        def attempt(conn: Conn) -> T:
+            if not transaction:
+                return work(conn)
+            with conn.transaction():
+                return work(conn)
+
+        with self._errors(doing):
+            used: Conn | None = None
+            try:
+                with self._pool.connection() as used:
+                    return attempt(used)
+            except psycopg.OperationalError:
+                if used is None or not used.broken:
+                    raise
+                # A server that dropped one connection dropped its idle siblings too: let the
+                # pool test those (and replace the dead) before the second attempt.
+                self._pool.check()
+            with self._pool.connection() as fresh:
+                return attempt(fresh)
 
     def close(self) -> None:
         self._pool.close()
 
     # -- writes ------------------------------------------------------------------------
     def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
-        with self._write() as conn:
-            return dedup.add_page(_Writer(conn), raw, page, quotes)
+        return self._writing(lambda conn: dedup.add_page(_Writer(conn), raw, page, quotes))
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
-        with self._write() as conn:
-            return _insert_quotes(conn, quotes, None)
+        batch = list(quotes)  # a second attempt must see the same quotes
+        return self._writing(lambda conn: _insert_quotes(conn, batch, None))
 
     # -- reads -------------------------------------------------------------------------
     def get_article(self, article_id: int) -> StoredArticle | None:
-        with self._read() as conn:
+        def work(conn: Conn) -> StoredArticle | None:
             row = conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = %s", (article_id,)).fetchone()
             if row is None:
                 return None
@@ -382,65 +404,74 @@ class PostgresStorage:
                     (article_id,),
                 )
             )
-        return _stored(row, removed)
+            return _stored(row, removed)
+
+        return self._reading(work)
 
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
-        with self._read() as conn:
-            rows = conn.execute(
+        rows = self._reading(
+            lambda conn: conn.execute(
                 f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT %s OFFSET %s",
                 (limit, offset),
             ).fetchall()
+        )
         return [_stored(r, ()) for r in rows]
 
     def search_articles(self, query: str, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
         if not _WORD.search(query):
             return []  # no words, no lexemes: skip the server's notice
-        with self._read() as conn:
-            rows = conn.execute(
+        rows = self._reading(
+            lambda conn: conn.execute(
                 f"{_ARTICLE_SELECT}, plainto_tsquery('{SEARCH_CONFIG}', %s) AS q"
                 " WHERE a.search @@ q ORDER BY ts_rank_cd(a.search, q) DESC, a.id"
                 " LIMIT %s OFFSET %s",
                 (_clean(query), limit, offset),
             ).fetchall()
+        )
         return [_stored(r, ()) for r in rows]
 
     def latest_quote(self, instrument: str, at: datetime | None = None) -> Quote | None:
+        return self.latest_quotes([instrument], at).get(instrument)
+
+    def latest_quotes(
+        self, instruments: Sequence[str], at: datetime | None = None
+    ) -> dict[str, Quote]:
         if at is not None:
             check_aware(at, "at")
-        with self._read() as conn:
-            if at is None:
-                row = conn.execute(
-                    f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = %s"
-                    " ORDER BY at DESC, id DESC LIMIT 1",
-                    (instrument,),
-                ).fetchone()
-            else:
-                row = conn.execute(
-                    f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = %s AND at <= %s"
-                    " ORDER BY at DESC, id DESC LIMIT 1",
-                    (instrument, at),
-                ).fetchone()
-        return Quote(*row) if row is not None else None
+        if not instruments:
+            return {}
+        # One round trip for a whole strip: each key's newest row through its index.
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_QUOTE_COLUMNS} FROM unnest(%s::text[]) AS k(key)"
+                " CROSS JOIN LATERAL (SELECT * FROM quotes WHERE instrument = k.key"
+                " AND (%s::timestamptz IS NULL OR at <= %s) ORDER BY at DESC, id DESC LIMIT 1) q",
+                (list(instruments), at, at),
+            ).fetchall()
+        )
+        return {q.instrument: q for q in (Quote(*r) for r in rows) if q.instrument is not None}
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         check_aware(start, "start")
         check_aware(end, "end")
-        with self._read() as conn:
-            rows = conn.execute(
+        rows = self._reading(
+            lambda conn: conn.execute(
                 f"SELECT {_QUOTE_COLUMNS} FROM quotes"
                 " WHERE instrument = %s AND at >= %s AND at <= %s ORDER BY at, id",
                 (instrument, start, end),
             ).fetchall()
+        )
         return [Quote(*r) for r in rows]
 
     def counts(self) -> StoreCounts:
-        with self._read() as conn:
-            row = conn.execute(
+        row = self._reading(
+            lambda conn: conn.execute(
                 "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
                 " (SELECT count(*) FROM quotes)"
             ).fetchone()
+        )
         assert row is not None
         return StoreCounts(documents=row[0], articles=row[1], quotes=row[2])
 

@@ -232,6 +232,13 @@ class SQLiteStorage:
             )
         return _quote(row) if row is not None else None
 
+    def latest_quotes(
+        self, instruments: Sequence[str], at: datetime | None = None
+    ) -> dict[str, Quote]:
+        # A query each: SQLite runs in process, so one more query costs microseconds.
+        found = {key: self.latest_quote(key, at) for key in instruments}
+        return {key: q for key, q in found.items() if q is not None}
+
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         check_aware(start, "start")
         check_aware(end, "end")
