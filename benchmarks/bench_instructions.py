@@ -24,7 +24,7 @@ from bench_before_after import ROOT, checkout
 from house_workloads import WORKLOADS
 
 COLLECTED = re.compile(r"Collected : (\d+)")
-N1, N2 = 5, 25
+N1, N2 = 10, 110  # a hundred repetitions apart: start-up and collector noise average out
 
 
 def instructions(tree: Path, workload: str, n: int) -> int:

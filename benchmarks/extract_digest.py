@@ -7,8 +7,8 @@ Inputs: the dev set's 990 HTML pages (extracted as HTML) and their 990 text dump
 tests/fixtures/text. One line per input, `name<TAB>sha256`, the hash taken over
 `json.dumps(page_json(page), sort_keys=True, ensure_ascii=False)` (an input that extract()
 refuses hashes its error message instead). The lines go to --out (default
-`extract-digest.tsv` in the current folder); standard output gets the count and one total
-digest over all lines.
+`.bench/extract-digest.tsv` in the checkout, which git ignores); standard output gets the count
+and one total digest over all lines.
 
 Run it before a refactor, save the file outside the repository, run it after and compare:
 `--compare BEFORE.tsv` lists every input whose digest differs and exits 1 if any does.
@@ -76,13 +76,18 @@ def _read(path: Path) -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("extract-digest.tsv"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / ".bench" / "extract-digest.tsv",
+    )
     parser.add_argument("--compare", type=Path, help="an earlier run's file: list what differs")
     args = parser.parse_args()
 
     if not devset.available():
         print(f"{devset.SHARED} is absent: the dev set and examples are skipped")
     lines = [f"{name}\t{digest(raw, kind)}" for name, raw, kind in inputs()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     total = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     print(f"{len(lines)} inputs, total digest {total} (lines in {args.out})")

@@ -13,20 +13,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from marketdesk.clock import Clock, system_clock
 from marketdesk.config import ConfigError, Settings
 from marketdesk.errors import MarketdeskError
 from marketdesk.markets.registry import Edition, Registry
 from marketdesk.model import Instrument
-from marketdesk.net import Fetcher, FetchPolicy
 from marketdesk.store import Storage, open_storage, redacted
+
+if TYPE_CHECKING:
+    from marketdesk.net import Fetcher, FetchPolicy
 
 __all__ = ["Desk", "Services"]
 
 
 def _default_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
+    from marketdesk.net import Fetcher  # httpx loads only for commands that fetch (~0.1 s)
+
     return Fetcher(policy, now=clock)
 
 
@@ -99,6 +103,8 @@ class Desk:
 
     def fetcher(self, allow_private: bool = False) -> Fetcher:
         """An HTTP client under the fetch policy (private addresses as the user allows)."""
+        from marketdesk.net import FetchPolicy
+
         policy = FetchPolicy(allow_private=allow_private or self.settings.allow_private_urls)
         fetcher = self.services.fetcher(policy, self.clock)
         with self._lock:

@@ -147,17 +147,58 @@ def _quote_strips(run: list[_Candidate]) -> list[Strip]:
         [c.pct for c in run] + [c.chg for c in run if c.chg] + [c.last for c in run]
     )
     strips: list[Strip] = []
-    stretch: list[_Candidate] = []
+    stretch: list[_Parsed] = []
     for c in run:
-        if _reads_as_quote(c, dec):
-            stretch.append(c)
+        parsed = _parse(c, dec)
+        if _reads_as_quote(parsed):
+            stretch.append(parsed)
             continue
         if len(stretch) >= 2:
-            strips.append(_to_strip(stretch, dec))
+            strips.append(_to_strip(stretch))
         stretch = []
     if len(stretch) >= 2:
-        strips.append(_to_strip(stretch, dec))
+        strips.append(_to_strip(stretch))
     return strips
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A record's numbers, read once: what the quote check and the strip both need."""
+
+    record: _Candidate
+    last: float
+    last_decimals: int
+    change: float | None  # None: not printed; 0.0 for 'unch'
+    change_signed: bool  # printed with a sign (else a fall may show by colour alone)
+    change_half: float  # half the last printed digit of each, the rounding's reach
+    pct: float  # as printed, sign included
+    pct_signed: bool
+    pct_half: float
+
+
+def _parse(c: _Candidate, dec: str) -> _Parsed:
+    change: float | None = None
+    signed, half_chg = False, 0.0
+    if c.chg is not None:
+        text = c.chg.strip()
+        if re.fullmatch(_UNCH, text, re.I):  # 'unch' is an exact zero
+            change, signed = 0.0, True
+        else:
+            change = parse_number(c.chg, dec)
+            signed = re.match(SIGN, text) is not None
+            half_chg = 0.5 * 10.0 ** -decimals_of(c.chg, dec)
+    last_decimals = decimals_of(c.last, dec)
+    return _Parsed(
+        record=c,
+        last=parse_number(c.last, dec),
+        last_decimals=last_decimals,
+        change=change,
+        change_signed=signed,
+        change_half=half_chg,
+        pct=parse_number(c.pct, dec),
+        pct_signed=re.match(SIGN, c.pct.strip()) is not None,
+        pct_half=0.5 * 10.0 ** -decimals_of(c.pct, dec),
+    )
 
 
 # Wording that names a market instrument: indices and exchanges, metals and energy, crypto,
@@ -184,34 +225,27 @@ _SLACK_FACTOR = 2.0
 _PAIR_OR_SYMBOL = re.compile(r"[A-Z]{3} ?/ ?[A-Z]{3}\b|^[A-Z]{2,5}(?:\.[A-Z]{1,2})?$")
 
 
-def _reads_as_quote(c: _Candidate, dec: str) -> bool:
+def _reads_as_quote(p: _Parsed) -> bool:
     """A record whose change agrees with its percentage, or whose name reads like an
     instrument: a table of other numbers in the same shape (nutrition, ratings) does neither."""
-    return _change_agrees(c, dec) or _instrument_like(c.name.strip(" :-"))
+    return _change_agrees(p) or _instrument_like(p.record.name.strip(" :-"))
 
 
-def _change_agrees(c: _Candidate, dec: str) -> bool:
+def _change_agrees(p: _Parsed) -> bool:
     """pct = change / (last - change) * 100, within the rounding of the printed numbers.
 
     An unsigned change may be a fall (the sign shown by colour alone): either reading will do.
     """
-    if c.chg is None:
+    if p.change is None:
         return False
-    last, pct = parse_number(c.last, dec), abs(parse_number(c.pct, dec))
-    half_last = 0.5 * 10.0 ** -decimals_of(c.last, dec)
-    half_pct = 0.5 * 10.0 ** -decimals_of(c.pct, dec)
-    if re.fullmatch(_UNCH, c.chg.strip(), re.I):  # 'unch' is an exact zero
-        changes, half_chg = [0.0], 0.0
-    else:
-        change = parse_number(c.chg, dec)
-        changes = [change] if re.match(SIGN, c.chg.strip()) else [change, -change]
-        half_chg = 0.5 * 10.0 ** -decimals_of(c.chg, dec)
+    last, pct, half_last = p.last, abs(p.pct), 0.5 * 10.0**-p.last_decimals
+    changes = [p.change] if p.change_signed else [p.change, -p.change]
     for change in changes:
         prev = last - change
         if prev <= 0:
             continue
         # How far the printed rounding of each number can move the computed percentage.
-        slack = half_pct + 100.0 * (last * half_chg + abs(change) * half_last) / prev**2
+        slack = p.pct_half + 100.0 * (last * p.change_half + abs(change) * half_last) / prev**2
         if abs(abs(100.0 * change / prev) - pct) <= _SLACK_FACTOR * slack:
             return True
     return False
@@ -221,27 +255,20 @@ def _instrument_like(name: str) -> bool:
     return bool(_INSTRUMENT_WORDS.search(name) or _PAIR_OR_SYMBOL.search(name))
 
 
-def _to_strip(run: list[_Candidate], dec: str) -> Strip:
+def _to_strip(run: list[_Parsed]) -> Strip:
     quotes = []
-    for c in run:
-        change: float | None
-        if c.chg is None:
-            change = None
-        elif re.fullmatch(_UNCH, c.chg.strip(), re.I):
-            change = 0.0
-        else:
-            change = parse_number(c.chg, dec)
-        pct = parse_number(c.pct, dec)
+    for p in run:
+        pct = p.pct
         # An arrow or sign on the change carries over to an unsigned percentage.
-        if change is not None and change < 0 and pct > 0 and not re.match(SIGN, c.pct.strip()):
+        if p.change is not None and p.change < 0 and pct > 0 and not p.pct_signed:
             pct = -pct
         quotes.append(
             QuoteObservation(
-                name=c.name.strip(" :-"),
-                last=parse_number(c.last, dec),
-                change=change,
+                name=p.record.name.strip(" :-"),
+                last=p.last,
+                change=p.change,
                 change_pct=pct,
-                decimals=decimals_of(c.last, dec),
+                decimals=p.last_decimals,
             )
         )
-    return Strip(start=run[0].start, end=run[-1].end, quotes=tuple(quotes))
+    return Strip(start=run[0].record.start, end=run[-1].record.end, quotes=tuple(quotes))
