@@ -24,11 +24,19 @@ from bench_before_after import ROOT, checkout
 from house_workloads import WORKLOADS
 
 COLLECTED = re.compile(r"Collected : (\d+)")
-N1, N2 = 10, 110  # a hundred repetitions apart: start-up and collector noise average out
+N1, N2 = 10, 60
 
 
 def instructions(tree: Path, workload: str, n: int) -> int:
-    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PYTHONHASHSEED": "0"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree / "src"),
+        "PYTHONHASHSEED": "0",
+        # numpy's BLAS threads spin while idle, a different count each run: one thread, none.
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     script = ROOT / "benchmarks" / "house_workloads.py"  # the same workloads for both trees
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",

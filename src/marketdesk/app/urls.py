@@ -6,6 +6,7 @@ same query, so a link never loses the edition, the page or the range it was buil
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 __all__ = ["front", "instrument", "search", "static", "story", "twin"]
@@ -25,6 +26,7 @@ def _json(path: str, json: bool) -> str:
     return "/.json" if path == "/" else f"{path}.json"
 
 
+@functools.lru_cache(maxsize=4096)  # pages link the same few editions and instruments often
 def front(edition: str | None = None, page: int = 1, *, json: bool = False) -> str:
     return _with_query(_json("/", json), {"edition": edition, "page": page if page > 1 else None})
 
@@ -45,10 +47,15 @@ def instrument(
     resolution: str | None = None,
     json: bool = False,
 ) -> str:
-    path = _json(f"/instruments/{quote(key, safe='')}", json)
+    path = _instrument_path(key, json)
     if start is None and end is None and resolution is None:
         return path
     return _with_query(path, {"from": start, "to": end, "resolution": resolution})
+
+
+@functools.lru_cache(maxsize=4096)
+def _instrument_path(key: str, json: bool) -> str:
+    return _json(f"/instruments/{quote(key, safe='')}", json)
 
 
 def static(name: str) -> str:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from marketdesk.errors import StorageError
 from marketdesk.model import (
@@ -40,6 +41,7 @@ _QUOTE_COLUMNS = (
     "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
     " document_id, decimals"
 )
+_MAX_MICROS = 2**63 - 1  # "at or before" with no bound
 _ARTICLE_SELECT = (
     "SELECT a.*, d.source AS doc_source FROM articles a JOIN documents d ON d.id = a.document_id"
 )
@@ -209,35 +211,27 @@ class SQLiteStorage:
         return [_stored(r, ()) for r in rows]
 
     def latest_quote(self, instrument: str, at: datetime | None = None) -> Quote | None:
-        if at is not None:
-            check_aware(at, "at")
-        if at is None:
-            row = (
-                self._reader()
-                .execute(
-                    "SELECT * FROM quotes WHERE instrument = ? ORDER BY at DESC, id DESC LIMIT 1",
-                    (instrument,),
-                )
-                .fetchone()
-            )
-        else:
-            row = (
-                self._reader()
-                .execute(
-                    "SELECT * FROM quotes WHERE instrument = ? AND at <= ?"
-                    " ORDER BY at DESC, id DESC LIMIT 1",
-                    (instrument, to_micros(at)),
-                )
-                .fetchone()
-            )
-        return _quote(row) if row is not None else None
+        return self.latest_quotes([instrument], at).get(instrument)
 
     def latest_quotes(
         self, instruments: Sequence[str], at: datetime | None = None
     ) -> dict[str, Quote]:
-        # A query each: SQLite runs in process, so one more query costs microseconds.
-        found = {key: self.latest_quote(key, at) for key in instruments}
-        return {key: q for key, q in found.items() if q is not None}
+        if at is not None:
+            check_aware(at, "at")
+        if not instruments:
+            return {}
+        # One statement for a strip: each key's newest row found through the index, read as
+        # plain tuples (named Row lookups cost more than the query).
+        cur = self._reader().cursor()
+        cur.row_factory = None
+        values = ",".join(["(?)"] * len(instruments))
+        rows = cur.execute(
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE id IN (SELECT (SELECT q.id FROM quotes q"
+            " WHERE q.instrument = k.key AND q.at <= ? ORDER BY q.at DESC, q.id DESC LIMIT 1)"
+            f" FROM (SELECT column1 AS key FROM (VALUES {values})) k)",
+            (_MAX_MICROS if at is None else to_micros(at), *instruments),
+        ).fetchall()
+        return {row[0]: _quote_from(row) for row in rows}
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         check_aware(start, "start")
@@ -454,19 +448,7 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
     )
 
 
-def _quote(row: sqlite3.Row) -> Quote:
-    return Quote(
-        instrument=row["instrument"],
-        name=row["name"],
-        at=from_micros(row["at"]),
-        last=row["last"],
-        change=row["change"],
-        change_pct=row["change_pct"],
-        source=row["source"],
-        prev_close=row["prev_close"],
-        open=row["open"],
-        high=row["high"],
-        low=row["low"],
-        document_id=row["document_id"],
-        decimals=row["decimals"],
-    )
+def _quote_from(row: tuple[Any, ...]) -> Quote:
+    """A Quote from a plain row of _QUOTE_COLUMNS, in their order."""
+    ins, name, at, last, chg, pct, src, prev, o, h, lo, doc, dec = row
+    return Quote(ins, name, from_micros(at), last, chg, pct, src, prev, o, h, lo, doc, dec)

@@ -37,8 +37,11 @@ class Renderer:
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates ship in the package: no stat() of them per request
         )
-        self.env.globals.update(version=__version__, editions=editions, url=urls)
+        # The links every page carries, built once rather than on every render.
+        links = {"home": urls.front(), "search": urls.search(""), "css": urls.static("desk.css")}
+        self.env.globals.update(version=__version__, editions=editions, url=urls, links=links)
         self.env.filters.update(
             price=present.format_price,
             change=present.format_change,
