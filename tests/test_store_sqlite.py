@@ -77,3 +77,22 @@ def test_an_address_is_not_taken_for_a_file(
         SQLiteStorage("postgresql://desk:s3cret@db.example:5432/desk")
     assert "s3cret" not in str(caught.value)
     assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"
+
+
+def test_readers_of_finished_threads_are_closed(sqlite_path: str) -> None:
+    # A web server's worker threads come and go: each one's connection must go with it, not
+    # pile up (one file descriptor each) for the life of the store.
+    import gc
+    import threading
+
+    store = SQLiteStorage(sqlite_path)
+    threads = [threading.Thread(target=store.counts) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gc.collect()
+    assert len(store._readers) == 0
+    store.counts()  # this thread's own reader stays open and usable
+    assert len(store._readers) == 1
+    store.close()

@@ -166,38 +166,40 @@ class _Parsed:
     """A record's numbers, read once: what the quote check and the strip both need."""
 
     record: _Candidate
+    dec: str  # the run's decimal separator
     last: float
     last_decimals: int
     change: float | None  # None: not printed; 0.0 for 'unch'
     change_signed: bool  # printed with a sign (else a fall may show by colour alone)
-    change_half: float  # half the last printed digit of each, the rounding's reach
+    unchanged: bool  # printed as a word ('unch'): an exact zero, no rounding
     pct: float  # as printed, sign included
     pct_signed: bool
-    pct_half: float
+
+
+_SIGN_START = re.compile(SIGN)
+_UNCH_WORD = re.compile(_UNCH, re.I)
 
 
 def _parse(c: _Candidate, dec: str) -> _Parsed:
     change: float | None = None
-    signed, half_chg = False, 0.0
+    signed = unchanged = False
     if c.chg is not None:
         text = c.chg.strip()
-        if re.fullmatch(_UNCH, text, re.I):  # 'unch' is an exact zero
-            change, signed = 0.0, True
+        if _UNCH_WORD.fullmatch(text):  # 'unch' is an exact zero
+            change, signed, unchanged = 0.0, True, True
         else:
             change = parse_number(c.chg, dec)
-            signed = re.match(SIGN, text) is not None
-            half_chg = 0.5 * 10.0 ** -decimals_of(c.chg, dec)
-    last_decimals = decimals_of(c.last, dec)
+            signed = _SIGN_START.match(text) is not None
     return _Parsed(
         record=c,
+        dec=dec,
         last=parse_number(c.last, dec),
-        last_decimals=last_decimals,
+        last_decimals=decimals_of(c.last, dec),
         change=change,
         change_signed=signed,
-        change_half=half_chg,
+        unchanged=unchanged,
         pct=parse_number(c.pct, dec),
-        pct_signed=re.match(SIGN, c.pct.strip()) is not None,
-        pct_half=0.5 * 10.0 ** -decimals_of(c.pct, dec),
+        pct_signed=_SIGN_START.match(c.pct.strip()) is not None,
     )
 
 
@@ -228,7 +230,8 @@ _PAIR_OR_SYMBOL = re.compile(r"[A-Z]{3} ?/ ?[A-Z]{3}\b|^[A-Z]{2,5}(?:\.[A-Z]{1,2
 def _reads_as_quote(p: _Parsed) -> bool:
     """A record whose change agrees with its percentage, or whose name reads like an
     instrument: a table of other numbers in the same shape (nutrition, ratings) does neither."""
-    return _change_agrees(p) or _instrument_like(p.record.name.strip(" :-"))
+    # The name first: one search, and most strips name their instruments.
+    return _instrument_like(p.record.name.strip(" :-")) or _change_agrees(p)
 
 
 def _change_agrees(p: _Parsed) -> bool:
@@ -236,16 +239,19 @@ def _change_agrees(p: _Parsed) -> bool:
 
     An unsigned change may be a fall (the sign shown by colour alone): either reading will do.
     """
-    if p.change is None:
+    if p.change is None or p.record.chg is None:
         return False
     last, pct, half_last = p.last, abs(p.pct), 0.5 * 10.0**-p.last_decimals
+    # Half the last printed digit of each number: how far its rounding reaches.
+    half_pct = 0.5 * 10.0 ** -decimals_of(p.record.pct, p.dec)
+    half_chg = 0.0 if p.unchanged else 0.5 * 10.0 ** -decimals_of(p.record.chg, p.dec)
     changes = [p.change] if p.change_signed else [p.change, -p.change]
     for change in changes:
         prev = last - change
         if prev <= 0:
             continue
         # How far the printed rounding of each number can move the computed percentage.
-        slack = p.pct_half + 100.0 * (last * p.change_half + abs(change) * half_last) / prev**2
+        slack = half_pct + 100.0 * (last * half_chg + abs(change) * half_last) / prev**2
         if abs(abs(100.0 * change / prev) - pct) <= _SLACK_FACTOR * slack:
             return True
     return False

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,19 +92,25 @@ class SQLiteStorage:
         self._lock = threading.Lock()  # the writer's
         self._readers_lock = threading.Lock()  # a thread's first read must not wait for a write
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        # A thread's reader lives in its thread-local slot and closes when the thread ends (a
+        # web server's worker threads come and go); the set lets close() reach the live ones.
+        self._readers: weakref.WeakSet[_ReaderSlot] = weakref.WeakSet()
         self._writer = self._connect()
         self._migrate()
 
     # -- connections -------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, reader: bool = False) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=10
             )
-            _use_wal(conn)
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            if reader:
+                # WAL is the file's, set by the writer; durability and keys are the writer's.
+                conn.execute("PRAGMA query_only=ON")
+            else:
+                _use_wal(conn)
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
@@ -115,13 +122,13 @@ class SQLiteStorage:
             # Each connection to ":memory:" is its own empty database: read the writer's. One
             # connection, so an in-memory store is for one thread (tests, throwaway desks).
             return self._writer
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
+        slot: _ReaderSlot | None = getattr(self._local, "slot", None)
+        if slot is None:
+            slot = _ReaderSlot(self._connect(reader=True))
+            self._local.slot = slot
             with self._readers_lock:
-                self._readers.append(conn)
-        return conn
+                self._readers.add(slot)
+        return slot.conn
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -161,8 +168,8 @@ class SQLiteStorage:
     def close(self) -> None:
         with self._lock, self._readers_lock:
             self._writer.close()
-            for conn in self._readers:
-                conn.close()
+            for slot in list(self._readers):
+                slot.conn.close()
             self._readers.clear()
         self._local = threading.local()
 
@@ -273,6 +280,18 @@ class SQLiteStorage:
         )
 
 
+class _ReaderSlot:
+    """One thread's reader connection, closed when the thread's locals go."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
 def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
     """Switch a new file to WAL (the mode stays with the file). The switch needs the file to
     itself, and SQLite answers "locked" at once rather than wait when another process opening
@@ -326,16 +345,14 @@ class _Writer:
 
     def insert_article(self, document_id: int, fingerprint: str, page: Page) -> int | None:
         a = page.article
-        fetched = self.conn.execute(
-            "SELECT fetched_at FROM documents WHERE id = ?", (document_id,)
-        ).fetchone()[0]
+        # Stamped with its document's fetch time, read in the same statement.
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO articles(document_id, fingerprint, title, text, paragraphs,"
             " authors, published, publisher, origin, copyright, language, url, description,"
             " image, market_status, fetched_at, modified)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " SELECT d.id,?,?,?,?,?,?,?,?,?,?,?,?,?,?,d.fetched_at,? FROM documents d"
+            " WHERE d.id = ?",
             (
-                document_id,
                 fingerprint,
                 a.title,
                 a.text,
@@ -350,8 +367,8 @@ class _Writer:
                 a.description,
                 a.image,
                 page.market_status,
-                fetched,
                 a.modified.isoformat() if a.modified else None,
+                document_id,
             ),
         )
         if cur.rowcount != 1:

@@ -61,13 +61,14 @@ class Renderer:
     ) -> Response:
         """HTML from ``template`` with ``context()``, or ``data()`` as JSON for the .json twin:
         each is built only for the answer that needs it."""
-        if wants_json(request.url.path, request.path_params.get("fmt")):
+        path = request.scope["path"]  # not request.url: a URL object costs a parse per request
+        if wants_json(path, request.path_params.get("fmt")):
             return JSONResponse(data())
-        json_url = urls.twin(request.url.path, request.url.query)
+        json_url = urls.twin(path, request.scope["query_string"].decode("latin-1"))
         return self.page(template, json_url=json_url, **context())
 
     def error(self, request: Request, status: int, title: str, message: str) -> Response:
-        if wants_json(request.url.path, request.path_params.get("fmt")):
+        if wants_json(request.scope["path"], request.path_params.get("fmt")):
             return JSONResponse({"error": message}, status_code=status)
         return self.page(
             "error.html", status=status, status_code=status, title=title, message=message
