@@ -305,7 +305,7 @@ def test_the_same_bytes_add_nothing(store: Storage) -> None:
     assert first.document_created and first.article_created and first.quotes_added == 1
     later = AT + timedelta(hours=1)
     second = store.add_page(raw(ARTICLE, later), p, [quote("tsx", later, source="page")])
-    assert second == type(second)(first.article_id, False, False, 0)
+    assert second == type(second)(first.article_id, False, False, 0, first.story_id)
     assert vars_of(store.counts()) == (1, 1, 1)
 
 
@@ -336,7 +336,7 @@ def test_bytes_seen_again_name_their_article_even_from_another_document(store: S
     second = store.add_page(raw(b"<two>"), p, [])  # other bytes, the same article
     assert second.article_id == first.article_id and not second.article_created
     again = store.add_page(raw(b"<two>", AT + timedelta(days=1)), p, [])
-    assert again == type(again)(first.article_id, False, False, 0)
+    assert again == type(again)(first.article_id, False, False, 0, first.story_id)
     # A document that gave no article names none when seen again.
     empty = page(None)
     assert store.add_page(raw(b"<empty>"), empty, []).article_id is None

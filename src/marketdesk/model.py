@@ -165,3 +165,96 @@ class StoredArticle:
     fetched_at: datetime | None
     market_status: str | None
     removed: tuple[RemovedBlock, ...] = field(default_factory=tuple)
+
+
+class SourceKind(StrEnum):
+    """What a source is, and so how it is polled."""
+
+    FEED = "feed"  # RSS 0.9x/1.0/2.0, Atom, JSON Feed: each entry followed to its page
+    PAGE = "page"  # one web page, fetched again when due
+    SITEMAP = "sitemap"  # a sitemap, sitemap index or news sitemap: each URL fetched once
+    FOLDER = "folder"  # a local folder of pages or text dumps, read recursively
+    WARC = "warc"  # a local WARC/WET file
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source as the user asks for it (``sources add``, ``[[sources]]``)."""
+
+    url: str  # an http(s) URL, or an absolute path for folders and WARC files
+    kind: SourceKind
+    every_s: int  # poll interval in seconds
+    edition: str | None = None
+    tags: tuple[str, ...] = ()
+    allow_private: bool = False  # this source's own host and port may be a private address
+    from_config: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A stored source and its state."""
+
+    id: int
+    spec: SourceSpec
+    paused: bool
+    added_at: datetime
+    next_poll: datetime
+    last_fetch: datetime | None = None
+    last_success: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_error: str | None = None
+    failures: int = 0  # consecutive
+    cursor: str | None = None  # where a bulk source stopped (a WARC offset)
+
+    @property
+    def state(self) -> str:
+        if self.paused:
+            return "paused"
+        return "failing" if self.failures else "active"
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What one poll of a source ends with; written after what it fetched is stored."""
+
+    at: datetime
+    next_poll: datetime
+    error: str | None = None  # None: the poll succeeded
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMark:
+    """Which item of a source a page is (a feed entry's GUID, a page's URL, a file's path) and
+    its content hash: an item seen again with the same hash is not fetched or stored again; one
+    whose hash changed is stored anew and its article replaces the earlier version."""
+
+    source_id: int
+    key: str
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCopy:
+    article_id: int
+    source: str  # the path or URL as it was ingested
+    url: str | None
+    publisher: str | None
+    title: str | None
+    published: datetime | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Copies of one article: syndicated, re-templated, retitled or cut."""
+
+    id: int
+    title: str | None
+    origin: str | None  # the original publisher
+    published: datetime | None
+    first_seen: datetime
+    copies: tuple[StoryCopy, ...] = ()

@@ -24,7 +24,7 @@ from marketdesk.net.fetcher import (
     FetchResult,
     FetchStatusError,
 )
-from marketdesk.net.urls import ALLOWED_SCHEMES, redact
+from marketdesk.net.urls import ALLOWED_SCHEMES, host_port, redact
 
 __all__ = [
     "ALLOWED_SCHEMES",
@@ -38,6 +38,7 @@ __all__ = [
     "MemoryCache",
     "Resolver",
     "address_problem",
+    "host_port",
     "pinned_transport",
     "redact",
     "system_resolver",

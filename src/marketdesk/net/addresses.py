@@ -3,13 +3,21 @@
 A host is resolved and every address it resolves to must be public; the pinned transport checks
 again when it connects and connects to exactly the addresses it checked, so a DNS answer that
 changes in between (DNS rebinding) cannot reach an internal address.
+
+A caller may exempt exact origins, ``(host, port)`` pairs, for the duration of one request
+(``exempt_origins``): a source the user added with ``--allow-private`` reaches its own host and
+port, and nothing else that is private, also when a redirect or a link leads elsewhere. The
+exemption lives in a context variable, so the transport, which connects in the caller's thread,
+sees the same set as the fetcher's own checks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import httpcore
@@ -21,6 +29,7 @@ __all__ = [
     "IPAddress",
     "Resolver",
     "address_problem",
+    "exempt_origins",
     "pinned_transport",
     "resolve_public",
     "system_resolver",
@@ -32,6 +41,22 @@ Resolver = Callable[[str, int], Sequence[str]]
 """``(host, port) -> IP address strings``; raises OSError (socket.gaierror) when it cannot."""
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+Origin = tuple[str, int]  # (host as sent to DNS, lower case; port)
+
+_EXEMPT: ContextVar[frozenset[Origin]] = ContextVar(
+    "marketdesk_exempt_origins", default=frozenset()
+)
+
+
+@contextlib.contextmanager
+def exempt_origins(origins: Iterable[Origin]) -> Iterator[None]:
+    """Within the block, these exact (host, port) pairs pass the address rule."""
+    token = _EXEMPT.set(_EXEMPT.get() | {(h.lower(), p) for h, p in origins})
+    try:
+        yield
+    finally:
+        _EXEMPT.reset(token)
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -83,7 +108,9 @@ def address_problem(address: str | IPAddress) -> str | None:
 
 
 def resolve_public(host: str, port: int, resolver: Resolver, action: str) -> list[str]:
-    """The addresses of host, every one public, or an exception naming ``action``."""
+    """The addresses of host, every one public (or the origin exempt), or an exception naming
+    ``action``."""
+    exempt = (host.lower(), port) in _EXEMPT.get()
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -96,6 +123,8 @@ def resolve_public(host: str, port: int, resolver: Resolver, action: str) -> lis
     else:
         candidates = [host]
     for candidate in candidates:
+        if exempt:
+            break
         try:
             problem = address_problem(candidate)
         except ValueError:

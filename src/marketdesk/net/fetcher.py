@@ -78,7 +78,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -90,7 +90,14 @@ from marketdesk import __version__
 from marketdesk.clock import Clock, system_clock
 from marketdesk.errors import FetchError, TooLargeError
 from marketdesk.model import RawDocument
-from marketdesk.net.addresses import Resolver, pinned_transport, resolve_public, system_resolver
+from marketdesk.net.addresses import (
+    Origin,
+    Resolver,
+    exempt_origins,
+    pinned_transport,
+    resolve_public,
+    system_resolver,
+)
 from marketdesk.net.cache import CachedResponse, ConditionalCache, MemoryCache, conditional_headers
 from marketdesk.net.ratelimit import HostSpacing
 from marketdesk.net.retry import backoff, describe_failure, retry_after, retryable_status
@@ -280,8 +287,25 @@ class Fetcher:
         credentials)."""
         return self.fetch_response(url).to_document()
 
-    def fetch_response(self, url: str) -> FetchResult:
-        """Fetch ``url`` under the policy; raises as the module docstring says."""
+    def fetch_response(
+        self,
+        url: str,
+        *,
+        exempt: Iterable[Origin] = (),
+        validators: CachedResponse | None = None,
+    ) -> FetchResult:
+        """Fetch ``url`` under the policy; raises as the module docstring says.
+
+        ``exempt``: (host, port) origins that pass the address rule for this request only (a
+        source the user allowed onto a private address); every other hop is checked as usual.
+        ``validators``: the ETag / Last-Modified the caller kept (a source's stored state) to
+        send with the first hop, overriding the fetcher's own cache; when the server answers 304
+        the result has ``status`` 304, ``from_cache`` set and an empty body.
+        """
+        with exempt_origins(exempt):
+            return self._fetch_response(url, validators)
+
+    def _fetch_response(self, url: str, validators: CachedResponse | None) -> FetchResult:
         start = parse_url(url)
         # Credentials go out as Basic auth, never back to the caller or into the cache.
         requested = str(without_userinfo(start)) if start.userinfo else url
@@ -292,6 +316,7 @@ class Fetcher:
             conditional=conditional,
             max_bytes=self.policy.max_bytes,
             truncate=False,
+            validators=validators,
         )
         final = str(without_userinfo(reply.url))
         etag = reply.headers.get("etag")
@@ -367,6 +392,7 @@ class Fetcher:
         conditional: bool,
         max_bytes: int,
         truncate: bool,
+        validators: CachedResponse | None = None,
     ) -> tuple[_Reply, tuple[str, ...]]:
         # ``url`` keeps its userinfo while the credentials may go with it (see
         # _redirect_target); everything shown passes redact(), everything kept or sent
@@ -377,7 +403,10 @@ class Fetcher:
             if robots:
                 self._robots.check(url)
             key = str(without_userinfo(url))
-            cached = self._cache.get(key) if conditional else None
+            if validators is not None and not chain:
+                cached: CachedResponse | None = validators
+            else:
+                cached = self._cache.get(key) if conditional else None
             reply = self._with_retries(url, conditional_headers(cached), max_bytes, truncate)
             location = reply.headers.get("location")
             if reply.status in _REDIRECTS and location:

@@ -121,3 +121,9 @@ def default_port(url: httpx.URL) -> int:
 def origin(url: httpx.URL) -> str:
     """``scheme://host[:port]``, as robots.txt is kept per origin (never with userinfo)."""
     return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def host_port(raw: str) -> tuple[str, int]:
+    """The (host, port) origin of a URL as the address rule sees it (host lower case, IDNA)."""
+    url = parse_url(raw)
+    return url.raw_host.decode("ascii").lower(), default_port(url)

@@ -21,10 +21,26 @@ One call, one transaction
 
 Idempotency
     ``add_page`` of bytes already stored adds nothing (``document_created`` False, 0 quotes).
-    ``add_page`` of new bytes whose article is already stored (same fingerprint: the normalised
-    title and text) stores the document and its quotes but not a second article. Both rules
-    are in ``store/dedup.py``, written once above the backends. ``add_quotes`` of a quote whose
-    (source, name, at) is already stored skips it; the count returned is of new quotes only.
+    ``add_page`` of new bytes whose article is already stored (same fingerprint: the site and
+    the normalised title and text) stores the document and its quotes but not a second article.
+    Both rules are in ``store/dedup.py``, written once above the backends. ``add_quotes`` of a
+    quote whose (source, name, at) is already stored skips it; the count returned is of new
+    quotes only.
+
+Stories
+    Every stored article is in exactly one story, decided in the transaction that stores it
+    (``store/dedup.py``): copies of one article share a story. An article replaced by a newer
+    version of its source item (``ItemMark``) stays stored, readable by ``get_article``, and
+    leaves the lists: ``latest_articles``, ``search_articles`` and story copies show current
+    versions only.
+
+Sources
+    ``add_source`` of a URL already stored adds nothing and hands back the stored source (a
+    ``from_config`` spec updates its stored settings, not its state). ``record_poll`` is the one
+    write of a poll's outcome: it is called after the pages it covers are stored, so a crash
+    between the two leaves the validators (ETag, Last-Modified) unsaved and the poll is simply
+    repeated. Items (``ItemMark``) and bulk checkpoints are written inside ``add_page``'s own
+    transaction, never apart from the page they describe.
 
 Errors
     ``StorageError`` (with a message fit for a user) when the database cannot be opened, is not
@@ -55,7 +71,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from marketdesk.model import Page, Quote, RawDocument, StoredArticle
+from marketdesk.model import (
+    ItemMark,
+    Page,
+    PollRecord,
+    Quote,
+    RawDocument,
+    Source,
+    SourceSpec,
+    StoredArticle,
+    Story,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +90,7 @@ class IngestResult:
     document_created: bool  # False: these exact bytes were stored before
     article_created: bool  # False: the same article (by fingerprint) was stored before
     quotes_added: int
+    story_id: int | None = None  # the story the article is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +98,33 @@ class StoreCounts:
     documents: int
     articles: int
     quotes: int
+    stories: int = 0
+    sources: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where a bulk ingest of ``name`` (an absolute path) has got to: written with the page it
+    follows, so a killed run resumes after the last page it stored."""
+
+    name: str
+    position: str
 
 
 class Storage(Protocol):
     """A marketdesk store. See the module docstring for the contract every method keeps."""
 
-    def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
-        """Store a fetched document, its article and the quotes seen on it, in one transaction.
+    def add_page(
+        self,
+        raw: RawDocument,
+        page: Page,
+        quotes: Sequence[Quote],
+        *,
+        mark: ItemMark | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> IngestResult:
+        """Store a fetched document, its article (in its story) and the quotes seen on it, in
+        one transaction, with the source item and bulk checkpoint when given.
 
         ``raw.fetched_at`` (required) stamps the document and the article; ``quotes`` are
         linked to the document.
@@ -117,5 +164,55 @@ class Storage(Protocol):
         ...
 
     def counts(self) -> StoreCounts: ...
+
+    # -- stories ---------------------------------------------------------------------------
+
+    def stories(
+        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+    ) -> list[Story]:
+        """Stories newest first (the earliest copy's publication time, else first seen; then
+        id), with their current copies oldest first; ``since`` keeps those at or after it."""
+        ...
+
+    def get_story(self, story_id: int) -> Story | None: ...
+
+    def story_of_article(self, article_id: int) -> int | None: ...
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def add_source(self, spec: SourceSpec, now: datetime) -> tuple[Source, bool]:
+        """Store a source, due at once; (the stored source, whether it is new)."""
+        ...
+
+    def sources(self) -> list[Source]:
+        """Every source, by id."""
+        ...
+
+    def get_source(self, source_id: int) -> Source | None: ...
+
+    def remove_source(self, source_id: int) -> bool:
+        """Forget a source and its items (what it stored stays); False when there was none."""
+        ...
+
+    def pause_source(self, source_id: int, paused: bool) -> bool:
+        """Pause or resume; a resumed source is due at once. False when there is none."""
+        ...
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        """Active sources whose next poll is at or before ``now``, soonest first."""
+        ...
+
+    def record_poll(self, source_id: int, record: PollRecord) -> None:
+        """A poll's outcome: success clears the failures and saves the validators and cursor;
+        failure counts one more and keeps them."""
+        ...
+
+    def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
+        """(content hash, article id) of an item a source gave before, or None."""
+        ...
+
+    def get_checkpoint(self, name: str) -> str | None: ...
+
+    def clear_checkpoint(self, name: str) -> None: ...
 
     def close(self) -> None: ...

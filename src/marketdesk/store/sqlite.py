@@ -26,16 +26,26 @@ from marketdesk.errors import StorageError
 from marketdesk.model import (
     Article,
     BlockKind,
+    ItemMark,
     Page,
+    PollRecord,
     Quote,
     RawDocument,
     RemovedBlock,
+    Source,
+    SourceKind,
+    SourceSpec,
     StoredArticle,
+    Story,
+    StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
+from marketdesk.stories.grouping import Candidate
+from marketdesk.stories.origin import Copy
+from marketdesk.stories.signature import from_bytes
 
 _WORD = re.compile(r"\w+")
 _QUOTE_COLUMNS = (
@@ -45,6 +55,11 @@ _QUOTE_COLUMNS = (
 _MAX_MICROS = 2**63 - 1  # "at or before" with no bound
 _ARTICLE_SELECT = (
     "SELECT a.*, d.source AS doc_source FROM articles a JOIN documents d ON d.id = a.document_id"
+)
+_CURRENT = "a.replaced_by IS NULL"
+_SOURCE_COLUMNS = (
+    "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
+    " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
 )
 
 
@@ -161,6 +176,8 @@ class SQLiteStorage:
                 for version, sql in [(v, sql) for v, sql in migrations() if v > current]:
                     for statement in _split_sql(sql):
                         conn.execute(statement)
+                    if version == 4 and current > 0:
+                        _regroup(conn)  # articles stored before stories existed
                     conn.execute(f"PRAGMA user_version={version:d}")
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
@@ -174,9 +191,20 @@ class SQLiteStorage:
         self._local = threading.local()
 
     # -- writes ------------------------------------------------------------------------
-    def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
+    def add_page(
+        self,
+        raw: RawDocument,
+        page: Page,
+        quotes: Sequence[Quote],
+        *,
+        mark: ItemMark | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> IngestResult:
+        plan = dedup.plan_page(raw, page)  # the costly, pure part: outside the write lock
         with self._write() as conn:
-            return dedup.add_page(_Writer(conn), raw, page, quotes)
+            return dedup.add_page(
+                _Writer(conn), raw, page, quotes, plan, mark=mark, checkpoint=checkpoint
+            )
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         with self._write() as conn:
@@ -199,7 +227,8 @@ class SQLiteStorage:
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
         rows = self._reader().execute(
-            f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            f"{_ARTICLE_SELECT} WHERE {_CURRENT} ORDER BY a.fetched_at DESC, a.id DESC"
+            " LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [_stored(r, ()) for r in rows]
@@ -212,7 +241,8 @@ class SQLiteStorage:
             return []
         rows = self._reader().execute(
             f"{_ARTICLE_SELECT} JOIN articles_fts ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.id LIMIT ? OFFSET ?",
+            f" WHERE articles_fts MATCH ? AND {_CURRENT} ORDER BY articles_fts.rank, a.id"
+            " LIMIT ? OFFSET ?",
             (terms, limit, offset),
         )
         return [_stored(r, ()) for r in rows]
@@ -274,10 +304,156 @@ class SQLiteStorage:
     def counts(self) -> StoreCounts:
         c = self._reader()
         return StoreCounts(
-            documents=c.execute("SELECT count(*) FROM documents").fetchone()[0],
-            articles=c.execute("SELECT count(*) FROM articles").fetchone()[0],
-            quotes=c.execute("SELECT count(*) FROM quotes").fetchone()[0],
+            *c.execute(
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles"
+                " WHERE replaced_by IS NULL), (SELECT count(*) FROM quotes),"
+                " (SELECT count(*) FROM stories), (SELECT count(*) FROM sources)"
+            ).fetchone()
         )
+
+    # -- stories -----------------------------------------------------------------------
+    def stories(
+        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+    ) -> list[Story]:
+        check_paging(limit, offset)
+        if since is not None:
+            check_aware(since, "since")
+        c = self._reader()
+        rows = c.execute(
+            "SELECT * FROM stories WHERE sort_at >= ? ORDER BY sort_at DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (-_MAX_MICROS if since is None else to_micros(since), limit, offset),
+        ).fetchall()
+        copies = _copies(c, [r["id"] for r in rows])
+        return [_story(r, copies.get(r["id"], ())) for r in rows]
+
+    def get_story(self, story_id: int) -> Story | None:
+        c = self._reader()
+        row = c.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else _story(row, _copies(c, [story_id]).get(story_id, ()))
+
+    def story_of_article(self, article_id: int) -> int | None:
+        row = (
+            self._reader()
+            .execute("SELECT story_id FROM articles WHERE id = ?", (article_id,))
+            .fetchone()
+        )
+        return None if row is None else row[0]
+
+    # -- sources -----------------------------------------------------------------------
+    def add_source(self, spec: SourceSpec, now: datetime) -> tuple[Source, bool]:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO sources(url, kind, every_s, edition, tags, allow_private,"
+                " from_config, added_at, next_poll) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    spec.url,
+                    str(spec.kind),
+                    spec.every_s,
+                    spec.edition,
+                    json.dumps(list(spec.tags)),
+                    int(spec.allow_private),
+                    int(spec.from_config),
+                    to_micros(now),
+                    to_micros(now),
+                ),
+            )
+            created = cur.rowcount == 1
+            if not created and spec.from_config:
+                conn.execute(
+                    "UPDATE sources SET kind = ?, every_s = ?, edition = ?, tags = ?,"
+                    " allow_private = ?, from_config = 1 WHERE url = ?",
+                    (
+                        str(spec.kind),
+                        spec.every_s,
+                        spec.edition,
+                        json.dumps(list(spec.tags)),
+                        int(spec.allow_private),
+                        spec.url,
+                    ),
+                )
+            row = conn.execute(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE url = ?", (spec.url,)
+            ).fetchone()
+        return _source(row), created
+
+    def sources(self) -> list[Source]:
+        rows = self._reader().execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY id")
+        return [_source(r) for r in rows]
+
+    def get_source(self, source_id: int) -> Source | None:
+        row = (
+            self._reader()
+            .execute(f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?", (source_id,))
+            .fetchone()
+        )
+        return None if row is None else _source(row)
+
+    def remove_source(self, source_id: int) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount == 1
+
+    def pause_source(self, source_id: int, paused: bool) -> bool:
+        with self._write() as conn:
+            # Resumed: due at once (next_poll in the past), its failures forgiven.
+            cur = conn.execute(
+                "UPDATE sources SET paused = ?,"
+                " next_poll = CASE WHEN ? THEN next_poll ELSE 0 END,"
+                " failures = CASE WHEN ? THEN failures ELSE 0 END WHERE id = ?",
+                (int(paused), int(paused), int(paused), source_id),
+            )
+            return cur.rowcount == 1
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        check_aware(now, "now")
+        rows = self._reader().execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE paused = 0 AND next_poll <= ?"
+            " ORDER BY next_poll, id",
+            (to_micros(now),),
+        )
+        return [_source(r) for r in rows]
+
+    def record_poll(self, source_id: int, record: PollRecord) -> None:
+        check_aware(record.at, "PollRecord.at")
+        check_aware(record.next_poll, "PollRecord.next_poll")
+        with self._write() as conn:
+            if record.error is None:
+                conn.execute(
+                    "UPDATE sources SET last_fetch = ?, last_success = ?, next_poll = ?,"
+                    " etag = ?, last_modified = ?, cursor = ?, last_error = NULL, failures = 0"
+                    " WHERE id = ?",
+                    (
+                        to_micros(record.at),
+                        to_micros(record.at),
+                        to_micros(record.next_poll),
+                        record.etag,
+                        record.last_modified,
+                        record.cursor,
+                        source_id,
+                    ),
+                )
+            else:
+                conn.execute(
+                    "UPDATE sources SET last_fetch = ?, next_poll = ?, last_error = ?,"
+                    " failures = failures + 1 WHERE id = ?",
+                    (to_micros(record.at), to_micros(record.next_poll), record.error, source_id),
+                )
+
+    def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
+        return _find_item(self._reader(), source_id, key)
+
+    def get_checkpoint(self, name: str) -> str | None:
+        row = (
+            self._reader()
+            .execute("SELECT position FROM checkpoints WHERE name = ?", (name,))
+            .fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def clear_checkpoint(self, name: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM checkpoints WHERE name = ?", (name,))
 
 
 class _ReaderSlot:
@@ -343,17 +519,17 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, fingerprint: str, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
         a = page.article
         # Stamped with its document's fetch time, read in the same statement.
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO articles(document_id, fingerprint, title, text, paragraphs,"
             " authors, published, publisher, origin, copyright, language, url, description,"
-            " image, market_status, fetched_at, modified)"
-            " SELECT d.id,?,?,?,?,?,?,?,?,?,?,?,?,?,?,d.fetched_at,? FROM documents d"
+            " image, market_status, fetched_at, modified, site, signature)"
+            " SELECT d.id,?,?,?,?,?,?,?,?,?,?,?,?,?,?,d.fetched_at,?,?,? FROM documents d"
             " WHERE d.id = ?",
             (
-                fingerprint,
+                plan.fingerprint,
                 a.title,
                 a.text,
                 json.dumps(list(a.paragraphs), ensure_ascii=False),
@@ -368,6 +544,8 @@ class _Writer:
                 a.image,
                 page.market_status,
                 a.modified.isoformat() if a.modified else None,
+                plan.site,
+                plan.signature,
                 document_id,
             ),
         )
@@ -387,6 +565,200 @@ class _Writer:
 
     def insert_quotes(self, quotes: Sequence[Quote], document_id: int | None) -> int:
         return _insert_quotes(self.conn, quotes, document_id)
+
+    def story_candidates(self, bands: Sequence[int], limit: int) -> list[Candidate]:
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        rows = self.conn.execute(
+            "SELECT a.id, a.story_id, a.signature FROM (SELECT article_id, count(*) AS shared"
+            f" FROM story_bands WHERE band IN ({marks}) GROUP BY article_id) b"
+            " JOIN articles a ON a.id = b.article_id"
+            " WHERE a.replaced_by IS NULL AND a.story_id IS NOT NULL AND a.signature IS NOT NULL"
+            " ORDER BY b.shared DESC, a.id LIMIT ?",
+            (*bands, limit),
+        ).fetchall()
+        return [Candidate(r[0], r[1], from_bytes(r[2])) for r in rows]
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def new_story(self, article_id: int) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO stories(first_seen, sort_at) SELECT fetched_at, fetched_at"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        )
+        return int(cur.lastrowid or 0)
+
+    def join_story(self, article_id: int, story_id: int, bands: Sequence[int]) -> None:
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_bands(band, article_id) VALUES (?, ?)",
+            [(b, article_id) for b in bands],
+        )
+
+    def replace_article(self, old_id: int, new_id: int) -> None:
+        self.conn.execute("UPDATE articles SET replaced_by = ? WHERE id = ?", (new_id, old_id))
+
+    def story_copies(self, story_id: int) -> list[tuple[Copy, str | None]]:
+        rows = _copy_rows(self.conn, "a.story_id = ?", (story_id,))
+        return [(copy, title) for _, copy, title, _ in rows]
+
+    def update_story(self, story_id: int, facts: dedup.StoryFacts) -> None:
+        self.conn.execute(
+            "UPDATE stories SET title = ?, origin = ?, published = ?, sort_at = ?, copies = ?"
+            " WHERE id = ?",
+            (
+                facts.title,
+                facts.origin,
+                facts.published.isoformat() if facts.published else None,
+                to_micros(facts.sort_at),
+                facts.copies,
+                story_id,
+            ),
+        )
+
+    def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
+        return _find_item(self.conn, source_id, key)
+
+    def put_item(self, mark: ItemMark, article_id: int | None, at: datetime) -> None:
+        self.conn.execute(
+            "INSERT INTO source_items(source_id, key, content_hash, article_id, seen_at)"
+            " VALUES (?,?,?,?,?) ON CONFLICT (source_id, key) DO UPDATE SET"
+            " content_hash = excluded.content_hash,"
+            " article_id = coalesce(excluded.article_id, source_items.article_id),"
+            " seen_at = excluded.seen_at",
+            (mark.source_id, mark.key, mark.content_hash, article_id, to_micros(at)),
+        )
+
+    def set_checkpoint(self, checkpoint: Checkpoint, at: datetime) -> None:
+        self.conn.execute(
+            "INSERT INTO checkpoints(name, position, at) VALUES (?,?,?) ON CONFLICT (name)"
+            " DO UPDATE SET position = excluded.position, at = excluded.at",
+            (checkpoint.name, checkpoint.position, to_micros(at)),
+        )
+
+
+def _find_item(conn: sqlite3.Connection, source_id: int, key: str) -> tuple[str, int | None] | None:
+    row = conn.execute(
+        "SELECT content_hash, article_id FROM source_items WHERE source_id = ? AND key = ?",
+        (source_id, key),
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def _copy_rows(
+    conn: sqlite3.Connection, where: str, args: Sequence[Any]
+) -> list[tuple[int, Copy, str | None, StoryCopy]]:
+    """Current copies matching ``where``, oldest first: (story id, the copy as the origin rule
+    reads it, its title, the copy as shown)."""
+    rows = conn.execute(
+        "SELECT a.id, a.story_id, a.title, a.url, a.publisher, a.origin, a.published,"
+        " a.fetched_at, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id"
+        f" WHERE {where} AND a.replaced_by IS NULL ORDER BY a.fetched_at, a.id",
+        tuple(args),
+    ).fetchall()
+    out = []
+    for aid, sid, title, canonical, publisher, origin, published, fetched, source, url in rows:
+        when = datetime.fromisoformat(published) if published else None
+        at = from_micros(fetched)
+        page_url = url or (source if "://" in source else None)
+        copy = Copy(aid, page_url, canonical, publisher, origin, when, at)
+        shown = StoryCopy(aid, source, page_url or canonical, publisher, title, when, at)
+        out.append((sid, copy, title, shown))
+    return out
+
+
+def _copies(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[int, tuple[StoryCopy, ...]]:
+    if not story_ids:
+        return {}
+    marks = ",".join("?" * len(story_ids))
+    grouped: dict[int, list[StoryCopy]] = {}
+    for sid, _, _, shown in _copy_rows(conn, f"a.story_id IN ({marks})", story_ids):
+        grouped.setdefault(sid, []).append(shown)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _story(row: sqlite3.Row, copies: tuple[StoryCopy, ...]) -> Story:
+    published = row["published"]
+    return Story(
+        id=row["id"],
+        title=row["title"],
+        origin=row["origin"],
+        published=datetime.fromisoformat(published) if published else None,
+        first_seen=from_micros(row["first_seen"]),
+        copies=copies,
+    )
+
+
+def _source(row: Any) -> Source:
+    (
+        sid,
+        url,
+        kind,
+        every_s,
+        edition,
+        tags,
+        allow_private,
+        from_config,
+        paused,
+        added_at,
+        next_poll,
+        last_fetch,
+        last_success,
+        etag,
+        last_modified,
+        last_error,
+        failures,
+        cursor,
+    ) = tuple(row)
+    spec = SourceSpec(
+        url,
+        SourceKind(kind),
+        every_s,
+        edition,
+        tuple(json.loads(tags)),
+        bool(allow_private),
+        bool(from_config),
+    )
+    return Source(
+        id=sid,
+        spec=spec,
+        paused=bool(paused),
+        added_at=from_micros(added_at),
+        next_poll=from_micros(next_poll),
+        last_fetch=from_micros(last_fetch) if last_fetch is not None else None,
+        last_success=from_micros(last_success) if last_success is not None else None,
+        etag=etag,
+        last_modified=last_modified,
+        last_error=last_error,
+        failures=failures,
+        cursor=cursor,
+    )
+
+
+def _regroup(conn: sqlite3.Connection) -> None:
+    """Upgrade articles stored before version 4: fingerprints with their site, signatures, and
+    stories, in the order they were stored (as if grouped when they came)."""
+    writer = _Writer(conn)
+    rows = conn.execute(
+        "SELECT a.id, a.title, a.paragraphs, a.url, d.url, d.source, a.fetched_at"
+        " FROM articles a JOIN documents d ON d.id = a.document_id ORDER BY a.id"
+    ).fetchall()
+    for aid, title, paragraphs, canonical, url, source, fetched in rows:
+        article = Article(title=title, paragraphs=tuple(json.loads(paragraphs)), url=canonical)
+        raw = RawDocument(source=source, content=b"", url=url, fetched_at=from_micros(fetched))
+        plan = dedup.plan_page(raw, Page(source=source, kind="html", article=article))
+        # A second copy of one text on one site keeps its old fingerprint: it stays stored.
+        conn.execute(
+            "UPDATE OR IGNORE articles SET fingerprint = ?, site = ?, signature = ? WHERE id = ?",
+            (plan.fingerprint, plan.site, plan.signature, aid),
+        )
+        dedup.group_stored(writer, aid, plan)
 
 
 def _float(x: float | None) -> float | None:
