@@ -26,7 +26,7 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "desk": {"db": str, "edition": str},
     "fetch": {"allow_private": bool},
 }
-_SECTIONS = (*_SCHEMA, "editions")
+_SECTIONS = (*_SCHEMA, "editions", "sources")  # [[sources]]: checked by app/sources.py
 
 
 class ConfigError(MarketdeskError):
@@ -40,6 +40,7 @@ class Settings:
     allow_private_urls: bool = False
     user_editions: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
+    sources: tuple[dict[str, Any], ...] = ()  # the [[sources]] tables, as written
 
 
 def default_db_path() -> str:
@@ -64,6 +65,7 @@ def load_settings(db: str | None = None) -> Settings:
         or data.get("fetch", {}).get("allow_private", False),
         user_editions=data.get("editions", {}),
         config_file=path if path.is_file() else None,
+        sources=tuple(data.get("sources", ())),
     )
 
 
@@ -83,6 +85,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _check(data: Mapping[str, Any], path: Path) -> None:
     for section, value in data.items():
+        if section == "sources":
+            if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+                raise ConfigError(f"config {path}: sources must be tables ([[sources]])")
+            continue
         if section not in _SECTIONS:
             known = ", ".join(f"[{s}]" for s in _SECTIONS)
             raise ConfigError(f"config {path}: unknown section [{section}]; known: {known}")

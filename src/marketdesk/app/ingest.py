@@ -1,26 +1,35 @@
-"""Ingest: sources to stored articles and quotes, through one path (`store_document`) that the
-command line, the demo and the tests all take.
+"""Ingest: inputs to stored articles and quotes, through one path (`store_document`) that the
+command line, the daemon, the demo and the tests all take.
 
-read or fetch (ingest/sources.py, the HTTP layer) -> extract (pure) -> link the strip's quotes to
-instruments and check them (pure) -> one Storage transaction. One bad source never stops the
+read or fetch (ingest/, the HTTP layer) -> extract (pure) -> link the strip's quotes to
+instruments and check them (pure) -> one Storage transaction. One bad input never stops the
 others; a refused quote is reported and the rest of the page is still stored.
+
+Bulk inputs: a folder is read recursively (ingest/folders.py, in a stable order) and a WARC/WET
+file record by record (ingest/warc.py). Each page is stored with a checkpoint of how far the
+input has got, in the same transaction; a run that is killed resumes after the last page it
+stored, and the checkpoint is cleared when the input is done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from marketdesk.app.desk import Desk
-from marketdesk.errors import MarketdeskError
+from marketdesk.errors import InputError, MarketdeskError
 from marketdesk.extract import KINDS, extract
-from marketdesk.ingest.sources import Source, read_source
+from marketdesk.ingest.detect import path_kind
+from marketdesk.ingest.folders import walk_folder
+from marketdesk.ingest.sources import Source, SourceKind, read_source
+from marketdesk.ingest.warc import WarcProblem, iter_warc
 from marketdesk.markets.observations import page_quotes
 from marketdesk.markets.validation import split_valid
-from marketdesk.model import Page, Quote, RawDocument
+from marketdesk.model import ItemMark, Page, Quote, RawDocument
 from marketdesk.net import redact
-from marketdesk.store import IngestResult
+from marketdesk.store import Checkpoint, IngestResult
 
 __all__ = [
     "KINDS",
@@ -50,32 +59,100 @@ class IngestOutcome:
 
 
 def store_document(
-    desk: Desk, raw: RawDocument, *, kind: str = "auto", fetched_at: datetime | None = None
+    desk: Desk,
+    raw: RawDocument,
+    *,
+    kind: str = "auto",
+    fetched_at: datetime | None = None,
+    page: Page | None = None,
+    mark: ItemMark | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> IngestOutcome:
-    """Extract one document and store it with its checked quotes, stamped with its fetch time
-    (``fetched_at``, else the transport's, else now)."""
+    """Extract one document (unless its ``page`` is given: a feed entry's own text) and store
+    it with its checked quotes, stamped with its fetch time (``fetched_at``, else the
+    transport's, else now); the source item and bulk checkpoint go in the same transaction."""
     when = fetched_at or raw.fetched_at or desk.clock()
-    page = extract(raw, kind)
+    if page is None:
+        page = extract(raw, kind)
     good, refused = split_valid(page_quotes(page, when, desk.registry), desk.registry.find)
-    result = desk.storage.add_page(replace(raw, fetched_at=when), page, good)
+    result = desk.storage.add_page(
+        replace(raw, fetched_at=when), page, good, mark=mark, checkpoint=checkpoint
+    )
     return IngestOutcome(raw.source, page, result, tuple(refused))
 
 
+Item = tuple[str, RawDocument | MarketdeskError, Checkpoint | None]
+Resumed = Callable[[str, str], None]  # (input, where it resumes)
+
+
 def _documents(
-    desk: Desk, sources: Iterable[str], allow_private: bool
-) -> Iterator[tuple[str, RawDocument | MarketdeskError]]:
-    """Each source read or fetched, or the error that stopped it; the HTTP client is made only
-    when a URL comes."""
+    desk: Desk,
+    sources: Iterable[str],
+    allow_private: bool,
+    *,
+    bulk: bool = False,
+    on_resume: Resumed | None = None,
+) -> Iterator[Item]:
+    """Each source read or fetched, or the error that stopped it (with bulk: folders and WARC
+    files expanded, with their checkpoints); the HTTP client is made only when a URL comes."""
     fetch = None
     for text in sources:
         label = redact(text)  # what outcomes name: a URL's password never reaches a message
         try:
             source = Source.parse(text)
+            if bulk and source.kind is SourceKind.FILE:
+                found = path_kind(text)
+                if found == "folder":
+                    yield from _folder(desk, Path(text), on_resume)
+                    continue
+                if found == "warc":
+                    yield from _warc(desk, Path(text), on_resume)
+                    continue
             if source.is_url and fetch is None:
                 fetch = desk.fetcher(allow_private).fetch
-            yield label, read_source(source, fetch)
+            yield label, read_source(source, fetch), None
         except MarketdeskError as exc:
-            yield label, exc
+            yield label, exc, None
+
+
+def _checkpoint_name(path: Path) -> str:
+    return f"ingest:{path.resolve()}"
+
+
+def _folder(desk: Desk, root: Path, on_resume: Resumed | None) -> Iterator[Item]:
+    name = _checkpoint_name(root)
+    after = desk.storage.get_checkpoint(name)
+    files = list(walk_folder(root))
+    start = 0
+    if after is not None:
+        done = [i for i, f in enumerate(files) if str(f.relative_to(root)) == after]
+        if done:
+            start = done[0] + 1
+            if on_resume is not None:
+                on_resume(str(root), f"after {after} ({start} of {len(files)} files done)")
+    for path in files[start:]:
+        rel = str(path.relative_to(root))
+        try:
+            raw = read_source(Source.parse(str(path)))
+        except MarketdeskError as exc:
+            yield str(path), exc, None
+            continue
+        yield str(path), raw, Checkpoint(name, rel)
+    desk.storage.clear_checkpoint(name)
+
+
+def _warc(desk: Desk, path: Path, on_resume: Resumed | None) -> Iterator[Item]:
+    name = _checkpoint_name(path)
+    kept = desk.storage.get_checkpoint(name)
+    start = int(kept) if kept and kept.isdigit() else 0
+    if start and on_resume is not None:
+        on_resume(str(path), f"at byte {start:,}")
+    for item in iter_warc(path, start_offset=start):
+        if isinstance(item, WarcProblem):
+            yield str(path), InputError(item.message), None
+            continue
+        yield item.document.source, item.document, Checkpoint(name, str(item.next_offset))
+    desk.storage.clear_checkpoint(name)
 
 
 def ingest(
@@ -85,13 +162,18 @@ def ingest(
     fetched_at: datetime | None = None,
     kind: str = "auto",
     allow_private: bool = False,
+    on_resume: Resumed | None = None,
 ) -> Iterator[IngestOutcome]:
-    """Ingest each source in turn, yielding as each is stored; errors are outcomes, not raised."""
-    for text, doc in _documents(desk, sources, allow_private):
+    """Ingest each input in turn (folders and WARC/WET files page by page), yielding as each
+    page is stored; errors are outcomes, not raised. ``on_resume`` hears of an input that an
+    earlier, interrupted run had begun."""
+    for text, doc, checkpoint in _documents(
+        desk, sources, allow_private, bulk=True, on_resume=on_resume
+    ):
         try:
             if isinstance(doc, MarketdeskError):
                 raise doc
-            yield store_document(desk, doc, kind=kind, fetched_at=fetched_at)
+            yield store_document(desk, doc, kind=kind, fetched_at=fetched_at, checkpoint=checkpoint)
         except MarketdeskError as exc:
             yield IngestOutcome(source=text, error=str(exc))
 
@@ -112,7 +194,7 @@ def extract_sources(
     allow_private: bool = False,
 ) -> Iterator[ExtractOutcome]:
     """Extract each source without storing it (``marketdesk extract``)."""
-    for text, doc in _documents(desk, sources, allow_private):
+    for text, doc, _ in _documents(desk, sources, allow_private):
         try:
             if isinstance(doc, MarketdeskError):
                 raise doc

@@ -7,6 +7,7 @@ and stops on Ctrl-C between or during runs, keeping what the finished runs store
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from marketdesk.app.desk import Desk
 from marketdesk.errors import InputError
 
-__all__ = ["MIN_EVERY", "ScheduleReport", "parse_every", "repeat"]
+__all__ = ["MAX_BACKOFF", "MIN_EVERY", "ScheduleReport", "parse_every", "repeat", "retry_delay"]
 
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.IGNORECASE)
 _UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
@@ -31,6 +32,18 @@ def parse_every(text: str) -> float:
     if seconds < MIN_EVERY:
         raise InputError(f"--every {text!r} is too often; the shortest interval is 1m")
     return seconds
+
+
+MAX_BACKOFF = 24 * 3600.0  # a failing source is tried at least once a day
+_JITTER = random.Random()
+
+
+def retry_delay(every: float, failures: int, rng: random.Random = _JITTER) -> float:
+    """Seconds until a failing source is tried again: its interval doubled per consecutive
+    failure (at most a day, or its own interval when that is longer), spread by ±25 % so that
+    sources that failed together (a network outage) do not all come back at once."""
+    base = min(every * 2.0 ** max(0, failures - 1), max(every, MAX_BACKOFF))
+    return base * rng.uniform(0.75, 1.25)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,17 @@ from marketdesk.app.market_clock import MarketStatus
 from marketdesk.app.present import display
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
-from marketdesk.model import Instrument, Page, Quote, StoredArticle, StripItem
+from marketdesk.model import (
+    Instrument,
+    Page,
+    Quote,
+    Source,
+    StoredArticle,
+    Story,
+    StoryCopy,
+    StripItem,
+)
+from marketdesk.store import StoreCounts
 
 __all__ = [
     "dumps",
@@ -28,6 +38,9 @@ __all__ = [
     "page_json",
     "quote_json",
     "search_json",
+    "source_json",
+    "status_json",
+    "story_group_json",
     "story_json",
     "story_summary_json",
     "strip_json",
@@ -197,4 +210,59 @@ def market_status_json(status: MarketStatus) -> JSON:
         "banner": status.banner,
         "is_open": status.is_open,
         "next_change": _iso(status.next_change),
+    }
+
+
+def source_json(s: Source) -> JSON:
+    """A source and its state: the ``sources list --json`` contract, and more."""
+    return {
+        "id": s.id,
+        "url": s.spec.url,
+        "kind": str(s.spec.kind),
+        "state": s.state,
+        "last_fetch": _iso(s.last_fetch),
+        "last_error": s.last_error,
+        "failures": s.failures,
+        "next_poll": _iso(s.next_poll),
+        "every_s": s.spec.every_s,
+        "edition": s.spec.edition,
+        "tags": list(s.spec.tags),
+        "allow_private": s.spec.allow_private,
+        "from_config": s.spec.from_config,
+        "last_success": _iso(s.last_success),
+    }
+
+
+def copy_json(c: StoryCopy) -> JSON:
+    return {
+        "article_id": c.article_id,
+        "source": c.source,
+        "url": c.url,
+        "publisher": c.publisher,
+        "title": c.title,
+        "published": _iso(c.published),
+        "fetched_at": _iso(c.fetched_at),
+    }
+
+
+def story_group_json(s: Story) -> JSON:
+    """A story with its copies: the ``stories --json`` contract."""
+    return {
+        "id": s.id,
+        "title": s.title,
+        "origin": s.origin,
+        "published": _iso(s.published),
+        "first_seen": _iso(s.first_seen),
+        "copies": [copy_json(c) for c in s.copies],
+    }
+
+
+def status_json(counts: StoreCounts, sources: list[Source]) -> JSON:
+    return {
+        "documents": counts.documents,
+        "articles": counts.articles,
+        "stories": counts.stories,
+        "quotes": counts.quotes,
+        "sources": counts.sources,
+        "health": [source_json(s) for s in sources],
     }

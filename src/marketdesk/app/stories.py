@@ -1,15 +1,17 @@
-"""Stories: one stored story, and full-text search over them."""
+"""Stories: one stored article and the other copies of its story, the list of stories, and
+full-text search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from marketdesk.app.desk import Desk
 from marketdesk.app.paging import PAGE_SIZE, Paging
 from marketdesk.errors import NotFoundError
-from marketdesk.model import StoredArticle
+from marketdesk.model import StoredArticle, Story, StoryCopy
 
-__all__ = ["MAX_QUERY_CHARS", "SearchResults", "search", "story"]
+__all__ = ["MAX_QUERY_CHARS", "SearchResults", "copies", "list_stories", "search", "story"]
 
 MAX_QUERY_CHARS = 200
 
@@ -18,6 +20,23 @@ def story(desk: Desk, story_id: int) -> StoredArticle:
     found = desk.storage.get_article(story_id)
     if found is None:
         raise NotFoundError(f"no story {story_id}")
+    return found
+
+
+def copies(desk: Desk, article_id: int) -> tuple[StoryCopy, ...]:
+    """Every current copy of the article's story, this one included, oldest first."""
+    story_id = desk.storage.story_of_article(article_id)
+    found = desk.storage.get_story(story_id) if story_id is not None else None
+    return found.copies if found is not None else ()
+
+
+def list_stories(desk: Desk, *, limit: int = 50, since: datetime | None = None) -> list[Story]:
+    """Stories newest first; ``limit`` 0 for all of them."""
+    if limit:
+        return desk.storage.stories(limit=limit, since=since)
+    found: list[Story] = []
+    while batch := desk.storage.stories(limit=500, offset=len(found), since=since):
+        found.extend(batch)
     return found
 
 

@@ -13,6 +13,8 @@ from dataclasses import replace
 from marketdesk.app.desk import Desk, Services
 from marketdesk.cli.output import Console, plural
 from marketdesk.cli.quotes import quotes
+from marketdesk.cli.running import run, status, stories
+from marketdesk.cli.sources import sources
 from marketdesk.config import load_settings
 from marketdesk.errors import InputError
 
@@ -54,25 +56,31 @@ def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
     from marketdesk.app.market_clock import parse_at
 
     fetched_at = parse_at(args.fetched_at)
-    failed = 0
-    total = len(args.inputs)
-    with _desk(args, services, create=True) as desk:
+    stored = already = failed = 0
+    with _desk(args, services, create=True) as desk, con.bar("ingest") as bar:
         outcomes = run_ingest(
             desk,
             args.inputs,
             fetched_at=fetched_at,
             kind=args.kind,
             allow_private=args.allow_private,
+            on_resume=lambda what, where: con.note(f"{what}: resuming {where}"),
         )
-        for n, o in enumerate(outcomes, 1):
-            con.progress(n, total)
-            failed += o.failed
+        for o in outcomes:
+            bar.update(1)
             for quote, reason in o.refused:
                 con.problem(f"{o.source}: quote {quote.name} refused: {reason}")
             if o.result is None or o.page is None:
+                failed += 1
                 con.problem(f"{o.source}: {o.error}")
                 continue
             r = o.result
+            if o.failed:
+                failed += 1
+            elif r.document_created:
+                stored += 1
+            else:
+                already += 1
             if not r.document_created:
                 state = "already stored"
             elif r.article_id is None:
@@ -82,6 +90,7 @@ def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
             else:
                 state = f"same article as {r.article_id}"
             con.print(f"{o.source}: {state}, {plural(r.quotes_added, 'quote')}")
+    con.note(f"{stored} stored, {already} already stored, {failed} failed")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -157,4 +166,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "clock": clock,
     "strip": strip,
     "quotes": quotes,
+    "sources": sources,
+    "run": run,
+    "status": status,
+    "stories": stories,
 }

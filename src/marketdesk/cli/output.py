@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["Console", "plural"]
 
@@ -35,3 +37,19 @@ class Console:
         if total > 1 and self.err.isatty():
             end = "\n" if done == total else ""
             print(f"\r[{done}/{total}] ", end=end, file=self.err, flush=True)
+
+    @contextmanager
+    def bar(self, what: str) -> Iterator[Any]:
+        """A progress bar (tqdm) on a terminal; a bar that shows nothing otherwise."""
+        if not self.err.isatty():
+            yield _NoBar()
+            return
+        from tqdm import tqdm
+
+        with tqdm(desc=what, unit=" pages", file=self.err, leave=False, dynamic_ncols=True) as t:
+            yield t
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass

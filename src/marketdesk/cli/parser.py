@@ -77,9 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest",
         help="extract pages and store their articles and quotes",
         description="Store each page's article (once, however often it is ingested) and the "
-        "quotes of its ticker strip, stamped with the fetch time.",
+        "quotes of its ticker strip, stamped with the fetch time. Folders are read "
+        "recursively; WARC/WET files (.warc, .warc.gz, .wet, .wet.gz) record by record. A run "
+        "that was stopped resumes after the last page it stored. Prints one line a page, a "
+        "progress bar on a terminal, and a summary line; exit 1 if any input failed.",
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     _db(p)
     p.add_argument(
         "--fetched-at",
@@ -134,7 +137,130 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_quotes_commands(sub)
+    _add_sources_commands(sub)
+
+    p = sub.add_parser(
+        "run",
+        help="poll the sources when due and store what is new (the daemon)",
+        description="Poll every active source when it is due, process its pages concurrently "
+        "and store them, until SIGTERM or Ctrl-C (which let the pages being stored finish). "
+        "One log line per fetch, per error and per poll, on standard error.",
+    )
+    _db(p)
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="poll every active source once, due or not, then exit: 0 when every source "
+        "succeeded, 1 otherwise",
+    )
+    p.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="log lines as text (default) or as JSON objects",
+    )
+    p.add_argument(
+        "--workers", type=_workers, default=4, help="pages processed at once (default 4)"
+    )
+
+    p = sub.add_parser(
+        "status",
+        help="what is stored, and each source's health",
+        description="Counts of documents, articles, stories, quotes and sources, then one line "
+        "a source: its state, last fetch, failures and last error.",
+    )
+    _db(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser(
+        "stories",
+        help="list stories (copies of one article grouped), newest first",
+        description="One line a story, newest first: its title, origin and copies; with "
+        "--json one object a line with id, title, origin, published and copies.",
+    )
+    _db(p)
+    p.add_argument("--json", action="store_true", help="print JSON Lines")
+    p.add_argument("--limit", type=_count, default=50, help="how many (default 50; 0 for all)")
+    p.add_argument("--since", metavar="ISO8601", help="only stories at or after this instant")
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is below 0")
+    return value
+
+
+def _workers(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 1 and 64")
+    return value
+
+
+def _source_id(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a source id")
+    return value
+
+
+SOURCE_KINDS = ("auto", "feed", "page", "sitemap", "folder", "warc")
+
+
+def _add_sources_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    s = sub.add_parser(
+        "sources",
+        help="add, list, pause, resume and remove the sources `run` polls",
+        description="Sources the daemon polls: feeds (RSS, Atom, JSON Feed), pages, sitemaps, "
+        "local folders and WARC/WET files, each with its interval, edition, tags and state. "
+        "[[sources]] tables in the config file are added too.",
+    )
+    ssub = s.add_subparsers(dest="sources_command", metavar="SUBCOMMAND", required=True)
+    p = ssub.add_parser(
+        "add",
+        help="add a source",
+        description="Add a source, due at once. With --kind auto a URL is fetched once to tell "
+        "a feed, a sitemap or a page apart; a path is a folder or a WARC/WET file.",
+    )
+    p.add_argument("location", metavar="URL_OR_PATH")
+    p.add_argument("--kind", choices=SOURCE_KINDS, default="auto")
+    p.add_argument(
+        "--every",
+        metavar="DURATION",
+        help="poll interval, e.g. 15m, 1h, 1d (default: 15m feeds, 1h pages and sitemaps, "
+        "5m folders, 1d WARC files; at least 1m)",
+    )
+    p.add_argument("--edition", help="the edition its stories belong to")
+    p.add_argument(
+        "--tag", action="append", default=[], dest="tags", help="a tag (repeat for more)"
+    )
+    _allow_private(
+        p,
+        "allow this source's own host and port to be a private or loopback address (its "
+        "redirects and links to other private addresses are still refused)",
+    )
+    _db(p)
+    p = ssub.add_parser(
+        "list",
+        help="list the sources and their state",
+        description="One line a source; with --json one JSON object a line (id, url, kind, "
+        "state, last_fetch, last_error, failures, next_poll).",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON Lines")
+    _db(p)
+    for name, text in (
+        ("remove", "forget a source (what it stored stays)"),
+        ("pause", "stop polling a source until it is resumed"),
+        ("resume", "poll a paused source again, at once"),
+    ):
+        p = ssub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        p.add_argument("source_id", type=_source_id, metavar="ID")
+        _db(p)
 
 
 def _db(p: argparse.ArgumentParser) -> None:
