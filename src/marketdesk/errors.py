@@ -5,7 +5,10 @@ fit to print as it is; the command line prints it and exits non-zero.
 
     MarketdeskError
     ├── InputError          an input cannot be read or is not what it claims to be
-    │   └── TooLargeError   an input exceeds the configured size cap
+    │   ├── TooLargeError   an input exceeds the configured size cap (a gzip bomb included)
+    │   ├── FeedError       bytes handed to the feed parser are not an RSS, Atom or JSON feed
+    │   ├── SitemapError    bytes handed to the sitemap parser are not a sitemap, or unsafe XML
+    │   └── ArchiveError    a WARC/WET archive cannot be opened at all
     ├── FetchError          an outbound request failed (network, status, robots.txt)
     │   └── BlockedURLError the URL is refused by policy (scheme, private address)
     ├── StorageError        the database cannot be opened, migrated or written
@@ -30,6 +33,18 @@ class InputError(MarketdeskError):
 
 
 class TooLargeError(InputError):
+    pass
+
+
+class FeedError(InputError):
+    pass
+
+
+class SitemapError(InputError):
+    pass
+
+
+class ArchiveError(InputError):
     pass
 
 

@@ -16,7 +16,7 @@ from marketdesk.errors import InputError
 from marketdesk.extract import MAX_INPUT_BYTES
 from marketdesk.model import RawDocument
 
-__all__ = ["STDIN", "Source", "SourceKind", "read_source"]
+__all__ = ["STDIN", "Source", "SourceKind", "read_file", "read_source"]
 
 STDIN = "-"
 
@@ -66,7 +66,11 @@ def read_source(
         if len(content) > MAX_INPUT_BYTES:
             raise InputError(f"over the {MAX_INPUT_BYTES // 2**20} MiB limit for one page")
         return RawDocument(source="<stdin>", content=content)
-    path = Path(source.location)
+    return read_file(Path(source.location), source=source.location)
+
+
+def read_file(path: Path, *, source: str | None = None) -> RawDocument:
+    """One file's bytes as a RawDocument (its source `source`, else the path), size-checked."""
     try:
         if path.is_dir():
             raise InputError("is a folder, not a file")
@@ -75,11 +79,14 @@ def read_source(
             raise InputError(
                 f"{size / 1e6:.0f} MB is over the {MAX_INPUT_BYTES // 2**20} MiB limit for one page"
             )
-        content = path.read_bytes()
+        with path.open("rb") as stream:
+            content = stream.read(MAX_INPUT_BYTES + 1)  # it may have grown since the stat
+        if len(content) > MAX_INPUT_BYTES:
+            raise InputError(f"over the {MAX_INPUT_BYTES // 2**20} MiB limit for one page")
     except FileNotFoundError:
         raise InputError("no such file") from None
     except PermissionError:
         raise InputError("permission denied") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from None
-    return RawDocument(source=source.location, content=content)
+    return RawDocument(source=str(path) if source is None else source, content=content)
