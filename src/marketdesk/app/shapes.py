@@ -31,6 +31,7 @@ from marketdesk.model import (
 from marketdesk.store import StoreCounts
 
 __all__ = [
+    "copy_json",
     "dumps",
     "front_json",
     "instrument_json",
