@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -56,16 +56,26 @@ from marketdesk.errors import StorageError
 from marketdesk.model import (
     Article,
     BlockKind,
+    ItemMark,
     Page,
+    PollRecord,
     Quote,
     RawDocument,
     RemovedBlock,
+    Source,
+    SourceKind,
+    SourceSpec,
     StoredArticle,
+    Story,
+    StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
+from marketdesk.stories.grouping import Candidate
+from marketdesk.stories.origin import Copy
+from marketdesk.stories.signature import from_bytes
 
 __all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_location"]
 
@@ -73,17 +83,42 @@ Conn = psycopg.Connection[tuple[Any, ...]]
 T = TypeVar("T")
 
 SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002_search.sql
-TABLES = ("documents", "articles", "removed_blocks", "quotes")
+TABLES = (
+    "documents",
+    "articles",
+    "removed_blocks",
+    "quotes",
+    "sources",
+    "source_items",
+    "checkpoints",
+    "stories",
+    "story_bands",
+)
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
 _WORD = re.compile(r"\w+")
 _URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
 _QUOTES_PER_STATEMENT = 5000
+_REGROUP_BATCH = 500  # articles read at once by the upgrade to stories
+_WRITE_ATTEMPTS = 3  # a write the server aborted for a deadlock or serialisation is run again
+_STORIES_VERSION = 3  # the migration that adds stories; older articles are grouped after it
+_ABORTED = (  # what the server aborts a transaction with when writers get in each other's way
+    psycopg.errors.TransactionRollback,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.DeadlockDetected,
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a resumed source's next poll: due at once
 
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
     " a.market_status FROM articles a JOIN documents d ON d.id = a.document_id"
 )
+_CURRENT = "a.replaced_by IS NULL"
+_SOURCE_COLUMNS = (
+    "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
+    " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
+)
+_STORY_COLUMNS = "id, title, origin, published, first_seen"
 _QUOTE_COLUMNS = (
     "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
     " document_id, decimals"
@@ -224,6 +259,8 @@ def migrate(conn: Conn, schema: str | None, *, create: bool, upto: int | None = 
             if version in applied or (upto is not None and version > upto):
                 continue
             conn.execute(script.encode())  # no parameters: one script, several statements
+            if version == _STORIES_VERSION:
+                _regroup(conn)  # articles stored before stories existed (none in a new database)
             conn.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
             )
@@ -366,7 +403,7 @@ class PostgresStorage:
             with conn.transaction():
                 return work(conn)
 
-        with self._errors(doing):
+        def once() -> T:
             used: Conn | None = None
             try:
                 with self._pool.connection() as used:
@@ -380,12 +417,36 @@ class PostgresStorage:
             with self._pool.connection() as fresh:
                 return attempt(fresh)
 
+        with self._errors(doing):
+            for _ in range(_WRITE_ATTEMPTS - 1 if transaction else 0):
+                try:
+                    return once()
+                except _ABORTED:
+                    # The server aborted the transaction (a deadlock between writers): nothing
+                    # of it was stored, and it is run again from the start.
+                    continue
+            return once()
+
     def close(self) -> None:
         self._pool.close()
 
     # -- writes ------------------------------------------------------------------------
-    def add_page(self, raw: RawDocument, page: Page, quotes: Sequence[Quote]) -> IngestResult:
-        return self._writing(lambda conn: dedup.add_page(_Writer(conn), raw, page, quotes))
+    def add_page(
+        self,
+        raw: RawDocument,
+        page: Page,
+        quotes: Sequence[Quote],
+        *,
+        mark: ItemMark | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> IngestResult:
+        plan = dedup.plan_page(raw, page)  # the costly, pure part: before the transaction
+        batch = list(quotes)  # a second attempt must see the same quotes
+        return self._writing(
+            lambda conn: dedup.add_page(
+                _Writer(conn), raw, page, batch, plan, mark=mark, checkpoint=checkpoint
+            )
+        )
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         batch = list(quotes)  # a second attempt must see the same quotes
@@ -412,7 +473,8 @@ class PostgresStorage:
         check_paging(limit, offset)
         rows = self._reading(
             lambda conn: conn.execute(
-                f"{_ARTICLE_SELECT} ORDER BY a.fetched_at DESC, a.id DESC LIMIT %s OFFSET %s",
+                f"{_ARTICLE_SELECT} WHERE {_CURRENT}"
+                " ORDER BY a.fetched_at DESC, a.id DESC LIMIT %s OFFSET %s",
                 (limit, offset),
             ).fetchall()
         )
@@ -425,7 +487,7 @@ class PostgresStorage:
         rows = self._reading(
             lambda conn: conn.execute(
                 f"{_ARTICLE_SELECT}, plainto_tsquery('{SEARCH_CONFIG}', %s) AS q"
-                " WHERE a.search @@ q ORDER BY ts_rank_cd(a.search, q) DESC, a.id"
+                f" WHERE a.search @@ q AND {_CURRENT} ORDER BY ts_rank_cd(a.search, q) DESC, a.id"
                 " LIMIT %s OFFSET %s",
                 (_clean(query), limit, offset),
             ).fetchall()
@@ -468,12 +530,180 @@ class PostgresStorage:
     def counts(self) -> StoreCounts:
         row = self._reading(
             lambda conn: conn.execute(
-                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
-                " (SELECT count(*) FROM quotes)"
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles"
+                " WHERE replaced_by IS NULL), (SELECT count(*) FROM quotes),"
+                " (SELECT count(*) FROM stories), (SELECT count(*) FROM sources)"
             ).fetchone()
         )
         assert row is not None
-        return StoreCounts(documents=row[0], articles=row[1], quotes=row[2])
+        return StoreCounts(*row)
+
+    # -- stories -----------------------------------------------------------------------
+    def stories(
+        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+    ) -> list[Story]:
+        check_paging(limit, offset)
+        if since is not None:
+            check_aware(since, "since")
+
+        def work(conn: Conn) -> list[Story]:
+            rows = conn.execute(
+                f"SELECT {_STORY_COLUMNS} FROM stories"
+                " WHERE %s::timestamptz IS NULL OR sort_at >= %s"
+                " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
+                (since, since, limit, offset),
+            ).fetchall()
+            copies = _copies(conn, [r[0] for r in rows])
+            return [_story(r, copies.get(r[0], ())) for r in rows]
+
+        return self._reading(work)
+
+    def get_story(self, story_id: int) -> Story | None:
+        def work(conn: Conn) -> Story | None:
+            row = conn.execute(
+                f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = %s", (story_id,)
+            ).fetchone()
+            return None if row is None else _story(row, _copies(conn, [story_id]).get(story_id, ()))
+
+        return self._reading(work)
+
+    def story_of_article(self, article_id: int) -> int | None:
+        row = self._reading(
+            lambda conn: conn.execute(
+                "SELECT story_id FROM articles WHERE id = %s", (article_id,)
+            ).fetchone()
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
+    # -- sources -----------------------------------------------------------------------
+    def add_source(self, spec: SourceSpec, now: datetime) -> tuple[Source, bool]:
+        check_aware(now, "now")
+        settings = (
+            str(spec.kind),
+            spec.every_s,
+            _opt(spec.edition),
+            [_clean(t) for t in spec.tags],
+            spec.allow_private,
+        )
+
+        def work(conn: Conn) -> tuple[Source, bool]:
+            # A writer that meets the URL another has just added waits for it, then skips.
+            row = conn.execute(
+                "INSERT INTO sources (url, kind, every_s, edition, tags, allow_private,"
+                " from_config, added_at, next_poll) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                f" ON CONFLICT (url) DO NOTHING RETURNING {_SOURCE_COLUMNS}",
+                (_clean(spec.url), *settings, spec.from_config, now, now),
+            ).fetchone()
+            if row is not None:
+                return _source(row), True
+            if spec.from_config:
+                row = conn.execute(
+                    "UPDATE sources SET kind = %s, every_s = %s, edition = %s, tags = %s,"
+                    f" allow_private = %s, from_config = true WHERE url = %s"
+                    f" RETURNING {_SOURCE_COLUMNS}",
+                    (*settings, _clean(spec.url)),
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE url = %s", (_clean(spec.url),)
+                ).fetchone()
+            if row is None:  # taken, then gone: removed by another writer meanwhile
+                raise psycopg.errors.SerializationFailure("the source was removed meanwhile")
+            return _source(row), False
+
+        return self._writing(work)
+
+    def sources(self) -> list[Source]:
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY id"
+            ).fetchall()
+        )
+        return [_source(r) for r in rows]
+
+    def get_source(self, source_id: int) -> Source | None:
+        row = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = %s", (source_id,)
+            ).fetchone()
+        )
+        return None if row is None else _source(row)
+
+    def remove_source(self, source_id: int) -> bool:
+        return self._writing(
+            lambda conn: (
+                conn.execute("DELETE FROM sources WHERE id = %s", (source_id,)).rowcount == 1
+            )
+        )
+
+    def pause_source(self, source_id: int, paused: bool) -> bool:
+        # Resumed: due at once (next poll long past), its failures forgiven.
+        return self._writing(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE sources SET paused = %s,"
+                    " next_poll = CASE WHEN %s THEN next_poll ELSE %s END,"
+                    " failures = CASE WHEN %s THEN failures ELSE 0 END WHERE id = %s",
+                    (paused, paused, _EPOCH, paused, source_id),
+                ).rowcount
+                == 1
+            )
+        )
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        check_aware(now, "now")
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE NOT paused AND next_poll <= %s"
+                " ORDER BY next_poll, id",
+                (now,),
+            ).fetchall()
+        )
+        return [_source(r) for r in rows]
+
+    def record_poll(self, source_id: int, record: PollRecord) -> None:
+        check_aware(record.at, "PollRecord.at")
+        check_aware(record.next_poll, "PollRecord.next_poll")
+        if record.error is None:
+            statement = (
+                "UPDATE sources SET last_fetch = %s, last_success = %s, next_poll = %s,"
+                " etag = %s, last_modified = %s, cursor = %s, last_error = NULL, failures = 0"
+                " WHERE id = %s"
+            )
+            args: tuple[Any, ...] = (
+                record.at,
+                record.at,
+                record.next_poll,
+                _opt(record.etag),
+                _opt(record.last_modified),
+                _opt(record.cursor),
+                source_id,
+            )
+        else:
+            statement = (
+                "UPDATE sources SET last_fetch = %s, next_poll = %s, last_error = %s,"
+                " failures = failures + 1 WHERE id = %s"
+            )
+            args = (record.at, record.next_poll, _clean(record.error), source_id)
+        self._writing(lambda conn: conn.execute(statement, args).rowcount)
+
+    def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
+        return self._reading(lambda conn: _find_item(conn, source_id, key))
+
+    def get_checkpoint(self, name: str) -> str | None:
+        row = self._reading(
+            lambda conn: conn.execute(
+                "SELECT position FROM checkpoints WHERE name = %s", (_clean(name),)
+            ).fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def clear_checkpoint(self, name: str) -> None:
+        self._writing(
+            lambda conn: (
+                conn.execute("DELETE FROM checkpoints WHERE name = %s", (_clean(name),)).rowcount
+            )
+        )
 
 
 class _Writer:
@@ -512,18 +742,18 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, fingerprint: str, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
         a = page.article
         paragraphs = [_clean(p) for p in a.paragraphs]
         row = self.conn.execute(
             "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs, authors,"
             " published, modified, publisher, origin, copyright, language, url, description,"
-            " image, market_status, fetched_at)"
-            " SELECT d.id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " image, market_status, site, signature, fetched_at)"
+            " SELECT d.id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
             " d.fetched_at FROM documents d WHERE d.id = %s"
             " ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
             (
-                fingerprint,
+                plan.fingerprint,
                 _opt(a.title),
                 "\n\n".join(paragraphs),
                 paragraphs,
@@ -538,6 +768,8 @@ class _Writer:
                 _opt(a.description),
                 _opt(a.image),
                 _opt(page.market_status),
+                _clean(plan.site),
+                plan.signature,
                 document_id,
             ),
         ).fetchone()
@@ -559,6 +791,208 @@ class _Writer:
 
     def insert_quotes(self, quotes: Sequence[Quote], document_id: int | None) -> int:
         return _insert_quotes(self.conn, quotes, document_id)
+
+    def story_candidates(self, bands: Sequence[int], limit: int) -> list[Candidate]:
+        if not bands:
+            return []
+        rows = self.conn.execute(
+            "SELECT a.id, a.story_id, a.signature FROM (SELECT article_id, count(*) AS shared"
+            " FROM story_bands WHERE band = ANY(%s::bigint[]) GROUP BY article_id) b"
+            " JOIN articles a ON a.id = b.article_id"
+            " WHERE a.replaced_by IS NULL AND a.story_id IS NOT NULL AND a.signature IS NOT NULL"
+            " ORDER BY b.shared DESC, a.id LIMIT %s",
+            (list(bands), limit),
+        ).fetchall()
+        return [Candidate(r[0], r[1], from_bytes(r[2])) for r in rows]
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM articles WHERE id = %s", (article_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def new_story(self, article_id: int) -> int:
+        row = self.conn.execute(
+            "INSERT INTO stories (first_seen, sort_at) SELECT fetched_at, fetched_at"
+            " FROM articles WHERE id = %s RETURNING id",
+            (article_id,),
+        ).fetchone()
+        assert row is not None  # the article was stored in this transaction
+        return int(row[0])
+
+    def join_story(self, article_id: int, story_id: int, bands: Sequence[int]) -> None:
+        # The story's row is locked until commit: a writer adding another copy at the same
+        # time waits here, then reads this copy with the others (its facts count both).
+        self.conn.execute("SELECT 1 FROM stories WHERE id = %s FOR UPDATE", (story_id,))
+        self.conn.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story_id, article_id))
+        if bands:
+            self.conn.execute(
+                "INSERT INTO story_bands (band, article_id)"
+                " SELECT DISTINCT unnest(%s::bigint[]), %s::bigint ON CONFLICT DO NOTHING",
+                (list(bands), article_id),
+            )
+
+    def replace_article(self, old_id: int, new_id: int) -> None:
+        self.conn.execute("UPDATE articles SET replaced_by = %s WHERE id = %s", (new_id, old_id))
+
+    def story_copies(self, story_id: int) -> list[tuple[Copy, str | None]]:
+        rows = _copy_rows(self.conn, "a.story_id = %s", (story_id,))
+        return [(copy, title) for _, copy, title, _ in rows]
+
+    def update_story(self, story_id: int, facts: dedup.StoryFacts) -> None:
+        self.conn.execute(
+            "UPDATE stories SET title = %s, origin = %s, published = %s, sort_at = %s,"
+            " copies = %s WHERE id = %s",
+            (
+                _opt(facts.title),
+                _opt(facts.origin),
+                facts.published.isoformat() if facts.published else None,
+                facts.sort_at,
+                facts.copies,
+                story_id,
+            ),
+        )
+
+    def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
+        return _find_item(self.conn, source_id, key)
+
+    def put_item(self, mark: ItemMark, article_id: int | None, at: datetime) -> None:
+        # A source removed meanwhile takes no items: the page stays stored, the mark is dropped.
+        self.conn.execute(
+            "INSERT INTO source_items (source_id, key, content_hash, article_id, seen_at)"
+            " SELECT id, %s, %s, %s, %s FROM sources WHERE id = %s"
+            " ON CONFLICT (source_id, key) DO UPDATE SET content_hash = excluded.content_hash,"
+            " article_id = coalesce(excluded.article_id, source_items.article_id),"
+            " seen_at = excluded.seen_at",
+            (_clean(mark.key), _clean(mark.content_hash), article_id, at, mark.source_id),
+        )
+
+    def set_checkpoint(self, checkpoint: Checkpoint, at: datetime) -> None:
+        self.conn.execute(
+            "INSERT INTO checkpoints (name, position, at) VALUES (%s, %s, %s)"
+            " ON CONFLICT (name) DO UPDATE SET position = excluded.position, at = excluded.at",
+            (_clean(checkpoint.name), _clean(checkpoint.position), at),
+        )
+
+
+def _find_item(conn: Conn, source_id: int, key: str) -> tuple[str, int | None] | None:
+    row = conn.execute(
+        "SELECT content_hash, article_id FROM source_items WHERE source_id = %s AND key = %s",
+        (source_id, _clean(key)),
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def _copy_rows(
+    conn: Conn, where: str, args: Sequence[Any]
+) -> list[tuple[int, Copy, str | None, StoryCopy]]:
+    """Current copies matching ``where``, oldest first: (story id, the copy as the origin rule
+    reads it, its title, the copy as shown)."""
+    rows = conn.execute(
+        "SELECT a.id, a.story_id, a.title, a.url, a.publisher, a.origin, a.published,"
+        " a.fetched_at, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id"
+        f" WHERE {where} AND a.replaced_by IS NULL ORDER BY a.fetched_at, a.id",
+        tuple(args),
+    ).fetchall()
+    out = []
+    for aid, sid, title, canonical, publisher, origin, published, at, source, url in rows:
+        when = datetime.fromisoformat(published) if published else None
+        page_url = url or (source if "://" in source else None)
+        copy = Copy(aid, page_url, canonical, publisher, origin, when, at)
+        shown = StoryCopy(aid, source, page_url or canonical, publisher, title, when, at)
+        out.append((sid, copy, title, shown))
+    return out
+
+
+def _copies(conn: Conn, story_ids: Sequence[int]) -> dict[int, tuple[StoryCopy, ...]]:
+    if not story_ids:
+        return {}
+    grouped: dict[int, list[StoryCopy]] = {}
+    for sid, _, _, shown in _copy_rows(conn, "a.story_id = ANY(%s::bigint[])", (list(story_ids),)):
+        grouped.setdefault(sid, []).append(shown)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _story(row: tuple[Any, ...], copies: tuple[StoryCopy, ...]) -> Story:
+    story_id, title, origin, published, first_seen = row
+    return Story(
+        id=story_id,
+        title=title,
+        origin=origin,
+        published=datetime.fromisoformat(published) if published else None,
+        first_seen=first_seen,
+        copies=copies,
+    )
+
+
+def _source(row: tuple[Any, ...]) -> Source:
+    (
+        sid,
+        url,
+        kind,
+        every_s,
+        edition,
+        tags,
+        allow_private,
+        from_config,
+        paused,
+        added_at,
+        next_poll,
+        last_fetch,
+        last_success,
+        etag,
+        last_modified,
+        last_error,
+        failures,
+        cursor,
+    ) = row
+    spec = SourceSpec(
+        url, SourceKind(kind), every_s, edition, tuple(tags), allow_private, from_config
+    )
+    return Source(
+        id=sid,
+        spec=spec,
+        paused=paused,
+        added_at=added_at,
+        next_poll=next_poll,
+        last_fetch=last_fetch,
+        last_success=last_success,
+        etag=etag,
+        last_modified=last_modified,
+        last_error=last_error,
+        failures=failures,
+        cursor=cursor,
+    )
+
+
+def _regroup(conn: Conn) -> None:
+    """Upgrade articles stored before stories: fingerprints with their site, signatures, and
+    stories, in the order they were stored (as if grouped when they came). Runs inside the
+    migration's transaction, a batch of articles at a time."""
+    writer = _Writer(conn)
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT a.id, a.title, a.paragraphs, a.url, d.url, d.source, a.fetched_at"
+            " FROM articles a JOIN documents d ON d.id = a.document_id"
+            " WHERE a.id > %s ORDER BY a.id LIMIT %s",
+            (last, _REGROUP_BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        for aid, title, paragraphs, canonical, url, source, fetched in rows:
+            article = Article(title=title, paragraphs=tuple(paragraphs), url=canonical)
+            raw = RawDocument(source=source, content=b"", url=url, fetched_at=fetched)
+            plan = dedup.plan_page(raw, Page(source=source, kind="html", article=article))
+            # The old fingerprint (the words alone) was unique, and so is the new one (the
+            # site and the words): an article never takes another's.
+            conn.execute(
+                "UPDATE articles SET fingerprint = coalesce(%s, fingerprint), site = %s,"
+                " signature = %s WHERE id = %s",
+                (plan.fingerprint, _clean(plan.site), plan.signature, aid),
+            )
+            dedup.group_stored(writer, aid, plan)
+        last = rows[-1][0]
 
 
 def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> int:
