@@ -21,7 +21,7 @@ from marketdesk.stories.signature import Signature
 THRESHOLD = 0.5
 # Below this share of equal values the estimate is noise: a short teaser against a long
 # article can reach any containment by chance, so such pairs are never joined.
-MIN_JACCARD = 0.2
+MIN_JACCARD = 0.1
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ BANDS = 32
 ROWS = 4  # BANDS * ROWS values go into bands; a band matches at Jaccard J with chance J**ROWS
 # Fewer distinct shingles than this and a body is a caption or a teaser: too little text to
 # tell a copy from another story about the same thing, so it is not grouped at all.
-MIN_SHINGLES = 40
+MIN_SHINGLES = 25
 SEED = 1
 VERSION = 1  # the first byte of to_bytes: bump it when any parameter above changes
 _SCHEME = "affine32"  # datasketch 2's 32-bit permutations; named so a new default cannot drift
