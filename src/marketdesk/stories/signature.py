@@ -1,59 +1,116 @@
-"""MinHash signatures of an article's body and their LSH band keys (interim parameters)."""
+"""MinHash signatures of an article's body and their LSH band keys.
+
+A signature summarises the set of word shingles (SHINGLE_WORDS consecutive casefolded words,
+read with extract/text.py's tokenizer across paragraph breaks) in NUM_PERM MinHash values, so
+the Jaccard similarity of two bodies is estimated by the share of equal values. The title is
+not hashed: a copy under another headline is the same article. The storage layer keeps each
+article's signature (`to_bytes`, 1 + 4 + 4 * NUM_PERM bytes) and its band keys (`band_keys`),
+looks up the stored articles that share any band key, and lets `grouping.choose_story` decide.
+
+Parameters were chosen on benchmarks/bench_stories.py (see benchmarks/README.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 
 from marketdesk.extract.text import folded_tokens
 
-NUM_PERM = 64
-BANDS = 16
-ROWS = NUM_PERM // BANDS
-SHINGLE = 5
-MIN_SHINGLES = 8
-_VERSION = 1
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+BANDS = 32
+ROWS = 4  # BANDS * ROWS values go into bands; a band matches at Jaccard J with chance J**ROWS
+# Fewer distinct shingles than this and a body is a caption or a teaser: too little text to
+# tell a copy from another story about the same thing, so it is not grouped at all.
+MIN_SHINGLES = 25
+SEED = 1
+VERSION = 1  # the first byte of to_bytes: bump it when any parameter above changes
+_SCHEME = "affine32"  # datasketch 2's 32-bit permutations; named so a new default cannot drift
+_HEADER = struct.Struct("<BI")  # version, size
+_VALUES = struct.Struct(f"<{NUM_PERM}I")
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME).permutations
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
+    """MinHash values (unsigned 32-bit) of a body's shingle set, and the set's size."""
+
     hashvalues: tuple[int, ...]
-    size: int
+    size: int  # distinct shingles: with two sizes, Jaccard gives the overlap (grouping.py)
 
 
-def signature(title: str | None, paragraphs: Sequence[str]) -> Signature | None:
-    words = [w for p in paragraphs for w in folded_tokens(p)]
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    if len(shingles) < MIN_SHINGLES:
+def shingles(paragraphs: Iterable[str], words: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `words` consecutive casefolded words of the body, as UTF-8."""
+    tokens: list[str] = []
+    for paragraph in paragraphs:
+        tokens.extend(folded_tokens(paragraph))
+    if len(tokens) < words:
+        return {" ".join(tokens).encode()} if tokens else set()
+    return {" ".join(tokens[i : i + words]).encode() for i in range(len(tokens) - words + 1)}
+
+
+def signature(
+    title: str | None,
+    paragraphs: Sequence[str],
+    *,
+    words: int = SHINGLE_WORDS,
+    num_perm: int = NUM_PERM,
+) -> Signature | None:
+    """The body's signature, or None when it is too short to group safely.
+
+    The title is taken for the interface's sake and not hashed (see the module's docstring).
+    `words` and `num_perm` other than the defaults are for benchmarks only: such signatures
+    cannot be stored (`to_bytes` refuses them)."""
+    del title
+    items = shingles(paragraphs, words)
+    if len(items) < MIN_SHINGLES:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch([s.encode() for s in shingles])
-    return Signature(tuple(int(v) for v in m.hashvalues), len(shingles))
+    if num_perm == NUM_PERM:
+        mh = MinHash(num_perm=num_perm, scheme=_SCHEME, permutations=_PERMUTATIONS)
+    else:
+        mh = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME)
+    mh.update_batch(items)
+    return Signature(tuple(int(v) for v in mh.hashvalues), len(items))
 
 
-def band_keys(sig: Signature) -> list[int]:
+def band_keys(sig: Signature, *, bands: int = BANDS, rows: int = ROWS) -> list[int]:
+    """One key per band: a signed 64-bit hash of the band's index and its `rows` values.
+
+    The index is hashed in, so equal values in two different bands give two different keys
+    and one indexed column can hold every band."""
+    if bands * rows > len(sig.hashvalues):
+        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} values")
     keys = []
-    for b in range(BANDS):
-        chunk = struct.pack(f"<B{ROWS}I", b, *sig.hashvalues[b * ROWS : (b + 1) * ROWS])
-        keys.append(
-            int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True)
-        )
+    for band in range(bands):
+        values = sig.hashvalues[band * rows : (band + 1) * rows]
+        data = struct.pack(f"<H{rows}I", band, *values)
+        keys.append(int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), signed=True))
     return keys
 
 
 def to_bytes(sig: Signature) -> bytes:
-    return struct.pack(f"<BI{NUM_PERM}I", _VERSION, sig.size, *sig.hashvalues)
+    """Version byte, size (uint32), the values (uint32 each): 517 bytes."""
+    if len(sig.hashvalues) != NUM_PERM:
+        raise ValueError(f"a stored signature has {NUM_PERM} values, not {len(sig.hashvalues)}")
+    return _HEADER.pack(VERSION, min(sig.size, 2**32 - 1)) + _VALUES.pack(*sig.hashvalues)
 
 
 def from_bytes(data: bytes) -> Signature:
-    _, size, *values = struct.unpack(f"<BI{NUM_PERM}I", data)
-    return Signature(tuple(values), size)
+    """The signature `to_bytes` wrote; ValueError for another version or a wrong length."""
+    if not data or data[0] != VERSION:
+        raise ValueError(f"signature version {data[:1].hex() or 'missing'}, expected {VERSION}")
+    if len(data) != _HEADER.size + _VALUES.size:
+        raise ValueError(f"signature of {len(data)} bytes, expected {_HEADER.size + _VALUES.size}")
+    _, size = _HEADER.unpack_from(data)
+    return Signature(_VALUES.unpack_from(data, _HEADER.size), size)
 
 
-def jaccard(a: Signature, b: Signature) -> float:
-    return float(np.mean(np.array(a.hashvalues) == np.array(b.hashvalues)))
+def lean(sig: Signature) -> LeanMinHash:
+    """The signature as datasketch's LeanMinHash (for its LSH tools, if a caller wants them)."""
+    return LeanMinHash(seed=SEED, hashvalues=np.array(sig.hashvalues, dtype=np.uint32))
