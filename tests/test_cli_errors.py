@@ -103,7 +103,8 @@ def test_page_quotes_pass_the_same_check(tmp_path: Path) -> None:
 def test_a_source_is_named_once(tmp_path: Path) -> None:
     missing = str(tmp_path / "x")
     got = run("ingest", missing, "--db", str(tmp_path / "d.db"))
-    assert got.code == 1 and got.err.strip() == f"{missing}: no such file"
+    assert got.code == 1 and got.err.splitlines()[0] == f"{missing}: no such file"
+    assert got.err.splitlines()[1] == "marketdesk: 0 stored, 0 already stored, 1 failed"
     got = run("extract", missing)
     assert json.loads(got.out) == {"source": missing, "error": "no such file"}
 

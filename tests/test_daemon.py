@@ -29,13 +29,62 @@ from support import make_desk
 Reply = tuple[int, bytes, dict[str, str]]
 
 
-WORDS = (
-    "traders analysts rates earnings currency outlook supply demand prices banks bonds "
-    "equities futures inflation growth exports imports factory jobs wages housing credit "
-    "lenders regulators ministers central policy meeting quarter forecast revenue margins "
-    "shipping freight refinery harvest mining copper lithium coffee cocoa sugar wheat "
-    "tariffs budget deficit surplus auction yields spreads volatility hedge funds pensions"
-).split()
+WORDS = [
+    "traders",
+    "analysts",
+    "rates",
+    "earnings",
+    "currency",
+    "outlook",
+    "supply",
+    "demand",
+    "prices",
+    "banks",
+    "bonds",
+    "equities",
+    "futures",
+    "inflation",
+    "growth",
+    "exports",
+    "imports",
+    "factory",
+    "jobs",
+    "wages",
+    "housing",
+    "credit",
+    "lenders",
+    "regulators",
+    "ministers",
+    "central",
+    "policy",
+    "meeting",
+    "quarter",
+    "forecast",
+    "revenue",
+    "margins",
+    "shipping",
+    "freight",
+    "refinery",
+    "harvest",
+    "mining",
+    "copper",
+    "lithium",
+    "coffee",
+    "cocoa",
+    "sugar",
+    "wheat",
+    "tariffs",
+    "budget",
+    "deficit",
+    "surplus",
+    "auction",
+    "yields",
+    "spreads",
+    "volatility",
+    "hedge",
+    "funds",
+    "pensions",
+]
 
 
 def article_html(title: str, lead: str, n: int = 5) -> bytes:
@@ -46,13 +95,9 @@ def article_html(title: str, lead: str, n: int = 5) -> bytes:
         f"<p>{lead} " + " ".join(rng.choice(WORDS) for _ in range(40)) + ".</p>" for _ in range(n)
     )
     return (
-        (
-            "<html><head><title>{t}</title></head><body><nav><a href='/'>Home</a></nav>"
-            "<article><h1>{t}</h1>{p}</article><footer>© 2026 Example News</footer></body></html>"
-        )
-        .format(t=title, p=paragraphs)
-        .encode()
-    )
+        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>{title}</h1>{paragraphs}</article><footer>© 2026 Example News</footer></body></html>"
+    ).encode()
 
 
 def rss(items: list[tuple[str, str, str]]) -> bytes:
