@@ -21,8 +21,20 @@ import pytest
 
 from marketdesk.errors import StorageError
 from marketdesk.extract import extract
-from marketdesk.model import Article, BlockKind, Page, Quote, RawDocument, RemovedBlock
+from marketdesk.model import (
+    Article,
+    BlockKind,
+    ItemMark,
+    Page,
+    PollRecord,
+    Quote,
+    RawDocument,
+    RemovedBlock,
+    SourceKind,
+    SourceSpec,
+)
 from marketdesk.store import Storage, backend_of, open_storage
+from marketdesk.store.base import Checkpoint
 from marketdesk.store.dedup import article_fingerprint, document_key
 
 ARTICLE = b"""Stocks edge higher in quiet trade
@@ -876,3 +888,397 @@ def test_several_processes_write_at_once(storage_url: str, opened: Callable[...,
     totals = [t for _, t, _ in outcome]
     assert tuple(map(sum, zip(*totals, strict=True))) == (docs, articles, quotes)
     assert schema_version(storage_url) == newest_version(storage_url)
+
+
+# -- sources -----------------------------------------------------------------------------------
+FEED = "https://a.example/feed.xml"
+
+
+def spec(url: str = FEED, **more: Any) -> SourceSpec:
+    return SourceSpec(url, more.pop("kind", SourceKind.FEED), more.pop("every_s", 600), **more)
+
+
+def test_add_source_once_by_url(store: Storage) -> None:
+    first, created = store.add_source(spec(tags=("macro", "ca"), edition="ca"), AT)
+    assert created and first.spec == spec(tags=("macro", "ca"), edition="ca")
+    assert not first.paused and first.failures == 0 and first.state == "active"
+    assert first.added_at == AT and first.next_poll == AT and utc(first.next_poll)
+    assert first.last_fetch is None and first.etag is None and first.cursor is None
+    # The same URL again: nothing added, the stored source handed back as it was.
+    again, created = store.add_source(spec(every_s=5, tags=("other",)), AT + timedelta(hours=1))
+    assert not created and again == first
+    # A spec from the configuration updates the stored settings, not the state.
+    store.record_poll(first.id, PollRecord(AT, AT + timedelta(minutes=5), error="timed out"))
+    configured = spec(kind=SourceKind.PAGE, every_s=60, tags=("x",), allow_private=True)
+    updated, created = store.add_source(replace(configured, from_config=True), AT)
+    assert not created and updated.id == first.id
+    assert updated.spec == replace(configured, from_config=True)
+    assert updated.failures == 1 and updated.last_error == "timed out"
+    assert updated.added_at == AT and updated.next_poll == AT + timedelta(minutes=5)
+    assert store.counts().sources == 1
+
+
+def test_sources_listed_by_id_got_and_removed(store: Storage) -> None:
+    ids = [store.add_source(spec(f"https://s{n}.example/"), AT)[0].id for n in (3, 1, 2)]
+    assert [s.id for s in store.sources()] == sorted(ids)
+    assert [s.spec.url for s in store.sources()] == [f"https://s{n}.example/" for n in (3, 1, 2)]
+    got = store.get_source(ids[1])
+    assert got is not None and got.spec.url == "https://s1.example/"
+    assert store.get_source(max(ids) + 100) is None
+    # What a source stored stays when the source goes; its items go with it.
+    stored = store.add_page(raw(b"item"), story(1), [], mark=ItemMark(ids[0], "guid-1", "h1"))
+    assert store.remove_source(ids[0]) and not store.remove_source(ids[0])
+    assert [s.id for s in store.sources()] == ids[1:]
+    assert store.get_source(ids[0]) is None and store.find_item(ids[0], "guid-1") is None
+    assert stored.article_id is not None and store.get_article(stored.article_id) is not None
+    assert store.counts().sources == 2 and store.counts().articles == 1
+
+
+def test_pause_and_resume(store: Storage) -> None:
+    s, _ = store.add_source(spec(), AT)
+    later = AT + timedelta(hours=1)
+    for _ in range(2):
+        store.record_poll(s.id, PollRecord(AT, later, error="HTTP 503"))
+    assert store.pause_source(s.id, True)
+    paused = store.get_source(s.id)
+    assert paused is not None and paused.paused and paused.state == "paused"
+    assert store.due_sources(later + timedelta(days=1)) == []
+    assert store.pause_source(s.id, False)
+    resumed = store.get_source(s.id)
+    assert resumed is not None and not resumed.paused and resumed.failures == 0
+    assert resumed.last_error == "HTTP 503"  # what went wrong last is still shown
+    assert [d.id for d in store.due_sources(AT)] == [s.id]  # due at once
+    assert not store.pause_source(s.id + 100, True)
+
+
+def test_due_sources_soonest_first_without_the_paused(store: Storage) -> None:
+    a, _ = store.add_source(spec("https://a.example/"), AT)
+    b, _ = store.add_source(spec("https://b.example/"), AT)
+    c, _ = store.add_source(spec("https://c.example/"), AT)
+    d, _ = store.add_source(spec("https://d.example/"), AT)
+    store.record_poll(a.id, PollRecord(AT, AT + timedelta(minutes=30)))
+    store.record_poll(b.id, PollRecord(AT, AT + timedelta(minutes=10)))
+    store.record_poll(d.id, PollRecord(AT, AT + timedelta(hours=2)))
+    store.pause_source(c.id, True)
+    now = AT + timedelta(hours=1)
+    assert [s.id for s in store.due_sources(now)] == [b.id, a.id]
+    assert [s.id for s in store.due_sources(AT + timedelta(minutes=10))] == [b.id]  # inclusive
+    assert store.due_sources(AT) == []
+    with pytest.raises(ValueError):
+        store.due_sources(now.replace(tzinfo=None))
+
+
+def test_record_poll_success_and_failure(store: Storage) -> None:
+    s, _ = store.add_source(spec(), AT)
+    t1, t2, t3 = (AT + timedelta(minutes=m) for m in (1, 2, 3))
+    store.record_poll(s.id, PollRecord(AT, t1, error="connection refused"))
+    store.record_poll(
+        s.id, PollRecord(t1, t2, etag='"v1"', last_modified="Fri, 05 Jul 2024", cursor="42")
+    )
+    ok = store.get_source(s.id)
+    assert ok is not None and ok.failures == 0 and ok.last_error is None
+    assert (ok.etag, ok.last_modified, ok.cursor) == ('"v1"', "Fri, 05 Jul 2024", "42")
+    assert ok.last_fetch == t1 and ok.last_success == t1 and ok.next_poll == t2
+    assert utc(ok.last_fetch) and utc(ok.last_success)
+    for n in (1, 2):
+        store.record_poll(s.id, PollRecord(t2, t3, error=f"HTTP 50{n}", etag="ignored"))
+    failing = store.get_source(s.id)
+    assert failing is not None and failing.failures == 2 and failing.state == "failing"
+    assert failing.last_error == "HTTP 502" and failing.last_fetch == t2
+    assert failing.last_success == t1 and failing.next_poll == t3
+    assert (failing.etag, failing.last_modified, failing.cursor) == (
+        '"v1"',
+        "Fri, 05 Jul 2024",
+        "42",
+    )
+
+
+def test_source_times_must_be_aware(store: Storage) -> None:
+    naive = AT.replace(tzinfo=None)
+    with pytest.raises(ValueError):
+        store.add_source(spec(), naive)
+    assert store.sources() == []
+    s, _ = store.add_source(spec(), AT)
+    with pytest.raises(ValueError):
+        store.record_poll(s.id, PollRecord(naive, AT))
+    with pytest.raises(ValueError):
+        store.record_poll(s.id, PollRecord(AT, naive, error="x"))
+    assert store.get_source(s.id) == s
+
+
+# -- items and checkpoints ---------------------------------------------------------------------
+BODY = (
+    "The central bank held its benchmark rate at five percent on Wednesday, as officials said"
+    " inflation was cooling more slowly than they had hoped in the spring.",
+    "Markets had priced in a pause, and bond yields barely moved after the statement, while the"
+    " currency slipped against the dollar in late trading in Toronto and New York.",
+    "Economists expect the first cut in September if wage growth keeps easing and the jobless"
+    " rate continues its gradual climb through the summer months ahead.",
+)
+
+
+def web(url: str, content: bytes, at: datetime = AT) -> RawDocument:
+    return RawDocument(source=url, content=content, url=url, fetched_at=at)
+
+
+def test_items_are_written_with_their_page(store: Storage) -> None:
+    s, _ = store.add_source(spec(), AT)
+    assert store.find_item(s.id, "guid-1") is None
+    first = store.add_page(
+        web("https://a.example/x", b"v1"),
+        page("Rates held", *BODY),
+        [],
+        mark=ItemMark(s.id, "guid-1", "h1"),
+    )
+    assert store.find_item(s.id, "guid-1") == ("h1", first.article_id)
+    # A page without an article is an item too, naming no article.
+    store.add_page(raw(b"empty"), page(None), [], mark=ItemMark(s.id, "guid-2", "h2"))
+    assert store.find_item(s.id, "guid-2") == ("h2", None)
+    # Bytes seen again: nothing stored, the item noted.
+    again = store.add_page(
+        web("https://a.example/x", b"v1"),
+        page("Rates held", *BODY),
+        [],
+        mark=ItemMark(s.id, "guid-3", "h1"),
+    )
+    assert not again.document_created
+    assert store.find_item(s.id, "guid-3") == ("h1", first.article_id)
+    # A source removed meanwhile: the page is stored, its mark dropped.
+    gone = store.add_page(raw(b"late"), story(9), [], mark=ItemMark(s.id + 100, "k", "h"))
+    assert gone.article_created and store.find_item(s.id + 100, "k") is None
+
+
+def test_a_changed_item_replaces_its_article_in_its_story(store: Storage) -> None:
+    s, _ = store.add_source(spec(), AT)
+    old = store.add_page(
+        web("https://a.example/x", b"v1"),
+        page("Rates held", *BODY),
+        [],
+        mark=ItemMark(s.id, "x", "h1"),
+    )
+    later = AT + timedelta(hours=1)
+    new = store.add_page(
+        web("https://a.example/x", b"v2", later),
+        page("Rates held, bank signals cut", *BODY[:2], "An updated final paragraph."),
+        [],
+        mark=ItemMark(s.id, "x", "h2"),
+    )
+    assert old.article_id is not None and new.article_id is not None
+    assert new.article_created and new.article_id != old.article_id
+    assert new.story_id == old.story_id == store.story_of_article(new.article_id)
+    assert store.find_item(s.id, "x") == ("h2", new.article_id)
+    assert [a.id for a in store.latest_articles()] == [new.article_id]
+    assert [a.id for a in store.search_articles("central bank")] == [new.article_id]
+    kept = store.get_article(old.article_id)
+    assert kept is not None and kept.article.title == "Rates held"
+    assert new.story_id is not None
+    got = store.get_story(new.story_id)
+    assert got is not None and [c.article_id for c in got.copies] == [new.article_id]
+    assert got.title == "Rates held, bank signals cut"
+    counts = store.counts()
+    assert (counts.documents, counts.articles, counts.stories) == (2, 1, 1)
+
+
+def test_checkpoints_are_written_with_their_page(store: Storage) -> None:
+    name = "/data/crawl.warc.gz"
+    assert store.get_checkpoint(name) is None
+    store.add_page(raw(b"one"), story(1), [], checkpoint=Checkpoint(name, "1024"))
+    assert store.get_checkpoint(name) == "1024"
+    # Bytes already stored still move the checkpoint on.
+    store.add_page(raw(b"one"), story(1), [], checkpoint=Checkpoint(name, "2048"))
+    assert store.get_checkpoint(name) == "2048"
+    store.add_page(raw(b"two"), story(2), [], checkpoint=Checkpoint("/data/other", "7"))
+    store.clear_checkpoint(name)
+    assert store.get_checkpoint(name) is None and store.get_checkpoint("/data/other") == "7"
+    store.clear_checkpoint(name)  # clearing nothing is fine
+    # A page that fails writes no checkpoint.
+    with pytest.raises(ValueError):
+        store.add_page(
+            raw(b"three"),
+            story(3),
+            [quote("spx", AT, last=math.nan)],
+            checkpoint=Checkpoint(name, "9"),
+        )
+    assert store.get_checkpoint(name) is None
+
+
+# -- stories -----------------------------------------------------------------------------------
+def test_copies_of_one_article_share_a_story(store: Storage) -> None:
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY, publisher="A News"), []
+    )
+    b = store.add_page(
+        web("https://b.example/y", b"<b>", AT + timedelta(minutes=5)),
+        page("Central bank stands pat", "Subscribe to our newsletter.", *BODY, publisher="B Daily"),
+        [],
+    )
+    other = store.add_page(
+        web("https://a.example/z", b"<z>", AT + timedelta(minutes=9)), story(1), []
+    )
+    assert a.article_created and b.article_created and other.article_created
+    assert a.article_id != b.article_id
+    assert a.story_id is not None and a.story_id == b.story_id != other.story_id
+    assert other.story_id is not None
+    for r in (a, b, other):
+        assert r.article_id is not None and store.story_of_article(r.article_id) == r.story_id
+    assert store.story_of_article(10_000) is None
+    got = store.get_story(a.story_id)
+    assert got is not None and got.title == "Bank holds rates" and got.first_seen == AT
+    assert [(c.article_id, c.source, c.url, c.publisher, c.title) for c in got.copies] == [
+        (a.article_id, "https://a.example/x", "https://a.example/x", "A News", "Bank holds rates"),
+        (
+            b.article_id,
+            "https://b.example/y",
+            "https://b.example/y",
+            "B Daily",
+            "Central bank stands pat",
+        ),
+    ]
+    assert got.copies[1].fetched_at == AT + timedelta(minutes=5)
+    assert store.get_story(other.story_id + a.story_id + 100) is None
+    counts = store.counts()
+    assert (counts.articles, counts.stories, counts.sources) == (3, 2, 0)
+
+
+def test_stories_newest_first_since_and_paging(store: Storage) -> None:
+    ids = [
+        store.add_page(raw(f"s{n}".encode(), AT + timedelta(hours=n)), story(n), []).story_id
+        for n in range(4)
+    ]
+    # An early publication date sorts a story by it, not by when it was fetched.
+    dated = store.add_page(
+        raw(b"dated", AT + timedelta(hours=9)),
+        page("Dated", "A dated story, published long before.", published=AT - timedelta(days=1)),
+        [],
+    ).story_id
+    listed = store.stories()
+    assert [s.id for s in listed] == [*reversed(ids), dated]
+    assert all(len(s.copies) == 1 for s in listed)
+    assert listed[-1].published == AT - timedelta(days=1)
+    assert [s.id for s in store.stories(limit=2, offset=1)] == [ids[2], ids[1]]
+    assert [s.id for s in store.stories(since=AT + timedelta(hours=2))] == [ids[3], ids[2]]
+    assert store.stories(limit=0) == []
+    for bad in ({"limit": -1}, {"offset": -1}):
+        with pytest.raises(ValueError):
+            store.stories(**bad)
+    with pytest.raises(ValueError):
+        store.stories(since=AT.replace(tzinfo=None))
+
+
+def test_the_fingerprint_includes_the_site(store: Storage) -> None:
+    p = page("Bank holds rates", *BODY)
+    a = store.add_page(web("https://a.example/x", b"<a1>"), p, [])
+    b = store.add_page(web("https://www.b.example/y", b"<b1>"), p, [])
+    assert a.article_created and b.article_created and a.article_id != b.article_id
+    assert a.story_id == b.story_id  # two copies of one story
+    # Re-crawled on one site (other bytes, another path): the same article.
+    again = store.add_page(web("https://a.example/x?utm=1", b"<a2>"), p, [])
+    assert again.document_created and not again.article_created
+    assert again.article_id == a.article_id and again.story_id == a.story_id
+    counts = store.counts()
+    assert (counts.documents, counts.articles, counts.stories) == (3, 2, 1)
+    got = store.get_story(a.story_id or 0)
+    assert got is not None and len(got.copies) == 2
+
+
+def make_pre_stories_database(url: str) -> dict[str, int]:
+    """A database as written before stories (SQLite 3, PostgreSQL 2) with three articles: two
+    copies of one story on two sites and an article of its own. Their ids by name."""
+    articles = [
+        ("a", "https://a.example/x", "Bank holds rates", BODY),
+        ("b", "https://b.example/y", "Central bank stands pat", ("Subscribe now.", *BODY)),
+        ("c", None, "Story number 1", story(1).article.paragraphs),
+    ]
+    ids = {}
+    if is_postgres(url):
+        import psycopg
+
+        from marketdesk.store import postgres
+
+        where = postgres.parse_location(url)
+        with psycopg.connect(where.conninfo, autocommit=True) as conn:
+            postgres.migrate(conn, where.schema, create=True, upto=2)
+            for n, (name, link, title, paragraphs) in enumerate(articles):
+                fp = article_fingerprint(Article(title=title, paragraphs=paragraphs))
+                doc = conn.execute(
+                    "INSERT INTO documents (source, url, sha256, kind, fetched_at, size, content)"
+                    " VALUES (%s, %s, %s, 'html', %s, 1, %s) RETURNING id",
+                    (
+                        link or "c.txt",
+                        link,
+                        document_key(name.encode()),
+                        AT + timedelta(hours=n),
+                        zlib.compress(name.encode()),
+                    ),
+                ).fetchone()
+                assert doc is not None
+                row = conn.execute(
+                    "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs,"
+                    " authors, fetched_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                    (
+                        doc[0],
+                        fp,
+                        title,
+                        "\n\n".join(paragraphs),
+                        list(paragraphs),
+                        [],
+                        AT + timedelta(hours=n),
+                    ),
+                ).fetchone()
+                assert row is not None
+                conn.execute("UPDATE documents SET article_id = %s WHERE id = %s", (row[0], doc[0]))
+                ids[name] = int(row[0])
+        return ids
+    import json
+
+    from marketdesk.store import sqlite
+
+    conn = sqlite3.connect(url)
+    for version, script in sqlite.migrations():
+        if version <= 3:
+            for statement in sqlite._split_sql(script):
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version=3")
+    for n, (name, link, title, paragraphs) in enumerate(articles):
+        fp = article_fingerprint(Article(title=title, paragraphs=paragraphs))
+        at = sqlite.to_micros(AT + timedelta(hours=n))
+        doc = conn.execute(
+            "INSERT INTO documents (source, url, sha256, kind, fetched_at, size, content)"
+            " VALUES (?, ?, ?, 'html', ?, 1, ?)",
+            (link or "c.txt", link, document_key(name.encode()), at, zlib.compress(name.encode())),
+        ).lastrowid
+        aid = conn.execute(
+            "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs, authors,"
+            " fetched_at) VALUES (?, ?, ?, ?, ?, '[]', ?)",
+            (doc, fp, title, "\n\n".join(paragraphs), json.dumps(list(paragraphs)), at),
+        ).lastrowid
+        conn.execute("UPDATE documents SET article_id = ? WHERE id = ?", (aid, doc))
+        ids[name] = int(aid or 0)
+    conn.commit()
+    conn.close()
+    return ids
+
+
+def test_an_older_database_gets_its_stories(
+    storage_url: str, opened: Callable[..., Storage]
+) -> None:
+    ids = make_pre_stories_database(storage_url)
+    store = opened(create=False)
+    assert schema_version(storage_url) == newest_version(storage_url)
+    story_of = {name: store.story_of_article(aid) for name, aid in ids.items()}
+    assert None not in story_of.values()
+    assert story_of["a"] == story_of["b"] != story_of["c"]
+    counts = store.counts()
+    assert (counts.documents, counts.articles, counts.stories) == (3, 3, 2)
+    listed = store.stories()
+    assert [s.id for s in listed] == [story_of["c"], story_of["a"]]
+    assert [c.article_id for c in listed[1].copies] == [ids["a"], ids["b"]]
+    assert listed[1].title == "Bank holds rates" and listed[1].first_seen == AT
+    # Fingerprints now name their site: a re-crawl of a.example is the same article, and the
+    # same words on another site a copy in the story.
+    again = store.add_page(
+        web("https://a.example/x", b"recrawl"), page("Bank holds rates", *BODY), []
+    )
+    assert again.article_id == ids["a"] and not again.article_created
+    copy = store.add_page(web("https://c.example/q", b"new"), page("Bank holds rates", *BODY), [])
+    assert copy.article_created and copy.story_id == story_of["a"]

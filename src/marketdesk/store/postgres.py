@@ -20,7 +20,10 @@ Concurrency
     unique index written with ``INSERT ... ON CONFLICT DO NOTHING``: a writer in any process that
     meets a key another has just written waits for that transaction and then skips it, so
     nothing is stored twice and nothing fails. Quotes are written in key order, so two writers
-    never wait on each other in a cycle (a deadlock would abort one). Migrations run in one
+    never wait on each other in a cycle (a deadlock would abort one; a write the server aborts
+    so is run again, as a whole). A copy joining a story locks the story's row until commit, so
+    the story's facts count every copy; two copies stored at the same instant may each miss the
+    other as a candidate and start two stories. Migrations run in one
     transaction under an advisory lock: processes that open a new database together migrate it
     once.
 

@@ -626,13 +626,16 @@ class _Writer:
         return _find_item(self.conn, source_id, key)
 
     def put_item(self, mark: ItemMark, article_id: int | None, at: datetime) -> None:
+        # A source removed meanwhile takes no items: the page stays stored, the mark is dropped
+        # (an IntegrityError here would have undone the page).
         self.conn.execute(
             "INSERT INTO source_items(source_id, key, content_hash, article_id, seen_at)"
-            " VALUES (?,?,?,?,?) ON CONFLICT (source_id, key) DO UPDATE SET"
+            " SELECT id, ?, ?, ?, ? FROM sources WHERE id = ?"
+            " ON CONFLICT (source_id, key) DO UPDATE SET"
             " content_hash = excluded.content_hash,"
             " article_id = coalesce(excluded.article_id, source_items.article_id),"
             " seen_at = excluded.seen_at",
-            (mark.source_id, mark.key, mark.content_hash, article_id, to_micros(at)),
+            (mark.key, mark.content_hash, article_id, to_micros(at), mark.source_id),
         )
 
     def set_checkpoint(self, checkpoint: Checkpoint, at: datetime) -> None:
