@@ -210,6 +210,14 @@ def test_json_feed_10_single_author() -> None:
     assert entry.published == datetime(2025, 1, 1, tzinfo=UTC)
 
 
+def test_the_bytes_decide_over_a_wrong_media_type() -> None:
+    assert parse_feed(RSS20, media_type="application/json").kind == "rss"
+    assert parse_feed(_json_feed(), media_type="text/xml").kind == "json"
+    feed = parse_feed(RSS20, media_type="text/html")
+    assert len(feed.entries) == 2
+    assert any("not an XML media type" in w for w in feed.warnings)
+
+
 def test_json_that_is_not_a_feed() -> None:
     with pytest.raises(FeedError, match=r"jsonfeed\.org"):
         parse_feed(b'{"hello": "world"}')

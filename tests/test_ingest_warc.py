@@ -66,6 +66,7 @@ def _write_warc(path: Path, *, compressed: bool, pages: int = 3) -> Path:
             )
         _response(writer, "https://desk.example/missing", b"<p>gone</p>", status="404 Not Found")
         _response(writer, "https://desk.example/logo.png", b"\x89PNG....", ctype="image/png")
+        _response(writer, "https://desk.example/logo.svg", b"<svg/>", ctype="image/svg+xml")
         _response(
             writer,
             "https://desk.example/feed",

@@ -96,7 +96,7 @@ def parse_feed(content: bytes, *, url: str | None = None, media_type: str | None
         raise FeedError("empty input, not a feed")
     if b"\x00" in head and not _utf16_or_32(content):
         raise FeedError("is binary, not a feed")
-    if head.startswith(b"{") or (media_type and "json" in media_type.lower()):
+    if head.startswith(b"{"):  # the bytes decide: servers label feeds wrongly both ways
         return _parse_json_feed(content, url)
     return _parse_xml_feed(content, url, media_type)
 

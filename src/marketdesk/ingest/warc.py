@@ -151,7 +151,7 @@ def _read(record: Any) -> RawDocument | str | None:
         media_type = record.rec_headers.get_header("Content-Type") or "text/plain"
     else:
         return None
-    if not media_type or not any(kind in media_type.lower() for kind in _KEPT_TYPES):
+    if not _is_document_type(media_type):
         return None
     try:
         body = record.content_stream().read(MAX_INPUT_BYTES + 1)
@@ -166,6 +166,13 @@ def _read(record: Any) -> RawDocument | str | None:
         media_type=media_type,
         url=uri or None,
     )
+
+
+def _is_document_type(media_type: str | None) -> bool:
+    mtype = (media_type or "").split(";")[0].strip().lower()
+    if mtype.startswith(("image/", "audio/", "video/", "font/")):  # image/svg+xml is no page
+        return False
+    return any(kind in mtype for kind in _KEPT_TYPES)
 
 
 def _warc_date(value: str | None) -> datetime | None:
