@@ -28,14 +28,15 @@ from marketdesk.app.ingest import store_document
 from marketdesk.config import Settings
 from marketdesk.model import RawDocument
 
-WORDS = (
+_VOCABULARY = (
     "traders analysts rates earnings currency outlook supply demand prices banks bonds equities "
     "futures inflation growth exports imports factory jobs wages housing credit lenders "
     "regulators ministers central policy meeting quarter forecast revenue margins shipping "
     "freight refinery harvest mining copper lithium coffee cocoa sugar wheat tariffs budget "
     "deficit surplus auction yields spreads volatility hedge funds pensions rally slump "
     "investors shares index board merger takeover dividend guidance outlook strike port"
-).split()
+)
+WORDS = _VOCABULARY.split()
 
 
 def page(n: int, rng: random.Random) -> bytes:
