@@ -18,7 +18,7 @@ def test_signature_is_deterministic_and_ignores_the_title() -> None:
     b = sg.signature("Another headline entirely", BODY)
     assert a is not None and a == b
     assert len(a.hashvalues) == sg.NUM_PERM
-    assert all(0 <= v < 2**32 for v in a.hashvalues)
+    assert all(0 <= v < 2**sg.VALUE_BITS for v in a.hashvalues)
     assert a.size == len(sg.shingles(BODY))
 
 

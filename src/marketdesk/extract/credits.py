@@ -3,6 +3,10 @@
 'This article originally appeared in the South China Morning Post (SCMP) ...'
 gives origin 'South China Morning Post'. Rules here are about the grammar of
 credits, which is much the same across sites, not about any one site.
+
+The origin is another publisher than the page's own, or nothing: the page's copyright holder
+is not the origin unless a credit names it, and a name must read like an organisation
+(`is_organisation`): not a year, a common word, a picture agency or a sentence.
 """
 
 from __future__ import annotations
@@ -102,6 +106,15 @@ def syndication_origin(text: str) -> str | None:
     return None
 
 
+_SOURCE_LINE = re.compile(r"^\s*(?:Source|Quelle|Fuente|Fonte|Źródło)\s*:", re.IGNORECASE)
+
+
+def is_source_line(text: str) -> bool:
+    """'Source: X' alone on a line: a story's source at its end, a picture's or a chart's
+    source inside it (segment.py tells them apart by where the line stands)."""
+    return bool(_SOURCE_LINE.match(text))
+
+
 def wire_dateline_origin(text: str) -> str | None:
     """'LOS ANGELES (Reuters) - ...' opens wire copy; the wire is the origin."""
     m = _WIRE_DATELINE.match(text)
@@ -141,3 +154,90 @@ def _clean_org(org: str) -> str:
     # Credits often end the name with a sentence: drop a trailing 'The'/'All' that starts it.
     org = re.sub(r"\s+(?:The|All|For|This|It|In|Copyright)$", "", org)
     return org.strip(" .,;:")
+
+
+# Words that a credit pattern can catch but that name no publisher: the notice's own wording,
+# picture and stock-photo credits, page furniture. Compared casefolded, as the whole name.
+_NOT_AN_ORG = frozenset(
+    {
+        "all rights reserved",
+        "alle rechte vorbehalten",
+        "tous droits réservés",
+        "todos los derechos reservados",
+        "copyright",
+        "policy",
+        "privacy policy",
+        "printers",
+        "printer",
+        "headlines",
+        "home",
+        "news",
+        "stock",
+        "foto",
+        "fotos",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "bild",
+        "www",
+        "source",
+        "the",
+        "this",
+        "wikipedia",
+    }
+)
+# Picture agencies and photo sites credit pictures, not the article's text.
+_PICTURE_AGENCY = re.compile(
+    r"\b(?:Getty|Shutterstock|Unsplash|iStock|Alamy|Pixabay|Pexels|Adobe\s?Stock|imago|"
+    r"picture alliance|Depositphotos|123RF)\b",
+    re.IGNORECASE,
+)
+# Where a name reads on into a sentence ('BBC. The BBC is not responsible ...').
+_SENTENCE_INSIDE = re.compile(r"[.!?;:]\s+\S|\b(?:is|are|was|not|for the)\b")
+_MAX_ORG_WORDS = 8
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a credited name reads like an organisation: not a year or number, not a
+    common word or the notice's wording, not a picture agency, not a sentence."""
+    words = name.split()
+    folded = casefolded_name(name)
+    if not words or len(words) > _MAX_ORG_WORDS or not folded:
+        return False
+    if folded in _NOT_AN_ORG or folded.startswith(("copyright ", "by ", "powered by ")):
+        return False
+    if not any(ch.isalpha() for ch in name) or re.search(r"\b(?:19|20)\d\d\b", name):
+        return False  # '2020', 'Copyright 2016', 'Vaubel Medienberatung 2018'
+    if _PICTURE_AGENCY.search(name) or _SENTENCE_INSIDE.search(name):
+        return False
+    # A name starts with a capital (or is a known lower-case wire, 'dpa').
+    return words[0][0].isupper() or folded in {"dpa"}
+
+
+def casefolded_name(name: str) -> str:
+    return " ".join(re.findall(r"\w+", name.casefold()))
+
+
+def same_organisation(name: str, *others: str | None) -> bool:
+    """Whether the name is one of the others: the words of one inside the other's
+    ('Reuters' and 'Thomson Reuters'), the name's words run together inside a host name
+    ('Example Markets' and 'examplemarkets.com'), or its initials opening one ('Associated
+    Press' and 'apnews.com')."""
+    mine = casefolded_name(_WIRE_NAMES.get(name, name))
+    if not mine:
+        return False
+    squeezed = mine.replace(" ", "")
+    initials = "".join(w[0] for w in mine.split()) if len(mine.split()) > 1 else ""
+    for other in others:
+        if not other:
+            continue
+        theirs = casefolded_name(other)
+        if not theirs:
+            continue
+        if f" {mine} " in f" {theirs} " or f" {theirs} " in f" {mine} ":
+            return True
+        flat = theirs.replace(" ", "")
+        if squeezed in flat or (initials and flat.startswith(initials)):
+            return True
+    return False

@@ -25,13 +25,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.credits import (
-    copyright_holder,
     copyright_wire,
+    is_organisation,
+    is_source_line,
+    same_organisation,
     syndication_origin,
     wire_dateline_origin,
 )
@@ -62,6 +65,9 @@ class Metadata:
     # The article's paragraphs as structured data declares them (JSON-LD articleBody): the
     # text of pages that render their article with scripts, used when no block is article.
     body: tuple[str, ...] = ()
+    # The organisation structured data names as the article's source (JSON-LD
+    # sourceOrganization, provider, isBasedOn): a syndication credit in markup.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +111,12 @@ def assemble(
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     header = _read_header(blocks, kinds, start, end, meta)
     container = markup.container if markup is not None else None
-    paragraphs, removed, origin, copyright_text = _sort_blocks(
+    paragraphs, removed, credits, copyright_text = _sort_blocks(
         blocks, kinds, start, end, chosen, header, container
     )
     if not paragraphs and sum(map(words, meta.body)) >= _MIN_ARTICLE_WORDS:
         paragraphs = list(meta.body)
-    origin, copyright_text = _credits(paragraphs, removed, origin, copyright_text, meta.publisher)
+    origin, copyright_text = _credits(paragraphs, removed, credits, copyright_text, meta)
 
     text = "\n\n".join(paragraphs)
     language = meta.language or detect_language(text or (header.title or ""))
@@ -251,13 +257,13 @@ def _sort_blocks(
     chosen: list[bool] | None,
     header: _Header,
     container: frozenset[int] | None,
-) -> tuple[list[str], list[RemovedBlock], str | None, str | None]:
+) -> tuple[list[str], list[RemovedBlock], list[_Credit], str | None]:
     """Step 7: the article's paragraphs and the removed blocks, each with its kind; with them
-    the first syndication credit's origin and the first copyright line."""
+    the names the syndication credits give, in page order, and the first copyright line."""
     paragraphs: list[str] = []
     removed: list[RemovedBlock] = []
     strip_lines: dict[int, list[str]] = {}
-    origin: str | None = None
+    credits: list[_Credit] = []
     copyright_text: str | None = None
     title_at, roles = header.title_at, header.roles
     for i, block in enumerate(blocks):
@@ -291,36 +297,66 @@ def _sort_blocks(
             strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(spaced_text(block))
             continue
         removed.append(_removed(k, spaced_text(block) if k is BlockKind.TICKER else block.text))
-        if k is BlockKind.SYNDICATION and origin is None:
-            origin = syndication_origin(block.text)
+        if k is BlockKind.SYNDICATION and (credited := syndication_origin(block.text)):
+            credits.append(_Credit(credited, len(paragraphs), is_source_line(block.text)))
         if k is BlockKind.COPYRIGHT and copyright_text is None:
             copyright_text = block.text
 
     for at, lines in strip_lines.items():
         removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
-    return paragraphs, removed, origin, copyright_text
+    return paragraphs, removed, credits, copyright_text
+
+
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    name: str  # the organisation the credit names
+    after: int  # how many article paragraphs come before it
+    source_line: bool  # 'Source: X'
 
 
 def _credits(
     paragraphs: list[str],
     removed: list[RemovedBlock],
-    origin: str | None,
+    credits: list[_Credit],
     copyright_text: str | None,
-    publisher: str | None,
+    meta: Metadata,
 ) -> tuple[str | None, str | None]:
-    """Step 8: origin and copyright, from a credit found while sorting, else from the wire
-    dateline, the copyright sentence, or a copyright held by someone other than the publisher."""
-    if paragraphs and origin is None:
-        origin = wire_dateline_origin(paragraphs[0])
+    """Step 8: origin and copyright. The origin is the first name that reads like an
+    organisation other than the page's own (its publisher, its host), from: the syndication
+    credits found while sorting, the wire dateline, the structured data's source, and a wire
+    named in the copyright line where the page says who it is. The page's own copyright holder
+    is never the origin: most sites hold the copyright of what they carry."""
     if copyright_text is None:
         copyright_text = _copyright_sentence(removed)
-    if origin is None and copyright_text:
-        origin = copyright_wire(copyright_text)  # 'Copyright 2024 The Associated Press'
-    if origin is None and copyright_text and publisher:
-        holder = copyright_holder(copyright_text)
-        if holder and not _same_org(holder, publisher):
-            origin = holder  # credited to someone other than the page's publisher
+    own = (meta.publisher, _host(meta.url))
+    # 'Source: X' between paragraphs, or on several lines, credits pictures and charts; one
+    # after the article's last paragraph credits the story.
+    sources = sum(c.source_line for c in credits)
+    names = [
+        c.name
+        for c in credits
+        if not c.source_line or (sources == 1 and c.after == len(paragraphs))
+    ]
+    if paragraphs and (wire := wire_dateline_origin(paragraphs[0])):
+        names.append(wire)
+    if meta.source:
+        names.append(meta.source)
+    # 'Copyright 2024 The Associated Press' on a page that does not say whose it is may be
+    # the agency's own site: the wire is the origin only where the page names itself.
+    if copyright_text and any(own) and (wire := copyright_wire(copyright_text)):
+        names.append(wire)
+    origin = next((n for n in names if is_organisation(n) and not same_organisation(n, *own)), None)
     return origin, copyright_text
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 # RemovedBlock is a frozen dataclass, whose __init__ sets fields through object.__setattr__; most
@@ -511,8 +547,3 @@ def _copyright_sentence(removed: list[RemovedBlock]) -> str | None:
             if m:
                 return m.group(0)
     return None
-
-
-def _same_org(a: str, b: str) -> bool:
-    na, nb = casefolded_words(a), casefolded_words(b)
-    return na in nb or nb in na

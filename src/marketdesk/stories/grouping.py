@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from marketdesk.stories.signature import Signature
+from marketdesk.stories.signature import VALUE_BITS, Signature
 
 # Estimated containment at or above which two bodies are one article (benchmarks/
 # bench_stories.py: copies sit well above it, different articles on one subject well below).
@@ -31,12 +31,17 @@ class Candidate:
     signature: Signature
 
 
+# Two b-bit values of different shingles agree by chance with this probability.
+_CHANCE = 2.0**-VALUE_BITS
+
+
 def jaccard(a: Signature, b: Signature) -> float:
-    """Estimated Jaccard similarity: the share of equal MinHash values."""
+    """Estimated Jaccard similarity: the share of equal values, less the chance agreements
+    of b-bit values (share = J + (1 - J) * 2**-VALUE_BITS)."""
     if len(a.hashvalues) != len(b.hashvalues):
         raise ValueError("signatures of different lengths cannot be compared")
     same = sum(x == y for x, y in zip(a.hashvalues, b.hashvalues, strict=True))
-    return same / len(a.hashvalues)
+    return max(0.0, (same / len(a.hashvalues) - _CHANCE) / (1.0 - _CHANCE))
 
 
 def containment(a: Signature, b: Signature) -> float:

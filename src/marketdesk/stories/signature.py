@@ -2,10 +2,13 @@
 
 A signature summarises the set of word shingles (SHINGLE_WORDS consecutive casefolded words,
 read with extract/text.py's tokenizer across paragraph breaks) in NUM_PERM MinHash values, so
-the Jaccard similarity of two bodies is estimated by the share of equal values. The title is
-not hashed: a copy under another headline is the same article. The storage layer keeps each
-article's signature (`to_bytes`, 1 + 4 + 4 * NUM_PERM bytes) and its band keys (`band_keys`),
-looks up the stored articles that share any band key, and lets `grouping.choose_story` decide.
+the Jaccard similarity of two bodies is estimated by the share of equal values. Each value keeps
+its low VALUE_BITS bits only (b-bit MinHash): two unrelated values agree by chance once in
+65,536, which grouping.jaccard corrects for, and the same bytes hold twice the permutations,
+so the estimate is tighter and there are more bands to find a cut copy by. The title is not
+hashed: a copy under another headline is the same article. The storage layer keeps each
+article's signature (`to_bytes`, 517 bytes) and its band keys (`band_keys`), looks up the
+stored articles that share any band key, and lets `grouping.choose_story` decide.
 
 Parameters were chosen on benchmarks/bench_stories.py (see benchmarks/README.md).
 """
@@ -17,15 +20,17 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 
 from marketdesk.extract.text import folded_tokens
 
 SHINGLE_WORDS = 5
-NUM_PERM = 128
-BANDS = 32
-ROWS = 4  # BANDS * ROWS values go into bands; a band matches at Jaccard J with chance J**ROWS
+NUM_PERM = 256
+VALUE_BITS = 16
+# A band matches at Jaccard J with chance J**ROWS, so a copy at J = 0.4 is found with chance
+# 1 - (1 - 0.4**3)**85 = 0.996; three 16-bit values (48 bits) keep chance collisions away.
+BANDS = 85
+ROWS = 3
 # Fewer distinct shingles than this and a body is a caption or a teaser: too little text to
 # tell a copy from another story about the same thing, so it is not grouped at all.
 MIN_SHINGLES = 25
@@ -33,13 +38,14 @@ SEED = 1
 VERSION = 1  # the first byte of to_bytes: bump it when any parameter above changes
 _SCHEME = "affine32"  # datasketch 2's 32-bit permutations; named so a new default cannot drift
 _HEADER = struct.Struct("<BI")  # version, size
-_VALUES = struct.Struct(f"<{NUM_PERM}I")
+_VALUES = struct.Struct(f"<{NUM_PERM}H")
+_MASK = (1 << VALUE_BITS) - 1
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME).permutations
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """MinHash values (unsigned 32-bit) of a body's shingle set, and the set's size."""
+    """MinHash values (their low VALUE_BITS bits) of a body's shingle set, and its size."""
 
     hashvalues: tuple[int, ...]
     size: int  # distinct shingles: with two sizes, Jaccard gives the overlap (grouping.py)
@@ -76,7 +82,7 @@ def signature(
     else:
         mh = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME)
     mh.update_batch(items)
-    return Signature(tuple(int(v) for v in mh.hashvalues), len(items))
+    return Signature(tuple(int(v) & _MASK for v in mh.hashvalues), len(items))
 
 
 def band_keys(sig: Signature, *, bands: int = BANDS, rows: int = ROWS) -> list[int]:
@@ -89,13 +95,13 @@ def band_keys(sig: Signature, *, bands: int = BANDS, rows: int = ROWS) -> list[i
     keys = []
     for band in range(bands):
         values = sig.hashvalues[band * rows : (band + 1) * rows]
-        data = struct.pack(f"<H{rows}I", band, *values)
+        data = struct.pack(f"<H{rows}H", band, *values)
         keys.append(int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), signed=True))
     return keys
 
 
 def to_bytes(sig: Signature) -> bytes:
-    """Version byte, size (uint32), the values (uint32 each): 517 bytes."""
+    """Version byte, size (uint32), the values (uint16 each): 517 bytes."""
     if len(sig.hashvalues) != NUM_PERM:
         raise ValueError(f"a stored signature has {NUM_PERM} values, not {len(sig.hashvalues)}")
     return _HEADER.pack(VERSION, min(sig.size, 2**32 - 1)) + _VALUES.pack(*sig.hashvalues)
@@ -109,8 +115,3 @@ def from_bytes(data: bytes) -> Signature:
         raise ValueError(f"signature of {len(data)} bytes, expected {_HEADER.size + _VALUES.size}")
     _, size = _HEADER.unpack_from(data)
     return Signature(_VALUES.unpack_from(data, _HEADER.size), size)
-
-
-def lean(sig: Signature) -> LeanMinHash:
-    """The signature as datasketch's LeanMinHash (for its LSH tools, if a caller wants them)."""
-    return LeanMinHash(seed=SEED, hashvalues=np.array(sig.hashvalues, dtype=np.uint32))

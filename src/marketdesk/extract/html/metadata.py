@@ -87,6 +87,13 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         meta("article:modified_time", "og:updated_time", "dateModified", "last-modified")
     )
     publisher = site_name or next(iter(ld_publishers), None)
+    # A partner's story: structured data names where it came from.
+    based_on = ld.get("isBasedOn")
+    sources = (
+        *ld_names(ld.get("sourceOrganization")),
+        *ld_names(ld.get("provider")),
+        *(ld_names(based_on.get("publisher")) if isinstance(based_on, dict) else ()),
+    )
     html_node = tree.css_first("html")
     lang = (
         (html_node.attributes.get("lang") or "").split("-")[0].lower() or None
@@ -104,4 +111,5 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         description=meta("description", "og:description"),
         image=meta("og:image", "twitter:image"),
         modified=modified,
+        source=next(iter(sources), None),
     )
