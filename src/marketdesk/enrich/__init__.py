@@ -1,0 +1,67 @@
+"""Enrichment: a Page in, Annotations out. No I/O beyond loading the model once.
+
+    nlp = load_pipeline()                 # the bundled small English model, cached
+    annotations = enrich(page, nlp)
+    for annotations in enrich_many(pages, nlp): ...
+
+Entities come from spaCy's recogniser with marketdesk's entity ruler before it (pipeline.py,
+gazetteer.json), cleaned and given titles and aliases (mentions.py), then grouped within the
+article by rules (resolve.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from marketdesk.enrich.mentions import candidates
+from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
+from marketdesk.enrich.resolve import Layout, resolve
+from marketdesk.model import Annotations, Page
+
+__all__ = ["DEFAULT_MODEL", "MAX_CHARS", "enrich", "enrich_many", "load_pipeline"]
+
+# A long page costs time in proportion; entities past this many characters of the article
+# are not looked for (the median news article is about 4,000).
+MAX_CHARS = 100_000
+_GLUE = "\n\n"
+
+
+def enrich(page: Page, nlp: Language | None = None) -> Annotations:
+    """The annotations of one page (nlp: a pipeline from load_pipeline; default the bundled
+    model)."""
+    return next(enrich_many((page,), nlp))
+
+
+def enrich_many(
+    pages: Iterable[Page], nlp: Language | None = None, *, batch_size: int = 32
+) -> Iterator[Annotations]:
+    """Annotations for many pages, in order, through spaCy's batched nlp.pipe."""
+    nlp = nlp if nlp is not None else load_pipeline()
+    label = model_label(nlp)
+    pending: list[int] = []  # each text's body offset, in the order nlp.pipe answers
+
+    def texts() -> Iterator[str]:
+        for page in pages:
+            title = page.article.title or ""
+            body = page.article.text[:MAX_CHARS]
+            # The headline is read with the text (its names count); a blank line keeps it a
+            # sentence of its own. Offsets stay those of Article.title and Article.text.
+            head = title + _GLUE if title.strip() else ""
+            pending.append(len(head))
+            yield head + body
+
+    for doc in nlp.pipe(texts(), batch_size=batch_size):
+        yield annotate(doc, pending.pop(0), label)
+
+
+def annotate(doc: Doc, body_start: int, label: str = "") -> Annotations:
+    """Annotations from a processed Doc whose text is headline + blank line + article text
+    (body_start: where the article text starts; 0 without a headline)."""
+    body_sentence = 0
+    if body_start:
+        body_sentence = next((n for n, s in enumerate(doc.sents) if s.start_char >= body_start), 0)
+    entities = resolve(candidates(doc), Layout(body_start, body_sentence))
+    return Annotations(entities=entities, model=label)

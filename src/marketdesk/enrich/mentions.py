@@ -1,0 +1,445 @@
+"""From a processed spaCy Doc to candidate mentions, each with what the rules need: its kind, the
+gazetteer's key, the titles it was introduced with, the names that qualify those titles, an
+alias it stands for, a ticker beside it. Also the mentions of people by title alone.
+
+The rules, in order (each documented where it is applied):
+
+1. Spans: a leading "the" and a trailing "'s" are not part of a name; honorifics ("Mr.",
+   "Prince") and titles inside a person's span ("President Xi") are stripped, the titles kept;
+   a hyphenated given name continues the span ("Yoon Suk-yeol").
+2. Kinds: PERSON is a person, ORG an organisation, GPE, LOC and FAC a place; NORP only where
+   the gazetteer knows the demonym ("Japanese" -> Japan), else it is dropped ("Communist").
+   A person followed by a company word is a company ("Cantor Fitzgerald & Co."), one followed
+   by a facility word a place ("the Fukushima nuclear plant"). Index, currency and commodity
+   names and ticker notes are never entities.
+3. Aliases: "Bank of Japan (BOJ)", "Bank of Mexico, known as Banxico": the second names the
+   first. A ticker note right after an organisation is its symbol.
+4. Titles: the run of title words before a person's name ("Japanese Prime Minister Fumio
+   Kishida": "prime minister", qualified by Japan), or after it as an apposition ("Jamie
+   Dimon, chief executive of JPMorgan Chase").
+5. References by title: "the prime minister", "Japan's prime minister", "the Chinese
+   president", "the chancellor" (a title after "the" or a possessive, no name after it) are
+   candidates; resolve.py finds the person introduced with that title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from marketdesk.enrich.candidate import Candidate
+from marketdesk.enrich.vocab import (
+    COMPANY_WORDS,
+    FACILITY_WORDS,
+    GENERIC_WORDS,
+    HONORIFICS,
+    gazetteer,
+    is_title_head,
+    is_title_word,
+    title_of,
+)
+from marketdesk.model import EntityKind
+
+_KINDS = {
+    "PERSON": EntityKind.PERSON,
+    "ORG": EntityKind.ORGANISATION,
+    "GPE": EntityKind.PLACE,
+    "LOC": EntityKind.PLACE,
+    "FAC": EntityKind.PLACE,
+}
+_NOT_ENTITIES = frozenset({"INDEX", "CURRENCY", "COMMODITY", "TICKER"})
+_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_ALIAS_CUES = (("known", "as"), ("also", "known", "as"), ("or",))
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    sentence_of = _sentence_index(doc)
+    gaz = gazetteer()
+    found: list[Candidate] = []
+    tickers: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ == "TICKER":
+            tickers.append(ent)
+            continue
+        if ent.label_ in _NOT_ENTITIES or ent.text in gaz.not_entities:
+            continue
+        cand = _candidate(doc, ent, sentence_of)
+        if cand is not None:
+            found.append(cand)
+    found.sort(key=lambda c: c.token_start)
+    found = _join_people(doc, found)
+    found = _names_again(doc, found, {i for e in doc.ents for i in range(e.start, e.end)})
+    found.sort(key=lambda c: c.token_start)
+    found = _attach_tickers(doc, found, tickers)
+    found = _aliases(doc, found)
+    found, appositions = _titles(doc, found)
+    # Appended, never re-sorted: qualifiers and aliases are indices into this list.
+    found.extend(_title_references(doc, found, sentence_of, appositions))
+    return found
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
+    gaz = gazetteer()
+    start, end = ent.start, ent.end
+    label = ent.label_
+    titles: list[str] = []
+    # 1. Spans.
+    while start < end and doc[start].lower_ == "the":
+        start += 1
+    while start < end and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+        if doc[end - 1].text in (".",) and end - start == 1:
+            break
+        if doc[end - 1].text == "." and len(doc[end - 2].text) <= 3:
+            break  # "Inc.", "U.S.": the stop is part of the word
+        end -= 1
+    if label == "PERSON":
+        run: list[str] = []
+        while start < end - 1 and (
+            doc[start].lower_ in HONORIFICS or is_title_word(doc[start].text)
+        ):
+            if doc[start].lower_ not in HONORIFICS:
+                run.append(doc[start].text)
+            start += 1
+        if run and is_title_head(run[-1]):
+            titles.append(title_of(run))
+        while (
+            end + 1 < len(doc)
+            and doc[end].text == "-"
+            and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_
+            and doc[end + 1].is_alpha
+        ):
+            end += 2
+    if start >= end:
+        return None
+    text = doc[start:end].text
+    key = ent.ent_id_ or None
+    if key is None and not any(c.isupper() for c in text):
+        return None  # lower-case spans are the model's noise; "euro zone" comes from the ruler
+    canonical: str | None = None
+    firm = False
+    kind = _KINDS.get(label)
+    # 2. Kinds.
+    known = gaz.by_name.get(text)
+    if known is not None:
+        key, canonical, firm = known.key, known.name, True
+        kind = EntityKind(known.kind)
+    elif key is not None:
+        firm = True
+    if kind is None:
+        return None  # NORP that names no country, dates, amounts and the rest
+    if kind is EntityKind.PERSON and key is None:
+        company = _company_words(doc, end)
+        if company > end:
+            end, kind, firm = company, EntityKind.ORGANISATION, True
+            text = doc[start:end].text
+        elif end < len(doc) and doc[end].lower_ in FACILITY_WORDS and doc[end].is_lower:
+            kind, firm = EntityKind.PLACE, True
+    return Candidate(
+        start=doc[start].idx,
+        end=doc[end - 1].idx + len(doc[end - 1].text),
+        text=text,
+        kind=kind,
+        sentence=sentence_of[start],
+        key=key,
+        canonical=canonical,
+        firm=firm,
+        titles=tuple(titles),
+        token_start=start,
+        token_end=end,
+    )
+
+
+def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Candidate]:
+    """A person's first or last word where the model marked nothing ("the Xi-Kishida
+    meeting"), and places joined by a hyphen that the model read as one name ("the China-Japan
+    dialogue"): mentions of their own."""
+    gaz = gazetteer()
+    out: list[Candidate] = []
+    for c in found:
+        parts = c.text.split("-")
+        if (
+            c.kind is not EntityKind.PERSON
+            and len(parts) > 1
+            and all(p in gaz.by_name and gaz.by_name[p].kind == "place" for p in parts)
+        ):
+            for tok in doc[c.token_start : c.token_end]:
+                if tok.text != "-":
+                    out.append(_single(doc, tok, c, EntityKind.PLACE, gaz.by_name[tok.text].key))
+            continue
+        out.append(c)
+    # A person's first and last words; an organisation's first word ("Berkshire"), unless it
+    # is generic or another capitalised word follows it (then it begins another name).
+    again: dict[str, EntityKind] = {}
+    for c in out:
+        ws = c.text.split()
+        if len(ws) < 2:
+            continue
+        if c.kind is EntityKind.PERSON:
+            again.update((w, c.kind) for w in (ws[0], ws[-1]))
+        elif c.kind is EntityKind.ORGANISATION and ws[0].casefold() not in GENERIC_WORDS:
+            again.setdefault(ws[0], c.kind)
+    for tok in doc:
+        kind = again.get(tok.text)
+        if (
+            kind is None
+            or tok.i in in_ents
+            or len(tok.text) < 2
+            or tok.text in gaz.by_name
+            or not tok.is_title
+            or tok.pos_ == "VERB"
+        ):
+            continue
+        following = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if kind is EntityKind.ORGANISATION and following is not None and following.is_title:
+            continue
+        out.append(_single(doc, tok, None, kind, None))
+    return out
+
+
+def _join_people(doc: Doc, found: list[Candidate]) -> list[Candidate]:
+    """Two people's spans with only a space between are one name the model cut in two
+    ("Abdulaziz" + "bin Salman")."""
+    out: list[Candidate] = []
+    for c in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind is c.kind is EntityKind.PERSON
+            and prev.token_end == c.token_start
+            and prev.key is None
+            and c.key is None
+        ):
+            out[-1] = replace(
+                prev,
+                end=c.end,
+                text=doc[prev.token_start : c.token_end].text,
+                token_end=c.token_end,
+                titles=prev.titles + c.titles,
+            )
+            continue
+        out.append(c)
+    return out
+
+
+def _single(
+    doc: Doc, tok: Token, like: Candidate | None, kind: EntityKind, key: str | None
+) -> Candidate:
+    known = gazetteer().by_name.get(tok.text)
+    return Candidate(
+        start=tok.idx,
+        end=tok.idx + len(tok.text),
+        text=tok.text,
+        kind=kind,
+        sentence=like.sentence if like else _sentence_of(doc, tok.i),
+        key=key,
+        canonical=known.name if known and key else None,
+        firm=key is not None,
+        token_start=tok.i,
+        token_end=tok.i + 1,
+    )
+
+
+def _sentence_of(doc: Doc, i: int) -> int:
+    return next(n for n, s in enumerate(doc.sents) if s.start <= i < s.end)
+
+
+def _company_words(doc: Doc, end: int) -> int:
+    """The end of "PERSON & Co." or "PERSON Financial": the company words after a name."""
+    i = end
+    while (
+        i < len(doc)
+        and doc[i].lower_ in COMPANY_WORDS
+        and (doc[i].is_title or doc[i].text == "&" or doc[i].is_upper)
+    ):
+        i += 1
+        if doc[i - 1].text == "&" and i < len(doc) and doc[i].is_title:
+            i += 1  # "& Co."
+    return i
+
+
+def _attach_tickers(doc: Doc, found: list[Candidate], tickers: list[Span]) -> list[Candidate]:
+    """3. A ticker note right after an organisation ("Apple Inc. (NASDAQ: AAPL)") is its
+    symbol; nothing inside a note is an entity."""
+    if not tickers:
+        return found
+    inside = {i for t in tickers for i in range(t.start, t.end)}
+    found = [c for c in found if c.token_start not in inside]
+    by_end = {c.token_end: n for n, c in enumerate(found)}
+    for t in tickers:
+        n = by_end.get(t.start)
+        if n is None or found[n].kind is not EntityKind.ORGANISATION:
+            continue
+        symbol = "".join(tok.text for tok in t if tok.text not in "()").replace(" ", "")
+        found[n] = replace(found[n], symbols=(*found[n].symbols, symbol))
+    return found
+
+
+def _aliases(doc: Doc, found: list[Candidate]) -> list[Candidate]:
+    """3. "X (Y)" and "X, known as Y": Y is another name of X. An acronym in the brackets that
+    the model did not mark becomes a mention of X."""
+    by_start = {c.token_start: n for n, c in enumerate(found)}
+    added: list[Candidate] = []
+    for n, cand in enumerate(found):
+        if cand.kind is EntityKind.PERSON or cand.token_end >= len(doc):
+            continue
+        i = cand.token_end
+        if doc[i].text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")":
+            m = by_start.get(i + 1)
+            if m is not None and found[m].token_end == i + 2:
+                found[m] = replace(found[m], alias_of=n, kind=cand.kind)
+            elif doc[i + 1].is_upper and doc[i + 1].is_alpha and len(doc[i + 1]) >= 2:
+                tok = doc[i + 1]
+                added.append(
+                    replace(
+                        cand,
+                        start=tok.idx,
+                        end=tok.idx + len(tok.text),
+                        text=tok.text,
+                        key=None,
+                        canonical=None,
+                        symbols=(),
+                        alias_of=n,
+                        token_start=i + 1,
+                        token_end=i + 2,
+                    )
+                )
+            continue
+        if doc[i].text != ",":
+            continue
+        for cue in _ALIAS_CUES:
+            j = i + 1
+            if [t.lower_ for t in doc[j : j + len(cue)]] == list(cue):
+                m = by_start.get(j + len(cue))
+                if m is not None and found[m].kind is not EntityKind.PERSON:
+                    found[m] = replace(found[m], alias_of=n, kind=cand.kind)
+                break
+    return found + added
+
+
+def _titles(doc: Doc, found: list[Candidate]) -> tuple[list[Candidate], set[int]]:
+    """4. The titles a person is introduced with, and what qualifies them; also the tokens of
+    appositions, which are no references of their own."""
+    by_end = {c.token_end: n for n, c in enumerate(found)}
+    by_start = {c.token_start: n for n, c in enumerate(found)}
+    taken = {i for c in found for i in range(c.token_start, c.token_end)}
+    appositions: set[int] = set()
+    out = list(found)
+    for n, cand in enumerate(found):
+        if cand.kind is not EntityKind.PERSON:
+            continue
+        titles = list(cand.titles)
+        qualifiers: list[int] = []
+        # Before the name: "[Japanese] [Prime Minister] [Prince] NAME".
+        i = cand.token_start
+        while i > 0 and doc[i - 1].lower_ in HONORIFICS:
+            i -= 1
+        j = i
+        while j > 0 and is_title_word(doc[j - 1].text) and (j - 1) not in taken:
+            j -= 1
+        if j < i and is_title_head(doc[i - 1].text):
+            titles.append(title_of([t.text for t in doc[j:i]]))
+            q = _qualifier_before(doc, j, by_end)
+            if q is not None:
+                qualifiers.append(q)
+        # After it: "NAME, [the] [SEC] chair [of JPMorgan Chase],".
+        k = cand.token_end
+        if k < len(doc) and doc[k].text == ",":
+            k += 1
+            if k < len(doc) and doc[k].lower_ == "the":
+                k += 1
+            q = by_start.get(k)
+            if q is not None and found[q].kind is not EntityKind.PERSON:
+                k = found[q].token_end
+            start = k
+            while k < len(doc) and is_title_word(doc[k].text) and doc[k].is_lower:
+                k += 1
+            if k > start and is_title_head(doc[k - 1].text):
+                appositions.update(range(start, k))
+                titles.append(title_of([t.text for t in doc[start:k]]))
+                if q is not None:
+                    qualifiers.append(q)
+                if k + 1 < len(doc) and doc[k].lower_ in ("of", "at", "for"):
+                    after = by_start.get(k + 1 if doc[k + 1].lower_ != "the" else k + 2)
+                    if after is not None and found[after].kind is not EntityKind.PERSON:
+                        qualifiers.append(after)
+        if titles:
+            out[n] = replace(
+                cand, titles=tuple(dict.fromkeys(titles)), qualifiers=tuple(qualifiers)
+            )
+    return out, appositions
+
+
+def _qualifier_before(doc: Doc, i: int, by_end: dict[int, int]) -> int | None:
+    """The place or organisation right before a title: "Japanese", "Japan's", "IBM"."""
+    if i > 0 and doc[i - 1].text in _POSSESSIVE:
+        i -= 1
+    return by_end.get(i)
+
+
+def _title_references(
+    doc: Doc, found: list[Candidate], sentence_of: list[int], appositions: set[int]
+) -> list[Candidate]:
+    """5. "the prime minister", "Japan's prime minister", "the Chinese president": a title after
+    "the" or a possessive, with no name after it."""
+    taken = {i for c in found for i in range(c.token_start, c.token_end)} | appositions
+    by_end = {c.token_end: n for n, c in enumerate(found)}
+    refs: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if i in taken or not is_title_word(tok.text) or not (tok.is_lower or tok.is_title):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and j not in taken and is_title_word(doc[j].text):
+            j += 1
+        head = doc[j - 1]
+        next_tok = doc[j] if j < len(doc) else None
+        named_next = next_tok is not None and (
+            next_tok.is_title or next_tok.lower_ in HONORIFICS or j in taken
+        )
+        mixed = any(t.is_title for t in doc[i:j]) and not (i > 0 and doc[i - 1].lower_ == "the")
+        if not is_title_head(head.text) or named_next or mixed or _plural(head):
+            i = j
+            continue
+        qualifier = _qualifier_before(doc, i, by_end)
+        determined = i > 0 and (
+            doc[i - 1].lower_ == "the"
+            or doc[i - 1].text in _POSSESSIVE
+            or (qualifier is not None and _after_the(doc, found[qualifier].token_start))
+        )
+        if determined:
+            refs.append(
+                Candidate(
+                    start=tok.idx,
+                    end=head.idx + len(head.text),
+                    text=doc[i:j].text,
+                    kind=EntityKind.PERSON,
+                    sentence=sentence_of[i],
+                    titles=(title_of([t.text for t in doc[i:j]]),),
+                    qualifiers=(qualifier,) if qualifier is not None else (),
+                    by_title=True,
+                    token_start=i,
+                    token_end=j,
+                )
+            )
+        i = j
+    return refs
+
+
+def _after_the(doc: Doc, i: int) -> bool:
+    return i > 0 and doc[i - 1].lower_ == "the"
+
+
+def _plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS")
