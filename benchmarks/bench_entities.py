@@ -1,0 +1,324 @@
+"""Entities: plain en_core_web_sm beside marketdesk's enriched pipeline, on labels written for
+marketdesk.
+
+Two label sets, both in benchmarks/data/:
+
+- entities_written.txt: financial-news passages written for the project, labels inline;
+- entities_dev_labels.json: labels (offsets, kinds, entity ids) made by hand on a sample of
+  the dev set's article texts, which are read from ../shared (extracted by marketdesk, as the
+  desk would) and never copied here; skipped when ../shared is absent, and a page whose text no
+  longer matches its labels is reported and left out.
+
+Scores: named mentions by kind (exact span: a leading "the" and a trailing "'s" are trimmed
+from both systems' spans alike), micro-averaged over the kinds; then resolution, as pairwise
+precision and recall of "same entity" over the gold mentions each system found (references by
+title included: only marketdesk makes them). The plain model's kinds: PERSON person, ORG
+organisation, GPE, LOC, FAC and NORP place; its entities: one per distinct name. Speed:
+articles per second over the dev sample's texts (or the written passages), each system's
+whole path (marketdesk: spaCy with its ruler, then mentions and resolution).
+
+    .venv/bin/python benchmarks/bench_entities.py [--repeat N] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from marketdesk.enrich import annotate, load_pipeline
+from marketdesk.enrich.pipeline import DEFAULT_MODEL
+from marketdesk.extract import extract
+from marketdesk.model import RawDocument
+
+HERE = Path(__file__).resolve().parent
+WRITTEN = HERE / "data" / "entities_written.txt"
+DEV_LABELS = HERE / "data" / "entities_dev_labels.json"
+SHARED = HERE.parent.parent / "shared"
+KINDS = ("person", "organisation", "place")
+_KIND = {"person": "person", "org": "organisation", "place": "place"}
+_PLAIN = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "place",
+}
+_MARK = re.compile(r"\[([^\]]+)\]\((\w+):([\w-]+)\)|\{([^}]+)\}\((\w+):([\w-]+)\)")
+
+
+@dataclass(frozen=True)
+class Gold:
+    start: int
+    end: int
+    kind: str
+    entity: str
+    by_title: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    text: str
+    gold: tuple[Gold, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    kind: str
+    entity: int
+    by_title: bool = False
+
+
+def written_cases(path: Path = WRITTEN) -> list[Case]:
+    blocks = [
+        b.strip()
+        for b in re.split(r"\n\s*\n", path.read_text(encoding="utf-8"))
+        if b.strip() and not b.lstrip().startswith("#")
+    ]
+    cases = []
+    for n, block in enumerate(blocks):
+        text, gold = _unmark(" ".join(block.split("\n")))
+        cases.append(Case(f"written-{n + 1:02d}", text, tuple(gold)))
+    return cases
+
+
+def _unmark(marked: str) -> tuple[str, list[Gold]]:
+    out: list[str] = []
+    gold: list[Gold] = []
+    pos = 0
+    length = 0
+    for m in _MARK.finditer(marked):
+        out.append(marked[pos : m.start()])
+        length += m.start() - pos
+        surface = m.group(1) or m.group(4)
+        kind, ident = (m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(6))
+        gold.append(Gold(length, length + len(surface), _KIND[kind], ident, m.group(4) is not None))
+        out.append(surface)
+        length += len(surface)
+        pos = m.end()
+    out.append(marked[pos:])
+    return "".join(out), gold
+
+
+def dev_cases(path: Path = DEV_LABELS, shared: Path = SHARED) -> tuple[list[Case], list[str]]:
+    """The labelled dev pages whose text is there and unchanged; and what was left out."""
+    if not path.is_file():
+        return [], ["no dev labels file"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    root = shared / "data" / "dev" / "textdumps"
+    if not root.is_dir():
+        return [], [f"{root} absent: dev labels skipped"]
+    cases, notes = [], []
+    for page in data["pages"]:
+        file = root / page["file"]
+        if not file.is_file():
+            notes.append(f"{page['file']}: missing")
+            continue
+        text = dev_text(file)
+        if hashlib.sha256(text.encode()).hexdigest() != page["sha256"]:
+            notes.append(f"{page['file']}: extracted text changed since it was labelled")
+            continue
+        gold = []
+        for start, end, kind, ident, surface, *rest in page["mentions"]:
+            if text[start:end] != surface:
+                notes.append(f"{page['file']}: label {surface!r} at {start} does not match")
+                break
+            gold.append(Gold(start, end, kind, ident, bool(rest and rest[0])))
+        else:
+            cases.append(Case(page["file"], text, tuple(gold)))
+    return cases, notes
+
+
+def dev_text(file: Path) -> str:
+    page = extract(RawDocument(source=str(file), content=file.read_bytes()), kind="text")
+    return page.article.text
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    for article in ("the ", "The "):
+        if span.startswith(article):
+            start += len(article)
+            span = span[len(article) :]
+    for poss in ("'s", "\u2019s"):
+        if span.endswith(poss):
+            end -= len(poss)
+    return start, end
+
+
+def run_plain(nlp: Language, texts: list[str]) -> list[list[Found]]:
+    out = []
+    for text, doc in zip(texts, nlp.pipe(texts), strict=True):
+        ids: dict[tuple[str, str], int] = {}
+        found = []
+        for ent in doc.ents:
+            kind = _PLAIN.get(ent.label_)
+            if kind is None:
+                continue
+            start, end = _trim(text, ent.start_char, ent.end_char)
+            entity = ids.setdefault((kind, text[start:end].casefold()), len(ids))
+            found.append(Found(start, end, kind, entity))
+        out.append(found)
+    return out
+
+
+def run_marketdesk(nlp: Language, texts: list[str]) -> list[list[Found]]:
+    out = []
+    for doc in nlp.pipe(texts):
+        ann = annotate(doc, 0)
+        out.append(
+            [
+                Found(m.start, m.end, e.kind.value, e.id, m.by_title)
+                for e in ann.entities
+                for m in e.mentions
+            ]
+        )
+    return out
+
+
+@dataclass
+class Score:
+    tp: Counter[str]
+    fp: Counter[str]
+    fn: Counter[str]
+    pairs_found: int = 0
+    pairs_right: int = 0
+    pairs_gold: int = 0
+    errors: list[str] | None = None
+
+
+def score(cases: list[Case], runs: list[list[Found]], show: bool = False) -> Score:
+    s = Score(Counter(), Counter(), Counter(), errors=[])
+    for case, found in zip(cases, runs, strict=True):
+        gold_named = {(g.start, g.end): g for g in case.gold if not g.by_title}
+        found_named = {(f.start, f.end): f for f in found if not f.by_title}
+        for span, g in gold_named.items():
+            f = found_named.get(span)
+            if f is not None and f.kind == g.kind:
+                s.tp[g.kind] += 1
+            else:
+                s.fn[g.kind] += 1
+                if show and s.errors is not None:
+                    got = f"as {f.kind}" if f else "missed"
+                    s.errors.append(f"{case.name}: {case.text[span[0] : span[1]]!r} {g.kind} {got}")
+        for span, f in found_named.items():
+            g = gold_named.get(span)
+            if g is None or g.kind != f.kind:
+                s.fp[f.kind] += 1
+                if show and s.errors is not None and g is None:
+                    s.errors.append(f"{case.name}: {case.text[span[0] : span[1]]!r} extra {f.kind}")
+        # Resolution over the gold mentions that were found.
+        by_span = {(f.start, f.end): f for f in found}
+        gold = list(case.gold)
+        for i, a in enumerate(gold):
+            for b in gold[i + 1 :]:
+                same_gold = a.entity == b.entity
+                s.pairs_gold += same_gold
+                fa, fb = by_span.get((a.start, a.end)), by_span.get((b.start, b.end))
+                if fa is None or fb is None:
+                    continue
+                if fa.entity == fb.entity:
+                    s.pairs_found += 1
+                    s.pairs_right += same_gold
+                    if show and not same_gold and s.errors is not None:
+                        s.errors.append(
+                            f"{case.name}: {case.text[a.start : a.end]!r} and "
+                            f"{case.text[b.start : b.end]!r} wrongly one entity"
+                        )
+                elif show and same_gold and s.errors is not None:
+                    s.errors.append(
+                        f"{case.name}: {case.text[a.start : a.end]!r} and "
+                        f"{case.text[b.start : b.end]!r} not joined"
+                    )
+    return s
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def report(
+    title: str, cases: list[Case], systems: dict[str, list[list[Found]]], show: bool
+) -> None:
+    gold_count = Counter(g.kind for c in cases for g in c.gold if not g.by_title)
+    refs = sum(g.by_title for c in cases for g in c.gold)
+    print(f"\n## {title}: {len(cases)} texts, {sum(gold_count.values())} named mentions", end="")
+    print(f" ({', '.join(f'{k} {gold_count[k]}' for k in KINDS)}), {refs} references by title")
+    print(f"{'system':<12} {'kind':<13} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, runs in systems.items():
+        s = score(cases, runs, show)
+        for kind in KINDS:
+            p, r, f = _prf(s.tp[kind], s.fp[kind], s.fn[kind])
+            print(f"{name:<12} {kind:<13} {p:6.3f} {r:6.3f} {f:6.3f}")
+        p, r, f = _prf(sum(s.tp.values()), sum(s.fp.values()), sum(s.fn.values()))
+        print(f"{name:<12} {'all (micro)':<13} {p:6.3f} {r:6.3f} {f:6.3f}")
+        rp = s.pairs_right / s.pairs_found if s.pairs_found else 0.0
+        rr = s.pairs_right / s.pairs_gold if s.pairs_gold else 0.0
+        rf = 2 * rp * rr / (rp + rr) if rp + rr else 0.0
+        print(f"{name:<12} {'resolution':<13} {rp:6.3f} {rr:6.3f} {rf:6.3f}")
+        if show and s.errors:
+            print("\n".join(f"    {e}" for e in s.errors))
+
+
+def timed(
+    run: Callable[[Language, list[str]], object], nlp: Language, texts: list[str], repeat: int
+) -> float:
+    run(nlp, texts[: min(5, len(texts))])  # warm
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        run(nlp, texts)
+        best = min(best, time.perf_counter() - t)
+    return len(texts) / best
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=3, help="timing rounds (best of)")
+    ap.add_argument("--show", action="store_true", help="list every error")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+
+    plain = spacy.load(DEFAULT_MODEL)
+    ours = load_pipeline()
+    print(f"plain: {DEFAULT_MODEL} {plain.meta['version']}, pipes {', '.join(plain.pipe_names)}")
+    print(f"marketdesk: pipes {', '.join(ours.pipe_names)}")
+    sets = [("written passages", written_cases())]
+    dev, notes = dev_cases()
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if dev:
+        sets.append(("dev sample", dev))
+    for title, cases in sets:
+        texts = [c.text for c in cases]
+        report(
+            title,
+            cases,
+            {"plain sm": run_plain(plain, texts), "marketdesk": run_marketdesk(ours, texts)},
+            args.show,
+        )
+    texts = [c.text for c in (dev or sets[0][1])]
+    chars = sum(map(len, texts)) / len(texts)
+    print(f"\n## speed: {len(texts)} texts, {chars:,.0f} characters on average, one process")
+    for name, run, nlp in (("plain sm", run_plain, plain), ("marketdesk", run_marketdesk, ours)):
+        print(f"{name:<12} {timed(run, nlp, texts, args.repeat):8.1f} articles/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
