@@ -22,6 +22,9 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from spacy.language import Language
+
+from marketdesk.enrich import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -160,3 +163,9 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def sqlite_path(tmp_path: Path) -> str:
     """A SQLite file, whatever MARKETDESK_TEST_BACKEND says: for tests of SQLite itself."""
     return str(tmp_path / "desk.db")
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The real bundled spaCy pipeline with marketdesk's ruler, loaded once a session."""
+    return load_pipeline()

@@ -25,6 +25,8 @@ APP = "marketdesk"
 _SCHEMA: dict[str, dict[str, type]] = {
     "desk": {"db": str, "edition": str},
     "fetch": {"allow_private": bool},
+    # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/)
+    "enrich": {"model": str},
 }
 _SECTIONS = (*_SCHEMA, "editions", "sources")  # [[sources]]: checked by app/sources.py
 
@@ -41,6 +43,7 @@ class Settings:
     user_editions: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
     sources: tuple[dict[str, Any], ...] = ()  # the [[sources]] tables, as written
+    enrich_model: str | None = None  # None: the bundled small English pipeline
 
 
 def default_db_path() -> str:
@@ -66,6 +69,7 @@ def load_settings(db: str | None = None) -> Settings:
         user_editions=data.get("editions", {}),
         config_file=path if path.is_file() else None,
         sources=tuple(data.get("sources", ())),
+        enrich_model=data.get("enrich", {}).get("model"),
     )
 
 

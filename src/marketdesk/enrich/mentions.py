@@ -30,11 +30,14 @@ from spacy.tokens import Doc, Span, Token
 
 from marketdesk.enrich.candidate import Candidate
 from marketdesk.enrich.vocab import (
+    COMPANY_SUFFIXES,
     COMPANY_WORDS,
     FACILITY_WORDS,
     GENERIC_WORDS,
     HONORIFICS,
+    acronyms,
     gazetteer,
+    is_acronym,
     is_title_head,
     is_title_word,
     title_of,
@@ -49,7 +52,7 @@ _KINDS = {
     "FAC": EntityKind.PLACE,
 }
 _NOT_ENTITIES = frozenset({"INDEX", "CURRENCY", "COMMODITY", "TICKER"})
-_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_POSSESSIVE = frozenset({"'s", "\u2019s", "\u2018s", "'", "\u2019"})
 _ALIAS_CUES = (("known", "as"), ("also", "known", "as"), ("or",))
 
 
@@ -122,6 +125,8 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
     if start >= end:
         return None
     text = doc[start:end].text
+    if text.casefold() in COMPANY_SUFFIXES:
+        return None  # "LLC" cut off "Salon.com, LLC"
     key = ent.ent_id_ or None
     if key is None and not any(c.isupper() for c in text):
         return None  # lower-case spans are the model's noise; "euro zone" comes from the ruler
@@ -270,17 +275,30 @@ def _company_words(doc: Doc, end: int) -> int:
 def _attach_tickers(doc: Doc, found: list[Candidate], tickers: list[Span]) -> list[Candidate]:
     """3. A ticker note right after an organisation ("Apple Inc. (NASDAQ: AAPL)") is its
     symbol; nothing inside a note is an entity."""
-    if not tickers:
-        return found
     inside = {i for t in tickers for i in range(t.start, t.end)}
+    # "LVMH (LVMHF)": in brackets after a name that is an acronym itself, a ticker symbol.
+    for n, c in enumerate(found):
+        i = c.token_end
+        if (
+            c.kind is EntityKind.ORGANISATION
+            and is_acronym(c.text)
+            and i + 2 < len(doc)
+            and doc[i].text == "("
+            and doc[i + 2].text == ")"
+            and doc[i + 1].is_upper
+            and doc[i + 1].is_alpha
+            and doc[i + 1].text != c.text
+        ):
+            found[n] = replace(c, symbols=(*c.symbols, doc[i + 1].text))
+            inside.add(i + 1)
     found = [c for c in found if c.token_start not in inside]
     by_end = {c.token_end: n for n, c in enumerate(found)}
     for t in tickers:
-        n = by_end.get(t.start)
-        if n is None or found[n].kind is not EntityKind.ORGANISATION:
+        at = by_end.get(t.start)
+        if at is None or found[at].kind is not EntityKind.ORGANISATION:
             continue
         symbol = "".join(tok.text for tok in t if tok.text not in "()").replace(" ", "")
-        found[n] = replace(found[n], symbols=(*found[n].symbols, symbol))
+        found[at] = replace(found[at], symbols=(*found[at].symbols, symbol))
     return found
 
 
@@ -295,9 +313,9 @@ def _aliases(doc: Doc, found: list[Candidate]) -> list[Candidate]:
         i = cand.token_end
         if doc[i].text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")":
             m = by_start.get(i + 1)
-            if m is not None and found[m].token_end == i + 2:
+            if m is not None and found[m].token_end == i + 2 and _names(cand, found[m].text):
                 found[m] = replace(found[m], alias_of=n, kind=cand.kind)
-            elif doc[i + 1].is_upper and doc[i + 1].is_alpha and len(doc[i + 1]) >= 2:
+            elif doc[i + 1].is_alpha and _names(cand, doc[i + 1].text):
                 tok = doc[i + 1]
                 added.append(
                     replace(
@@ -324,6 +342,18 @@ def _aliases(doc: Doc, found: list[Candidate]) -> list[Candidate]:
                     found[m] = replace(found[m], alias_of=n, kind=cand.kind)
                 break
     return found + added
+
+
+def _names(cand: Candidate, inner: str) -> bool:
+    """Whether "(inner)" after a name is its acronym: any acronym after an organisation, one
+    made of the name's initials after anything else. "British Virgin Islands (BVI)" is;
+    "LOS ANGELES (Reuters)" and "NEW YORK (AP)" are datelines."""
+    if not is_acronym(inner):
+        return False
+    if cand.kind is EntityKind.ORGANISATION:
+        return True
+    bare = inner.replace(".", "").upper()
+    return any(a.endswith(bare) for a in acronyms(cand.text))
 
 
 def _titles(doc: Doc, found: list[Candidate]) -> tuple[list[Candidate], set[int]]:

@@ -7,9 +7,12 @@ The rules, in order:
 2. A single word that is the first or last word of a person's full name in the article is that
    person, whatever the model called it ("Kamikawa said", labelled a place); a surname-like
    short form of a known organisation ("Goldman") is the organisation where no person in the
-   article has that name.
-3. Same gazetteer key, or same kind and same name (case and spacing aside): one entity. An
-   alias ("Bank of Japan (BOJ)", "known as Banxico") joins what it names.
+   article has that name; a "person" named like an organisation of the article (rule 4) and
+   like no person is that organisation ("Helvar Robotics" after "Helvar Robotics AG").
+3. Same gazetteer key, or same kind and same name (case and spacing aside): one entity,
+   except a person's short name, which joins by rule 4 ("Kim" after "Anna Kim" and after
+   "Joon Kim" is each time the one named last). An alias ("Bank of Japan (BOJ)", "known as
+   Banxico") joins what it names.
 4. People: a shorter name whose words begin or end a full name is that person ("Kishida" ->
    "Fumio Kishida", "Liu" -> "Liu Jianchao", also in "Liu's office"); full names that share
    their first and last word are one ("Jerome H. Powell"). Organisations: an acronym of a
@@ -47,6 +50,7 @@ from marketdesk.model import Entity, EntityKind, Mention
 
 PERSON = EntityKind.PERSON
 ORGANISATION = EntityKind.ORGANISATION
+_TIE_ORDER = {ORGANISATION: 2, EntityKind.PLACE: 1, PERSON: 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,17 @@ def resolve(cands: Sequence[Candidate], layout: Layout) -> tuple[Entity, ...]:
         elif kinds[i] is PERSON and c.text in gaz.short and norm(ws[0]) not in parts:
             known = gaz.short[c.text]
             kinds[i], keys[i], canon[i] = ORGANISATION, known.key, known.name
+    orgs = [i for i in named if kinds[i] is ORGANISATION and len(words(cands[i].text)) >= 2]
+    for i in named:
+        # Rule 2: a "person" named like an organisation of the article, and like no person
+        # ("Helvar Robotics" after "Helvar Robotics AG"), is that organisation.
+        c = cands[i]
+        if kinds[i] is not PERSON or c.firm or c.titles or c.by_title:
+            continue
+        if any(_person_fits(c.text, cands[j].text) for j in full if j != i):
+            continue
+        if any(_org_fits(c.text, cands[j].text) for j in orgs):
+            kinds[i] = ORGANISATION
 
     groups = _Groups(len(cands))
     by_key: dict[str, int] = {}
@@ -102,6 +117,8 @@ def resolve(cands: Sequence[Candidate], layout: Layout) -> tuple[Entity, ...]:
         key = keys[i]
         if key is not None:
             groups.join(by_key.setdefault(key, i), i)
+        elif kinds[i] is PERSON and any(_person_fits(cands[i].text, cands[j].text) for j in full):
+            continue  # a surname joins its nearest full name (rule 4), not its namesakes
         groups.join(by_name.setdefault((kinds[i], norm(cands[i].text)), i), i)
     for i in named:
         target = cands[i].alias_of
@@ -160,14 +177,25 @@ def _vote_kinds(cands: Sequence[Candidate], named: list[int], kinds: list[Entity
     votes: dict[str, Counter[EntityKind]] = {}
     for i in named:
         votes.setdefault(norm(cands[i].text), Counter())[kinds[i]] += 1
+    # A full name's votes include its surname's: "Nadia Mohamed" read twice as an
+    # organisation is a person where "Mohamed" alone is read as one three times.
+    for name, counter in votes.items():
+        ws = name.split()
+        if len(ws) >= 2 and counter[PERSON] and ws[-1] in votes and len(votes[ws[-1]]) == 1:
+            counter[PERSON] += votes[ws[-1]][PERSON]
+    # An alias settles its name's kind: "British Virgin Islands (BVI)" makes every "BVI" a
+    # place, however often the model called it an organisation.
+    settled = {norm(cands[i].text): kinds[t] for i in named if (t := cands[i].alias_of) is not None}
     for i in named:
         c = cands[i]
         if c.firm or c.key is not None:
             continue
-        ranked = votes[norm(c.text)].most_common(2)
-        if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        name = norm(c.text)
+        if name in settled:
+            kinds[i] = settled[name]
             continue
-        kinds[i] = ranked[0][0]
+        # Ties go to the organisation, then the place: a person has rules of its own.
+        kinds[i] = max(votes[name].items(), key=lambda kv: (kv[1], _TIE_ORDER[kv[0]]))[0]
 
 
 def _ends(name: str) -> tuple[str, ...]:

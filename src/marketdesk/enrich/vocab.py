@@ -102,7 +102,7 @@ class Gazetteer:
     short: dict[str, Known]  # forms that are also surnames ("Goldman"): only without a person
     organisations: tuple[tuple[Known, tuple[str, ...]], ...]  # with their aliases
     euro_zone: tuple[str, ...]  # place names the model misses, matched by the ruler
-    not_entities: frozenset[str]  # index, currency and commodity names
+    not_entities: frozenset[str]  # index, currency, commodity and time-zone names
     indexes: tuple[str, ...]
     currencies: tuple[str, ...]
     commodities: tuple[str, ...]
@@ -133,12 +133,13 @@ def gazetteer() -> Gazetteer:
     indexes = tuple(data["indexes"])
     currencies = tuple(data["currencies"])
     commodities = (*data["commodities"], "Brent")  # bare "Brent" is also a first name: no rule
+    other = tuple(data["other"])
     return Gazetteer(
         by_name=by_name,
         short=short,
         organisations=tuple(organisations),
         euro_zone=tuple(euro_zone),
-        not_entities=frozenset((*indexes, *currencies, *commodities)),
+        not_entities=frozenset((*indexes, *currencies, *commodities, *other)),
         indexes=indexes,
         currencies=currencies,
         commodities=tuple(data["commodities"]),
@@ -147,6 +148,7 @@ def gazetteer() -> Gazetteer:
 
 
 _SPACES = re.compile(r"\s+")
+_DOMAIN = re.compile(r"\.(com|net|org|co\.uk|io)$")
 
 
 def norm(text: str) -> str:
@@ -163,6 +165,8 @@ def core_words(name: str) -> list[str]:
     ws = [w.casefold().strip(",") for w in words(name)]
     while len(ws) > 1 and ws[-1] in COMPANY_SUFFIXES:
         ws.pop()
+    if ws:
+        ws[-1] = _DOMAIN.sub("", ws[-1]) or ws[-1]  # "Salon.com" is Salon
     return ws
 
 

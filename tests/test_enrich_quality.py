@@ -1,0 +1,67 @@
+"""Quality gates for entities, scored as benchmarks/bench_entities.py scores them: the written
+passages always, the hand-labelled dev sample where ../shared is present. The floors sit a
+little under the last measured figures (benchmarks/README.md), so a rule that breaks fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from marketdesk.enrich import DEFAULT_MODEL
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    path = ROOT / "benchmarks" / "bench_entities.py"
+    spec = importlib.util.spec_from_file_location("bench_entities", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_entities", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _bench()
+
+
+def _micro(s: Any) -> float:
+    tp, fp, fn = sum(s.tp.values()), sum(s.fp.values()), sum(s.fn.values())
+    return float(2 * tp / (2 * tp + fp + fn))
+
+
+def _resolution(s: Any) -> tuple[float, float]:
+    return s.pairs_right / s.pairs_found, s.pairs_right / s.pairs_gold
+
+
+def test_written_passages(nlp: Language) -> None:
+    cases = bench.written_cases()
+    s = bench.score(cases, bench.run_marketdesk(nlp, [c.text for c in cases]))
+    assert _micro(s) >= 0.96
+    precision, recall = _resolution(s)
+    assert precision >= 0.98 and recall >= 0.97
+    # Every reference by title is found and joined to its person (the pairs above).
+    for case, run in zip(cases, bench.run_marketdesk(nlp, [c.text for c in cases]), strict=True):
+        got = {(f.start, f.end) for f in run if f.by_title}
+        assert {(g.start, g.end) for g in case.gold if g.by_title} <= got, case.name
+
+
+@pytest.mark.shared
+def test_dev_sample_beats_the_plain_model(nlp: Language) -> None:
+    cases, _notes = bench.dev_cases()
+    if not cases:
+        pytest.skip("../shared/data/dev is not present")
+    texts = [c.text for c in cases]
+    ours = bench.score(cases, bench.run_marketdesk(nlp, texts))
+    plain = bench.score(cases, bench.run_plain(spacy.load(DEFAULT_MODEL), texts))
+    assert _micro(ours) >= 0.72 and _micro(ours) > _micro(plain) + 0.08
+    precision, recall = _resolution(ours)
+    assert precision >= 0.98 and recall >= 0.66
