@@ -14,10 +14,11 @@ from both systems' spans alike), micro-averaged over the kinds; then resolution,
 precision and recall of "same entity" over the gold mentions each system found (references by
 title included: only marketdesk makes them). The plain model's kinds: PERSON person, ORG
 organisation, GPE, LOC, FAC and NORP place; its entities: one per distinct name. Speed:
-articles per second over the dev sample's texts (or the written passages), each system's
-whole path (marketdesk: spaCy with its ruler, then mentions and resolution).
+articles per second over the article texts of the first N English dev pages (default 100;
+the written passages without ../shared), best of --repeat rounds, each system's whole path
+(plain: the model's default pipes; marketdesk: its pipes, ruler, mentions and resolution).
 
-    .venv/bin/python benchmarks/bench_entities.py [--repeat N] [--show]
+    .venv/bin/python benchmarks/bench_entities.py [--repeat N] [--pages N] [--show]
 """
 
 from __future__ import annotations
@@ -146,6 +147,21 @@ def dev_cases(path: Path = DEV_LABELS, shared: Path = SHARED) -> tuple[list[Case
 def dev_text(file: Path) -> str:
     page = extract(RawDocument(source=str(file), content=file.read_bytes()), kind="text")
     return page.article.text
+
+
+def speed_texts(n: int, shared: Path = SHARED) -> list[str]:
+    """The article texts of the first n English dev pages (in name order), for timing."""
+    root = shared / "data" / "dev" / "textdumps" / "pages"
+    if not root.is_dir():
+        return []
+    out: list[str] = []
+    for file in sorted(root.iterdir()):
+        if len(out) >= n:
+            break
+        page = extract(RawDocument(source=str(file), content=file.read_bytes()), kind="text")
+        if page.article.language == "en" and page.article.text:
+            out.append(page.article.text)
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -292,6 +308,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="timing rounds (best of)")
     ap.add_argument("--show", action="store_true", help="list every error")
+    ap.add_argument(
+        "--pages", type=int, default=100, help="dev pages (English article texts) to time on"
+    )
     args = ap.parse_args(list(argv) if argv is not None else None)
 
     plain = spacy.load(DEFAULT_MODEL)
@@ -312,7 +331,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             {"plain sm": run_plain(plain, texts), "marketdesk": run_marketdesk(ours, texts)},
             args.show,
         )
-    texts = [c.text for c in (dev or sets[0][1])]
+    texts = speed_texts(args.pages) or [c.text for c in sets[0][1]]
     chars = sum(map(len, texts)) / len(texts)
     print(f"\n## speed: {len(texts)} texts, {chars:,.0f} characters on average, one process")
     for name, run, nlp in (("plain sm", run_plain, plain), ("marketdesk", run_marketdesk, ours)):

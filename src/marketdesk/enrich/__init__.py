@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from marketdesk.enrich import resolve
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
-from marketdesk.enrich.resolve import Layout, resolve
 from marketdesk.model import Annotations, Page
 
 __all__ = ["DEFAULT_MODEL", "MAX_CHARS", "enrich", "enrich_many", "load_pipeline"]
@@ -63,5 +63,6 @@ def annotate(doc: Doc, body_start: int, label: str = "") -> Annotations:
     body_sentence = 0
     if body_start:
         body_sentence = next((n for n, s in enumerate(doc.sents) if s.start_char >= body_start), 0)
-    entities = resolve(candidates(doc), Layout(body_start, body_sentence))
+    # The module, not its function, is imported: `marketdesk.enrich.resolve` stays the module.
+    entities = resolve.resolve(candidates(doc), resolve.Layout(body_start, body_sentence))
     return Annotations(entities=entities, model=label)

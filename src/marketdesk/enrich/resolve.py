@@ -79,36 +79,80 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+class _Names:
+    """Each candidate's name as normalised words, and indexes by first and last word and by
+    acronym, so that finding the names a short form fits is a lookup, not a scan."""
+
+    def __init__(self, cands: Sequence[Candidate]) -> None:
+        self.cands = cands
+        self.words = [tuple(norm(w) for w in words(c.text)) for c in cands]
+        self.core = [tuple(core_words(c.text)) for c in cands]
+        self._people: dict[str, list[int]] = {}
+        self._orgs: dict[str, list[int]] = {}
+        self._cache: dict[tuple[EntityKind, str], list[int]] = {}
+
+    def index(self, people: list[int], orgs: list[int]) -> None:
+        self._people, self._orgs, self._cache = {}, {}, {}
+        for j in people:
+            for w in {self.words[j][0], self.words[j][-1]}:
+                self._people.setdefault(w, []).append(j)
+        for j in orgs:
+            keys = {self.core[j][0]} if self.core[j] else set()
+            keys.update(a.casefold() for a in acronyms(self.cands[j].text))
+            for k in keys:
+                self._orgs.setdefault(k, []).append(j)
+
+    def people(self, i: int) -> list[int]:
+        """The full names (of those indexed) that candidate i's name begins or ends."""
+        key = (PERSON, self.cands[i].text)
+        if key not in self._cache:
+            ws = self.words[i]
+            near = {*self._people.get(ws[0], ()), *self._people.get(ws[-1], ())} if ws else set()
+            self._cache[key] = sorted(j for j in near if _person_fits(ws, self.words[j]))
+        return [j for j in self._cache[key] if j != i]
+
+    def orgs(self, i: int) -> list[int]:
+        """The longer organisation names (of those indexed) that candidate i's name shortens."""
+        text = self.cands[i].text
+        key = (ORGANISATION, text)
+        if key not in self._cache:
+            near = set(self._orgs.get(self.core[i][0], ())) if self.core[i] else set()
+            near.update(self._orgs.get(text.replace(".", "").casefold(), ()))
+            self._cache[key] = sorted(j for j in near if _org_fits(text, self.cands[j].text))
+        return [j for j in self._cache[key] if j != i]
+
+
 def resolve(cands: Sequence[Candidate], layout: Layout) -> tuple[Entity, ...]:
     kinds = [c.kind for c in cands]
     keys = [c.key for c in cands]
     canon = [c.canonical for c in cands]
     named = [i for i, c in enumerate(cands) if not c.by_title]
+    names = _Names(cands)
     _vote_kinds(cands, named, kinds)
-    full = [i for i in named if kinds[i] is PERSON and len(words(cands[i].text)) >= 2]
-    parts = {w: i for i in full for w in _ends(cands[i].text)}
-    gaz = gazetteer()
-    for i in named:
-        c = cands[i]
-        ws = words(c.text)
-        if len(ws) != 1:
-            continue
-        if kinds[i] is not PERSON and not c.firm and keys[i] is None and norm(ws[0]) in parts:
-            kinds[i] = PERSON  # rule 2
-        elif kinds[i] is PERSON and c.text in gaz.short and norm(ws[0]) not in parts:
-            known = gaz.short[c.text]
-            kinds[i], keys[i], canon[i] = ORGANISATION, known.key, known.name
-    orgs = [i for i in named if kinds[i] is ORGANISATION and len(words(cands[i].text)) >= 2]
+
+    def multiword(kind: EntityKind) -> list[int]:
+        return [i for i in named if kinds[i] is kind and len(names.words[i]) >= 2]
+
+    names.index(multiword(PERSON), multiword(ORGANISATION))
     for i in named:
         # Rule 2: a "person" named like an organisation of the article, and like no person
         # ("Helvar Robotics" after "Helvar Robotics AG"), is that organisation.
         c = cands[i]
-        if kinds[i] is not PERSON or c.firm or c.titles or c.by_title:
-            continue
-        if any(_person_fits(c.text, cands[j].text) for j in full if j != i):
-            continue
-        if any(_org_fits(c.text, cands[j].text) for j in orgs):
+        fits_org = kinds[i] is PERSON and not c.firm and not c.titles and names.orgs(i)
+        if fits_org and not names.people(i):
             kinds[i] = ORGANISATION
+    parts = {w for i in multiword(PERSON) for w in (names.words[i][0], names.words[i][-1])}
+    gaz = gazetteer()
+    for i in named:
+        c = cands[i]
+        if len(names.words[i]) != 1:
+            continue
+        if kinds[i] is not PERSON and not c.firm and keys[i] is None and names.words[i][0] in parts:
+            kinds[i] = PERSON  # rule 2
+        elif kinds[i] is PERSON and c.text in gaz.short and names.words[i][0] not in parts:
+            known = gaz.short[c.text]
+            kinds[i], keys[i], canon[i] = ORGANISATION, known.key, known.name
+    names.index(multiword(PERSON), multiword(ORGANISATION))
 
     groups = _Groups(len(cands))
     by_key: dict[str, int] = {}
@@ -117,7 +161,7 @@ def resolve(cands: Sequence[Candidate], layout: Layout) -> tuple[Entity, ...]:
         key = keys[i]
         if key is not None:
             groups.join(by_key.setdefault(key, i), i)
-        elif kinds[i] is PERSON and any(_person_fits(cands[i].text, cands[j].text) for j in full):
+        elif kinds[i] is PERSON and names.people(i):
             continue  # a surname joins its nearest full name (rule 4), not its namesakes
         groups.join(by_name.setdefault((kinds[i], norm(cands[i].text)), i), i)
     for i in named:
@@ -126,15 +170,11 @@ def resolve(cands: Sequence[Candidate], layout: Layout) -> tuple[Entity, ...]:
             kinds[i] = kinds[target]
             groups.join(target, i)
 
-    for i in sorted(named, key=lambda i: -len(words(cands[i].text))):  # full names first
+    for i in sorted(named, key=lambda i: -len(names.words[i])):  # full names first
         if kinds[i] is PERSON:
-            fits = [j for j in full if j != i and _person_fits(cands[i].text, cands[j].text)]
+            fits = names.people(i)
         elif kinds[i] is ORGANISATION:
-            fits = [
-                j
-                for j in named
-                if kinds[j] is ORGANISATION and j != i and _org_fits(cands[i].text, cands[j].text)
-            ]
+            fits = [j for j in names.orgs(i) if kinds[j] is ORGANISATION]
         else:
             continue
         best = _nearest(cands, groups, i, fits)
@@ -198,13 +238,10 @@ def _vote_kinds(cands: Sequence[Candidate], named: list[int], kinds: list[Entity
         kinds[i] = max(votes[name].items(), key=lambda kv: (kv[1], _TIE_ORDER[kv[0]]))[0]
 
 
-def _ends(name: str) -> tuple[str, ...]:
-    ws = [norm(w) for w in words(name)]
-    return (ws[0], ws[-1]) if len(ws) >= 2 else ()
-
-
-def _person_fits(short: str, full: str) -> bool:
-    s, f = [norm(w) for w in words(short)], [norm(w) for w in words(full)]
+def _person_fits(s: tuple[str, ...], f: tuple[str, ...]) -> bool:
+    """Whether the name of words s is a short form of the full name f."""
+    if not s:
+        return False
     if len(s) < len(f):
         return f[: len(s)] == s or f[-len(s) :] == s
     # "Jerome H. Powell" and "Jerome Powell"
