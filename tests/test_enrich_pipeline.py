@@ -25,6 +25,7 @@ def test_default_is_the_bundled_model_loaded_once(nlp: Language) -> None:
 def test_only_the_components_entities_need(nlp: Language) -> None:
     names = nlp.pipe_names
     assert "lemmatizer" not in nlp.component_names
+    assert "attribute_ruler" not in nlp.component_names
     assert "parser" not in names and "senter" in names  # sentences from the faster senter
     assert names.index(RULER) < names.index("ner")
 

@@ -201,7 +201,7 @@ def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Ca
             or len(tok.text) < 2
             or tok.text in gaz.by_name
             or not tok.is_title
-            or tok.pos_ == "VERB"
+            or tok.tag_.startswith("VB")  # tagger only: the attribute ruler is not run
         ):
             continue
         following = doc[tok.i + 1] if tok.i + 1 < len(doc) else None

