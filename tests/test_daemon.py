@@ -3,13 +3,9 @@ another host), with pages written for these tests."""
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import io
 import json
-import random
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,141 +15,12 @@ import pytest
 from marketdesk.app.daemon import Daemon
 from marketdesk.app.desk import Services
 from marketdesk.app.ingest import ingest
+from marketdesk.app.shapes import story_json
 from marketdesk.app.sources import SourceRequest, add_source
 from marketdesk.cli import main
 from marketdesk.cli.output import Console
-from marketdesk.clock import Clock
-from marketdesk.net import Fetcher, FetchPolicy
+from news_sites import HTML, XML, Reply, Site, article_html, rss, serve, strict_fetcher
 from support import make_desk
-
-Reply = tuple[int, bytes, dict[str, str]]
-
-
-WORDS = [
-    "traders",
-    "analysts",
-    "rates",
-    "earnings",
-    "currency",
-    "outlook",
-    "supply",
-    "demand",
-    "prices",
-    "banks",
-    "bonds",
-    "equities",
-    "futures",
-    "inflation",
-    "growth",
-    "exports",
-    "imports",
-    "factory",
-    "jobs",
-    "wages",
-    "housing",
-    "credit",
-    "lenders",
-    "regulators",
-    "ministers",
-    "central",
-    "policy",
-    "meeting",
-    "quarter",
-    "forecast",
-    "revenue",
-    "margins",
-    "shipping",
-    "freight",
-    "refinery",
-    "harvest",
-    "mining",
-    "copper",
-    "lithium",
-    "coffee",
-    "cocoa",
-    "sugar",
-    "wheat",
-    "tariffs",
-    "budget",
-    "deficit",
-    "surplus",
-    "auction",
-    "yields",
-    "spreads",
-    "volatility",
-    "hedge",
-    "funds",
-    "pensions",
-]
-
-
-def article_html(title: str, lead: str, n: int = 5) -> bytes:
-    """A page of prose of its own: the words are drawn from a generator seeded by the title,
-    so two titles give two different articles."""
-    rng = random.Random(title)
-    paragraphs = "".join(
-        f"<p>{lead} " + " ".join(rng.choice(WORDS) for _ in range(40)) + ".</p>" for _ in range(n)
-    )
-    return (
-        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
-        f"<article><h1>{title}</h1>{paragraphs}</article><footer>© 2026 Example News</footer></body></html>"
-    ).encode()
-
-
-def rss(items: list[tuple[str, str, str]]) -> bytes:
-    body = "".join(
-        f"<item><guid>{g}</guid><title>{t}</title><link>{link}</link>"
-        f"<description>{t}: the entry's own summary of the story, in a sentence or two.</description>"
-        "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate></item>"
-        for g, t, link in items
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Example News</title>'
-        f"<link>http://example/</link>{body}</channel></rss>"
-    ).encode()
-
-
-class Site:
-    """Routes by path; records every request path; unknown paths are 404."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Reply | Callable[[Any], Reply]] = {}
-        self.paths: list[str] = []
-
-
-@contextlib.contextmanager
-def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            site.paths.append(self.path)
-            route = site.routes.get(self.path)
-            code, body, headers = (
-                (404, b"no", {}) if route is None else route(self) if callable(route) else route
-            )
-            self.send_response(code)
-            for k, v in {"Content-Length": str(len(body)), **headers}.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = http.server.ThreadingHTTPServer((host, 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://{host}:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
-
-def strict_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
-    """The real fetcher under the real address rule (private refused), without waits."""
-    return Fetcher(replace(policy, min_interval=0, retries=0), now=clock)
 
 
 @pytest.fixture
@@ -162,10 +29,6 @@ def desk(tmp_path: Path) -> Iterator[Any]:
     d.services = replace(d.services, fetcher=strict_fetcher)
     with d:
         yield d
-
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-XML = {"Content-Type": "application/rss+xml"}
 
 
 def test_a_feed_is_followed_to_its_pages_and_polled_again_without_doubling(desk: Any) -> None:
@@ -197,6 +60,9 @@ def test_a_feed_is_followed_to_its_pages_and_polled_again_without_doubling(desk:
         assert (counts.articles, counts.stories, counts.sources) == (3, 3, 1)
         kinds = {a.article.title: a for a in desk.storage.latest_articles()}
         assert set(kinds) == {"Oil climbs", "Yen slips", "Gold steady"}
+        assert kinds["Gold steady"].from_feed_entry  # marked as the entry's own text
+        assert not kinds["Oil climbs"].from_feed_entry
+        assert story_json(kinds["Gold steady"])["from_feed_entry"] is True
         assert any(e["event"] == "fetch" and e["status"] == 200 for e in events)
         assert any(e["event"] == "error" and "404" in e["error"] for e in events)
         stored = desk.storage.get_source(source.id)

@@ -939,16 +939,17 @@ def test_pause_and_resume(store: Storage) -> None:
     later = AT + timedelta(hours=1)
     for _ in range(2):
         store.record_poll(s.id, PollRecord(AT, later, error="HTTP 503"))
-    assert store.pause_source(s.id, True)
+    assert store.pause_source(s.id, True, AT)
     paused = store.get_source(s.id)
     assert paused is not None and paused.paused and paused.state == "paused"
     assert store.due_sources(later + timedelta(days=1)) == []
-    assert store.pause_source(s.id, False)
+    assert store.pause_source(s.id, False, AT)
     resumed = store.get_source(s.id)
     assert resumed is not None and not resumed.paused and resumed.failures == 0
+    assert resumed.next_poll == AT  # due from the moment it is resumed
     assert resumed.last_error == "HTTP 503"  # what went wrong last is still shown
     assert [d.id for d in store.due_sources(AT)] == [s.id]  # due at once
-    assert not store.pause_source(s.id + 100, True)
+    assert not store.pause_source(s.id + 100, True, AT)
 
 
 def test_due_sources_soonest_first_without_the_paused(store: Storage) -> None:
@@ -959,7 +960,7 @@ def test_due_sources_soonest_first_without_the_paused(store: Storage) -> None:
     store.record_poll(a.id, PollRecord(AT, AT + timedelta(minutes=30)))
     store.record_poll(b.id, PollRecord(AT, AT + timedelta(minutes=10)))
     store.record_poll(d.id, PollRecord(AT, AT + timedelta(hours=2)))
-    store.pause_source(c.id, True)
+    store.pause_source(c.id, True, AT)
     now = AT + timedelta(hours=1)
     assert [s.id for s in store.due_sources(now)] == [b.id, a.id]
     assert [s.id for s in store.due_sources(AT + timedelta(minutes=10))] == [b.id]  # inclusive

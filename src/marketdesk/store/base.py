@@ -194,8 +194,9 @@ class Storage(Protocol):
         """Forget a source and its items (what it stored stays); False when there was none."""
         ...
 
-    def pause_source(self, source_id: int, paused: bool) -> bool:
-        """Pause or resume; a resumed source is due at once. False when there is none."""
+    def pause_source(self, source_id: int, paused: bool, now: datetime) -> bool:
+        """Pause or resume; a resumed source is due at once (its next poll is ``now``) and its
+        failures are forgiven. False when there is none."""
         ...
 
     def due_sources(self, now: datetime) -> list[Source]:

@@ -89,6 +89,7 @@ class Plan:
     fingerprint: str | None  # None: the page has no article
     signature: bytes | None  # None: too short to group with others
     bands: tuple[int, ...]
+    title: str | None = None  # the article's headline, for the same-site rule
 
 
 def plan_page(raw: RawDocument, page: Page) -> Plan:
@@ -98,7 +99,13 @@ def plan_page(raw: RawDocument, page: Page) -> Plan:
     sig = signature(page.article.title, page.article.paragraphs)
     if sig is None:
         return Plan(site, article_fingerprint(page.article, site), None, ())
-    return Plan(site, article_fingerprint(page.article, site), to_bytes(sig), tuple(band_keys(sig)))
+    return Plan(
+        site,
+        article_fingerprint(page.article, site),
+        to_bytes(sig),
+        tuple(band_keys(sig)),
+        page.article.title,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +257,10 @@ def _group(writer: PageWriter, article_id: int, plan: Plan, mark: ItemMark | Non
             story_id = writer.story_of(item[1])
     if story_id is None and plan.signature is not None:
         story_id = choose_story(
-            from_bytes(plan.signature), writer.story_candidates(plan.bands, CANDIDATES)
+            from_bytes(plan.signature),
+            writer.story_candidates(plan.bands, CANDIDATES),
+            plan.site,
+            plan.title,
         )
     if story_id is None:
         story_id = writer.new_story(article_id)
