@@ -275,3 +275,97 @@ def test_kill_9_in_the_middle_of_a_bulk_ingest_loses_and_doubles_nothing(tmp_pat
         assert (counts.documents, counts.articles, counts.stories) == (60, 60, 60)
     finally:
         store.close()
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds the marker: a run's parent and every worker below it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+    return found
+
+
+def _all_gone(marker: str, seconds: float = 20) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _processes_with(marker) == []
+
+
+def test_kill_9_of_an_ingest_with_workers_loses_doubles_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(150):  # enough that the run is still going when it is killed
+        (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    db = str(tmp_path / "kill.db")
+    marker = uuid.uuid4().hex  # in the environment of the run and of every worker
+    env = {**os.environ, "MARKETDESK_TEST_RUN": marker}
+    cmd = [sys.executable, "-m", "marketdesk", "ingest", str(folder), "--db", db, "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    for _ in range(5):  # a few pages stored, then kill -9 in the middle of the run
+        proc.stdout.readline()
+    assert len(_processes_with(marker)) >= 3  # the run and its two workers, at least
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _all_gone(marker)  # no worker left behind, waiting forever
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "resuming" in again.stderr and "Traceback" not in again.stderr
+    from marketdesk.store import open_storage
+
+    store = open_storage(db)
+    try:
+        counts = store.counts()
+        assert (counts.documents, counts.articles, counts.stories) == (150, 150, 150)
+    finally:
+        store.close()
+
+
+def test_ctrl_c_of_an_ingest_with_workers_stops_it_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "MARKETDESK_TEST_RUN": marker}
+    db = str(tmp_path / "c.db")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marketdesk", "ingest", str(folder), "--db", db, "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    for _ in range(5):
+        proc.stdout.readline()
+    os.killpg(proc.pid, signal.SIGINT)  # the parent and its workers alike
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert _all_gone(marker)

@@ -34,7 +34,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from marketdesk.model import Article, ItemMark, Page, Quote, RawDocument
-from marketdesk.store.base import Checkpoint, IngestResult
+from marketdesk.store.base import Checkpoint, IngestResult, Plan
 from marketdesk.store.guards import check_aware
 from marketdesk.stories.grouping import Candidate, choose_story
 from marketdesk.stories.origin import Copy, story_origin
@@ -81,18 +81,9 @@ def site_of(raw: RawDocument, article: Article) -> str:
     return _host(raw.url) or _host(raw.source) or _host(article.url)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What add_page works out before the transaction: pure, and the costly part."""
-
-    site: str
-    fingerprint: str | None  # None: the page has no article
-    signature: bytes | None  # None: too short to group with others
-    bands: tuple[int, ...]
-    title: str | None = None  # the article's headline, for the same-site rule
-
-
 def plan_page(raw: RawDocument, page: Page) -> Plan:
+    """The plan of a page: pure (the same raw and page always give the same plan), so it may be
+    worked out in another process and handed to ``Storage.add_page``."""
     if not page.article.paragraphs:
         return Plan(site_of(raw, page.article), None, None, ())
     site = site_of(raw, page.article)

@@ -73,7 +73,7 @@ from marketdesk.model import (
     StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
 from marketdesk.stories.grouping import Candidate
@@ -441,8 +441,10 @@ class PostgresStorage:
         *,
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
+        plan: Plan | None = None,
     ) -> IngestResult:
-        plan = dedup.plan_page(raw, page)  # the costly, pure part: before the transaction
+        if plan is None:  # the costly, pure part: before the transaction
+            plan = dedup.plan_page(raw, page)
         batch = list(quotes)  # a second attempt must see the same quotes
         return self._writing(
             lambda conn: dedup.add_page(
@@ -744,7 +746,7 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: Plan, page: Page) -> int | None:
         a = page.article
         paragraphs = [_clean(p) for p in a.paragraphs]
         row = self.conn.execute(

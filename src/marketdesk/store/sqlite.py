@@ -40,7 +40,7 @@ from marketdesk.model import (
     StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
 from marketdesk.stories.grouping import Candidate
@@ -200,8 +200,10 @@ class SQLiteStorage:
         *,
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
+        plan: Plan | None = None,
     ) -> IngestResult:
-        plan = dedup.plan_page(raw, page)  # the costly, pure part: outside the write lock
+        if plan is None:  # the costly, pure part: outside the write lock
+            plan = dedup.plan_page(raw, page)
         with self._write() as conn:
             return dedup.add_page(
                 _Writer(conn), raw, page, quotes, plan, mark=mark, checkpoint=checkpoint
@@ -520,7 +522,7 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: Plan, page: Page) -> int | None:
         a = page.article
         # Stamped with its document's fetch time, read in the same statement.
         cur = self.conn.execute(
