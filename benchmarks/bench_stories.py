@@ -41,6 +41,7 @@ import devset
 from marketdesk.errors import MarketdeskError
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
+from marketdesk.store.dedup import site_of
 from marketdesk.stories import grouping
 from marketdesk.stories import signature as sg
 
@@ -91,6 +92,7 @@ class Doc:
     variant: str
     title: str | None
     paragraphs: tuple[str, ...]
+    site: str = ""  # as the store works it out (store.dedup.site_of)
 
 
 def _template(site: str, title: str, paragraphs: Sequence[str], rng: random.Random) -> bytes:
@@ -128,11 +130,12 @@ def _dump(title: str, paragraphs: Sequence[str], rng: random.Random) -> bytes:
 
 def _extract(job: tuple[str, str, str, bytes, str]) -> Doc:
     truth, variant, kind, content, source = job
+    raw = RawDocument(source=source, content=content, url=None)
     try:
-        a = extract(RawDocument(source=source, content=content, url=None), kind).article
+        a = extract(raw, kind).article
     except MarketdeskError:
         return Doc(truth, variant, None, ())
-    return Doc(truth, variant, a.title, a.paragraphs)
+    return Doc(truth, variant, a.title, a.paragraphs, site_of(raw, a))
 
 
 def _copies(doc: Doc, rng: random.Random) -> list[tuple[str, str, str, bytes, str]]:
@@ -143,9 +146,22 @@ def _copies(doc: Doc, rng: random.Random) -> list[tuple[str, str, str, bytes, st
     keep = max(1, round(len(paras) * (1 - rng.uniform(0.2, 0.4))))
     cut = [*paras[:keep], rng.choice(CREDITS), rng.choice(PROMOS)]
     t = doc.truth
+    n = rng.randrange(10**9)  # each copy at its own address on its site
     return [
-        (t, "template", "html", _template("The Daily Ledger", title, paras, rng), t),
-        (t, "cut", "html", _template("Coastline Times", doc.title or title, cut, rng), t),
+        (
+            t,
+            "template",
+            "html",
+            _template("The Daily Ledger", title, paras, rng),
+            f"https://dailyledger.example/{n}",
+        ),
+        (
+            t,
+            "cut",
+            "html",
+            _template("Coastline Times", doc.title or title, cut, rng),
+            f"https://coastlinetimes.example/{n}",
+        ),
         (t, "furniture", "text", _dump(doc.title or title, paras, rng), t),
     ]
 
@@ -260,9 +276,14 @@ def sweep(docs: Sequence[Doc], order: Sequence[int]) -> None:
 
 
 def report(
-    name: str, docs: list[Doc], sigs: list[sg.Signature | None], args: argparse.Namespace
+    name: str,
+    docs: list[Doc],
+    sigs: list[sg.Signature | None],
+    args: argparse.Namespace,
+    sites: bool = True,
 ) -> None:
-    """Group the documents as the desk would, in a shuffled order, and print the figures."""
+    """Group the documents as the desk would, in a shuffled order, and print the figures;
+    ``sites=False`` groups as if no page's site were known (no same-site rule)."""
     order = list(range(len(docs)))
     random.Random(args.seed).shuffle(order)
     # The shipped decision: choose_story over the candidates that share a band key.
@@ -277,8 +298,12 @@ def report(
             keys = sg.band_keys(sig)
             found = sorted({j for k in keys for j in index.get(k, ())})
             looked += len(found)
-            cands = [grouping.Candidate(j, story[j], s) for j in found if (s := sigs[j])]
-            chosen = grouping.choose_story(sig, cands)
+            cands = [
+                grouping.Candidate(j, story[j], s, docs[j].site, docs[j].title)
+                for j in found
+                if (s := sigs[j])
+            ]
+            chosen = grouping.choose_story(sig, cands, docs[i].site if sites else "", docs[i].title)
         story[i] = n if chosen is None else chosen
         for k in keys:
             index[k].append(i)
@@ -294,7 +319,8 @@ def report(
     print("variants:", ", ".join(f"{v} {sum(d.variant == v for d in docs)}" for v in variants))
     print(
         f"words {sg.SHINGLE_WORDS}, num_perm {sg.NUM_PERM}, {sg.BANDS} bands x {sg.ROWS} rows, "
-        f"containment >= {grouping.THRESHOLD} (Jaccard >= {grouping.MIN_JACCARD}), "
+        f"containment >= {grouping.THRESHOLD} (Jaccard >= {grouping.MIN_JACCARD}; "
+        f"{grouping.SAME_SITE_JACCARD} for two pages of one site), "
         f"{len(sg.to_bytes(next(s for s in sigs if s)))} bytes a signature"
     )
     print(f"pairwise precision {p:.4f}  recall {r:.4f}  ({len(wrong)} wrong pairs)")
@@ -344,6 +370,18 @@ def main() -> int:
     report("dev pages and their copies", [docs[i] for i in dev], [sigs[i] for i in dev], args)
     if len(dev) < len(docs):
         report("dev and body pages and their copies", docs, sigs, args)
+        report("the same, no site known (no same-site rule)", docs, sigs, args, sites=False)
+        # Only the pages as crawled: where a site's own text kept by extraction would join its
+        # different articles, the same-site rule is what keeps them apart.
+        pages = [i for i, d in enumerate(docs) if d.variant == "page"]
+        for sites in (True, False):
+            report(
+                f"the dev and body pages alone, {'with' if sites else 'without'} their sites",
+                [docs[i] for i in pages],
+                [sigs[i] for i in pages],
+                args,
+                sites=sites,
+            )
     if args.sweep:  # on the dev pages and their copies
         dev_docs = [docs[i] for i in dev]
         order = list(range(len(dev_docs)))

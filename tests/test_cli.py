@@ -152,6 +152,33 @@ def test_strip_without_quotes(capsys: pytest.CaptureFixture[str], db_path: str) 
     assert code == 1 and "no quotes stored for the jp edition" in err
 
 
+def test_ingest_with_workers(
+    capsys: pytest.CaptureFixture[str], db_path: str, tmp_path: Path
+) -> None:
+    from test_daemon import article_html
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"p{i}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    (folder / "p3.bin").write_bytes(bytes(range(256)) * 4)
+    code, out, err = run(capsys, "ingest", str(folder), "--db", db_path, "--workers", "2")
+    assert code == 1 and "6 stored, 0 already stored, 1 failed" in err
+    assert f"{folder / 'p3.bin'}: binary data, not a text or HTML page" in err
+    names = [Path(line.split(":")[0]).name for line in out.splitlines()]
+    assert names == ["p0.html", "p1.html", "p2.html", "p3.html", "p4.html", "p5.html"]
+    code, _, err = run(capsys, "ingest", str(folder), "--db", db_path, "--workers", "2")
+    assert code == 1 and "0 stored, 6 already stored, 1 failed" in err
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "65", "two"])
+def test_ingest_workers_must_be_a_count(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", "x.txt", "--workers", value])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "argument --workers" in err and "Traceback" not in err
+
+
 def test_help_for_every_command() -> None:
     for command in ("extract", "ingest", "serve", "demo", "clock", "strip"):
         with pytest.raises(SystemExit) as exc:

@@ -162,6 +162,31 @@ def test_config_mistakes_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     config.write_text("[editions.watch]\nlabel = 'My'\ncalendar = 'XNYS'\nstrip = 'sp500'\n")
     got = run("clock", "watch")
     assert got.code == 1 and f"config {config}: [editions]:" in got.err
+    config.write_text("[fetch]\ntimeout = 0\n")
+    assert "[fetch] timeout must be a number above 0, not 0" in run("clock", "ca").err
+    config.write_text("[fetch]\nretries = -1\n")
+    assert "[fetch] retries must be a whole number, 0 or more, not -1" in run("clock", "ca").err
+    config.write_text("[fetch]\nmin_interval = true\n")
+    assert "[fetch] min_interval must be a number, 0 or more" in run("clock", "ca").err
+
+
+def test_fetch_settings_reach_the_http_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from marketdesk.app.desk import Desk
+    from marketdesk.config import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[fetch]\nmin_interval = 0\ntimeout = 2.5\nretries = 1\nmax_mb = 1\n"
+        "user_agent = 'deskbot/1 (ops@example.org)'\nobey_robots = false\n"
+    )
+    monkeypatch.setenv("MARKETDESK_CONFIG", str(config))
+    with Desk(load_settings(str(tmp_path / "d.db"))) as desk:
+        policy = desk.fetcher().policy
+    assert (policy.min_interval, policy.timeout, policy.retries) == (0, 2.5, 1)
+    assert policy.max_bytes == 1024 * 1024 and not policy.obey_robots
+    assert policy.user_agent == "deskbot/1 (ops@example.org)"
 
 
 def test_strip_json_carries_the_display_block(tmp_path: Path) -> None:

@@ -3,13 +3,9 @@ another host), with pages written for these tests."""
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import io
 import json
-import random
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,141 +15,12 @@ import pytest
 from marketdesk.app.daemon import Daemon
 from marketdesk.app.desk import Services
 from marketdesk.app.ingest import ingest
+from marketdesk.app.shapes import story_json
 from marketdesk.app.sources import SourceRequest, add_source
 from marketdesk.cli import main
 from marketdesk.cli.output import Console
-from marketdesk.clock import Clock
-from marketdesk.net import Fetcher, FetchPolicy
+from news_sites import HTML, XML, Reply, Site, article_html, rss, serve, strict_fetcher
 from support import make_desk
-
-Reply = tuple[int, bytes, dict[str, str]]
-
-
-WORDS = [
-    "traders",
-    "analysts",
-    "rates",
-    "earnings",
-    "currency",
-    "outlook",
-    "supply",
-    "demand",
-    "prices",
-    "banks",
-    "bonds",
-    "equities",
-    "futures",
-    "inflation",
-    "growth",
-    "exports",
-    "imports",
-    "factory",
-    "jobs",
-    "wages",
-    "housing",
-    "credit",
-    "lenders",
-    "regulators",
-    "ministers",
-    "central",
-    "policy",
-    "meeting",
-    "quarter",
-    "forecast",
-    "revenue",
-    "margins",
-    "shipping",
-    "freight",
-    "refinery",
-    "harvest",
-    "mining",
-    "copper",
-    "lithium",
-    "coffee",
-    "cocoa",
-    "sugar",
-    "wheat",
-    "tariffs",
-    "budget",
-    "deficit",
-    "surplus",
-    "auction",
-    "yields",
-    "spreads",
-    "volatility",
-    "hedge",
-    "funds",
-    "pensions",
-]
-
-
-def article_html(title: str, lead: str, n: int = 5) -> bytes:
-    """A page of prose of its own: the words are drawn from a generator seeded by the title,
-    so two titles give two different articles."""
-    rng = random.Random(title)
-    paragraphs = "".join(
-        f"<p>{lead} " + " ".join(rng.choice(WORDS) for _ in range(40)) + ".</p>" for _ in range(n)
-    )
-    return (
-        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
-        f"<article><h1>{title}</h1>{paragraphs}</article><footer>© 2026 Example News</footer></body></html>"
-    ).encode()
-
-
-def rss(items: list[tuple[str, str, str]]) -> bytes:
-    body = "".join(
-        f"<item><guid>{g}</guid><title>{t}</title><link>{link}</link>"
-        f"<description>{t}: the entry's own summary of the story, in a sentence or two.</description>"
-        "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate></item>"
-        for g, t, link in items
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Example News</title>'
-        f"<link>http://example/</link>{body}</channel></rss>"
-    ).encode()
-
-
-class Site:
-    """Routes by path; records every request path; unknown paths are 404."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Reply | Callable[[Any], Reply]] = {}
-        self.paths: list[str] = []
-
-
-@contextlib.contextmanager
-def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            site.paths.append(self.path)
-            route = site.routes.get(self.path)
-            code, body, headers = (
-                (404, b"no", {}) if route is None else route(self) if callable(route) else route
-            )
-            self.send_response(code)
-            for k, v in {"Content-Length": str(len(body)), **headers}.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = http.server.ThreadingHTTPServer((host, 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://{host}:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
-
-def strict_fetcher(policy: FetchPolicy, clock: Clock) -> Fetcher:
-    """The real fetcher under the real address rule (private refused), without waits."""
-    return Fetcher(replace(policy, min_interval=0, retries=0), now=clock)
 
 
 @pytest.fixture
@@ -162,10 +29,6 @@ def desk(tmp_path: Path) -> Iterator[Any]:
     d.services = replace(d.services, fetcher=strict_fetcher)
     with d:
         yield d
-
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-XML = {"Content-Type": "application/rss+xml"}
 
 
 def test_a_feed_is_followed_to_its_pages_and_polled_again_without_doubling(desk: Any) -> None:
@@ -197,6 +60,9 @@ def test_a_feed_is_followed_to_its_pages_and_polled_again_without_doubling(desk:
         assert (counts.articles, counts.stories, counts.sources) == (3, 3, 1)
         kinds = {a.article.title: a for a in desk.storage.latest_articles()}
         assert set(kinds) == {"Oil climbs", "Yen slips", "Gold steady"}
+        assert kinds["Gold steady"].from_feed_entry  # marked as the entry's own text
+        assert not kinds["Oil climbs"].from_feed_entry
+        assert story_json(kinds["Gold steady"])["from_feed_entry"] is True
         assert any(e["event"] == "fetch" and e["status"] == 200 for e in events)
         assert any(e["event"] == "error" and "404" in e["error"] for e in events)
         stored = desk.storage.get_source(source.id)
@@ -409,3 +275,97 @@ def test_kill_9_in_the_middle_of_a_bulk_ingest_loses_and_doubles_nothing(tmp_pat
         assert (counts.documents, counts.articles, counts.stories) == (60, 60, 60)
     finally:
         store.close()
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds the marker: a run's parent and every worker below it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+    return found
+
+
+def _all_gone(marker: str, seconds: float = 20) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _processes_with(marker) == []
+
+
+def test_kill_9_of_an_ingest_with_workers_loses_doubles_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(150):  # enough that the run is still going when it is killed
+        (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    db = str(tmp_path / "kill.db")
+    marker = uuid.uuid4().hex  # in the environment of the run and of every worker
+    env = {**os.environ, "MARKETDESK_TEST_RUN": marker}
+    cmd = [sys.executable, "-m", "marketdesk", "ingest", str(folder), "--db", db, "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    for _ in range(5):  # a few pages stored, then kill -9 in the middle of the run
+        proc.stdout.readline()
+    assert len(_processes_with(marker)) >= 3  # the run and its two workers, at least
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _all_gone(marker)  # no worker left behind, waiting forever
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "resuming" in again.stderr and "Traceback" not in again.stderr
+    from marketdesk.store import open_storage
+
+    store = open_storage(db)
+    try:
+        counts = store.counts()
+        assert (counts.documents, counts.articles, counts.stories) == (150, 150, 150)
+    finally:
+        store.close()
+
+
+def test_ctrl_c_of_an_ingest_with_workers_stops_it_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "MARKETDESK_TEST_RUN": marker}
+    db = str(tmp_path / "c.db")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marketdesk", "ingest", str(folder), "--db", db, "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    for _ in range(5):
+        proc.stdout.readline()
+    os.killpg(proc.pid, signal.SIGINT)  # the parent and its workers alike
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert _all_gone(marker)

@@ -210,3 +210,18 @@ def test_body_over_the_limit_is_skipped_and_the_walk_goes_on(tmp_path: Path) -> 
     assert "over the 20 MiB limit" in big.message and big.next_offset is not None
     assert isinstance(small, WarcItem) and small.offset == big.next_offset
     assert small.document.content == _page(1)
+
+
+def test_a_record_with_a_wrong_length_is_read_without_warcio_writing_to_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    plain = _write_warc(tmp_path / "p.warc", compressed=False)
+    data = plain.read_bytes()
+    # A stray line after the first record's body, where its two blank lines should follow.
+    first = next(i for i in _items(plain) if isinstance(i, WarcItem))
+    cut = first.next_offset - 4
+    assert data[cut : first.next_offset] == b"\r\n\r\n"
+    path = tmp_path / "stray.warc"
+    path.write_bytes(data[:cut] + b"stray\r\n" + data[cut:])
+    assert any(isinstance(i, WarcItem) for i in _items(path))
+    assert "WARNING" not in capfd.readouterr().err

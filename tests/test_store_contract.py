@@ -35,7 +35,7 @@ from marketdesk.model import (
 )
 from marketdesk.store import Storage, backend_of, open_storage
 from marketdesk.store.base import Checkpoint
-from marketdesk.store.dedup import article_fingerprint, document_key
+from marketdesk.store.dedup import article_fingerprint, document_key, plan_page
 
 ARTICLE = b"""Stocks edge higher in quiet trade
 
@@ -939,16 +939,17 @@ def test_pause_and_resume(store: Storage) -> None:
     later = AT + timedelta(hours=1)
     for _ in range(2):
         store.record_poll(s.id, PollRecord(AT, later, error="HTTP 503"))
-    assert store.pause_source(s.id, True)
+    assert store.pause_source(s.id, True, AT)
     paused = store.get_source(s.id)
     assert paused is not None and paused.paused and paused.state == "paused"
     assert store.due_sources(later + timedelta(days=1)) == []
-    assert store.pause_source(s.id, False)
+    assert store.pause_source(s.id, False, AT)
     resumed = store.get_source(s.id)
     assert resumed is not None and not resumed.paused and resumed.failures == 0
+    assert resumed.next_poll == AT  # due from the moment it is resumed
     assert resumed.last_error == "HTTP 503"  # what went wrong last is still shown
     assert [d.id for d in store.due_sources(AT)] == [s.id]  # due at once
-    assert not store.pause_source(s.id + 100, True)
+    assert not store.pause_source(s.id + 100, True, AT)
 
 
 def test_due_sources_soonest_first_without_the_paused(store: Storage) -> None:
@@ -959,7 +960,7 @@ def test_due_sources_soonest_first_without_the_paused(store: Storage) -> None:
     store.record_poll(a.id, PollRecord(AT, AT + timedelta(minutes=30)))
     store.record_poll(b.id, PollRecord(AT, AT + timedelta(minutes=10)))
     store.record_poll(d.id, PollRecord(AT, AT + timedelta(hours=2)))
-    store.pause_source(c.id, True)
+    store.pause_source(c.id, True, AT)
     now = AT + timedelta(hours=1)
     assert [s.id for s in store.due_sources(now)] == [b.id, a.id]
     assert [s.id for s in store.due_sources(AT + timedelta(minutes=10))] == [b.id]  # inclusive
@@ -1138,6 +1139,22 @@ def test_copies_of_one_article_share_a_story(store: Storage) -> None:
     assert store.get_story(other.story_id + a.story_id + 100) is None
     counts = store.counts()
     assert (counts.articles, counts.stories, counts.sources) == (3, 2, 0)
+
+
+def test_a_plan_worked_out_beforehand_is_used_as_given(store: Storage) -> None:
+    # What a worker process hands the store: the plan add_page would work out itself.
+    first_raw = web("https://a.example/x", b"<a>")
+    first_plan = plan_page(first_raw, page("Bank holds rates", *BODY, publisher="A News"))
+    a = store.add_page(first_raw, page("Bank holds rates", *BODY), [], plan=first_plan)
+    copy_raw = web("https://b.example/y", b"<b>", AT + timedelta(minutes=5))
+    copy_page = page("Central bank stands pat", *BODY)
+    b = store.add_page(copy_raw, copy_page, [], plan=plan_page(copy_raw, copy_page))
+    assert a.article_created and b.article_created and a.story_id == b.story_id
+    # The store does not work it out again: given a's plan, another page is a's article.
+    c = store.add_page(web("https://a.example/z", b"<c>"), story(1), [], plan=first_plan)
+    assert c.document_created and not c.article_created and c.article_id == a.article_id
+    counts = store.counts()
+    assert (counts.documents, counts.articles, counts.stories) == (3, 2, 1)
 
 
 def test_stories_newest_first_since_and_paging(store: Storage) -> None:

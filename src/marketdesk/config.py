@@ -21,12 +21,33 @@ from marketdesk.errors import MarketdeskError
 
 APP = "marketdesk"
 
-# section -> key -> type; [editions] is checked by the registry, which knows what an edition is.
+# section -> key -> type (float: any number, checked non-negative); [editions] is checked by the
+# registry, which knows what an edition is.
 _SCHEMA: dict[str, dict[str, type]] = {
     "desk": {"db": str, "edition": str},
-    "fetch": {"allow_private": bool},
+    "fetch": {
+        "allow_private": bool,
+        "timeout": float,
+        "connect_timeout": float,
+        "min_interval": float,
+        "retries": int,
+        "max_mb": float,
+        "user_agent": str,
+        "obey_robots": bool,
+    },
     # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/)
     "enrich": {"model": str},
+}
+_POSITIVE = {"timeout", "connect_timeout", "max_mb"}
+# [fetch] keys that tune the HTTP policy (net.FetchPolicy), by their policy names.
+FETCH_TUNING = {
+    "timeout": "timeout",
+    "connect_timeout": "connect_timeout",
+    "min_interval": "min_interval",
+    "retries": "retries",
+    "max_mb": "max_bytes",
+    "user_agent": "user_agent",
+    "obey_robots": "obey_robots",
 }
 _SECTIONS = (*_SCHEMA, "editions", "sources")  # [[sources]]: checked by app/sources.py
 
@@ -43,6 +64,7 @@ class Settings:
     user_editions: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
     sources: tuple[dict[str, Any], ...] = ()  # the [[sources]] tables, as written
+    fetch: dict[str, Any] = field(default_factory=dict)  # [fetch] tuning, by FetchPolicy name
     enrich_model: str | None = None  # None: the bundled small English pipeline
 
 
@@ -69,8 +91,16 @@ def load_settings(db: str | None = None) -> Settings:
         user_editions=data.get("editions", {}),
         config_file=path if path.is_file() else None,
         sources=tuple(data.get("sources", ())),
+        fetch=_fetch_tuning(data.get("fetch", {})),
         enrich_model=data.get("enrich", {}).get("model"),
     )
+
+
+def _fetch_tuning(section: Mapping[str, Any]) -> dict[str, Any]:
+    tuning = {FETCH_TUNING[k]: v for k, v in section.items() if k in FETCH_TUNING}
+    if "max_bytes" in tuning:
+        tuning["max_bytes"] = int(tuning["max_bytes"] * 1024 * 1024)
+    return tuning
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -108,11 +138,25 @@ def _check(data: Mapping[str, Any], path: Path) -> None:
                 raise ConfigError(
                     f"config {path}: unknown setting {key!r} in [{section}]; known: {known}"
                 )
-            if not isinstance(setting, want) or (isinstance(setting, str) and not setting.strip()):
-                kind = {str: "a non-empty string", bool: "true or false"}[want]
+            if not _fits(setting, want) or (key in _POSITIVE and not setting > 0):
+                kind = {
+                    str: "a non-empty string",
+                    bool: "true or false",
+                    float: "a number above 0" if key in _POSITIVE else "a number, 0 or more",
+                    int: "a whole number, 0 or more",
+                }[want]
                 raise ConfigError(
                     f"config {path}: [{section}] {key} must be {kind}, not {setting!r}"
                 )
+
+
+def _fits(setting: object, want: type) -> bool:
+    if want in (int, float):
+        number = int if want is int else (int, float)
+        return isinstance(setting, number) and not isinstance(setting, bool) and setting >= 0
+    if not isinstance(setting, want):
+        return False
+    return not isinstance(setting, str) or bool(setting.strip())
 
 
 def _truthy(value: str | None) -> bool:

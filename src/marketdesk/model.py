@@ -165,6 +165,9 @@ class StoredArticle:
     fetched_at: datetime | None
     market_status: str | None
     removed: tuple[RemovedBlock, ...] = field(default_factory=tuple)
+    # Kept from a feed entry's own title, summary and date: its page could not be fetched
+    # or held no article (Page.kind "feed-entry").
+    from_feed_entry: bool = False
 
 
 class SourceKind(StrEnum):

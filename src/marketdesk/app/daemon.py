@@ -66,20 +66,20 @@ class Daemon:
     def run_forever(self) -> RunReport:
         """Poll sources as they fall due until ``stop`` is set."""
         self._sync_config()
-        done: list[PollOutcome] = []
+        last: dict[int, PollOutcome] = {}  # each source's latest: a daemon runs for months
         running: dict[int, Future[PollOutcome]] = {}
         with self._pools() as (poller, pool):
             while not self.stop.is_set():
                 for sid, f in list(running.items()):
                     if f.done():
-                        done.append(f.result())
+                        last[sid] = f.result()
                         del running[sid]
                 for source in self.desk.storage.due_sources(self.desk.clock()):
                     if source.id not in running:
                         running[source.id] = pool.submit(poller.poll, source)
                 self.stop.wait(IDLE_WAIT)
-            done.extend(f.result() for f in running.values())
-        return RunReport(tuple(done), True)
+            last.update((sid, f.result()) for sid, f in running.items())
+        return RunReport(tuple(last.values()), True)
 
     def _pools(self) -> _Pools:
         return _Pools(self)

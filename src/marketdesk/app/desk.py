@@ -105,7 +105,10 @@ class Desk:
         """An HTTP client under the fetch policy (private addresses as the user allows)."""
         from marketdesk.net import FetchPolicy
 
-        policy = FetchPolicy(allow_private=allow_private or self.settings.allow_private_urls)
+        policy = FetchPolicy(
+            allow_private=allow_private or self.settings.allow_private_urls,
+            **self.settings.fetch,
+        )
         fetcher = self.services.fetcher(policy, self.clock)
         with self._lock:
             self._fetchers.append(fetcher)

@@ -8,17 +8,21 @@ others; a refused quote is reported and the rest of the page is still stored.
 Bulk inputs: a folder is read recursively (ingest/folders.py, in a stable order) and a WARC/WET
 file record by record (ingest/warc.py). Each page is stored with a checkpoint of how far the
 input has got, in the same transaction; a run that is killed resumes after the last page it
-stored, and the checkpoint is cleared when the input is done.
+stored, and the checkpoint is cleared when the input is done (after its last page is stored).
+
+With ``workers`` above 1, extraction and the page's plan run in worker processes
+(app/workers.py) while this process stores the pages one by one in input order, as with one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from marketdesk.app.desk import Desk
+from marketdesk.app.workers import Failed, Prepared, prepare_in_order
 from marketdesk.errors import InputError, MarketdeskError
 from marketdesk.extract import KINDS, extract
 from marketdesk.ingest.detect import path_kind
@@ -29,7 +33,7 @@ from marketdesk.markets.observations import page_quotes
 from marketdesk.markets.validation import split_valid
 from marketdesk.model import ItemMark, Page, Quote, RawDocument
 from marketdesk.net import redact
-from marketdesk.store import Checkpoint, IngestResult
+from marketdesk.store import Checkpoint, IngestResult, Plan
 
 __all__ = [
     "KINDS",
@@ -37,6 +41,7 @@ __all__ = [
     "IngestOutcome",
     "extract_sources",
     "ingest",
+    "ingest_documents",
     "store_document",
 ]
 
@@ -67,21 +72,30 @@ def store_document(
     page: Page | None = None,
     mark: ItemMark | None = None,
     checkpoint: Checkpoint | None = None,
+    plan: Plan | None = None,
 ) -> IngestOutcome:
-    """Extract one document (unless its ``page`` is given: a feed entry's own text) and store
-    it with its checked quotes, stamped with its fetch time (``fetched_at``, else the
-    transport's, else now); the source item and bulk checkpoint go in the same transaction."""
+    """Extract one document (unless its ``page`` is given: a feed entry's own text, or a page a
+    worker extracted, with its ``plan``) and store it with its checked quotes, stamped with its
+    fetch time (``fetched_at``, else the transport's, else now); the source item and bulk
+    checkpoint go in the same transaction."""
     when = fetched_at or raw.fetched_at or desk.clock()
     if page is None:
         page = extract(raw, kind)
     good, refused = split_valid(page_quotes(page, when, desk.registry), desk.registry.find)
     result = desk.storage.add_page(
-        replace(raw, fetched_at=when), page, good, mark=mark, checkpoint=checkpoint
+        replace(raw, fetched_at=when), page, good, mark=mark, checkpoint=checkpoint, plan=plan
     )
     return IngestOutcome(raw.source, page, result, tuple(refused))
 
 
-Item = tuple[str, RawDocument | MarketdeskError, Checkpoint | None]
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    """The end of a bulk input: its checkpoint is cleared once every page before it is stored."""
+
+    name: str
+
+
+Item = tuple[str, RawDocument | MarketdeskError | _Finished, Checkpoint | None]
 Resumed = Callable[[str, str], None]  # (input, where it resumes)
 
 
@@ -138,7 +152,7 @@ def _folder(desk: Desk, root: Path, on_resume: Resumed | None) -> Iterator[Item]
             yield str(path), exc, None
             continue
         yield str(path), raw, Checkpoint(name, rel)
-    desk.storage.clear_checkpoint(name)
+    yield str(root), _Finished(name), None
 
 
 def _warc(desk: Desk, path: Path, on_resume: Resumed | None) -> Iterator[Item]:
@@ -152,7 +166,7 @@ def _warc(desk: Desk, path: Path, on_resume: Resumed | None) -> Iterator[Item]:
             yield str(path), InputError(item.message), None
             continue
         yield item.document.source, item.document, Checkpoint(name, str(item.next_offset))
-    desk.storage.clear_checkpoint(name)
+    yield str(path), _Finished(name), None
 
 
 def ingest(
@@ -163,19 +177,87 @@ def ingest(
     kind: str = "auto",
     allow_private: bool = False,
     on_resume: Resumed | None = None,
+    workers: int = 1,
 ) -> Iterator[IngestOutcome]:
     """Ingest each input in turn (folders and WARC/WET files page by page), yielding as each
-    page is stored; errors are outcomes, not raised. ``on_resume`` hears of an input that an
-    earlier, interrupted run had begun."""
-    for text, doc, checkpoint in _documents(
-        desk, sources, allow_private, bulk=True, on_resume=on_resume
-    ):
-        try:
-            if isinstance(doc, MarketdeskError):
-                raise doc
-            yield store_document(desk, doc, kind=kind, fetched_at=fetched_at, checkpoint=checkpoint)
-        except MarketdeskError as exc:
-            yield IngestOutcome(source=text, error=str(exc))
+    page is stored, in input order; errors are outcomes, not raised. ``on_resume`` hears of an
+    input that an earlier, interrupted run had begun. ``workers`` above 1 extracts pages in that
+    many processes (0 and 1: in this one)."""
+    items = _documents(desk, sources, allow_private, bulk=True, on_resume=on_resume)
+    return _store(desk, items, kind=kind, fetched_at=fetched_at, workers=workers)
+
+
+def ingest_documents(
+    desk: Desk,
+    documents: Iterable[RawDocument],
+    *,
+    fetched_at: datetime | None = None,
+    kind: str = "auto",
+    workers: int = 1,
+) -> Iterator[IngestOutcome]:
+    """``ingest`` of documents already read (the pipeline benchmark): the same path."""
+    items: Iterator[Item] = ((doc.source, doc, None) for doc in documents)
+    return _store(desk, items, kind=kind, fetched_at=fetched_at, workers=workers)
+
+
+def _store(
+    desk: Desk,
+    items: Iterator[Item],
+    *,
+    kind: str,
+    fetched_at: datetime | None,
+    workers: int,
+) -> Iterator[IngestOutcome]:
+    if workers < 0:
+        raise ValueError(f"workers must be at least 0, not {workers}")
+    prepared: Generator[tuple[Item, Prepared | Failed | None], None, None]
+    if workers <= 1:
+        prepared = ((item, None) for item in items)  # extracted in store_document, here
+    else:
+        prepared = prepare_in_order(
+            items, _raw_of, workers=workers, kind=kind, barrier=_ends_an_input
+        )
+    return _stored(desk, prepared, kind, fetched_at)
+
+
+def _raw_of(item: Item) -> RawDocument | None:
+    return item[1] if isinstance(item[1], RawDocument) else None
+
+
+def _ends_an_input(item: Item) -> bool:
+    return isinstance(item[1], _Finished)
+
+
+def _stored(
+    desk: Desk,
+    prepared: Generator[tuple[Item, Prepared | Failed | None], None, None],
+    kind: str,
+    fetched_at: datetime | None,
+) -> Iterator[IngestOutcome]:
+    try:
+        for (text, doc, checkpoint), ready in prepared:
+            if isinstance(doc, _Finished):
+                desk.storage.clear_checkpoint(doc.name)
+                continue
+            if isinstance(ready, Failed):
+                yield IngestOutcome(source=text, error=ready.error)
+                continue
+            try:
+                if isinstance(doc, MarketdeskError):
+                    raise doc
+                yield store_document(
+                    desk,
+                    doc,
+                    kind=kind,
+                    fetched_at=fetched_at,
+                    checkpoint=checkpoint,
+                    page=ready.page if ready else None,
+                    plan=ready.plan if ready else None,
+                )
+            except MarketdeskError as exc:
+                yield IngestOutcome(source=text, error=str(exc))
+    finally:
+        prepared.close()  # the workers stop now, however the run ended (an error, a break)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +277,8 @@ def extract_sources(
 ) -> Iterator[ExtractOutcome]:
     """Extract each source without storing it (``marketdesk extract``)."""
     for text, doc, _ in _documents(desk, sources, allow_private):
+        if isinstance(doc, _Finished):  # only bulk inputs have an end to mark
+            continue
         try:
             if isinstance(doc, MarketdeskError):
                 raise doc

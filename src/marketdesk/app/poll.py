@@ -272,6 +272,14 @@ class Poller:
         if self.stop.is_set():
             raise Interrupted
 
+    def _seen(self, source: Source, key: str, digest: str, tally: _Tally) -> bool:
+        """The item was stored before with this content: counted as already stored."""
+        found = self.desk.storage.find_item(source.id, key)
+        if found is not None and found[0] == digest:
+            tally.add("already")
+            return True
+        return False
+
     def _store(self, raw: RawDocument, tally: _Tally, **kw: Any) -> IngestOutcome:
         outcome = store_document(self.desk, raw, **kw)
         assert outcome.result is not None
@@ -327,9 +335,7 @@ class Poller:
     ) -> None:
         key = e.key
         digest = _hash(e.title, e.summary, e.content, e.link, e.updated)
-        seen = self.desk.storage.find_item(source.id, key)
-        if seen is not None and seen[0] == digest:
-            tally.add("already")
+        if self._seen(source, key, digest, tally):
             return
         mark = ItemMark(source.id, key, digest)
         label = e.link or f"{redact(source.spec.url)}#{key}"
@@ -367,9 +373,7 @@ class Poller:
         if result.not_modified:
             return True
         mark = ItemMark(source.id, url, _hash(hashlib.sha256(result.content).hexdigest()))
-        seen = self.desk.storage.find_item(source.id, url)
-        if seen is not None and seen[0] == mark.content_hash:
-            tally.add("already")
+        if self._seen(source, url, mark.content_hash, tally):
             return False
         self._store(result.to_document(source=url), tally, mark=mark)
         return False
@@ -390,10 +394,7 @@ class Poller:
         todo = []
         for entry in entries:
             digest = _hash(entry.loc, entry.lastmod)
-            seen = self.desk.storage.find_item(source.id, entry.loc)
-            if seen is not None and seen[0] == digest:
-                tally.add("already")
-            else:
+            if not self._seen(source, entry.loc, digest, tally):
                 todo.append((entry, digest))
 
         def page(item: tuple[SitemapEntry, str]) -> None:
@@ -421,9 +422,7 @@ class Poller:
                 tally.add("failed", f"{path}: cannot read: {exc.strerror or exc}")
                 return
             digest = _hash(st.st_size, st.st_mtime_ns)
-            seen = self.desk.storage.find_item(source.id, key)
-            if seen is not None and seen[0] == digest:
-                tally.add("already")
+            if self._seen(source, key, digest, tally):
                 return
             try:
                 raw = read_source(InputSource.parse(key))

@@ -152,6 +152,7 @@ def story_json(s: StoredArticle) -> JSON:
         "language": a.language,
         "market_status": s.market_status,
         "removed": [{"kind": str(r.kind), "text": r.text} for r in s.removed],
+        "from_feed_entry": s.from_feed_entry,
     }
 
 

@@ -127,7 +127,7 @@ def remove_source(desk: Desk, source_id: int) -> Source:
 
 def pause_source(desk: Desk, source_id: int, paused: bool) -> Source:
     _existing(desk, source_id)
-    desk.storage.pause_source(source_id, paused)
+    desk.storage.pause_source(source_id, paused, desk.clock())
     return _existing(desk, source_id)
 
 

@@ -65,6 +65,7 @@ def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
             kind=args.kind,
             allow_private=args.allow_private,
             on_resume=lambda what, where: con.note(f"{what}: resuming {where}"),
+            workers=args.workers,
         )
         for o in outcomes:
             bar.update(1)

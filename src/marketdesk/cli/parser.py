@@ -91,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--kind", choices=KINDS, default="auto")
     _allow_private(p, "allow fetching from private and loopback addresses")
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="processes extracting pages at once, 1 to 64; the pages are still stored one by "
+        "one, in input order (default 1: all in this process)",
+    )
 
     p = sub.add_parser(
         "serve",

@@ -86,8 +86,15 @@ def iter_warc(path: Path, *, start_offset: int = 0) -> Iterator[WarcItem | WarcP
         yield from _records(stream, start_offset, size)
 
 
+class _QuietIterator(ArchiveIterator):  # type: ignore[misc]
+    # warcio writes this warning to sys.stderr itself, in the middle of a progress bar; a
+    # record that is not followed by its blank lines is still read, and real damage is a
+    # WarcProblem, so the warning says nothing the caller does not hear otherwise.
+    INC_RECORD = ""
+
+
 def _records(stream: Any, start: int, size: int) -> Iterator[WarcItem | WarcProblem]:
-    records = ArchiveIterator(stream)
+    records = _QuietIterator(stream)
     end = start  # where the last complete record ended: the next one starts here
     while True:
         try:

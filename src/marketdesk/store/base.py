@@ -103,6 +103,18 @@ class StoreCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class Plan:
+    """What ``add_page`` works out before its transaction (``store.dedup.plan_page``): pure, and
+    the costly part, so a caller may work it out elsewhere (a worker process) and pass it in."""
+
+    site: str
+    fingerprint: str | None  # None: the page has no article
+    signature: bytes | None  # None: too short to group with others
+    bands: tuple[int, ...]
+    title: str | None = None  # the article's headline, for the same-site rule
+
+
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     """Where a bulk ingest of ``name`` (an absolute path) has got to: written with the page it
     follows, so a killed run resumes after the last page it stored."""
@@ -122,12 +134,15 @@ class Storage(Protocol):
         *,
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
+        plan: Plan | None = None,
     ) -> IngestResult:
         """Store a fetched document, its article (in its story) and the quotes seen on it, in
         one transaction, with the source item and bulk checkpoint when given.
 
         ``raw.fetched_at`` (required) stamps the document and the article; ``quotes`` are
-        linked to the document.
+        linked to the document. ``plan``, when given, must be ``store.dedup.plan_page(raw,
+        page)`` (worked out beforehand, in a worker process say): the store uses it as it is
+        instead of working it out again; without it, the store works it out.
         """
         ...
 
@@ -194,8 +209,9 @@ class Storage(Protocol):
         """Forget a source and its items (what it stored stays); False when there was none."""
         ...
 
-    def pause_source(self, source_id: int, paused: bool) -> bool:
-        """Pause or resume; a resumed source is due at once. False when there is none."""
+    def pause_source(self, source_id: int, paused: bool, now: datetime) -> bool:
+        """Pause or resume; a resumed source is due at once (its next poll is ``now``) and its
+        failures are forgiven. False when there is none."""
         ...
 
     def due_sources(self, now: datetime) -> list[Source]:

@@ -34,7 +34,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from marketdesk.model import Article, ItemMark, Page, Quote, RawDocument
-from marketdesk.store.base import Checkpoint, IngestResult
+from marketdesk.store.base import Checkpoint, IngestResult, Plan
 from marketdesk.store.guards import check_aware
 from marketdesk.stories.grouping import Candidate, choose_story
 from marketdesk.stories.origin import Copy, story_origin
@@ -81,24 +81,22 @@ def site_of(raw: RawDocument, article: Article) -> str:
     return _host(raw.url) or _host(raw.source) or _host(article.url)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What add_page works out before the transaction: pure, and the costly part."""
-
-    site: str
-    fingerprint: str | None  # None: the page has no article
-    signature: bytes | None  # None: too short to group with others
-    bands: tuple[int, ...]
-
-
 def plan_page(raw: RawDocument, page: Page) -> Plan:
+    """The plan of a page: pure (the same raw and page always give the same plan), so it may be
+    worked out in another process and handed to ``Storage.add_page``."""
     if not page.article.paragraphs:
         return Plan(site_of(raw, page.article), None, None, ())
     site = site_of(raw, page.article)
     sig = signature(page.article.title, page.article.paragraphs)
     if sig is None:
         return Plan(site, article_fingerprint(page.article, site), None, ())
-    return Plan(site, article_fingerprint(page.article, site), to_bytes(sig), tuple(band_keys(sig)))
+    return Plan(
+        site,
+        article_fingerprint(page.article, site),
+        to_bytes(sig),
+        tuple(band_keys(sig)),
+        page.article.title,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +248,10 @@ def _group(writer: PageWriter, article_id: int, plan: Plan, mark: ItemMark | Non
             story_id = writer.story_of(item[1])
     if story_id is None and plan.signature is not None:
         story_id = choose_story(
-            from_bytes(plan.signature), writer.story_candidates(plan.bands, CANDIDATES)
+            from_bytes(plan.signature),
+            writer.story_candidates(plan.bands, CANDIDATES),
+            plan.site,
+            plan.title,
         )
     if story_id is None:
         story_id = writer.new_story(article_id)

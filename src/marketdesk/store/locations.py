@@ -48,7 +48,7 @@ def sqlite_path(location: str) -> str:
 def missing_database(shown: str) -> str:
     """The message for a read of a database that does not exist, with commands that make one."""
     return (
-        f"no marketdesk database at {shown}; create one with `marketdesk quotes load-bundled "
-        f"--db {shown}`, `marketdesk ingest FILE --db {shown}` or `marketdesk demo --no-serve "
-        f"--db {shown}`"
+        f"no marketdesk database at {shown}; create one with `marketdesk sources add "
+        f"URL_OR_PATH --db {shown}`, `marketdesk ingest FILE --db {shown}`, `marketdesk quotes "
+        f"load-bundled --db {shown}` or `marketdesk demo --no-serve --db {shown}`"
     )

@@ -45,7 +45,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -73,7 +73,7 @@ from marketdesk.model import (
     StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
 from marketdesk.stories.grouping import Candidate
@@ -109,12 +109,11 @@ _ABORTED = (  # what the server aborts a transaction with when writers get in ea
     psycopg.errors.SerializationFailure,
     psycopg.errors.DeadlockDetected,
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a resumed source's next poll: due at once
 
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
-    " a.market_status FROM articles a JOIN documents d ON d.id = a.document_id"
+    " a.market_status, d.kind FROM articles a JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
 _SOURCE_COLUMNS = (
@@ -442,8 +441,10 @@ class PostgresStorage:
         *,
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
+        plan: Plan | None = None,
     ) -> IngestResult:
-        plan = dedup.plan_page(raw, page)  # the costly, pure part: before the transaction
+        if plan is None:  # the costly, pure part: before the transaction
+            plan = dedup.plan_page(raw, page)
         batch = list(quotes)  # a second attempt must see the same quotes
         return self._writing(
             lambda conn: dedup.add_page(
@@ -639,15 +640,15 @@ class PostgresStorage:
             )
         )
 
-    def pause_source(self, source_id: int, paused: bool) -> bool:
-        # Resumed: due at once (next poll long past), its failures forgiven.
+    def pause_source(self, source_id: int, paused: bool, now: datetime) -> bool:
+        check_aware(now, "now")
         return self._writing(
             lambda conn: (
                 conn.execute(
                     "UPDATE sources SET paused = %s,"
                     " next_poll = CASE WHEN %s THEN next_poll ELSE %s END,"
                     " failures = CASE WHEN %s THEN failures ELSE 0 END WHERE id = %s",
-                    (paused, paused, _EPOCH, paused, source_id),
+                    (paused, paused, now, paused, source_id),
                 ).rowcount
                 == 1
             )
@@ -745,7 +746,7 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: Plan, page: Page) -> int | None:
         a = page.article
         paragraphs = [_clean(p) for p in a.paragraphs]
         row = self.conn.execute(
@@ -799,14 +800,15 @@ class _Writer:
         if not bands:
             return []
         rows = self.conn.execute(
-            "SELECT a.id, a.story_id, a.signature FROM (SELECT article_id, count(*) AS shared"
+            "SELECT a.id, a.story_id, a.signature, a.site, a.title FROM"
+            " (SELECT article_id, count(*) AS shared"
             " FROM story_bands WHERE band = ANY(%s::bigint[]) GROUP BY article_id) b"
             " JOIN articles a ON a.id = b.article_id"
             " WHERE a.replaced_by IS NULL AND a.story_id IS NOT NULL AND a.signature IS NOT NULL"
             " ORDER BY b.shared DESC, a.id LIMIT %s",
             (list(bands), limit),
         ).fetchall()
-        return [Candidate(r[0], r[1], from_bytes(r[2])) for r in rows]
+        return [Candidate(r[0], r[1], from_bytes(r[2]), r[3] or "", r[4]) for r in rows]
 
     def story_of(self, article_id: int) -> int | None:
         row = self.conn.execute(
@@ -1055,6 +1057,7 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         source,
         fetched_at,
         market_status,
+        kind,
     ) = row
     return StoredArticle(
         id=article_id,
@@ -1076,4 +1079,5 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         fetched_at=fetched_at,
         market_status=market_status,
         removed=removed,
+        from_feed_entry=kind == "feed-entry",
     )

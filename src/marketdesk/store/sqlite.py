@@ -40,7 +40,7 @@ from marketdesk.model import (
     StoryCopy,
 )
 from marketdesk.store import dedup
-from marketdesk.store.base import Checkpoint, IngestResult, StoreCounts
+from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
 from marketdesk.stories.grouping import Candidate
@@ -54,7 +54,8 @@ _QUOTE_COLUMNS = (
 )
 _MAX_MICROS = 2**63 - 1  # "at or before" with no bound
 _ARTICLE_SELECT = (
-    "SELECT a.*, d.source AS doc_source FROM articles a JOIN documents d ON d.id = a.document_id"
+    "SELECT a.*, d.source AS doc_source, d.kind AS doc_kind FROM articles a"
+    " JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
 _SOURCE_COLUMNS = (
@@ -199,8 +200,10 @@ class SQLiteStorage:
         *,
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
+        plan: Plan | None = None,
     ) -> IngestResult:
-        plan = dedup.plan_page(raw, page)  # the costly, pure part: outside the write lock
+        if plan is None:  # the costly, pure part: outside the write lock
+            plan = dedup.plan_page(raw, page)
         with self._write() as conn:
             return dedup.add_page(
                 _Writer(conn), raw, page, quotes, plan, mark=mark, checkpoint=checkpoint
@@ -394,14 +397,14 @@ class SQLiteStorage:
         with self._write() as conn:
             return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount == 1
 
-    def pause_source(self, source_id: int, paused: bool) -> bool:
+    def pause_source(self, source_id: int, paused: bool, now: datetime) -> bool:
+        check_aware(now, "now")
         with self._write() as conn:
-            # Resumed: due at once (next_poll in the past), its failures forgiven.
             cur = conn.execute(
                 "UPDATE sources SET paused = ?,"
-                " next_poll = CASE WHEN ? THEN next_poll ELSE 0 END,"
+                " next_poll = CASE WHEN ? THEN next_poll ELSE ? END,"
                 " failures = CASE WHEN ? THEN failures ELSE 0 END WHERE id = ?",
-                (int(paused), int(paused), int(paused), source_id),
+                (int(paused), int(paused), to_micros(now), int(paused), source_id),
             )
             return cur.rowcount == 1
 
@@ -519,7 +522,7 @@ class _Writer:
         ).fetchone()
         return int(row[0]) if row is not None else None
 
-    def insert_article(self, document_id: int, plan: dedup.Plan, page: Page) -> int | None:
+    def insert_article(self, document_id: int, plan: Plan, page: Page) -> int | None:
         a = page.article
         # Stamped with its document's fetch time, read in the same statement.
         cur = self.conn.execute(
@@ -571,14 +574,15 @@ class _Writer:
             return []
         marks = ",".join("?" * len(bands))
         rows = self.conn.execute(
-            "SELECT a.id, a.story_id, a.signature FROM (SELECT article_id, count(*) AS shared"
+            "SELECT a.id, a.story_id, a.signature, a.site, a.title FROM"
+            " (SELECT article_id, count(*) AS shared"
             f" FROM story_bands WHERE band IN ({marks}) GROUP BY article_id) b"
             " JOIN articles a ON a.id = b.article_id"
             " WHERE a.replaced_by IS NULL AND a.story_id IS NOT NULL AND a.signature IS NOT NULL"
             " ORDER BY b.shared DESC, a.id LIMIT ?",
             (*bands, limit),
         ).fetchall()
-        return [Candidate(r[0], r[1], from_bytes(r[2])) for r in rows]
+        return [Candidate(r[0], r[1], from_bytes(r[2]), r[3] or "", r[4]) for r in rows]
 
     def story_of(self, article_id: int) -> int | None:
         row = self.conn.execute(
@@ -837,6 +841,7 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         fetched_at=from_micros(row["fetched_at"]),
         market_status=row["market_status"],
         removed=removed,
+        from_feed_entry=row["doc_kind"] == "feed-entry",
     )
 
 
