@@ -22,9 +22,13 @@ import pytest
 from marketdesk.errors import StorageError
 from marketdesk.extract import extract
 from marketdesk.model import (
+    Annotations,
     Article,
     BlockKind,
+    Entity,
+    EntityKind,
     ItemMark,
+    Mention,
     Page,
     PollRecord,
     Quote,
@@ -1299,3 +1303,74 @@ def test_an_older_database_gets_its_stories(
     assert again.article_id == ids["a"] and not again.article_created
     copy = store.add_page(web("https://c.example/q", b"new"), page("Bank holds rates", *BODY), [])
     assert copy.article_created and copy.story_id == story_of["a"]
+
+
+# -- annotations -------------------------------------------------------------------------------
+def annotations(*entities: tuple[str, str, str | None]) -> Annotations:
+    return Annotations(
+        entities=tuple(
+            Entity(
+                id=i,
+                kind=EntityKind(kind),
+                name=name,
+                mentions=(Mention(name, 0, len(name), 0), Mention(name, 40, 40 + len(name), 2)),
+                salience=1.0 / (i + 1),
+                titles=("prime minister",) if kind == "person" else (),
+                key=key,
+            )
+            for i, (name, kind, key) in enumerate(entities)
+        ),
+        model="test-model 1",
+    )
+
+
+def test_annotations_are_stored_with_the_article_and_find_its_story(store: Storage) -> None:
+    tagged = annotations(
+        ("Fumio Kishida", "person", None),
+        ("Japan", "place", "place:jp"),
+        ("A\x00B", "organisation", None),
+    )
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [], annotations=tagged
+    )
+    b = store.add_page(web("https://b.example/z", b"<z>"), story(1), [])
+    assert a.article_id is not None and b.article_id is not None
+    got = store.get_article(a.article_id)
+    assert got is not None and got.annotations is not None
+    assert got.annotations.model == "test-model 1"
+    assert [e.name for e in got.annotations.entities][:2] == ["Fumio Kishida", "Japan"]
+    assert got.annotations.entities[0] == tagged.entities[0]  # mentions, titles, salience kept
+    plain = store.get_article(b.article_id)
+    assert plain is not None and plain.annotations is None
+    for named in ("Fumio Kishida", "  fumio   KISHIDA ", "place:jp"):
+        assert [s.id for s in store.stories(entity=named)] == [a.story_id]
+    assert store.stories(entity="Kishida") == []  # a name, not a word of one
+    assert store.stories(entity="Japan", since=AT + timedelta(days=1)) == []
+    # The same bytes again: nothing rewritten, the annotations stay.
+    again = store.add_page(web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [])
+    assert again.article_id == a.article_id
+    assert [s.id for s in store.stories(entity="japan")] == [a.story_id]
+
+
+def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store: Storage) -> None:
+    ids = []
+    for n in range(5):
+        r = store.add_page(web(f"https://a.example/{n}", f"<{n}>".encode()), story(n), [])
+        assert r.article_id is not None
+        ids.append(r.article_id)
+    assert [a.id for a in store.articles_after(0, 2)] == ids[:2]
+    assert [a.id for a in store.articles_after(ids[1], 10)] == ids[2:]
+    assert store.articles_after(ids[-1], 10) == []
+    assert store.set_annotations(ids[1], annotations(("Bank of Japan", "organisation", "org:boj")))
+    assert [a.id for a in store.articles_after(0, 10, unannotated=True)] == [
+        i for i in ids if i != ids[1]
+    ]
+    assert len(store.stories(entity="org:boj")) == 1
+    assert store.set_annotations(
+        ids[1], annotations(("Reserve Bank of India", "organisation", None))
+    )
+    assert store.stories(entity="org:boj") == []  # the old entity rows are gone
+    assert len(store.stories(entity="reserve bank of india")) == 1
+    assert not store.set_annotations(max(ids) + 100, annotations())
+    with pytest.raises(ValueError):
+        store.articles_after(0, -1)

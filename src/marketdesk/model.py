@@ -168,6 +168,7 @@ class StoredArticle:
     # Kept from a feed entry's own title, summary and date: its page could not be fetched
     # or held no article (Page.kind "feed-entry").
     from_feed_entry: bool = False
+    annotations: Annotations | None = None  # None: not enriched (yet)
 
 
 class SourceKind(StrEnum):

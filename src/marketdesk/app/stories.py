@@ -30,12 +30,17 @@ def copies(desk: Desk, article_id: int) -> tuple[StoryCopy, ...]:
     return found.copies if found is not None else ()
 
 
-def list_stories(desk: Desk, *, limit: int = 50, since: datetime | None = None) -> list[Story]:
-    """Stories newest first; ``limit`` 0 for all of them."""
+def list_stories(
+    desk: Desk, *, limit: int = 50, since: datetime | None = None, entity: str | None = None
+) -> list[Story]:
+    """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
+    (a person's, organisation's or place's name, or its knowledge-base key)."""
+    if entity is not None and not entity.strip():
+        entity = None
     if limit:
-        return desk.storage.stories(limit=limit, since=since)
+        return desk.storage.stories(limit=limit, since=since, entity=entity)
     found: list[Story] = []
-    while batch := desk.storage.stories(limit=500, offset=len(found), since=since):
+    while batch := desk.storage.stories(limit=500, offset=len(found), since=since, entity=entity):
         found.extend(batch)
     return found
 

@@ -190,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON Lines")
     p.add_argument("--limit", type=_count, default=50, help="how many (default 50; 0 for all)")
     p.add_argument("--since", metavar="ISO8601", help="only stories at or after this instant")
+    p.add_argument(
+        "--entity",
+        metavar="NAME",
+        help="only stories that name this person, organisation or place (any case)",
+    )
     return parser
 
 

@@ -72,6 +72,7 @@ from datetime import datetime
 from typing import Protocol
 
 from marketdesk.model import (
+    Annotations,
     ItemMark,
     Page,
     PollRecord,
@@ -135,9 +136,11 @@ class Storage(Protocol):
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
         plan: Plan | None = None,
+        annotations: Annotations | None = None,
     ) -> IngestResult:
-        """Store a fetched document, its article (in its story) and the quotes seen on it, in
-        one transaction, with the source item and bulk checkpoint when given.
+        """Store a fetched document, its article (in its story, with its ``annotations`` when
+        given) and the quotes seen on it, in one transaction, with the source item and bulk
+        checkpoint when given.
 
         ``raw.fetched_at`` (required) stamps the document and the article; ``quotes`` are
         linked to the document. ``plan``, when given, must be ``store.dedup.plan_page(raw,
@@ -148,6 +151,19 @@ class Storage(Protocol):
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         """Store quotes from a provider or a file; returns how many were new."""
+        ...
+
+    def set_annotations(self, article_id: int, annotations: Annotations) -> bool:
+        """Replace an article's annotations (and its entity rows): re-enrichment. False when
+        there is no such article."""
+        ...
+
+    def articles_after(
+        self, after_id: int, limit: int, *, unannotated: bool = False
+    ) -> list[StoredArticle]:
+        """Current articles with an id above ``after_id``, by id, at most ``limit``, without
+        removed blocks (a walk over the whole store, page by page); ``unannotated``: only
+        those without annotations."""
         ...
 
     def get_article(self, article_id: int) -> StoredArticle | None:
@@ -183,10 +199,16 @@ class Storage(Protocol):
     # -- stories ---------------------------------------------------------------------------
 
     def stories(
-        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        since: datetime | None = None,
+        entity: str | None = None,
     ) -> list[Story]:
         """Stories newest first (the earliest copy's publication time, else first seen; then
-        id), with their current copies oldest first; ``since`` keeps those at or after it."""
+        id), with their current copies oldest first; ``since`` keeps those at or after it,
+        ``entity`` those with a current copy that names it (an entity's name, any case and
+        spacing, or its knowledge-base key)."""
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from marketdesk.model import Article, ItemMark, Page, Quote, RawDocument
+from marketdesk.model import Annotations, Article, ItemMark, Page, Quote, RawDocument
 from marketdesk.store.base import Checkpoint, IngestResult, Plan
 from marketdesk.store.guards import check_aware
 from marketdesk.stories.grouping import Candidate, choose_story
@@ -186,6 +186,10 @@ class PageWriter(Protocol):
 
     def set_checkpoint(self, checkpoint: Checkpoint, at: datetime) -> None: ...
 
+    def put_annotations(self, article_id: int, annotations: Annotations) -> None:
+        """An article's annotations and its entity rows, replacing any it had."""
+        ...
+
 
 CANDIDATES = 50  # copies compared per new article, most shared bands first
 
@@ -199,8 +203,10 @@ def add_page(
     *,
     mark: ItemMark | None = None,
     checkpoint: Checkpoint | None = None,
+    annotations: Annotations | None = None,
 ) -> IngestResult:
-    """Apply the rules of the module docstring through one backend transaction."""
+    """Apply the rules of the module docstring through one backend transaction; a new
+    article is stored with its ``annotations`` when given."""
     if raw.fetched_at is None:
         raise ValueError("a stored document needs its fetch time (RawDocument.fetched_at)")
     check_aware(raw.fetched_at, "RawDocument.fetched_at")
@@ -227,6 +233,8 @@ def add_page(
             created = article_id is not None
             if article_id is None:
                 article_id = writer.find_article(fp)
+            elif annotations is not None:
+                writer.put_annotations(article_id, annotations)
         if article_id is not None:
             writer.link_article(doc_id, article_id)
             story_id = (

@@ -57,6 +57,7 @@ from psycopg_pool import ConnectionPool
 
 from marketdesk.errors import StorageError
 from marketdesk.model import (
+    Annotations,
     Article,
     BlockKind,
     ItemMark,
@@ -72,7 +73,8 @@ from marketdesk.model import (
     Story,
     StoryCopy,
 )
-from marketdesk.store import dedup
+from marketdesk.store import annotations_json, dedup
+from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
@@ -113,7 +115,8 @@ _ABORTED = (  # what the server aborts a transaction with when writers get in ea
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
-    " a.market_status, d.kind FROM articles a JOIN documents d ON d.id = a.document_id"
+    " a.market_status, d.kind, a.annotations FROM articles a"
+    " JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
 _SOURCE_COLUMNS = (
@@ -442,15 +445,45 @@ class PostgresStorage:
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
         plan: Plan | None = None,
+        annotations: Annotations | None = None,
     ) -> IngestResult:
         if plan is None:  # the costly, pure part: before the transaction
             plan = dedup.plan_page(raw, page)
         batch = list(quotes)  # a second attempt must see the same quotes
         return self._writing(
             lambda conn: dedup.add_page(
-                _Writer(conn), raw, page, batch, plan, mark=mark, checkpoint=checkpoint
+                _Writer(conn),
+                raw,
+                page,
+                batch,
+                plan,
+                mark=mark,
+                checkpoint=checkpoint,
+                annotations=annotations,
             )
         )
+
+    def set_annotations(self, article_id: int, annotations: Annotations) -> bool:
+        def work(conn: Conn) -> bool:
+            if conn.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone():
+                _Writer(conn).put_annotations(article_id, annotations)
+                return True
+            return False
+
+        return self._writing(work)
+
+    def articles_after(
+        self, after_id: int, limit: int, *, unannotated: bool = False
+    ) -> list[StoredArticle]:
+        check_paging(limit, 0)
+        pending = " AND a.annotations IS NULL" if unannotated else ""
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"{_ARTICLE_SELECT} WHERE {_CURRENT} AND a.id > %s{pending} ORDER BY a.id LIMIT %s",
+                (after_id, limit),
+            ).fetchall()
+        )
+        return [_stored(r, ()) for r in rows]
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         batch = list(quotes)  # a second attempt must see the same quotes
@@ -544,18 +577,27 @@ class PostgresStorage:
 
     # -- stories -----------------------------------------------------------------------
     def stories(
-        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        since: datetime | None = None,
+        entity: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
+        named = None if entity is None else _clean(norm_name(entity))
+        key = None if entity is None else _clean(entity.strip())
 
         def work(conn: Conn) -> list[Story]:
             rows = conn.execute(
                 f"SELECT {_STORY_COLUMNS} FROM stories"
-                " WHERE %s::timestamptz IS NULL OR sort_at >= %s"
+                " WHERE (%s::timestamptz IS NULL OR sort_at >= %s)"
+                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_entities e"
+                " JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}))"
                 " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
-                (since, since, limit, offset),
+                (since, since, named, named, key, limit, offset),
             ).fetchall()
             copies = _copies(conn, [r[0] for r in rows])
             return [_story(r, copies.get(r[0], ())) for r in rows]
@@ -879,6 +921,32 @@ class _Writer:
             (_clean(checkpoint.name), _clean(checkpoint.position), at),
         )
 
+    def put_annotations(self, article_id: int, annotations: Annotations) -> None:
+        # jsonb refuses the NUL character even escaped: it is replaced, as in every text column.
+        doc = annotations_json.dump(annotations).replace("\\u0000", "\\ufffd")
+        self.conn.execute(
+            "UPDATE articles SET annotations = %s::jsonb WHERE id = %s", (doc, article_id)
+        )
+        self.conn.execute("DELETE FROM article_entities WHERE article_id = %s", (article_id,))
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_entities (article_id, entity, kind, name, norm, key,"
+                " salience, mentions) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        article_id,
+                        e.id,
+                        str(e.kind),
+                        _clean(e.name),
+                        _clean(norm_name(e.name)),
+                        _opt(e.key),
+                        e.salience,
+                        e.count,
+                    )  # fmt: skip
+                    for e in annotations.entities
+                ],
+            )
+
 
 def _find_item(conn: Conn, source_id: int, key: str) -> tuple[str, int | None] | None:
     row = conn.execute(
@@ -1058,6 +1126,7 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         fetched_at,
         market_status,
         kind,
+        annotations,
     ) = row
     return StoredArticle(
         id=article_id,
@@ -1080,4 +1149,5 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         market_status=market_status,
         removed=removed,
         from_feed_entry=kind == "feed-entry",
+        annotations=annotations_json.load(annotations) if annotations else None,
     )

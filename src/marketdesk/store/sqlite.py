@@ -24,6 +24,7 @@ from typing import Any
 
 from marketdesk.errors import StorageError
 from marketdesk.model import (
+    Annotations,
     Article,
     BlockKind,
     ItemMark,
@@ -39,7 +40,8 @@ from marketdesk.model import (
     Story,
     StoryCopy,
 )
-from marketdesk.store import dedup
+from marketdesk.store import annotations_json, dedup
+from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
@@ -201,13 +203,39 @@ class SQLiteStorage:
         mark: ItemMark | None = None,
         checkpoint: Checkpoint | None = None,
         plan: Plan | None = None,
+        annotations: Annotations | None = None,
     ) -> IngestResult:
         if plan is None:  # the costly, pure part: outside the write lock
             plan = dedup.plan_page(raw, page)
         with self._write() as conn:
             return dedup.add_page(
-                _Writer(conn), raw, page, quotes, plan, mark=mark, checkpoint=checkpoint
+                _Writer(conn),
+                raw,
+                page,
+                quotes,
+                plan,
+                mark=mark,
+                checkpoint=checkpoint,
+                annotations=annotations,
             )
+
+    def set_annotations(self, article_id: int, annotations: Annotations) -> bool:
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                _Writer(conn).put_annotations(article_id, annotations)
+                return True
+            return False
+
+    def articles_after(
+        self, after_id: int, limit: int, *, unannotated: bool = False
+    ) -> list[StoredArticle]:
+        check_paging(limit, 0)
+        pending = " AND a.annotations IS NULL" if unannotated else ""
+        rows = self._reader().execute(
+            f"{_ARTICLE_SELECT} WHERE {_CURRENT} AND a.id > ?{pending} ORDER BY a.id LIMIT ?",
+            (after_id, limit),
+        )
+        return [_stored(r, ()) for r in rows]
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         with self._write() as conn:
@@ -316,16 +344,29 @@ class SQLiteStorage:
 
     # -- stories -----------------------------------------------------------------------
     def stories(
-        self, limit: int = 50, offset: int = 0, since: datetime | None = None
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        since: datetime | None = None,
+        entity: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
         c = self._reader()
+        where = "s.sort_at >= ?"
+        args: list[int | str] = [-_MAX_MICROS if since is None else to_micros(since)]
+        if entity is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_entities e"
+                " JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT})"
+            )
+            args += [norm_name(entity), entity.strip()]
         rows = c.execute(
-            "SELECT * FROM stories WHERE sort_at >= ? ORDER BY sort_at DESC, id DESC"
+            f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
-            (-_MAX_MICROS if since is None else to_micros(since), limit, offset),
+            (*args, limit, offset),
         ).fetchall()
         copies = _copies(c, [r["id"] for r in rows])
         return [_story(r, copies.get(r["id"], ())) for r in rows]
@@ -649,6 +690,30 @@ class _Writer:
             (checkpoint.name, checkpoint.position, to_micros(at)),
         )
 
+    def put_annotations(self, article_id: int, annotations: Annotations) -> None:
+        self.conn.execute(
+            "UPDATE articles SET annotations = ? WHERE id = ?",
+            (annotations_json.dump(annotations), article_id),
+        )
+        self.conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT INTO article_entities(article_id, entity, kind, name, norm, key, salience,"
+            " mentions) VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    article_id,
+                    e.id,
+                    str(e.kind),
+                    e.name,
+                    norm_name(e.name),
+                    e.key,
+                    e.salience,
+                    e.count,
+                )  # fmt: skip
+                for e in annotations.entities
+            ],
+        )
+
 
 def _find_item(conn: sqlite3.Connection, source_id: int, key: str) -> tuple[str, int | None] | None:
     row = conn.execute(
@@ -842,6 +907,7 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         market_status=row["market_status"],
         removed=removed,
         from_feed_entry=row["doc_kind"] == "feed-entry",
+        annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
     )
 
 
