@@ -36,7 +36,7 @@ _SCHEMA: dict[str, dict[str, type]] = {
         "obey_robots": bool,
     },
     # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/)
-    "enrich": {"model": str},
+    "enrich": {"model": str, "enabled": bool},
 }
 _POSITIVE = {"timeout", "connect_timeout", "max_mb"}
 # [fetch] keys that tune the HTTP policy (net.FetchPolicy), by their policy names.
@@ -66,6 +66,7 @@ class Settings:
     sources: tuple[dict[str, Any], ...] = ()  # the [[sources]] tables, as written
     fetch: dict[str, Any] = field(default_factory=dict)  # [fetch] tuning, by FetchPolicy name
     enrich_model: str | None = None  # None: the bundled small English pipeline
+    enrich: bool = True  # [enrich] enabled: annotate pages as they are stored
 
 
 def default_db_path() -> str:
@@ -93,6 +94,7 @@ def load_settings(db: str | None = None) -> Settings:
         sources=tuple(data.get("sources", ())),
         fetch=_fetch_tuning(data.get("fetch", {})),
         enrich_model=data.get("enrich", {}).get("model"),
+        enrich=data.get("enrich", {}).get("enabled", True),
     )
 
 

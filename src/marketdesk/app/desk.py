@@ -19,10 +19,12 @@ from marketdesk.clock import Clock, system_clock
 from marketdesk.config import ConfigError, Settings
 from marketdesk.errors import MarketdeskError
 from marketdesk.markets.registry import Edition, Registry
-from marketdesk.model import Instrument
+from marketdesk.model import Annotations, Instrument, Page
 from marketdesk.store import Storage, open_storage, redacted
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from marketdesk.net import Fetcher, FetchPolicy
 
 __all__ = ["Desk", "Services"]
@@ -74,6 +76,7 @@ class Desk:
         self._own_storage = storage is None
         self._fetchers: list[Fetcher] = []
         self._lock = threading.Lock()
+        self._nlp_lock = threading.Lock()  # one pipeline, one caller at a time (threads)
 
     # -- what use cases ask for ---------------------------------------------------------------
 
@@ -93,6 +96,23 @@ class Desk:
             if self._storage is None:
                 self._storage = open_storage(self.settings.db, create=self._create)
             return self._storage
+
+    def nlp(self) -> Language:
+        """The enrichment pipeline (``[enrich] model``, else the bundled one), loaded once
+        per process; a ModelError when it is not installed."""
+        from marketdesk.enrich import load_pipeline  # spaCy loads only where enrichment runs
+
+        return load_pipeline(self.settings.enrich_model)
+
+    def annotate(self, page: Page) -> Annotations | None:
+        """The page's annotations, or None: no article, or enrichment turned off."""
+        if not self.settings.enrich or not page.article.paragraphs:
+            return None
+        from marketdesk.enrich import enrich
+
+        nlp = self.nlp()
+        with self._nlp_lock:
+            return enrich(page, nlp)
 
     def edition(self, code: str | None = None) -> Edition:
         """The edition named ``code``, else the configured one."""

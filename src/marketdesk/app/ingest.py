@@ -19,10 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from marketdesk.app.desk import Desk
-from marketdesk.app.workers import Failed, Prepared, prepare_in_order
+from marketdesk.app.workers import (
+    Failed,
+    Prepared,
+    Task,
+    prepare,
+    prepare_enriched,
+    prepare_in_order,
+)
 from marketdesk.errors import InputError, MarketdeskError
 from marketdesk.extract import KINDS, extract
 from marketdesk.ingest.detect import path_kind
@@ -31,7 +39,7 @@ from marketdesk.ingest.sources import Source, SourceKind, read_source
 from marketdesk.ingest.warc import WarcProblem, iter_warc
 from marketdesk.markets.observations import page_quotes
 from marketdesk.markets.validation import split_valid
-from marketdesk.model import ItemMark, Page, Quote, RawDocument
+from marketdesk.model import Annotations, ItemMark, Page, Quote, RawDocument
 from marketdesk.net import redact
 from marketdesk.store import Checkpoint, IngestResult, Plan
 
@@ -73,18 +81,33 @@ def store_document(
     mark: ItemMark | None = None,
     checkpoint: Checkpoint | None = None,
     plan: Plan | None = None,
+    annotations: Annotations | None = None,
 ) -> IngestOutcome:
     """Extract one document (unless its ``page`` is given: a feed entry's own text, or a page a
-    worker extracted, with its ``plan``) and store it with its checked quotes, stamped with its
-    fetch time (``fetched_at``, else the transport's, else now); the source item and bulk
-    checkpoint go in the same transaction."""
+    worker extracted, with its ``plan`` and ``annotations``) and store it with its checked
+    quotes, stamped with its fetch time (``fetched_at``, else the transport's, else now); the
+    source item and bulk checkpoint go in the same transaction.
+
+    A new article is enriched: with the ``annotations`` given, in the same transaction;
+    otherwise once it is known to be new, so a page stored before costs no enrichment (an
+    article whose enrichment a crash cut off is one `marketdesk enrich` finds)."""
     when = fetched_at or raw.fetched_at or desk.clock()
     if page is None:
         page = extract(raw, kind)
     good, refused = split_valid(page_quotes(page, when, desk.registry), desk.registry.find)
     result = desk.storage.add_page(
-        replace(raw, fetched_at=when), page, good, mark=mark, checkpoint=checkpoint, plan=plan
+        replace(raw, fetched_at=when),
+        page,
+        good,
+        mark=mark,
+        checkpoint=checkpoint,
+        plan=plan,
+        annotations=annotations,
     )
+    if result.article_created and annotations is None and result.article_id is not None:
+        found = desk.annotate(page)
+        if found is not None:
+            desk.storage.set_annotations(result.article_id, found)
     return IngestOutcome(raw.source, page, result, tuple(refused))
 
 
@@ -214,8 +237,11 @@ def _store(
     if workers <= 1:
         prepared = ((item, None) for item in items)  # extracted in store_document, here
     else:
+        task: Task = prepare
+        if desk.settings.enrich:
+            task = partial(prepare_enriched, model=desk.settings.enrich_model)
         prepared = prepare_in_order(
-            items, _raw_of, workers=workers, kind=kind, barrier=_ends_an_input
+            items, _raw_of, workers=workers, kind=kind, barrier=_ends_an_input, task=task
         )
     return _stored(desk, prepared, kind, fetched_at)
 
@@ -253,6 +279,7 @@ def _stored(
                     checkpoint=checkpoint,
                     page=ready.page if ready else None,
                     plan=ready.plan if ready else None,
+                    annotations=ready.annotations if ready else None,
                 )
             except MarketdeskError as exc:
                 yield IngestOutcome(source=text, error=str(exc))

@@ -31,10 +31,19 @@ from typing import Generic, TypeVar
 
 from marketdesk.errors import MarketdeskError
 from marketdesk.extract import extract
-from marketdesk.model import Page, RawDocument
+from marketdesk.model import Annotations, Page, RawDocument
 from marketdesk.store.dedup import Plan, plan_page
 
-__all__ = ["DIED", "WINDOW", "Failed", "Prepared", "Task", "prepare", "prepare_in_order"]
+__all__ = [
+    "DIED",
+    "WINDOW",
+    "Failed",
+    "Prepared",
+    "Task",
+    "prepare",
+    "prepare_enriched",
+    "prepare_in_order",
+]
 
 WINDOW = 4  # inputs in flight a worker: enough to cover a slow transaction, and no more
 DIED = "the worker process extracting it died (killed, or crashed)"
@@ -46,6 +55,7 @@ class Prepared:
 
     page: Page
     plan: Plan
+    annotations: Annotations | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,23 @@ def prepare(raw: RawDocument, kind: str) -> Prepared | Failed:
     try:
         page = extract(raw, kind)
         return Prepared(page, plan_page(raw, page))
+    except MarketdeskError as exc:
+        return Failed(str(exc))
+    except Exception as exc:
+        return Failed(_unexpected(exc))
+
+
+def prepare_enriched(raw: RawDocument, kind: str, model: str | None = None) -> Prepared | Failed:
+    """``prepare``, and the page enriched with the pipeline ``model`` (None: the bundled one),
+    loaded once in each worker. A model that cannot load fails the input with its message."""
+    try:
+        from marketdesk.enrich import enrich, load_pipeline  # spaCy: only where it runs
+
+        page = extract(raw, kind)
+        annotations = None
+        if page.article.paragraphs:
+            annotations = enrich(page, load_pipeline(model))
+        return Prepared(page, plan_page(raw, page), annotations)
     except MarketdeskError as exc:
         return Failed(str(exc))
     except Exception as exc:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from marketdesk.app.desk import Desk, Services
+from marketdesk.cli.enriching import enrich
 from marketdesk.cli.output import Console, plural
 from marketdesk.cli.quotes import quotes
 from marketdesk.cli.running import run, status, stories
@@ -171,4 +172,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "run": run,
     "status": status,
     "stories": stories,
+    "enrich": enrich,
 }

@@ -39,14 +39,16 @@ class Console:
             print(f"\r[{done}/{total}] ", end=end, file=self.err, flush=True)
 
     @contextmanager
-    def bar(self, what: str) -> Iterator[Any]:
+    def bar(self, what: str, total: int | None = None, unit: str = " pages") -> Iterator[Any]:
         """A progress bar (tqdm) on a terminal; a bar that shows nothing otherwise."""
         if not self.err.isatty():
             yield _NoBar()
             return
         from tqdm import tqdm
 
-        with tqdm(desc=what, unit=" pages", file=self.err, leave=False, dynamic_ncols=True) as t:
+        with tqdm(
+            desc=what, total=total, unit=unit, file=self.err, leave=False, dynamic_ncols=True
+        ) as t:
             yield t
 
 

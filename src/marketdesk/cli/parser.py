@@ -195,6 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only stories that name this person, organisation or place (any case)",
     )
+
+    p = sub.add_parser(
+        "enrich",
+        help="annotate stored articles: people, organisations and places",
+        description="Enrich the stored articles that have no annotations yet (enrichment was "
+        "off, or a run was cut off); with --all every current article again, after a change "
+        "of model. A progress bar shows on a terminal.",
+    )
+    _db(p)
+    p.add_argument("--all", action="store_true", help="re-enrich every current article")
     return parser
 
 

@@ -21,7 +21,7 @@ from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
 from marketdesk.model import Annotations, Page
 
-__all__ = ["DEFAULT_MODEL", "MAX_CHARS", "enrich", "enrich_many", "load_pipeline"]
+__all__ = ["DEFAULT_MODEL", "MAX_CHARS", "enrich", "enrich_many", "load_pipeline", "model_label"]
 
 # A long page costs time in proportion; entities past this many characters of the article
 # are not looked for (the median news article is about 4,000).

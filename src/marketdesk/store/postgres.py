@@ -942,7 +942,7 @@ class _Writer:
                         _opt(e.key),
                         e.salience,
                         e.count,
-                    )  # fmt: skip
+                    )
                     for e in annotations.entities
                 ],
             )

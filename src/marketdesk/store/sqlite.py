@@ -709,7 +709,7 @@ class _Writer:
                     e.key,
                     e.salience,
                     e.count,
-                )  # fmt: skip
+                )
                 for e in annotations.entities
             ],
         )

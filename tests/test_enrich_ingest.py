@@ -1,0 +1,106 @@
+"""Enrichment in the ingest pipeline: new articles are stored with their annotations (one
+process, worker processes), found by their entities, and `marketdesk enrich` annotates those
+stored without (enrichment off) or, with --all, every one again."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from marketdesk.app.ingest import ingest, store_document
+from marketdesk.cli import main
+from marketdesk.cli.output import Console
+from marketdesk.model import EntityKind, RawDocument
+from marketdesk.store import open_storage
+from support import make_desk
+
+TEXT = """Central bank holds rates as yen slides
+
+Bank of Japan Governor Kazuo Ueda said on Tuesday the central bank would keep its policy rate unchanged, as the yen fell to its weakest level against the dollar in months.
+
+Ueda told reporters in Tokyo that the bank wanted to see more evidence that wages were rising before it moved again. The BOJ has raised rates twice this year.
+
+Finance Minister Katsunobu Kato said the government was watching currency moves with a sense of urgency and would act against excessive swings.
+"""
+OTHER = """Copper climbs on supply worries
+
+Copper prices rose for a third day as mine disruptions in Chile and Peru tightened supply, traders in London said.
+
+Codelco, the world's largest copper producer, cut its output forecast for the year after floods at two of its mines.
+"""
+
+
+def names(desk: object, article_id: int) -> dict[str, EntityKind]:
+    stored = desk.storage.get_article(article_id)  # type: ignore[attr-defined]
+    assert stored is not None and stored.annotations is not None
+    return {e.name: e.kind for e in stored.annotations.entities}
+
+
+def test_a_new_article_is_stored_with_its_entities(tmp_path: Path) -> None:
+    with make_desk(str(tmp_path / "d.db")) as desk:
+        out = store_document(desk, RawDocument(source="boj.txt", content=TEXT.encode()))
+        assert out.result is not None and out.result.article_id is not None
+        found = names(desk, out.result.article_id)
+        assert found["Kazuo Ueda"] is EntityKind.PERSON
+        assert found["Bank of Japan"] is EntityKind.ORGANISATION
+        assert "Tokyo" in found
+        stored = desk.storage.get_article(out.result.article_id)
+        assert stored is not None and stored.annotations is not None
+        ueda = next(e for e in stored.annotations.entities if e.name == "Kazuo Ueda")
+        assert ueda.count >= 2  # "Kazuo Ueda" and "Ueda" are one person
+        assert [s.id for s in desk.storage.stories(entity="kazuo ueda")] == [out.result.story_id]
+        assert desk.storage.stories(entity="Codelco") == []
+
+
+def test_workers_store_the_annotations_in_the_same_transaction(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(OTHER, encoding="utf-8")
+    with make_desk(str(tmp_path / "w.db")) as desk:
+        outcomes = list(ingest(desk, [str(folder)], workers=2))
+        assert [o.error for o in outcomes] == [None, None]
+        ids = [o.result.article_id for o in outcomes if o.result]
+        assert "Codelco" in names(desk, ids[1]) and "Kazuo Ueda" in names(desk, ids[0])
+
+
+def test_enrich_fills_in_what_was_stored_without_and_all_does_it_again(tmp_path: Path) -> None:
+    db = str(tmp_path / "e.db")
+    with make_desk(db, enrich=False) as desk:
+        for name, text in (("a.txt", TEXT), ("b.txt", OTHER)):
+            store_document(desk, RawDocument(source=name, content=text.encode()))
+        assert all(a.annotations is None for a in desk.storage.latest_articles())
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["enrich", "--db", db], console=Console(out, err)) == 0
+    assert "2 articles enriched with" in err.getvalue()
+    store = open_storage(db)
+    try:
+        assert all(a.annotations is not None for a in store.latest_articles())
+        assert len(store.stories(entity="Codelco")) == 1
+    finally:
+        store.close()
+    err.truncate(0)
+    assert main(["enrich", "--db", db], console=Console(out, err)) == 0
+    assert "nothing to enrich" in err.getvalue()
+    err.truncate(0)
+    assert main(["enrich", "--all", "--db", db], console=Console(out, err)) == 0
+    assert "2 articles enriched" in err.getvalue()
+    out.truncate(0)
+    out.seek(0)
+    assert (
+        main(
+            ["stories", "--entity", "bank of japan", "--json", "--db", db],
+            console=Console(out, err),
+        )
+        == 0
+    )
+    assert len(out.getvalue().splitlines()) == 1 and "Central bank holds rates" in out.getvalue()
+
+
+def test_enrich_on_a_missing_database_is_an_error(tmp_path: Path) -> None:
+    err = io.StringIO()
+    assert (
+        main(["enrich", "--db", str(tmp_path / "none.db")], console=Console(io.StringIO(), err))
+        == 1
+    )
+    assert "no marketdesk database" in err.getvalue()
