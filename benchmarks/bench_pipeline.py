@@ -1,4 +1,5 @@
-"""Pipeline throughput from local pages: extract + store + story grouping, as the store grows.
+"""Pipeline throughput from local pages: extract + enrich + store + story grouping, as the store
+grows.
 
 Pages are written for the run (prose drawn from a seeded generator, one in ten a copy of an
 earlier page with other furniture, so grouping finds real candidates) and ingested through the
@@ -7,10 +8,13 @@ stores each page with ``store_document``) into a fresh database. Prints pages/s 
 pages and this process's peak RSS after each block: both must stay flat as the store grows.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--pages 20000] [--block 2000] [--db URL]
-        [--workers N]
+        [--workers N] [--no-enrich]
 
 ``--workers N`` (default 1) extracts and plans the pages in N worker processes, as
 ``marketdesk ingest --workers N`` does; the store stays in this process (whose RSS is shown).
+
+``--no-enrich`` stores the pages without annotations (``[enrich] enabled = false``): extraction,
+storage and grouping alone.
 
 ``--db postgresql://postgres@127.0.0.1:5432/NAME`` runs it on PostgreSQL (the database must
 exist and be empty); the default is a SQLite file in a temporary folder.
@@ -64,6 +68,11 @@ def main() -> int:
     ap.add_argument("--block", type=int, default=2000)
     ap.add_argument("--db")
     ap.add_argument("--workers", type=int, default=1, help="extraction processes (default 1)")
+    ap.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="store pages without enrichment ([enrich] enabled = false): extract, store, group",
+    )
     args = ap.parse_args()
     if args.pages < 1 or args.block < 1 or args.workers < 1:
         ap.error("--pages, --block and --workers must be at least 1")
@@ -82,11 +91,12 @@ def main() -> int:
     )
     print(
         f"{args.pages} pages into {db.split('@')[-1]}, blocks of {args.block}, "
-        f"{args.workers} worker{'s' if args.workers > 1 else ''}"
+        f"{args.workers} worker{'s' if args.workers > 1 else ''}, "
+        f"enrichment {'off' if args.no_enrich else 'on'}"
     )
     print(f"{'stored':>8} {'pages/s':>9} {'stories':>8} {'peak RSS MiB':>13}")
     rates = []
-    with Desk(Settings(db=db)) as desk:
+    with Desk(Settings(db=db, enrich=not args.no_enrich)) as desk:
         # One run over every page, timed block by block: a pool's start-up counts once, in
         # the first block, as it does in `marketdesk ingest`.
         outcomes = ingest_documents(desk, docs, workers=args.workers)

@@ -95,6 +95,9 @@ def test_story_page_and_twin(client: Client) -> None:
     assert len(data["paragraphs"]) == 6
     assert data["copyright"].startswith("Copyright 2026")
     assert {r["kind"] for r in data["removed"]} >= {"ad", "syndication", "ticker", "related"}
+    # Enriched as it was stored: the people, organisations and places it names.
+    assert '<section class="entities">' in page.text
+    assert '<li class="entity place"><span class="name">Saskatchewan</span>' in page.text
 
 
 def test_untrusted_text_is_escaped(client: Client) -> None:
