@@ -112,9 +112,10 @@ def _listened_to(nlp: Language, name: str) -> bool:
     if name != "tok2vec":
         return False
     for other, pipe in nlp.pipeline:
-        if other in _UNUSED or getattr(pipe, "model", None) is None:
+        model = getattr(pipe, "model", None)
+        if other in _UNUSED or model is None:
             continue
-        if any(layer.name == "tok2vec-listener" for layer in pipe.model.walk()):
+        if any(layer.name == "tok2vec-listener" for layer in model.walk()):
             return True
     return False
 
