@@ -1,9 +1,10 @@
 """The Desk: what every use case runs against, built once per process.
 
 A Desk holds the settings, the one registry (bundled instruments and editions plus the user's
-own editions), the store (opened on first use), the clock, and the outbound HTTP clients it
-hands out. The command line builds one per command and the web server one for its lifetime;
-tests build one with a fixed clock, a store of their choosing and a fetcher for 127.0.0.1.
+own editions), the store (opened on first use), the spaCy pipeline for entities (loaded on
+first use), the clock, and the outbound HTTP clients it hands out. The command line builds one
+per command and the web server one for its lifetime; tests build one with a fixed clock, a
+store of their choosing and a fetcher for 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from marketdesk.model import Instrument
 from marketdesk.store import Storage, open_storage, redacted
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from marketdesk.net import Fetcher, FetchPolicy
 
 __all__ = ["Desk", "Services"]
@@ -74,6 +77,9 @@ class Desk:
         self._own_storage = storage is None
         self._fetchers: list[Fetcher] = []
         self._lock = threading.Lock()
+        self._nlp: Language | None = None
+        # Its own lock: loading takes a second or more, and the store must not wait on it.
+        self._nlp_lock = threading.Lock()
 
     # -- what use cases ask for ---------------------------------------------------------------
 
@@ -93,6 +99,18 @@ class Desk:
             if self._storage is None:
                 self._storage = open_storage(self.settings.db, create=self._create)
             return self._storage
+
+    def nlp(self) -> Language:
+        """The spaCy pipeline for entities (``[enrich] model``, else the bundled small English
+        one), loaded on first use, once, whichever thread asks first; a pipeline that is not
+        installed is a ModelError that says how to install it."""
+        with self._nlp_lock:
+            if self._nlp is None:
+                # spaCy loads only for commands that enrich (about a second).
+                from marketdesk.enrich import load_pipeline
+
+                self._nlp = load_pipeline(self.settings.enrich_model)
+            return self._nlp
 
     def edition(self, code: str | None = None) -> Edition:
         """The edition named ``code``, else the configured one."""
