@@ -431,3 +431,13 @@ def test_desk_loads_its_pipeline_once(
     monkeypatch.setenv("MARKETDESK_CONFIG", str(config))
     with pytest.raises(ModelError, match="is not installed"):
         Desk(load_settings()).nlp()
+
+
+def test_the_readme_example_is_what_entities_prints(nlp: Language) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Entities as JSON") :]
+    command = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    printed = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+    given = command.removeprefix("echo '").removesuffix("' | marketdesk entities")
+    code, out, _ = run(["entities"], given.encode() + b"\n")
+    assert code == 0 and json.loads(out) == json.loads(printed)
