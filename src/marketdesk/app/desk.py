@@ -1,9 +1,10 @@
 """The Desk: what every use case runs against, built once per process.
 
 A Desk holds the settings, the one registry (bundled instruments and editions plus the user's
-own editions), the store (opened on first use), the clock, and the outbound HTTP clients it
-hands out. The command line builds one per command and the web server one for its lifetime;
-tests build one with a fixed clock, a store of their choosing and a fetcher for 127.0.0.1.
+own editions), the store (opened on first use), the spaCy pipeline for entities (loaded on
+first use), the clock, and the outbound HTTP clients it hands out. The command line builds one
+per command and the web server one for its lifetime; tests build one with a fixed clock, a
+store of their choosing and a fetcher for 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ class Desk:
         self._own_storage = storage is None
         self._fetchers: list[Fetcher] = []
         self._lock = threading.Lock()
-        self._nlp_lock = threading.Lock()  # one pipeline, one caller at a time (threads)
+        self._nlp: Language | None = None
+        # Its own lock: loading takes a second or more, and the store must not wait on it.
+        self._nlp_lock = threading.Lock()
 
     # -- what use cases ask for ---------------------------------------------------------------
 
@@ -98,11 +101,16 @@ class Desk:
             return self._storage
 
     def nlp(self) -> Language:
-        """The enrichment pipeline (``[enrich] model``, else the bundled one), loaded once
-        per process; a ModelError when it is not installed."""
-        from marketdesk.enrich import load_pipeline  # spaCy loads only where enrichment runs
+        """The spaCy pipeline for entities (``[enrich] model``, else the bundled small English
+        one), loaded on first use, once, whichever thread asks first; a pipeline that is not
+        installed is a ModelError that says how to install it."""
+        with self._nlp_lock:
+            if self._nlp is None:
+                # spaCy loads only for commands that enrich (about a second).
+                from marketdesk.enrich import load_pipeline
 
-        return load_pipeline(self.settings.enrich_model)
+                self._nlp = load_pipeline(self.settings.enrich_model)
+            return self._nlp
 
     def annotate(self, page: Page) -> Annotations | None:
         """The page's annotations, or None: no article, or enrichment turned off."""

@@ -8,8 +8,9 @@ desk shows (the instrument's decimals, explicit signs). Times are ISO 8601 with 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marketdesk.app import urls
 from marketdesk.app.front import FrontPage
@@ -19,7 +20,11 @@ from marketdesk.app.present import display
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
 from marketdesk.model import (
+    Annotations,
+    Entity,
+    EntityKind,
     Instrument,
+    Mention,
     Page,
     Quote,
     Source,
@@ -30,12 +35,21 @@ from marketdesk.model import (
 )
 from marketdesk.store import StoreCounts
 
+if TYPE_CHECKING:
+    # Only their attributes are read: importing app.analyze would load spaCy for every page.
+    from marketdesk.app.analyze import Analysis, TextEntities
+
 __all__ = [
+    "ENTITY_TYPES",
+    "analysis_json",
+    "annotations_json",
     "copy_json",
     "dumps",
+    "entity_json",
     "front_json",
     "instrument_json",
     "market_status_json",
+    "mention_json",
     "page_json",
     "quote_json",
     "search_json",
@@ -45,6 +59,7 @@ __all__ = [
     "story_json",
     "story_summary_json",
     "strip_json",
+    "text_entities_json",
 ]
 
 JSON = dict[str, Any]
@@ -91,6 +106,86 @@ def page_json(page: Page) -> JSON:
         "removed": [{"kind": str(r.kind), "text": r.text} for r in page.removed],
         "reason": page.reason,
     }
+
+
+# The usual named-entity labels for the kinds (spaCy's, CoNLL's), for programs that read them.
+ENTITY_TYPES = {
+    EntityKind.PERSON: "PERSON",
+    EntityKind.ORGANISATION: "ORG",
+    EntityKind.PLACE: "PLACE",
+}
+
+
+def mention_json(m: Mention) -> JSON:
+    """A mention: offsets into its part, ``Article.title`` or ``Article.text``."""
+    return {"start": m.start, "end": m.end, "text": m.text, "part": m.part, "by_title": m.by_title}
+
+
+def entity_json(e: Entity, wikidata: str | None = None) -> JSON:
+    """An entity of an article: ``id`` is its Wikidata item where known, ``key`` the bundled
+    gazetteer's id, ``role`` the first title the article gives a person."""
+    return {
+        "name": e.name,
+        "type": ENTITY_TYPES[e.kind],
+        "id": wikidata,
+        "key": e.key,
+        "role": e.titles[0] if e.titles else None,
+        "salience": e.salience,
+        "symbols": list(e.symbols),
+        "mentions": [mention_json(m) for m in e.mentions],
+    }
+
+
+def annotations_json(
+    a: Annotations,
+    *,
+    wikidata: Mapping[str, str] | None = None,
+    countries: Sequence[str] = (),
+) -> JSON:
+    """What enrichment adds to a page (``wikidata``: items by gazetteer key; ``countries``:
+    ISO 3166-1 alpha-3 codes, most salient first). Kinds not built yet are left out, not
+    printed empty."""
+    ids = wikidata or {}
+    return {
+        "entities": [entity_json(e, ids.get(e.key) if e.key else None) for e in a.entities],
+        "countries": list(countries),
+    }
+
+
+def analysis_json(a: Analysis) -> JSON:
+    """``marketdesk analyze``: the ``extract`` object and the annotations, or the error."""
+    if a.page is None:
+        return {"source": a.source, "error": a.error}
+    extra = annotations_json(a.annotations, wikidata=a.wikidata, countries=a.countries)
+    return {**page_json(a.page), **extra}
+
+
+def text_entities_json(t: TextEntities) -> JSON:
+    """``marketdesk entities``: one line's every mention, by start, each with its entity's
+    type and local number (``entity``); ``text`` is the input's own slice ``text[start:end]``."""
+    if t.error is not None:
+        return {"id": t.id, "error": t.error, "line": t.line}
+    spans = sorted(
+        ((m, e) for e in t.annotations.entities for m in e.mentions),
+        key=lambda pair: (pair[0].start, pair[0].end),
+    )
+    out: JSON = {
+        "id": t.id,
+        "entities": [
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": t.text[m.start : m.end],
+                "type": ENTITY_TYPES[e.kind],
+                "entity": e.id,
+                "by_title": m.by_title,
+            }
+            for m, e in spans
+        ],
+    }
+    if t.truncated:
+        out["truncated"] = True
+    return out
 
 
 def quote_json(q: Quote, decimals: int) -> JSON:

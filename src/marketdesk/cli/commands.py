@@ -52,6 +52,42 @@ def extract(args: argparse.Namespace, con: Console, services: Services) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.analyze import analyze_sources
+    from marketdesk.app.shapes import analysis_json, dumps
+
+    failed = False
+    with _desk(args, services, create=False) as desk:
+        for a in analyze_sources(
+            desk, args.inputs, kind=args.kind, allow_private=args.allow_private
+        ):
+            if a.page is None:
+                con.problem(f"{a.source}: {a.error}")
+            elif a.failed:
+                con.problem(f"{a.source}: {a.page.reason}")
+            failed = failed or a.failed
+            con.print(dumps(analysis_json(a)))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def entities(args: argparse.Namespace, con: Console, services: Services) -> int:
+    from marketdesk.app.analyze import BATCH, entities_lines
+    from marketdesk.app.shapes import dumps, text_entities_json
+
+    failed = False
+    stdin = con.stdin
+    # Someone typing lines waits for each one's answer; a pipe is read a batch at a time.
+    batch_size = 1 if stdin.isatty() else BATCH
+    with _desk(args, services, create=False) as desk:
+        for batch in entities_lines(desk, stdin, batch_size=batch_size):
+            for t in batch:
+                if t.error is not None:
+                    failed = True
+                    con.problem(f"line {t.line}: {t.error}")
+            con.print_batch(dumps(text_entities_json(t)) for t in batch)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
     from marketdesk.app.ingest import ingest as run_ingest
     from marketdesk.app.market_clock import parse_at
@@ -162,6 +198,8 @@ def strip(args: argparse.Namespace, con: Console, services: Services) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "extract": extract,
+    "analyze": analyze,
+    "entities": entities,
     "ingest": ingest,
     "serve": serve,
     "demo": demo,

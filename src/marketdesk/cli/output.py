@@ -1,12 +1,13 @@
-"""What the command line prints: results on stdout, messages and progress on stderr."""
+"""What the command line prints: results on stdout, messages and progress on stderr; and the
+standard input that commands reading it read."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 __all__ = ["Console", "plural"]
 
@@ -19,10 +20,21 @@ def plural(count: int, noun: str) -> str:
 class Console:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    inp: IO[bytes] | None = None  # None: this process's standard input
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        """Standard input as bytes: a command decodes it itself, whatever the locale says."""
+        return self.inp if self.inp is not None else sys.stdin.buffer
 
     def print(self, line: str) -> None:
         """A result line (stdout), flushed so a pipe sees each as it comes."""
         print(line, file=self.out, flush=True)
+
+    def print_batch(self, lines: Iterable[str]) -> None:
+        """Result lines written and flushed together: a reader sees each batch as it is done."""
+        self.out.write("".join(f"{line}\n" for line in lines))
+        self.out.flush()
 
     def note(self, message: str) -> None:
         """A message for the user (stderr), prefixed like every marketdesk message."""

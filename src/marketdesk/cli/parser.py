@@ -74,6 +74,35 @@ def build_parser() -> argparse.ArgumentParser:
     _allow_private(p, "allow fetching from private and loopback addresses")
 
     p = sub.add_parser(
+        "analyze",
+        help="print the extraction of pages with their entities and countries as JSON Lines",
+        description="Extract each page (file, URL, or - for standard input) as extract does and "
+        "add its entities (people, organisations, places, each with every mention) and the "
+        "countries it is about (ISO 3166-1 alpha-3, most salient first); one JSON object a "
+        "line, in input order. An input that cannot be read prints an object with 'error'; the "
+        "exit code is 1 if any input failed or held no article and no quotes.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
+    )
+    _allow_private(p, "allow fetching from private and loopback addresses")
+
+    sub.add_parser(
+        "entities",
+        help="print the entity spans of texts: JSON Lines in, JSON Lines out",
+        description='Read JSON Lines {"id", "text"} on standard input and print one line per '
+        'input line, in order: {"id", "entities": [{"start", "end", "text", "type"}, ...]}, '
+        "every mention of a person (PERSON), organisation (ORG) or place (PLACE), by start, "
+        "as character offsets into the text. A line that is not such an object prints "
+        '{"id", "error"}, is named on stderr, and the run goes on; the exit code is 1 if any '
+        "line failed.",
+    )
+
+    p = sub.add_parser(
         "ingest",
         help="extract pages and store their articles and quotes",
         description="Store each page's article (once, however often it is ingested) and the "

@@ -3,6 +3,7 @@
     nlp = load_pipeline()                 # the bundled small English model, cached
     annotations = enrich(page, nlp)
     for annotations in enrich_many(pages, nlp): ...
+    known("place:jp")                     # the gazetteer's facts: Wikidata item, ISO code
 
 Entities come from spaCy's recogniser with marketdesk's entity ruler before it (pipeline.py,
 gazetteer.json), cleaned and given titles and aliases (mentions.py), then grouped within the
@@ -19,9 +20,19 @@ from spacy.tokens import Doc
 from marketdesk.enrich import resolve
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
+from marketdesk.enrich.vocab import Known, gazetteer
 from marketdesk.model import Annotations, Page
 
-__all__ = ["DEFAULT_MODEL", "MAX_CHARS", "enrich", "enrich_many", "load_pipeline", "model_label"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "MAX_CHARS",
+    "Known",
+    "enrich",
+    "enrich_many",
+    "known",
+    "load_pipeline",
+    "model_label",
+]
 
 # A long page costs time in proportion; entities past this many characters of the article
 # are not looked for (the median news article is about 4,000).
@@ -55,6 +66,12 @@ def enrich_many(
 
     for doc in nlp.pipe(texts(), batch_size=batch_size):
         yield annotate(doc, pending.pop(0), label)
+
+
+def known(key: str) -> Known | None:
+    """What the bundled gazetteer knows of an organisation or place by its key ("place:jp"):
+    its name, its Wikidata item where checked, a country's ISO 3166-1 alpha-3 code."""
+    return gazetteer().by_key.get(key)
 
 
 def annotate(doc: Doc, body_start: int, label: str = "") -> Annotations:

@@ -94,11 +94,14 @@ class Known:
     key: str
     name: str
     kind: str  # "organisation" or "place"
+    wikidata: str | None = None  # its Wikidata item ("Q17"), where the gazetteer gives it
+    alpha3: str | None = None  # a country's ISO 3166-1 alpha-3 code ("JPN")
 
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     by_name: dict[str, Known]  # every name, alias and demonym, as written
+    by_key: dict[str, Known]  # every organisation and place by its id ("place:jp")
     short: dict[str, Known]  # forms that are also surnames ("Goldman"): only without a person
     organisations: tuple[tuple[Known, tuple[str, ...]], ...]  # with their aliases
     euro_zone: tuple[str, ...]  # place names the model misses, matched by the ruler
@@ -113,10 +116,12 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     data = json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
     by_name: dict[str, Known] = {}
+    by_key: dict[str, Known] = {}
     short: dict[str, Known] = {}
     organisations = []
     for entry in data["organisations"]:
-        known = Known(entry["id"], entry["name"], "organisation")
+        known = Known(entry["id"], entry["name"], "organisation", entry.get("wikidata"))
+        by_key[known.key] = known
         names = (entry["name"], *entry["aliases"])
         organisations.append((known, tuple(names)))
         for name in names:
@@ -125,7 +130,10 @@ def gazetteer() -> Gazetteer:
             short[name] = known
     euro_zone: list[str] = []
     for entry in data["places"]:
-        known = Known(entry["id"], entry["name"], "place")
+        known = Known(
+            entry["id"], entry["name"], "place", entry.get("wikidata"), entry.get("alpha3")
+        )
+        by_key[known.key] = known
         for name in (entry["name"], *entry["aliases"], *entry["demonyms"]):
             by_name[name] = known
         if entry["id"] == "place:euro-zone":
@@ -136,6 +144,7 @@ def gazetteer() -> Gazetteer:
     other = tuple(data["other"])
     return Gazetteer(
         by_name=by_name,
+        by_key=by_key,
         short=short,
         organisations=tuple(organisations),
         euro_zone=tuple(euro_zone),
