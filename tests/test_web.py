@@ -98,6 +98,8 @@ def test_story_page_and_twin(client: Client) -> None:
     # Enriched as it was stored: the people, organisations and places it names.
     assert '<section class="entities">' in page.text
     assert '<li class="entity place"><span class="name">Saskatchewan</span>' in page.text
+    saskatchewan = next(e for e in data["entities"] if e["name"] == "Saskatchewan")
+    assert saskatchewan["type"] == "PLACE" and saskatchewan["mentions"][0]["text"] == "Saskatchewan"
 
 
 def test_untrusted_text_is_escaped(client: Client) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketdesk.app import shapes
 from marketdesk.app.stories import copies as story_copies
 from marketdesk.app.stories import story as get_story
+from marketdesk.model import StoredArticle
 from marketdesk.web.views.state import desk, renderer
 
 
@@ -18,6 +21,24 @@ def story(request: Request) -> Response:
     return renderer(request).respond(
         request,
         "story.html",
-        lambda: {**shapes.story_json(found), "copies": [shapes.copy_json(c) for c in copies]},
+        lambda: {
+            **shapes.story_json(found),
+            "copies": [shapes.copy_json(c) for c in copies],
+            **_enrichment(found),
+        },
         lambda: {"story": found, "copies": copies},
+    )
+
+
+def _enrichment(found: StoredArticle) -> dict[str, Any]:
+    """The stored annotations as ``marketdesk analyze`` prints them; null when the article
+    has not been enriched (yet)."""
+    if found.annotations is None:
+        return {"entities": None, "countries": None}
+    # Imported here: the gazetteer comes with spaCy, which the other pages never load.
+    from marketdesk.app.analyze import countries, wikidata_ids
+
+    entities = found.annotations.entities
+    return shapes.annotations_json(
+        found.annotations, wikidata=wikidata_ids(entities), countries=countries(entities)
     )
