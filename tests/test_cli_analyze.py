@@ -281,17 +281,19 @@ def test_a_model_that_is_not_installed_is_one_line_and_exit_1(
 # -- analyze ----------------------------------------------------------------------------------
 
 
-def test_analyze_is_extract_plus_entities_and_countries(nlp: Language, tmp_path: Path) -> None:
+def test_analyze_is_extract_plus_entities_countries_and_topics(
+    nlp: Language, tmp_path: Path
+) -> None:
     page = tmp_path / "yen.txt"
     page.write_text(PAGE, encoding="utf-8")
     code, out, err = run(["analyze", str(page)])
     assert (code, err) == (0, "")
     result = json.loads(out)
     _, extracted, _ = run(["extract", str(page)])
-    assert {k: v for k, v in result.items() if k not in ("entities", "countries")} == json.loads(
-        extracted
-    )
-    assert list(result)[-2:] == ["entities", "countries"]  # nothing printed for what is not built
+    added = ("entities", "countries", "topics")
+    assert {k: v for k, v in result.items() if k not in added} == json.loads(extracted)
+    assert list(result)[-3:] == list(added)  # nothing printed for what is not built
+    assert all(set(t) == {"code", "label", "relevance", "cues"} for t in result["topics"])
     parts = {"title": result["title"], "text": result["text"]}
     for e in result["entities"]:
         assert e["type"] in TYPES and e["mentions"]

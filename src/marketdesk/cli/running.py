@@ -115,7 +115,9 @@ def stories(args: argparse.Namespace, con: Console, services: Services) -> int:
 
     since = parse_at(args.since)
     with Desk(load_settings(args.db), services=services, create=False) as desk:
-        found = list_stories(desk, limit=args.limit, since=since, entity=args.entity)
+        found = list_stories(
+            desk, limit=args.limit, since=since, entity=args.entity, topic=args.topic
+        )
     for story in found:
         if args.json:
             con.print(dumps(story_group_json(story)))

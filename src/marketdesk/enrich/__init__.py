@@ -13,6 +13,7 @@ article by rules (resolve.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 from marketdesk.enrich import resolve
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
+from marketdesk.enrich.topics import topics
 from marketdesk.enrich.vocab import Known, gazetteer
 from marketdesk.model import Annotations, Page
 
@@ -52,7 +54,7 @@ def enrich_many(
     """Annotations for many pages, in order, through spaCy's batched nlp.pipe."""
     nlp = nlp if nlp is not None else load_pipeline()
     label = model_label(nlp)
-    pending: list[int] = []  # each text's body offset, in the order nlp.pipe answers
+    pending: list[tuple[int, Page]] = []  # body offset and page, in nlp.pipe's order
 
     def texts() -> Iterator[str]:
         for page in pages:
@@ -61,11 +63,13 @@ def enrich_many(
             # The headline is read with the text (its names count); a blank line keeps it a
             # sentence of its own. Offsets stay those of Article.title and Article.text.
             head = title + _GLUE if title.strip() else ""
-            pending.append(len(head))
+            pending.append((len(head), page))
             yield head + body
 
     for doc in nlp.pipe(texts(), batch_size=batch_size):
-        yield annotate(doc, pending.pop(0), label)
+        body_start, page = pending.pop(0)
+        found = annotate(doc, body_start, label)
+        yield replace(found, topics=topics(page.article))
 
 
 def known(key: str) -> Known | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marketdesk.model import Annotations, Entity, EntityKind, Mention
+from marketdesk.model import Annotations, Entity, EntityKind, Mention, TopicTag
 
 __all__ = ["dump", "load", "norm_name"]
 
@@ -24,6 +24,7 @@ def dump(annotations: Annotations) -> str:
     return json.dumps(
         {
             "model": annotations.model,
+            "topics": [[t.code, t.label, t.relevance, list(t.cues)] for t in annotations.topics],
             "entities": [
                 {
                     "id": e.id,
@@ -68,4 +69,8 @@ def load(text: str | dict[str, Any]) -> Annotations:
                 symbols=tuple(e.get("symbols", ())),
             )
         )
-    return Annotations(entities=tuple(entities), model=str(data.get("model", "")))
+    topics = tuple(
+        TopicTag(str(code), str(label), float(relevance), tuple(cues))
+        for code, label, relevance, cues in data.get("topics", ())
+    )
+    return Annotations(entities=tuple(entities), model=str(data.get("model", "")), topics=topics)

@@ -204,11 +204,13 @@ class Storage(Protocol):
         offset: int = 0,
         since: datetime | None = None,
         entity: str | None = None,
+        topic: str | None = None,
     ) -> list[Story]:
         """Stories newest first (the earliest copy's publication time, else first seen; then
         id), with their current copies oldest first; ``since`` keeps those at or after it,
         ``entity`` those with a current copy that names it (an entity's name, any case and
-        spacing, or its knowledge-base key)."""
+        spacing, or its knowledge-base key), ``topic`` those with a current copy about it (a
+        taxonomy code, docs/topics.md)."""
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...

@@ -590,12 +590,14 @@ class PostgresStorage:
         offset: int = 0,
         since: datetime | None = None,
         entity: str | None = None,
+        topic: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
         named = None if entity is None else _clean(norm_name(entity))
         key = None if entity is None else _clean(entity.strip())
+        code = None if topic is None else _clean(topic.strip().casefold())
 
         def work(conn: Conn) -> list[Story]:
             rows = conn.execute(
@@ -604,8 +606,10 @@ class PostgresStorage:
                 " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_entities e"
                 " JOIN articles a ON a.id = e.article_id"
                 f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}))"
+                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_topics t"
+                f" JOIN articles a ON a.id = t.article_id WHERE t.topic = %s AND {_CURRENT}))"
                 " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
-                (since, since, named, named, key, limit, offset),
+                (since, since, named, named, key, code, code, limit, offset),
             ).fetchall()
             copies = _copies(conn, [r[0] for r in rows])
             return [_story(r, copies.get(r[0], ())) for r in rows]
@@ -958,6 +962,13 @@ class _Writer:
                     )
                     for e in annotations.entities
                 ],
+            )
+        self.conn.execute("DELETE FROM article_topics WHERE article_id = %s", (article_id,))
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_topics (article_id, topic, relevance) VALUES (%s, %s, %s)"
+                " ON CONFLICT DO NOTHING",
+                [(article_id, _clean(t.code), t.relevance) for t in annotations.topics],
             )
 
 

@@ -349,6 +349,7 @@ class SQLiteStorage:
         offset: int = 0,
         since: datetime | None = None,
         entity: str | None = None,
+        topic: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
@@ -363,6 +364,12 @@ class SQLiteStorage:
                 f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT})"
             )
             args += [norm_name(entity), entity.strip()]
+        if topic is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_topics t"
+                f" JOIN articles a ON a.id = t.article_id WHERE t.topic = ? AND {_CURRENT})"
+            )
+            args.append(topic.strip().casefold())
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -712,6 +719,11 @@ class _Writer:
                 )
                 for e in annotations.entities
             ],
+        )
+        self.conn.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_topics(article_id, topic, relevance) VALUES (?,?,?)",
+            [(article_id, t.code, t.relevance) for t in annotations.topics],
         )
 
 

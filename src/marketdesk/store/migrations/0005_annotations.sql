@@ -16,3 +16,12 @@ CREATE TABLE article_entities (
 ) WITHOUT ROWID;
 CREATE INDEX article_entities_norm ON article_entities(norm, kind);
 CREATE INDEX article_entities_key ON article_entities(key) WHERE key IS NOT NULL;
+
+-- Its topics (enrich/topics.py, docs/topics.md), so that stories can be found by them.
+CREATE TABLE article_topics (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    topic      TEXT NOT NULL,                -- the taxonomy's code: "trade", "monetary", ...
+    relevance  REAL NOT NULL,
+    PRIMARY KEY (article_id, topic)
+) WITHOUT ROWID;
+CREATE INDEX article_topics_topic ON article_topics(topic);
