@@ -21,6 +21,7 @@ from typing import IO
 from marketdesk.app.desk import Desk
 from marketdesk.app.ingest import extract_sources
 from marketdesk.enrich import MAX_CHARS, enrich_many, known
+from marketdesk.markets.links import InstrumentLink, instrument_links
 from marketdesk.model import Annotations, Article, Entity, EntityKind, Mention, Page
 
 __all__ = [
@@ -28,10 +29,12 @@ __all__ = [
     "BATCH_CHARS",
     "MAX_LINE_BYTES",
     "Analysis",
+    "InstrumentLink",
     "TextEntities",
     "analyze_sources",
     "countries",
     "entities_lines",
+    "links",
     "wikidata_ids",
 ]
 
@@ -69,6 +72,7 @@ class Analysis:
     annotations: Annotations = field(default_factory=Annotations)
     wikidata: Mapping[str, str] = field(default_factory=dict)  # gazetteer key -> Wikidata item
     countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-3, most salient first
+    instruments: tuple[InstrumentLink, ...] = ()  # the markets it touches, most relevant first
     error: str | None = None
 
     @property
@@ -188,7 +192,20 @@ def analyze_sources(
                 annotations,
                 wikidata=wikidata_ids(annotations.entities),
                 countries=countries(annotations.entities),
+                instruments=links(desk, annotations),
             )
+
+
+def links(desk: Desk, annotations: Annotations) -> tuple[InstrumentLink, ...]:
+    """The registry's instruments a story touches, from its countries and topics."""
+    named: dict[str, tuple[str, str, float]] = {}
+    for e in annotations.entities:
+        facts = known(e.key) if e.kind is EntityKind.PLACE and e.key else None
+        if facts is not None and facts.alpha3:
+            was = named.get(facts.alpha3)
+            salience = e.salience + (was[2] if was else 0.0)  # "Japan" and "Japanese"
+            named[facts.alpha3] = (facts.alpha3, facts.name, salience)
+    return instrument_links(desk.registry, list(named.values()), annotations.topics)
 
 
 def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:

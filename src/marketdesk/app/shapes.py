@@ -19,6 +19,7 @@ from marketdesk.app.market_clock import MarketStatus
 from marketdesk.app.present import display
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
+from marketdesk.markets.links import InstrumentLink
 from marketdesk.model import (
     Annotations,
     Entity,
@@ -141,6 +142,7 @@ def annotations_json(
     *,
     wikidata: Mapping[str, str] | None = None,
     countries: Sequence[str] = (),
+    instruments: Sequence[InstrumentLink] = (),
 ) -> JSON:
     """What enrichment adds to a page (``wikidata``: items by gazetteer key; ``countries``:
     ISO 3166-1 alpha-3 codes, most salient first). Kinds not built yet are left out, not
@@ -153,6 +155,17 @@ def annotations_json(
             {"code": t.code, "label": t.label, "relevance": t.relevance, "cues": list(t.cues)}
             for t in a.topics
         ],
+        "instruments": [
+            {
+                "name": i.name,
+                "symbol": i.symbol,
+                "reason": i.reason,
+                "relevance": i.relevance,
+                "key": i.key,
+                "url": urls.instrument(i.key),
+            }
+            for i in instruments
+        ],
     }
 
 
@@ -160,7 +173,9 @@ def analysis_json(a: Analysis) -> JSON:
     """``marketdesk analyze``: the ``extract`` object and the annotations, or the error."""
     if a.page is None:
         return {"source": a.source, "error": a.error}
-    extra = annotations_json(a.annotations, wikidata=a.wikidata, countries=a.countries)
+    extra = annotations_json(
+        a.annotations, wikidata=a.wikidata, countries=a.countries, instruments=a.instruments
+    )
     return {**page_json(a.page), **extra}
 
 
