@@ -97,6 +97,21 @@ def test_enrich_fills_in_what_was_stored_without_and_all_does_it_again(tmp_path:
     assert len(out.getvalue().splitlines()) == 1 and "Central bank holds rates" in out.getvalue()
 
 
+def test_stories_by_country(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    with make_desk(db) as desk:
+        for name, text in (("a.txt", TEXT), ("b.txt", OTHER)):
+            store_document(desk, RawDocument(source=name, content=text.encode()))
+    out, err = io.StringIO(), io.StringIO()
+    # "Bank of Japan" and "Tokyo" do not name the country Japan; "Chile" does.
+    assert main(["stories", "--country", "jpn", "--db", db], console=Console(out, err)) == 0
+    assert out.getvalue() == ""
+    assert main(["stories", "--country", "chl", "--db", db], console=Console(out, err)) == 0
+    assert "Copper climbs" in out.getvalue() and "Central bank" not in out.getvalue()
+    assert main(["stories", "--country", "XXX", "--db", db], console=Console(out, err)) == 1
+    assert "no country 'XXX'" in err.getvalue()
+
+
 def test_enrich_on_a_missing_database_is_an_error(tmp_path: Path) -> None:
     err = io.StringIO()
     assert (

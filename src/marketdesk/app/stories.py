@@ -37,11 +37,24 @@ def list_stories(
     since: datetime | None = None,
     entity: str | None = None,
     topic: str | None = None,
+    country: str | None = None,
 ) -> list[Story]:
     """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
     (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
-    those about it (a taxonomy code: docs/topics.md)."""
+    those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
+    ISO 3166-1 alpha-3 code of the gazetteer's countries)."""
     entity = entity if entity and entity.strip() else None
+    if country is not None:
+        from marketdesk.enrich import country_key  # with spaCy: only when asked for
+
+        found_country = country_key(country)
+        if found_country is None:
+            raise InputError(
+                f"no country {country.strip()!r}: give an ISO 3166-1 alpha-3 code (JPN, CHN, USA)"
+            )
+        if entity is not None:
+            raise InputError("give an entity or a country, not both")
+        entity = found_country.key
     if topic is not None:
         from marketdesk.enrich.topics import TAXONOMY  # with spaCy: only when asked for
 

@@ -225,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only stories that name this person, organisation or place (any case)",
     )
     p.add_argument(
+        "--country",
+        metavar="ISO3",
+        help="only stories that name this country (ISO 3166-1 alpha-3: JPN, CHN, USA, ...)",
+    )
+    p.add_argument(
         "--topic",
         metavar="CODE",
         help="only stories about this topic (trade, sanctions, monetary, ...: docs/topics.md)",

@@ -116,7 +116,12 @@ def stories(args: argparse.Namespace, con: Console, services: Services) -> int:
     since = parse_at(args.since)
     with Desk(load_settings(args.db), services=services, create=False) as desk:
         found = list_stories(
-            desk, limit=args.limit, since=since, entity=args.entity, topic=args.topic
+            desk,
+            limit=args.limit,
+            since=since,
+            entity=args.entity,
+            topic=args.topic,
+            country=args.country,
         )
     for story in found:
         if args.json:

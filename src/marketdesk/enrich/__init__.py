@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "MAX_CHARS",
     "Known",
+    "country_key",
     "enrich",
     "enrich_many",
     "known",
@@ -70,6 +71,12 @@ def enrich_many(
         body_start, page = pending.pop(0)
         found = annotate(doc, body_start, label)
         yield replace(found, topics=topics(page.article))
+
+
+def country_key(alpha3: str) -> Known | None:
+    """The gazetteer's country with this ISO 3166-1 alpha-3 code ("JPN"), any case, or None."""
+    code = alpha3.strip().upper()
+    return next((k for k in gazetteer().by_key.values() if k.alpha3 == code), None)
 
 
 def known(key: str) -> Known | None:
