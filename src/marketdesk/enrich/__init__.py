@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from marketdesk.enrich import resolve
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
+from marketdesk.enrich.tone import tone
 from marketdesk.enrich.topics import topics
 from marketdesk.enrich.vocab import Known, gazetteer
 from marketdesk.model import Annotations, Page
@@ -70,7 +71,7 @@ def enrich_many(
     for doc in nlp.pipe(texts(), batch_size=batch_size):
         body_start, page = pending.pop(0)
         found = annotate(doc, body_start, label)
-        yield replace(found, topics=topics(page.article))
+        yield replace(found, topics=topics(page.article), tone=tone(page.article))
 
 
 def country_key(alpha3: str) -> Known | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marketdesk.model import Annotations, Entity, EntityKind, Mention, TopicTag
+from marketdesk.model import Annotations, Entity, EntityKind, Mention, Tone, TopicTag
 
 __all__ = ["dump", "load", "norm_name"]
 
@@ -25,6 +25,14 @@ def dump(annotations: Annotations) -> str:
         {
             "model": annotations.model,
             "topics": [[t.code, t.label, t.relevance, list(t.cues)] for t in annotations.topics],
+            "tone": None
+            if annotations.tone is None
+            else [
+                annotations.tone.score,
+                annotations.tone.label,
+                annotations.tone.positive,
+                annotations.tone.negative,
+            ],
             "entities": [
                 {
                     "id": e.id,
@@ -73,4 +81,11 @@ def load(text: str | dict[str, Any]) -> Annotations:
         TopicTag(str(code), str(label), float(relevance), tuple(cues))
         for code, label, relevance, cues in data.get("topics", ())
     )
-    return Annotations(entities=tuple(entities), model=str(data.get("model", "")), topics=topics)
+    raw_tone = data.get("tone")
+    tone = None
+    if raw_tone:
+        score, label, positive, negative = raw_tone
+        tone = Tone(float(score), str(label), int(positive), int(negative))
+    return Annotations(
+        entities=tuple(entities), model=str(data.get("model", "")), topics=topics, tone=tone
+    )
