@@ -34,6 +34,7 @@ __all__ = [
     "analyze_sources",
     "countries",
     "entities_lines",
+    "facts",
     "links",
     "wikidata_ids",
 ]
@@ -186,14 +187,24 @@ def analyze_sources(
                 yield Analysis(o.source, error=o.error)
                 continue
             annotations = next(enriched)
+            known_ids, codes, touched = facts(desk, annotations)
             yield Analysis(
                 o.source,
                 o.page,
                 annotations,
-                wikidata=wikidata_ids(annotations.entities),
-                countries=countries(annotations.entities),
-                instruments=links(desk, annotations),
+                wikidata=known_ids,
+                countries=codes,
+                instruments=touched,
             )
+
+
+def facts(
+    desk: Desk, annotations: Annotations
+) -> tuple[dict[str, str], tuple[str, ...], tuple[InstrumentLink, ...]]:
+    """What the gazetteer and the registry add to annotations, for ``analyze`` and a stored
+    story alike: Wikidata items by gazetteer key, countries, and the instruments touched."""
+    entities = annotations.entities
+    return wikidata_ids(entities), countries(entities), links(desk, annotations)
 
 
 def links(desk: Desk, annotations: Annotations) -> tuple[InstrumentLink, ...]:

@@ -21,15 +21,13 @@ class EnrichReport:
     model: str
 
 
-def to_enrich(desk: Desk, *, everything: bool) -> int:
-    """How many current articles a run would enrich (for a progress bar's total)."""
+def to_enrich(desk: Desk, *, everything: bool) -> int | None:
+    """How many current articles a run would enrich, for a progress bar's total: every one
+    with ``everything``; otherwise None (unknown, some) or 0 (none), so as not to read the
+    whole store once only to count it."""
     if everything:
         return desk.storage.counts().articles
-    n, after = 0, 0
-    while batch := desk.storage.articles_after(after, 1000, unannotated=True):
-        n += len(batch)
-        after = batch[-1].id
-    return n
+    return None if desk.storage.articles_after(0, 1, unannotated=True) else 0
 
 
 def _walk(desk: Desk, everything: bool) -> Iterator[list[StoredArticle]]:

@@ -16,7 +16,7 @@ def enrich(args: argparse.Namespace, con: Console, services: Services) -> int:
 
     with Desk(load_settings(args.db), services=services, create=False) as desk:
         total = to_enrich(desk, everything=args.all)
-        if not total:
+        if total == 0:
             con.note("nothing to enrich" + ("" if args.all else " (every article has annotations)"))
             return 0
         with con.bar("enrich", total=total, unit=" articles") as bar:

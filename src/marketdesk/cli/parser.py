@@ -63,32 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         "object a line, in input order. An input that cannot be read prints an object with "
         "'error'; the exit code is 1 if any input failed or held no article and no quotes.",
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
-    p.add_argument(
-        "--kind",
-        choices=KINDS,
-        default="auto",
-        help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
-    )
+    _page_inputs(p)
     p.add_argument("--url", help="the page's URL, for relative links and the publisher (one input)")
     _allow_private(p, "allow fetching from private and loopback addresses")
 
     p = sub.add_parser(
         "analyze",
-        help="print the extraction of pages with their entities and countries as JSON Lines",
+        help="print the extraction of pages with their entities, countries, topics, tone and "
+        "instruments as JSON Lines",
         description="Extract each page (file, URL, or - for standard input) as extract does and "
-        "add its entities (people, organisations, places, each with every mention) and the "
-        "countries it is about (ISO 3166-1 alpha-3, most salient first); one JSON object a "
-        "line, in input order. An input that cannot be read prints an object with 'error'; the "
-        "exit code is 1 if any input failed or held no article and no quotes.",
+        "add its entities (people, organisations, places, each with every mention), the "
+        "countries it is about (ISO 3166-1 alpha-3, most salient first), its topics, its tone "
+        "and the instruments it touches; one JSON object a line, in input order. An input "
+        "that cannot be read prints an object with 'error'; the exit code is 1 if any input "
+        "failed or held no article and no quotes.",
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
-    p.add_argument(
-        "--kind",
-        choices=KINDS,
-        default="auto",
-        help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
-    )
+    _page_inputs(p)
     _allow_private(p, "allow fetching from private and loopback addresses")
 
     sub.add_parser(
@@ -245,6 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("--all", action="store_true", help="re-enrich every current article")
     return parser
+
+
+def _page_inputs(p: argparse.ArgumentParser) -> None:
+    """The inputs of a command that reads pages (``extract``, ``analyze``), and their kind."""
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
+    )
 
 
 def _count(text: str) -> int:

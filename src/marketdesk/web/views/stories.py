@@ -22,38 +22,38 @@ def story(request: Request) -> Response:
     d = desk(request)
     found = get_story(d, request.path_params["id"])
     copies = story_copies(d, found.id)
+    known = _facts(d, found)
     return renderer(request).respond(
         request,
         "story.html",
         lambda: {
             **shapes.story_json(found),
             "copies": [shapes.copy_json(c) for c in copies],
-            **_enrichment(d, found),
+            **_enrichment(found, known),
         },
-        lambda: {"story": found, "copies": copies, "instruments": _links(d, found)},
+        lambda: {"story": found, "copies": copies, "instruments": known[2] if known else ()},
     )
 
 
-def _enrichment(d: Desk, found: StoredArticle) -> dict[str, Any]:
+Facts = tuple[dict[str, str], tuple[str, ...], tuple["InstrumentLink", ...]]
+
+
+def _facts(d: Desk, found: StoredArticle) -> Facts | None:
+    if found.annotations is None:
+        return None
+    # Imported here: the gazetteer comes with spaCy, which the other pages never load.
+    from marketdesk.app.analyze import facts
+
+    return facts(d, found.annotations)
+
+
+def _enrichment(found: StoredArticle, known: Facts | None) -> dict[str, Any]:
     """The stored annotations as ``marketdesk analyze`` prints them; null when the article
     has not been enriched (yet)."""
-    if found.annotations is None:
-        return {"entities": None, "countries": None, "topics": None, "instruments": None}
-    # Imported here: the gazetteer comes with spaCy, which the other pages never load.
-    from marketdesk.app.analyze import countries, wikidata_ids
-
-    entities = found.annotations.entities
+    if found.annotations is None or known is None:
+        keys = ("entities", "countries", "topics", "tone", "instruments")
+        return dict.fromkeys(keys)
+    wikidata, countries, instruments = known
     return shapes.annotations_json(
-        found.annotations,
-        wikidata=wikidata_ids(entities),
-        countries=countries(entities),
-        instruments=_links(d, found),
+        found.annotations, wikidata=wikidata, countries=countries, instruments=instruments
     )
-
-
-def _links(d: Desk, found: StoredArticle) -> tuple[InstrumentLink, ...]:
-    if found.annotations is None:
-        return ()
-    from marketdesk.app.analyze import links
-
-    return links(d, found.annotations)
