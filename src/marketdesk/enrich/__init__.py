@@ -53,25 +53,41 @@ def enrich(page: Page, nlp: Language | None = None) -> Annotations:
 def enrich_many(
     pages: Iterable[Page], nlp: Language | None = None, *, batch_size: int = 32
 ) -> Iterator[Annotations]:
-    """Annotations for many pages, in order, through spaCy's batched nlp.pipe."""
+    """Annotations for many pages, in order, through spaCy's batched nlp.pipe.
+
+    Each batch runs in a spaCy memory zone: the words it brings to the vocabulary are
+    forgotten after it, so memory stays flat over any number of pages (a long-running daemon
+    meets new names every day). Nothing of a batch's Docs outlives it: Annotations are plain
+    data."""
     nlp = nlp if nlp is not None else load_pipeline()
     label = model_label(nlp)
-    pending: list[tuple[int, Page]] = []  # body offset and page, in nlp.pipe's order
+    batch: list[Page] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) >= batch_size:
+            yield from _batch(batch, nlp, label, batch_size)
+            batch = []
+    if batch:
+        yield from _batch(batch, nlp, label, batch_size)
 
-    def texts() -> Iterator[str]:
-        for page in pages:
-            title = page.article.title or ""
-            body = page.article.text[:MAX_CHARS]
-            # The headline is read with the text (its names count); a blank line keeps it a
-            # sentence of its own. Offsets stay those of Article.title and Article.text.
-            head = title + _GLUE if title.strip() else ""
-            pending.append((len(head), page))
-            yield head + body
 
-    for doc in nlp.pipe(texts(), batch_size=batch_size):
-        body_start, page = pending.pop(0)
-        found = annotate(doc, body_start, label)
-        yield replace(found, topics=topics(page.article), tone=tone(page.article))
+def _batch(pages: list[Page], nlp: Language, label: str, batch_size: int) -> list[Annotations]:
+    starts: list[int] = []
+    texts: list[str] = []
+    for page in pages:
+        title = page.article.title or ""
+        # The headline is read with the text (its names count); a blank line keeps it a
+        # sentence of its own. Offsets stay those of Article.title and Article.text.
+        head = title + _GLUE if title.strip() else ""
+        starts.append(len(head))
+        texts.append(head + page.article.text[:MAX_CHARS])
+    out: list[Annotations] = []
+    with nlp.memory_zone():
+        docs = nlp.pipe(texts, batch_size=batch_size)
+        for doc, body_start, page in zip(docs, starts, pages, strict=True):
+            found = annotate(doc, body_start, label)
+            out.append(replace(found, topics=topics(page.article), tone=tone(page.article)))
+    return out
 
 
 def country_key(alpha3: str) -> Known | None:

@@ -10,13 +10,21 @@ The rules, in order (each documented where it is applied):
 2. Kinds: PERSON is a person, ORG an organisation, GPE, LOC and FAC a place; NORP only where
    the gazetteer knows the demonym ("Japanese" -> Japan), else it is dropped ("Communist").
    A person followed by a company word is a company ("Cantor Fitzgerald & Co."), one followed
-   by a facility word a place ("the Fukushima nuclear plant"). Index, currency and commodity
-   names and ticker notes are never entities.
+   by a facility word a place ("the Fukushima nuclear plant"), one whose last word is an
+   industry word a company ("Altair Engineering"), one word after "the" and before no noun an
+   organisation ("the Louvre,"). A name right after a capitalised title is a person
+   ("Governor Eli Remolona", whatever the model called it), and a capitalised word between the
+   title and the model's person is part of the name ("Chief Executive Bharat Masrani"). Index,
+   currency and commodity names, ticker notes, award ceremonies and page furniture
+   ("Slideshow") are never entities.
 3. Aliases: "Bank of Japan (BOJ)", "Bank of Mexico, known as Banxico": the second names the
    first. A ticker note right after an organisation is its symbol.
 4. Titles: the run of title words before a person's name ("Japanese Prime Minister Fumio
    Kishida": "prime minister", qualified by Japan), or after it as an apposition ("Jamie
    Dimon, chief executive of JPMorgan Chase").
+6. One name, one entity in an article: a name the model marked once (not a sentence's first
+   word alone) is a mention wherever else it is written the same way ("LVMH" in every
+   sentence, not only those where the model saw it).
 5. References by title: "the prime minister", "Japan's prime minister", "the Chinese
    president", "the chancellor" (a title after "the" or a possessive, no name after it) are
    candidates; resolve.py finds the person introduced with that title.
@@ -35,11 +43,13 @@ from marketdesk.enrich.vocab import (
     FACILITY_WORDS,
     GENERIC_WORDS,
     HONORIFICS,
+    INDUSTRY_WORDS,
     acronyms,
     gazetteer,
     is_acronym,
     is_title_head,
     is_title_word,
+    names,
     title_of,
 )
 from marketdesk.model import EntityKind
@@ -54,6 +64,7 @@ _KINDS = {
 _NOT_ENTITIES = frozenset({"INDEX", "CURRENCY", "COMMODITY", "TICKER"})
 _POSSESSIVE = frozenset({"'s", "\u2019s", "\u2018s", "'", "\u2019"})
 _ALIAS_CUES = (("known", "as"), ("also", "known", "as"), ("or",))
+_EVENT_WORDS = frozenset({"award", "awards", "prize", "prizes", "festival"})
 
 
 def candidates(doc: Doc) -> list[Candidate]:
@@ -67,12 +78,16 @@ def candidates(doc: Doc) -> list[Candidate]:
             continue
         if ent.label_ in _NOT_ENTITIES or ent.text in gaz.not_entities:
             continue
+        if ent.text in names().not_names or doc[ent.end - 1].lower_ in _EVENT_WORDS:
+            continue
         cand = _candidate(doc, ent, sentence_of)
         if cand is not None:
             found.append(cand)
     found.sort(key=lambda c: c.token_start)
     found = _join_people(doc, found)
-    found = _names_again(doc, found, {i for e in doc.ents for i in range(e.start, e.end)})
+    in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
+    found = _names_again(doc, found, in_ents)
+    found = _same_names(doc, found, in_ents)
     found.sort(key=lambda c: c.token_start)
     found = _attach_tickers(doc, found, tickers)
     found = _aliases(doc, found)
@@ -104,7 +119,23 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         if doc[end - 1].text == "." and len(doc[end - 2].text) <= 3:
             break  # "Inc.", "U.S.": the stop is part of the word
         end -= 1
+    if label != "PERSON" and not ent.ent_id_ and _after_title(doc, start):
+        label = "PERSON"  # "Governor Eli Remolona", "Chancellor Olaf Scholz"
     if label == "PERSON":
+        # "Chief Executive [Bharat] Masrani": the given name the model left out.
+        before = doc[start - 1] if start > 0 else None
+        if (
+            before is not None
+            and end - start == 1
+            and before.is_title
+            and before.is_alpha
+            and not before.is_stop
+            and not before.ent_type_
+            and not is_title_word(before.text)
+            and before.text not in gaz.by_name
+            and _after_title(doc, start - 1)
+        ):
+            start -= 1
         run: list[str] = []
         while start < end - 1 and (
             doc[start].lower_ in HONORIFICS or is_title_word(doc[start].text)
@@ -149,6 +180,16 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
             text = doc[start:end].text
         elif end < len(doc) and doc[end].lower_ in FACILITY_WORDS and doc[end].is_lower:
             kind, firm = EntityKind.PLACE, True
+        elif end - start > 1 and doc[end - 1].lower_ in INDUSTRY_WORDS | COMPANY_WORDS:
+            kind, firm = EntityKind.ORGANISATION, True  # "Altair Engineering"
+        elif (
+            end - start == 1
+            and start > 0
+            and doc[start - 1].lower_ == "the"
+            and not titles
+            and not (end < len(doc) and doc[end].is_alpha and doc[end].is_lower)
+        ):
+            kind = EntityKind.ORGANISATION  # "the Louvre," (not "the Trump administration")
     return Candidate(
         start=doc[start].idx,
         end=doc[end - 1].idx + len(doc[end - 1].text),
@@ -162,6 +203,67 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         token_start=start,
         token_end=end,
     )
+
+
+def _after_title(doc: Doc, i: int) -> bool:
+    """Whether token i follows a capitalised title ("Governor", "Chief Executive")."""
+    if i == 0:
+        return False
+    prev = doc[i - 1]
+    return is_title_head(prev.text) and (prev.is_title or prev.is_upper) and prev.is_alpha
+
+
+def _same_names(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Candidate]:
+    """6. Every other place a found name is written the same way, outside the model's spans."""
+    seeds: dict[str, list[tuple[tuple[str, ...], Candidate]]] = {}
+    for c in found:
+        if c.by_title or c.token_end - c.token_start > 6:
+            continue
+        toks = tuple(t.text for t in doc[c.token_start : c.token_end])
+        single = len(toks) == 1
+        if single and (
+            len(toks[0]) < 2 or (doc[c.token_start].is_sent_start and not is_acronym(c.text))
+        ):
+            continue  # a sentence's first word says little of itself ("Coal has ...")
+        if not toks[0][:1].isupper():
+            continue
+        entry = seeds.setdefault(toks[0], [])
+        if all(e[0] != toks for e in entry):
+            entry.append((toks, c))
+    if not seeds:
+        return found
+    taken = set(in_ents)
+    for c in found:
+        taken.update(range(c.token_start, c.token_end))
+    out = list(found)
+    for tok in doc:
+        if tok.i in taken:
+            continue
+        for toks, like in seeds.get(tok.text, ()):
+            end = tok.i + len(toks)
+            if end > len(doc) or any(i in taken for i in range(tok.i, end)):
+                continue
+            if tuple(t.text for t in doc[tok.i : end]) != toks:
+                continue
+            if end < len(doc) and doc[end].is_title and not doc[end].is_sent_start:
+                continue  # the start of a longer name ("LVMH Moet Hennessy")
+            out.append(
+                Candidate(
+                    start=tok.idx,
+                    end=doc[end - 1].idx + len(doc[end - 1].text),
+                    text=doc[tok.i : end].text,
+                    kind=like.kind,
+                    sentence=_sentence_of(doc, tok.i),
+                    key=like.key,
+                    canonical=like.canonical,
+                    firm=like.firm,
+                    token_start=tok.i,
+                    token_end=end,
+                )
+            )
+            taken.update(range(tok.i, end))
+            break
+    return out
 
 
 def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Candidate]:

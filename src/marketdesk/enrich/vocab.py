@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 GAZETTEER_FILE = Path(__file__).with_name("gazetteer.json")
+NAMES_FILE = Path(__file__).with_name("names.json")
 
 
 def _set(text: str) -> frozenset[str]:
@@ -155,6 +156,37 @@ def gazetteer() -> Gazetteer:
         exchanges=tuple(data["exchanges"]),
     )
 
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Names the ruler marks beside the gazetteer's (names.json): companies and places without
+    ids, and names that are never entities (award ceremonies, page furniture)."""
+
+    companies: tuple[str, ...]
+    places: tuple[str, ...]
+    not_names: frozenset[str]
+
+
+@cache
+def names() -> Names:
+    data = json.loads(NAMES_FILE.read_text(encoding="utf-8"))
+    return Names(
+        companies=tuple(data["companies"]),
+        places=tuple(data["places"]),
+        not_names=frozenset(data["not_names"]),
+    )
+
+
+# A person's span ending in one of these is a company ("Altair Engineering"): industry words
+# that end company names and no one's surname.
+INDUSTRY_WORDS = _set(
+    """engineering energy pharmaceuticals pharma software systems technologies technology
+    industries airlines airways foods semiconductor semiconductors therapeutics biosciences
+    biotech resources mining petroleum telecom communications networks robotics logistics
+    insurance realty properties brands electronics chemicals materials motors automotive
+    aerospace analytics labs laboratories media entertainment studios shipping steel value
+    research ventures markets exchange bancorp bancshares"""
+)
 
 _SPACES = re.compile(r"\s+")
 _DOMAIN = re.compile(r"\.(com|net|org|co\.uk|io)$")
