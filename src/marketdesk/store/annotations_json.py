@@ -24,6 +24,8 @@ def dump(annotations: Annotations) -> str:
     return json.dumps(
         {
             "model": annotations.model,
+            "language": annotations.language,
+            "notes": list(annotations.notes),
             "topics": [[t.code, t.label, t.relevance, list(t.cues)] for t in annotations.topics],
             "tone": None
             if annotations.tone is None
@@ -86,6 +88,12 @@ def load(text: str | dict[str, Any]) -> Annotations:
     if raw_tone:
         score, label, positive, negative = raw_tone
         tone = Tone(float(score), str(label), int(positive), int(negative))
+    language = data.get("language")
     return Annotations(
-        entities=tuple(entities), model=str(data.get("model", "")), topics=topics, tone=tone
+        entities=tuple(entities),
+        model=str(data.get("model", "")),
+        topics=topics,
+        tone=tone,
+        language=None if language is None else str(language),
+        notes=tuple(str(n) for n in data.get("notes", ())),
     )
