@@ -151,7 +151,6 @@ def annotations_json(
     language = {"language": a.language} if a.language is not None else {}
     return {
         **language,
-        "notes": list(a.notes),
         "entities": [entity_json(e, ids.get(e.key) if e.key else None) for e in a.entities],
         "countries": list(countries),
         "topics": [
@@ -170,6 +169,7 @@ def annotations_json(
             }
             for i in instruments
         ],
+        "notes": list(a.notes),  # text cut, not English: what the reader should know
     }
 
 
