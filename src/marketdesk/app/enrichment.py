@@ -51,7 +51,7 @@ def enrich_stored(
     for batch in _walk(desk, everything):
         pages = [Page(source=a.source, kind="html", article=a.article) for a in batch]
         for stored, found in zip(batch, enrich_many(pages, nlp), strict=True):
-            desk.storage.set_annotations(stored.id, found)
+            desk.storage.set_annotations(stored.id, desk.with_instruments(found))
         done += len(batch)
         progress(len(batch))
     return EnrichReport(done, model_label(nlp))

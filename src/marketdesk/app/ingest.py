@@ -102,7 +102,7 @@ def store_document(
         mark=mark,
         checkpoint=checkpoint,
         plan=plan,
-        annotations=annotations,
+        annotations=None if annotations is None else desk.with_instruments(annotations),
     )
     if result.article_created and annotations is None and result.article_id is not None:
         found = desk.annotate(page)

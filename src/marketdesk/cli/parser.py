@@ -224,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="only stories about this topic (trade, sanctions, monetary, ...: docs/topics.md)",
     )
+    p.add_argument(
+        "--instrument",
+        metavar="KEY",
+        help="only stories that touch this instrument (a key, name or symbol: nikkei225, ^N225)",
+    )
 
     p = sub.add_parser(
         "enrich",

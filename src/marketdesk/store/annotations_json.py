@@ -10,7 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marketdesk.model import Annotations, Entity, EntityKind, Mention, Tone, TopicTag
+from marketdesk.model import (
+    Annotations,
+    Entity,
+    EntityKind,
+    InstrumentRef,
+    Mention,
+    Tone,
+    TopicTag,
+)
 
 __all__ = ["dump", "load", "norm_name"]
 
@@ -33,6 +41,7 @@ def dump(annotations: Annotations) -> str:
                 annotations.tone.positive,
                 annotations.tone.negative,
             ],
+            "instruments": [[i.key, i.relevance, i.reason] for i in annotations.instruments],
             "entities": [
                 {
                     "id": e.id,
@@ -86,6 +95,14 @@ def load(text: str | dict[str, Any]) -> Annotations:
     if raw_tone:
         score, label, positive, negative = raw_tone
         tone = Tone(float(score), str(label), int(positive), int(negative))
+    instruments = tuple(
+        InstrumentRef(str(key), float(relevance), str(reason))
+        for key, relevance, reason in data.get("instruments", ())
+    )
     return Annotations(
-        entities=tuple(entities), model=str(data.get("model", "")), topics=topics, tone=tone
+        entities=tuple(entities),
+        model=str(data.get("model", "")),
+        topics=topics,
+        tone=tone,
+        instruments=instruments,
     )

@@ -205,12 +205,14 @@ class Storage(Protocol):
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         """Stories newest first (the earliest copy's publication time, else first seen; then
         id), with their current copies oldest first; ``since`` keeps those at or after it,
         ``entity`` those with a current copy that names it (an entity's name, any case and
         spacing, or its knowledge-base key), ``topic`` those with a current copy about it (a
-        taxonomy code, docs/topics.md)."""
+        taxonomy code, docs/topics.md), ``instrument`` those with a current copy that touches
+        it (a registry key, as the copy's annotations link it: ``Annotations.instruments``)."""
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...

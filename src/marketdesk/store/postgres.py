@@ -591,10 +591,12 @@ class PostgresStorage:
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
+        held = None if instrument is None else _clean(instrument.strip().casefold())
         named = None if entity is None else _clean(norm_name(entity))
         key = None if entity is None else _clean(entity.strip())
         code = None if topic is None else _clean(topic.strip().casefold())
@@ -608,8 +610,11 @@ class PostgresStorage:
                 f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}))"
                 " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_topics t"
                 f" JOIN articles a ON a.id = t.article_id WHERE t.topic = %s AND {_CURRENT}))"
+                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_instruments i"
+                " JOIN articles a ON a.id = i.article_id"
+                f" WHERE i.instrument = %s AND {_CURRENT}))"
                 " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
-                (since, since, named, named, key, code, code, limit, offset),
+                (since, since, named, named, key, code, code, held, held, limit, offset),
             ).fetchall()
             copies = _copies(conn, [r[0] for r in rows])
             return [_story(r, copies.get(r[0], ())) for r in rows]
@@ -969,6 +974,13 @@ class _Writer:
                 "INSERT INTO article_topics (article_id, topic, relevance) VALUES (%s, %s, %s)"
                 " ON CONFLICT DO NOTHING",
                 [(article_id, _clean(t.code), t.relevance) for t in annotations.topics],
+            )
+        self.conn.execute("DELETE FROM article_instruments WHERE article_id = %s", (article_id,))
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_instruments (article_id, instrument, relevance)"
+                " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [(article_id, _clean(i.key), i.relevance) for i in annotations.instruments],
             )
 
 

@@ -350,6 +350,7 @@ class SQLiteStorage:
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
@@ -370,6 +371,12 @@ class SQLiteStorage:
                 f" JOIN articles a ON a.id = t.article_id WHERE t.topic = ? AND {_CURRENT})"
             )
             args.append(topic.strip().casefold())
+        if instrument is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_instruments i"
+                f" JOIN articles a ON a.id = i.article_id WHERE i.instrument = ? AND {_CURRENT})"
+            )
+            args.append(instrument.strip().casefold())
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -724,6 +731,12 @@ class _Writer:
         self.conn.executemany(
             "INSERT OR IGNORE INTO article_topics(article_id, topic, relevance) VALUES (?,?,?)",
             [(article_id, t.code, t.relevance) for t in annotations.topics],
+        )
+        self.conn.execute("DELETE FROM article_instruments WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_instruments(article_id, instrument, relevance)"
+            " VALUES (?,?,?)",
+            [(article_id, i.key, i.relevance) for i in annotations.instruments],
         )
 
 
