@@ -150,6 +150,15 @@ def demo(args: argparse.Namespace, con: Console, services: Services) -> int:
     desk = Desk(replace(settings, db=db, edition="us"), services=services, create=True)
     try:
         summary = build_demo(desk, progress=con.note)
+        if args.stories:
+            from marketdesk.app.sample_stories import build_sample_stories
+
+            with con.bar("sample stories", total=args.stories, unit=" stories") as bar:
+                report = build_sample_stories(desk, args.stories, progress=bar.update)
+            summary += (
+                f"; {report.stories} sample stories written, {report.pages} new sample pages"
+                " (their copies included)"
+            )
     except BaseException:
         desk.close()
         raise

@@ -138,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="demo database (default: a file in your cache folder)")
     _listen(p)
     p.add_argument("--no-serve", action="store_true", help="build the demo database and stop")
+    p.add_argument(
+        "--stories",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also write N generated sample stories (marked as such: made-up people, companies "
+        "and events), with copies, entities and topics, spread over eight years",
+    )
 
     p = sub.add_parser(
         "clock",
