@@ -32,6 +32,8 @@ from marketdesk.model import (
     Page,
     RawDocument,
 )
+from marketdesk.store.dedup import Plan, article_fingerprint, site_of
+from marketdesk.stories.signature import Signature, band_keys, signature, to_bytes
 
 __all__ = ["SAMPLE_NOTE", "SampleReport", "build_sample_stories", "sample_pages"]
 
@@ -203,6 +205,7 @@ class SamplePage:
     raw: RawDocument
     page: Page
     annotations: Annotations
+    plan: Plan  # how the store groups it (see _plan)
 
 
 def build_sample_stories(
@@ -214,18 +217,18 @@ def build_sample_stories(
     end: datetime | None = None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> SampleReport:
-    """Write ``count`` sample stories (and their copies) into the desk's store; ``progress``
-    hears of each story as it is stored."""
+    """Write ``count`` sample stories (and their copies) into the desk's store, one
+    transaction a page as ingest stores them; ``progress`` hears of each story once stored."""
     stories = pages = 0
     last = None
     for n, sample in sample_pages(count, seed=seed, years=years, end=end):
-        annotations = desk.with_instruments(sample.annotations)
         outcome = store_document(
             desk,
             sample.raw,
             kind="text",
             page=sample.page,
-            annotations=annotations,
+            plan=sample.plan,
+            annotations=desk.with_instruments(sample.annotations),
             fetched_at=sample.raw.fetched_at,
         )
         if outcome.result is not None and outcome.result.document_created:
@@ -241,13 +244,22 @@ def build_sample_stories(
 
 
 def sample_pages(
-    count: int, *, seed: int = 1, years: int = 8, end: datetime | None = None
+    count: int,
+    *,
+    seed: int = 1,
+    years: int = 8,
+    end: datetime | None = None,
+    start_at: int = 0,
 ) -> Iterator[tuple[int, SamplePage]]:
-    """Each sample story's pages (its first copy, then the others), with the story's number."""
+    """Each sample story's pages (its first copy, then the others), with the story's number,
+    from story ``start_at`` on."""
+    from marketdesk.enrich.tone import tone  # pure; the desk loads spaCy anyway
+    from marketdesk.enrich.topics import topics
+
     end = end or datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
     start = end - timedelta(days=365 * years)
     step = (end - start) / max(count, 1)
-    for n in range(count):
+    for n in range(start_at, count):
         rng = random.Random(f"{seed}:{n}")
         when = start + step * n + timedelta(minutes=rng.randrange(0, 120))
         title, paragraphs, entities = _write(rng)
@@ -255,10 +267,19 @@ def sample_pages(
         origin = rng.choice(PUBLISHERS)
         others = [p for p in PUBLISHERS if p != origin]
         rng.shuffle(others)
+        # Topics and tone from the text (copies differ only in a headline's tail).
+        first = Article(title=title, paragraphs=paragraphs)
+        annotations = Annotations(
+            entities=entities, model=MODEL, topics=topics(first), tone=tone(first)
+        )
+        identity = signature(None, [" ".join(f"s{seed}n{n}w{i}" for i in range(40))])
+        assert identity is not None  # 36 shingles: above MIN_SHINGLES
+        story = (paragraphs, annotations, identity)
         for c, publisher in enumerate([origin, *others[: copies - 1]]):
             fetched = when + timedelta(minutes=37 * c)
+            # A retitled copy's headline begins with the title: the title's mentions hold.
             headline = title if c == 0 or rng.random() < 0.6 else f"{title}, sources say"
-            yield n, _page(n, c, publisher, origin, headline, title, paragraphs, entities, fetched)
+            yield n, _page(n, c, publisher, origin, headline, story, fetched)
 
 
 def _page(
@@ -267,14 +288,10 @@ def _page(
     publisher: str,
     origin: str,
     headline: str,
-    title: str,
-    paragraphs: tuple[str, ...],
-    entities: tuple[Entity, ...],
+    story: tuple[tuple[str, ...], Annotations, Signature],
     fetched: datetime,
 ) -> SamplePage:
-    from marketdesk.enrich.tone import tone  # pure; spaCy is loaded by the desk already
-    from marketdesk.enrich.topics import topics
-
+    paragraphs, annotations, identity = story
     host = publisher.casefold().replace(" ", "-")
     url = f"https://{host}.sample.invalid/{fetched:%Y/%m/%d}/story-{n}"
     article = Article(
@@ -287,24 +304,19 @@ def _page(
         language="en",
         url=url,
     )
-    # A retitled copy keeps the mentions of its text; its title's are those of the original
-    # title, which it begins with.
-    ents = entities if headline.startswith(title) else _without_title(entities)
-    annotations = Annotations(
-        entities=ents, model=MODEL, topics=topics(article), tone=tone(article)
-    )
     content = (headline + "\n\n" + article.text).encode()
     raw = RawDocument(source=f"sample:{n}/{c}", content=content, fetched_at=fetched, url=url)
-    return SamplePage(raw, Page(source=url, kind="text", article=article), annotations)
-
-
-def _without_title(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
-    out: list[Entity] = []
-    for e in entities:
-        mentions = tuple(m for m in e.mentions if m.part != "title")
-        if mentions:
-            out.append(_entity(len(out), e.kind, e.name, mentions, e.key, e.titles))
-    return _shares(out)
+    site = site_of(raw, article)
+    # The store groups a sample story's copies by a signature drawn from the story's number,
+    # not from its text: text written from a few templates shares so many runs of five words
+    # that every sample story would be a candidate copy of every other (real news does not),
+    # and a desk of 100,000 would take hours to build. Copies share the signature, so the
+    # store's own grouping (band keys, then choose_story) puts them in one story.
+    plan = Plan(
+        site, article_fingerprint(article, site), to_bytes(identity), tuple(band_keys(identity)),
+        headline,
+    )  # fmt: skip
+    return SamplePage(raw, Page(source=url, kind="text", article=article), annotations, plan)
 
 
 def _shares(entities: list[Entity]) -> tuple[Entity, ...]:
