@@ -133,12 +133,15 @@ def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
 
 
 def serve(args: argparse.Namespace, con: Console, services: Services) -> int:
-    from marketdesk.cli.serving import serve_desk
+    from marketdesk.cli.serving import serve_desk, serve_workers
 
     settings = load_settings(args.db)
     if args.edition:
         settings = replace(settings, edition=args.edition.strip().lower())
-    return serve_desk(Desk(settings, services=services, create=False), args.host, args.port, con)
+    desk = Desk(settings, services=services, create=False)
+    if args.workers > 1:
+        return serve_workers(desk, args.host, args.port, args.workers, con)
+    return serve_desk(desk, args.host, args.port, con)
 
 
 def demo(args: argparse.Namespace, con: Console, services: Services) -> int:

@@ -128,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     _listen(p)
     p.add_argument("--edition", help="edition shown on the front page (default from config: ca)")
+    p.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="serve from N processes (default 1; one a CPU core for a busy desk)",
+    )
 
     p = sub.add_parser(
         "demo",
