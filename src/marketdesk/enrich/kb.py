@@ -46,6 +46,7 @@ _DASHES = re.compile(r"[\u2010-\u2015]")
 _THE_COUNTRY = re.compile(r"^(United |Czech Republic|Netherlands|Philippines)|(Emirates|Islands)$")
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back article after article; bounded
 def name_key(text: str) -> str:
     """A name as the knowledge base looks it up: case, accents, dashes and spacing aside
     ("Shinzō Abe" and "Shinzo Abe", "Yoon Suk-yeol" and "Yoon Suk Yeol" are one key)."""

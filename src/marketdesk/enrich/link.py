@@ -10,7 +10,9 @@ The rules, in order:
 2. Organisations and companies: the gazetteer's key where the knowledge base shares it, else
    the name or an alias (any of the entity's mentions). Namesakes ("Conservative Party" in
    the United Kingdom and in Canada) are told apart by the countries the article names; a
-   name that still fits several is left unlinked.
+   name that still fits several is left unlinked. An "organisation" that names no
+   organisation but exactly one person by full name ("Olaf Scholz", which the small model
+   reads as an organisation) is that person.
 3. People by full name or alias (any mention): the one person of that name; namesakes are
    told apart as in rule 5.
 4. People by one word ("Premier Li", "Kishida" where the article never gives the full name):
@@ -83,7 +85,10 @@ def link(
             out.append(_with(e, country) if country else e)
         elif e.kind is EntityKind.ORGANISATION:
             org = _organisation(e, kb, article_countries)
-            out.append(_with(e, org) if org else e)
+            if org is None and not e.key and _a_person(e, kb):
+                out.append(_person_entity(replace(e, kind=EntityKind.PERSON), kb, on, said))
+            else:
+                out.append(_with(e, org) if org else e)
         else:
             out.append(_person_entity(e, kb, on, said))
     return tuple(out)
@@ -125,6 +130,12 @@ def _organisation(e: Entity, kb: KnowledgeBase, countries: set[str]) -> Organisa
         if len(found) == 1:
             return found[0]
     return None
+
+
+def _a_person(e: Entity, kb: KnowledgeBase) -> bool:
+    """Rule 2: an "organisation" the small model read in a person's full name ("Olaf Scholz"),
+    which names no organisation of the knowledge base and exactly one of its people."""
+    return len(e.name.split()) >= 2 and len(set(kb.people_named(e.name))) == 1
 
 
 def _names(e: Entity) -> list[str]:
@@ -213,7 +224,8 @@ def _qualifier_countries(qualifiers: Sequence[str], kb: KnowledgeBase) -> set[st
 def _role(p: Person, on: date | None, titles: Sequence[str]) -> Role | None:
     """Rule 6."""
     held = p.roles_on(on) if on is not None else ()
-    for pool in (held, p.roles):
+    began = p.roles if on is None else tuple(r for r in p.roles if r.start <= on)
+    for pool in (held, began):
         for t in titles:
             fits = [r for r in pool if _fits(r.role, t)]
             if fits:
