@@ -58,4 +58,3 @@ def test_demo_with_sample_stories_builds_a_desk_of_that_many_stories(tmp_path: P
         assert store.counts().stories == 123
     finally:
         store.close()
-

@@ -16,6 +16,7 @@ fit to print as it is; the command line prints it and exits non-zero.
     ├── UnknownEditionError no edition of that name
     ├── UnknownInstrumentError
     ├── ModelError          an enrichment model is not installed or cannot be loaded
+    ├── KnowledgeBaseError  the knowledge base file is malformed (the message names file and line)
     └── TimestampError      a timestamp cannot be parsed
 
 The web answers NotFoundError and the Unknown* errors with 404, InputError and TimestampError
@@ -79,3 +80,7 @@ class ModelError(MarketdeskError):
 
 class TimestampError(MarketdeskError):
     pass
+
+
+class KnowledgeBaseError(MarketdeskError):
+    """A knowledge-base file that cannot be read: the message names the file and the line."""

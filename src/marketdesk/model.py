@@ -295,8 +295,16 @@ class Entity:
     mentions: tuple[Mention, ...]
     salience: float  # share of the article's weighted mentions (see enrich/resolve.py)
     titles: tuple[str, ...] = ()  # roles the article gives a person: "prime minister"
-    key: str | None = None  # the bundled gazetteer's id, where it knows the entity ("place:jp")
+    # the gazetteer's id where it knows the entity ("place:jp"), else the knowledge base's
+    # ("person:li-qiang")
+    key: str | None = None
     symbols: tuple[str, ...] = ()  # tickers printed beside an organisation: "NYSE:IBM"
+    # From the knowledge base (enrich/link.py): its Wikidata item ("Q17"), where checked; the
+    # country it belongs to (ISO 3166-1 alpha-3); a person's role on the story's date
+    # ("prime minister of Japan"), else the title the article gives.
+    wikidata: str | None = None
+    country: str | None = None
+    role: str | None = None
 
     @property
     def count(self) -> int:

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date as Date
 from itertools import islice
 from typing import IO
 
@@ -102,7 +103,7 @@ def entities_lines(
         # title whose paragraphs are the text's: Article.text is then Spaced.text, and so the
         # offsets enrichment gives are Spaced.text's, mapped back to the input's here.
         pages = (_text_page(n, s) for n, s in spaced.items())
-        found = dict(zip(spaced, enrich_many(pages, nlp), strict=True))
+        found = dict(zip(spaced, enrich_many(pages, nlp, kb=desk.kb()), strict=True))
         yield [
             _with(t, spaced[t.line].restore(found[t.line], t.text)) if t.line in found else t
             for t in batch
@@ -175,14 +176,17 @@ def analyze_sources(
     kind: str = "auto",
     allow_private: bool = False,
     batch_size: int = 8,
+    date: Date | None = None,
 ) -> Iterator[Analysis]:
     """Each source extracted as ``marketdesk extract`` does it (the same reading, fetching and
-    errors), then enriched, in input order; a batch of pages goes through the pipeline at once."""
+    errors), then enriched, in input order; a batch of pages goes through the pipeline at once.
+    ``date``: the story's date for pages that carry none (roles are those held that day)."""
     nlp = desk.nlp()
+    kb = desk.kb()
     outcomes = extract_sources(desk, sources, kind=kind, allow_private=allow_private)
     while batch := list(islice(outcomes, batch_size)):
         pages = [o.page for o in batch if o.page is not None]
-        enriched = iter(enrich_many(pages, nlp))
+        enriched = iter(enrich_many(pages, nlp, kb=kb, date=date))
         for o in batch:
             if o.page is None:
                 yield Analysis(o.source, error=o.error)

@@ -239,7 +239,9 @@ def _store(
     else:
         task: Task = prepare
         if desk.settings.enrich:
-            task = partial(prepare_enriched, model=desk.settings.enrich_model)
+            desk.kb()  # a malformed knowledge base fails here, not in every worker
+            kb = desk.kb_path()
+            task = partial(prepare_enriched, model=desk.settings.enrich_model, kb=kb)
         prepared = prepare_in_order(
             items, _raw_of, workers=workers, kind=kind, barrier=_ends_an_input, task=task
         )

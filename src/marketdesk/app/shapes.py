@@ -123,14 +123,17 @@ def mention_json(m: Mention) -> JSON:
 
 
 def entity_json(e: Entity, wikidata: str | None = None) -> JSON:
-    """An entity of an article: ``id`` is its Wikidata item where known, ``key`` the bundled
-    gazetteer's id, ``role`` the first title the article gives a person."""
+    """An entity of an article: ``id`` is its Wikidata item where known (the knowledge base's
+    link, else the gazetteer's), ``key`` the gazetteer's or knowledge base's id, ``role`` a
+    person's role on the story's date (else the first title the article gives), ``country``
+    the ISO 3166-1 alpha-3 code it belongs to."""
     return {
         "name": e.name,
         "type": ENTITY_TYPES[e.kind],
-        "id": wikidata,
+        "id": e.wikidata or wikidata,
         "key": e.key,
-        "role": e.titles[0] if e.titles else None,
+        "role": e.role or (e.titles[0] if e.titles else None),
+        "country": e.country,
         "salience": e.salience,
         "symbols": list(e.symbols),
         "mentions": [mention_json(m) for m in e.mentions],

@@ -59,7 +59,7 @@ def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
     failed = False
     with _desk(args, services, create=False) as desk:
         for a in analyze_sources(
-            desk, args.inputs, kind=args.kind, allow_private=args.allow_private
+            desk, args.inputs, kind=args.kind, allow_private=args.allow_private, date=args.date
         ):
             if a.page is None:
                 con.problem(f"{a.source}: {a.error}")
@@ -68,6 +68,26 @@ def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
             failed = failed or a.failed
             con.print(dumps(analysis_json(a)))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def kb(args: argparse.Namespace, con: Console, services: Services) -> int:
+    """``kb refresh``: the knowledge base rebuilt from Wikidata, step by step on stderr."""
+    from marketdesk.app.kb_refresh import ENDPOINT, refresh_kb
+
+    steps = ("countries", "people", "companies", "checking", "writing")
+    with _desk(args, services, create=False) as desk:
+        report = refresh_kb(
+            desk,
+            out=args.out,
+            endpoint=args.endpoint or ENDPOINT,
+            allow_private=args.allow_private,
+            progress=lambda step: con.note(f"[{steps.index(step) + 1}/{len(steps)}] {step}"),
+        )
+    con.print(
+        f"{report.path}: {report.countries} countries, {report.people} people "
+        f"({report.kept} kept from the bundled knowledge base), {report.companies} companies"
+    )
+    return EXIT_OK
 
 
 def entities(args: argparse.Namespace, con: Console, services: Services) -> int:
@@ -211,6 +231,7 @@ def strip(args: argparse.Namespace, con: Console, services: Services) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "extract": extract,
     "analyze": analyze,
+    "kb": kb,
     "entities": entities,
     "ingest": ingest,
     "serve": serve,

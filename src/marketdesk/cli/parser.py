@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from marketdesk import __version__
 
@@ -80,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _page_inputs(p)
     _allow_private(p, "allow fetching from private and loopback addresses")
+    p.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the story's date, for pages that carry none",
+    )
 
     sub.add_parser(
         "entities",
@@ -179,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_quotes_commands(sub)
+    _add_kb_commands(sub)
     _add_sources_commands(sub)
 
     p = sub.add_parser(
@@ -266,6 +274,13 @@ def _page_inputs(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
     )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _count(text: str) -> int:
@@ -357,6 +372,38 @@ def _allow_private(p: argparse.ArgumentParser, text: str) -> None:
 def _listen(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port, default=8000, help="port, 1 to 65535 (default 8000)")
+
+
+def _add_kb_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    k = sub.add_parser(
+        "kb",
+        help="the knowledge base entities are linked to: rebuild it from Wikidata",
+        description="The knowledge base (countries, organisations, companies, people and the "
+        "offices they held): `kb refresh` rebuilds it from Wikidata (CC0).",
+    )
+    ksub = k.add_subparsers(dest="kb_command", metavar="SUBCOMMAND", required=True)
+    p = ksub.add_parser(
+        "refresh",
+        help="rebuild the knowledge base from Wikidata's public SPARQL endpoint",
+        description="Ask Wikidata's SPARQL endpoint for the offices listed in "
+        "marketdesk.app.kb_refresh.OFFICES with their holders, for countries with their ISO "
+        "3166 codes, demonyms and capitals, and for the listings of the knowledge base's "
+        "companies; merge them over the bundled knowledge base and write the file "
+        "atomically, after checking that it loads. A network error leaves the old file as it "
+        "was. Set [enrich] kb to the file to use it.",
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="the file to write (default: the configured [enrich] kb)",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="the SPARQL endpoint (default https://query.wikidata.org/sparql)",
+    )
+    _allow_private(p, "allow an endpoint on a private or loopback address")
 
 
 def _add_quotes_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -51,6 +51,9 @@ def dump(annotations: Annotations) -> str:
                     "titles": list(e.titles),
                     "key": e.key,
                     "symbols": list(e.symbols),
+                    "wikidata": e.wikidata,
+                    "country": e.country,
+                    "role": e.role,
                     "mentions": [
                         [m.text, m.start, m.end, m.sentence, m.part, m.by_title] for m in e.mentions
                     ],
@@ -84,6 +87,9 @@ def load(text: str | dict[str, Any]) -> Annotations:
                 titles=tuple(e.get("titles", ())),
                 key=e.get("key"),
                 symbols=tuple(e.get("symbols", ())),
+                wikidata=e.get("wikidata"),
+                country=e.get("country"),
+                role=e.get("role"),
             )
         )
     topics = tuple(
