@@ -33,6 +33,7 @@ from marketdesk.errors import (
     UnknownInstrumentError,
 )
 from marketdesk.web import routing
+from marketdesk.web.microcache import MicroCache
 from marketdesk.web.render import Renderer
 from marketdesk.web.security import SecurityHeaders
 from marketdesk.web.views.front import front
@@ -89,7 +90,7 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
         ],
         lifespan=lifespan,
         exception_handlers={MarketdeskError: desk_error, HTTPException: http_error},
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(MicroCache)],
     )
     app.state.desk = desk
     app.state.renderer = renderer
