@@ -1,5 +1,6 @@
 """Entities as a service: ``marketdesk entities`` (JSON Lines of texts in, each text's entity
-spans out) and ``marketdesk analyze`` (a page's extraction with its entities and countries).
+spans out) and ``marketdesk analyze`` (a page's extraction with its entities, countries and
+events).
 
 Both enrich through ``enrich_many`` (spaCy's batched ``nlp.pipe``) a batch at a time and hand
 each batch back as soon as it is done, so a long input streams: nothing waits for the end of
@@ -15,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import islice
 from typing import IO
 
@@ -174,14 +176,16 @@ def analyze_sources(
     kind: str = "auto",
     allow_private: bool = False,
     batch_size: int = 8,
+    anchor: date | None = None,
 ) -> Iterator[Analysis]:
     """Each source extracted as ``marketdesk extract`` does it (the same reading, fetching and
-    errors), then enriched, in input order; a batch of pages goes through the pipeline at once."""
+    errors), then enriched, in input order; a batch of pages goes through the pipeline at once.
+    ``anchor``: the story's date for pages that carry none (``--date``), for event dates."""
     nlp = desk.nlp()
     outcomes = extract_sources(desk, sources, kind=kind, allow_private=allow_private)
     while batch := list(islice(outcomes, batch_size)):
         pages = [o.page for o in batch if o.page is not None]
-        enriched = iter(enrich_many(pages, nlp))
+        enriched = iter(enrich_many(pages, nlp, anchor=anchor))
         for o in batch:
             if o.page is None:
                 yield Analysis(o.source, error=o.error)

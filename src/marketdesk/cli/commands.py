@@ -59,7 +59,7 @@ def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
     failed = False
     with _desk(args, services, create=False) as desk:
         for a in analyze_sources(
-            desk, args.inputs, kind=args.kind, allow_private=args.allow_private
+            desk, args.inputs, kind=args.kind, allow_private=args.allow_private, anchor=args.date
         ):
             if a.page is None:
                 con.problem(f"{a.source}: {a.error}")

@@ -7,18 +7,21 @@
 
 Entities come from spaCy's recogniser with marketdesk's entity ruler before it (pipeline.py,
 gazetteer.json), cleaned and given titles and aliases (mentions.py), then grouped within the
-article by rules (resolve.py).
+article by rules (resolve.py). Events are read from the text and the resolved entities
+(events.py), their dates resolved against the story's date (dates.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from marketdesk.enrich import resolve
+from marketdesk.enrich.events import events
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
 from marketdesk.enrich.tone import tone
@@ -44,16 +47,23 @@ MAX_CHARS = 100_000
 _GLUE = "\n\n"
 
 
-def enrich(page: Page, nlp: Language | None = None) -> Annotations:
+def enrich(page: Page, nlp: Language | None = None, *, anchor: date | None = None) -> Annotations:
     """The annotations of one page (nlp: a pipeline from load_pipeline; default the bundled
-    model)."""
-    return next(enrich_many((page,), nlp))
+    model; anchor: as for enrich_many)."""
+    return next(enrich_many((page,), nlp, anchor=anchor))
 
 
 def enrich_many(
-    pages: Iterable[Page], nlp: Language | None = None, *, batch_size: int = 32
+    pages: Iterable[Page],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 32,
+    anchor: date | None = None,
 ) -> Iterator[Annotations]:
-    """Annotations for many pages, in order, through spaCy's batched nlp.pipe."""
+    """Annotations for many pages, in order, through spaCy's batched nlp.pipe. Event dates
+    ("on Wednesday") are resolved against the story's date: the page's published date (its
+    own calendar day, in its own offset), else ``anchor`` (the story's date for pages that
+    carry none), else none (the expressions are kept, their dates None)."""
     nlp = nlp if nlp is not None else load_pipeline()
     label = model_label(nlp)
     pending: list[tuple[int, Page]] = []  # body offset and page, in nlp.pipe's order
@@ -71,7 +81,14 @@ def enrich_many(
     for doc in nlp.pipe(texts(), batch_size=batch_size):
         body_start, page = pending.pop(0)
         found = annotate(doc, body_start, label)
-        yield replace(found, topics=topics(page.article), tone=tone(page.article))
+        article = page.article
+        story_date = article.published.date() if article.published else anchor
+        yield replace(
+            found,
+            topics=topics(article),
+            tone=tone(article),
+            events=events(article.text[:MAX_CHARS], found.entities, story_date),
+        )
 
 
 def country_key(alpha3: str) -> Known | None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marketdesk.model import Annotations, Entity, EntityKind, Mention, Tone, TopicTag
+from marketdesk.model import (
+    Annotations,
+    Entity,
+    EntityKind,
+    Event,
+    EventParty,
+    Mention,
+    Tone,
+    TopicTag,
+)
 
 __all__ = ["dump", "load", "norm_name"]
 
@@ -48,6 +57,7 @@ def dump(annotations: Annotations) -> str:
                 }
                 for e in annotations.entities
             ],
+            "events": [_event_json(e) for e in annotations.events],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -87,5 +97,58 @@ def load(text: str | dict[str, Any]) -> Annotations:
         score, label, positive, negative = raw_tone
         tone = Tone(float(score), str(label), int(positive), int(negative))
     return Annotations(
-        entities=tuple(entities), model=str(data.get("model", "")), topics=topics, tone=tone
+        entities=tuple(entities),
+        model=str(data.get("model", "")),
+        topics=topics,
+        tone=tone,
+        events=tuple(e for raw in data.get("events", ()) if (e := _event(raw)) is not None),
+    )
+
+
+def _party_json(p: EventParty | None) -> list[Any] | None:
+    return None if p is None else [p.id, p.name, str(p.kind), p.country]
+
+
+def _event_json(e: Event) -> dict[str, Any]:
+    return {
+        "type": e.type,
+        "mode": e.mode,
+        "actor": _party_json(e.actor),
+        "recipient": _party_json(e.recipient),
+        "location": _party_json(e.location),
+        "date": e.date,
+        "date_text": e.date_text,
+        "sentence": e.sentence,
+        "text": e.text,
+        "cue": e.cue,
+    }
+
+
+def _party(raw: list[Any] | None) -> EventParty | None:
+    if not raw:
+        return None
+    ident, name, kind, country = raw
+    return EventParty(None if ident is None else int(ident), str(name), EntityKind(kind), country)
+
+
+def _event(raw: dict[str, Any]) -> Event | None:
+    try:
+        actor = _party(raw["actor"])
+        recipient = _party(raw.get("recipient"))
+        location = _party(raw.get("location"))
+    except ValueError:
+        return None  # a kind a newer version added
+    if actor is None:
+        return None
+    return Event(
+        type=str(raw["type"]),
+        actor=actor,
+        recipient=recipient,
+        sentence=int(raw.get("sentence", 0)),
+        text=str(raw.get("text", "")),
+        cue=str(raw.get("cue", "")),
+        mode=raw.get("mode"),
+        location=location,
+        date=raw.get("date"),
+        date_text=raw.get("date_text"),
     )
