@@ -20,8 +20,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from marketdesk.enrich import resolve
-from marketdesk.enrich.events import events
+from marketdesk.enrich import events, resolve
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
 from marketdesk.enrich.tone import tone
@@ -87,7 +86,8 @@ def enrich_many(
             found,
             topics=topics(article),
             tone=tone(article),
-            events=events(article.text[:MAX_CHARS], found.entities, story_date),
+            # The modules, not their functions, are imported (see annotate).
+            events=events.events(article.text[:MAX_CHARS], found.entities, story_date),
         )
 
 

@@ -106,8 +106,9 @@ _MA = "(?:" + "|".join((*_MONTHS, *_MONTH_ABBR)) + r")\.?"
 _WD = "(?:" + "|".join(_WEEKDAYS) + ")"
 _ORD = r"(?:st|nd|rd|th)?"
 _EDGE = r"(?<![\w-])"  # not inside a word or a hyphenated compound
-_SOON = r"(?:(?:earlier|later|early|late)\s+)?"
-_ON = r"(?:(?:on|since|by|until|till|from|before|through)\s+)?"
+# The words around a month or weekday may open a sentence ("Last May", "On Monday").
+_SOON = r"(?:(?i:earlier|later|early|late)\s+)?"
+_ON = r"(?:(?i:on|since|by|until|till|from|before|through)\s+)?"
 
 # Words after which a weekday is a name, not a day: "Black Friday", "Cyber Monday".
 _NAMED_DAYS = re.compile(r"(?:Black|Good|Cyber|Super|Ash|Easter|Holy|Bloody|Giving)\s+$")
@@ -408,13 +409,13 @@ _RULES = (
         "month",
     ),
     _rule(
-        _EDGE + _SOON + r"(?:(?P<rel>last|next|this)\s+)(?P<m>" + _M + r")\b(?!\s+\d)",
+        _EDGE + _SOON + r"(?:(?P<rel>(?i:last|next|this))\s+)(?P<m>" + _M + r")\b(?!\s+\d)",
         _named_month,
         "month",
     ),
     _rule(
         _EDGE
-        + r"(?:in|since|by|until|till|from|through|during|(?:early|late|mid-|mid)\s*|"
+        + r"(?i:in|since|by|until|till|from|through|during|(?:early|late|mid-|mid)\s*|"
         + r"(?:earlier|later)\s+in)\s+(?P<rel>)(?P<m>"
         + _M
         + r")\b(?!\s+\d)",
@@ -423,8 +424,8 @@ _RULES = (
     ),
     _rule(
         _EDGE
-        + r"(?:(?:later|earlier|early|late)\s+(?:on\s+)?)?"
-        + r"(?:(?:(?P<rel>last|next|this)|on|since|by|until|till|from|before|through)\s+)?"
+        + r"(?:(?i:later|earlier|early|late)\s+(?i:on\s+)?)?"
+        + r"(?:(?:(?P<rel>(?i:last|next|this))|(?i:on|since|by|until|till|from|before|through))\s+)?"
         + r"(?P<w>"
         + _WD
         + r")(?:['\u2019]s)?(?:\s+(?:morning|afternoon|evening|night))?\b",

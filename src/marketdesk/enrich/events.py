@@ -531,6 +531,10 @@ _GAP_WORDS = _words(
     presidents premiers with
     """
 )
+_NUMBERS = _words("two three four five six seven eight nine ten several some dozens")
+# A demonym the gazetteer lacks ("Tanzanian", "Maltese"), by its shape: capitalised, with a
+# demonym's ending.
+_DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|ian|i|ch)")
 _INDEFINITE = re.compile(
     r"\s*(?:with\s+)?(?:an?|another|one)\s+(?P<desc>(?:[\w-]+\s+){0,4}?(?:diplomat|official|"
     r"envoy|minister|leader|delegation|executive|lawmaker|politician|representative|"
@@ -774,6 +778,13 @@ class _Reader:
             if _inside_quote(self.text[start : m.start()]):
                 continue
             a = self._side(m.start("a"), m["a"], last=True)
+            # "The US-China talks": the cue begins at the side that names a party.
+            first = (
+                m["a"].split()[-1]
+                if a is not None and self._party_named(m.start("a"), m.end("a"), m["a"]) is None
+                else m["a"]
+            )
+            cue_start = m.end("a") - len(first)
             b = self._side(m.start("b"), m["b"], last=False)
             if a is None or b is None or _ident(a) == _ident(b):
                 continue
@@ -782,7 +793,8 @@ class _Reader:
             when = self._when(s, m.start(), m.end(), frame_start, frame_end)
             location = self._location(s, m.start(), frame_start, frame_end, (a, b))
             mode = "multilateral" if _MULTILATERAL.search(m["rest"]) else None
-            out.append(_Found("CONSULT", mode, a, b, s, m.group(), m.start(), location, when))
+            cue = self.text[cue_start : m.end()]
+            out.append(_Found("CONSULT", mode, a, b, s, cue, cue_start, location, when))
         return out
 
     def _side(self, start: int, name: str, *, last: bool) -> Entity | EventParty | None:
@@ -876,7 +888,10 @@ class _Reader:
         if clause == s_start and _SENTENCE_OPENER.match(self.text[s_start:cue_start]):
             # "At Sunday's meeting with Kishida, Premier Li ...": the main clause's subject.
             after = self._clause_end(s, list_end)
-            for m in self.in_span(after, s_end):
+            found = self.in_span(after, s_end)
+            for n, m in enumerate(found):
+                if n + 1 < len(found) and self._qualifies(m, found[n + 1]):
+                    continue  # "..., Australian Prime Minister Anthony Albanese urged"
                 if self._subject_like(m, s_start):
                     return m.entity
             return None
@@ -893,7 +908,10 @@ class _Reader:
         by = re.compile(r"\bby\s+(?:the\s+)?", re.IGNORECASE).search(self.text, cue_end, end)
         if by is None:
             return None
-        for m in self.in_span(by.end(), end):
+        found = self.in_span(by.end(), end)
+        for n, m in enumerate(found):
+            if n + 1 < len(found) and self._qualifies(m, found[n + 1]):
+                continue  # "by French President Emmanuel Macron"
             if m.start - by.end() <= 40:
                 return m.entity
         return None
@@ -934,6 +952,8 @@ class _Reader:
             return [], cue_end, None
         index, hint = first
         out: list[Entity | EventParty] = [following[index].entity]
+        ends = [following[index].end]
+        bare: int | None = None  # where the list first went on after a bare comma
         i = index
         while i + 1 < len(following):
             here, nxt = following[i], following[i + 1]
@@ -941,6 +961,7 @@ class _Reader:
             if _AFFILIATION.match(after) and "," not in after and len(after) < 80:
                 # "Kenta Izumi of the ... Party": an affiliation, then maybe the list goes on.
                 i += 1
+                ends[-1] = following[i].end
                 continue
             sep = _SEPARATOR.match(after)
             if sep is None:
@@ -955,9 +976,17 @@ class _Reader:
             kind = following[j].entity.kind
             if kind is not following[index].entity.kind and kind is PLACE:
                 break
+            if "and" not in sep.group() and "&" not in sep.group() and bare is None:
+                bare = len(out)
             out.append(following[j].entity)
+            ends.append(following[j].end)
             i = j
-        return out, following[i].end, hint
+        if bare is not None and not re.search(
+            r"\b(?:and|as\s+well\s+as)\b|&", self.text[ends[bare - 1] : ends[-1]]
+        ):
+            # "with X, Australian Prime Minister Y ...": no "and" closes it, so no list.
+            out, ends = out[:bare], ends[:bare]
+        return out, ends[-1], hint
 
     def _first_recipient(
         self, s: int, cue: _Cue, at: int, following: list[_Mention]
@@ -987,6 +1016,8 @@ class _Reader:
             low = w.casefold()
             if low in _GAP_WORDS or low in cue.reach or is_title_word(low):
                 continue
+            if low in _NUMBERS or w.isdigit() or _DEMONYM_SHAPE.fullmatch(w):
+                continue  # "three Iranian banks", "Tanzanian President"
             if low.endswith("s") and (low[:-1] in _GAP_WORDS or is_title_word(low[:-1])):
                 continue
             return False
@@ -1283,7 +1314,12 @@ def _countries(text: str, mentions: list[_Mention], entities: Sequence[Entity]) 
         if code is None and e.kind is PERSON:
             after = text[m.end : m.end + 130]
             body = _APPOSITION.match(after) or _AFFILIATION_TEXT.match(after)
-            if body is not None:
+            named = body is not None and any(
+                n.entity.kind is PERSON
+                for n in mentions[i + 1 : i + 4]
+                if n.start < m.end + body.end()
+            )
+            if body is not None and not named:  # ", Australian Prime Minister Y" is not X
                 hit = names.search(body["body"])
                 if hit:
                     code = _country_code(hit.group())
