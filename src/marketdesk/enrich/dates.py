@@ -425,7 +425,8 @@ _RULES = (
     _rule(
         _EDGE
         + r"(?:(?i:later|earlier|early|late)\s+(?i:on\s+)?)?"
-        + r"(?:(?:(?P<rel>(?i:last|next|this))|(?i:on|since|by|until|till|from|before|through))\s+)?"
+        + r"(?:(?:(?P<rel>(?i:last|next|this))|"
+        + r"(?i:on|since|by|until|till|from|before|through))\s+)?"
         + r"(?P<w>"
         + _WD
         + r")(?:['\u2019]s)?(?:\s+(?:morning|afternoon|evening|night))?\b",
