@@ -18,8 +18,9 @@ Pure string work, no spaCy. The rules (docs/events.md says the same):
   clause). "on 5 July" / "July 5" without a year: the nearest such day to the anchor (the
   first on or after it in a future clause).
 - "yesterday", "today", "tonight", "tomorrow", "last night", "this morning" (day); "last
-  week", "this week", "next week" (an ISO week: 2024-W21); "last month", "earlier this
-  month" (month); "last year", "earlier this year" (year); "three days ago" and the like.
+  week", "this week", "next week", "last weekend" (an ISO week: 2024-W21); "last month",
+  "earlier this month" (month); "last year", "earlier this year" (year); "three days ago"
+  and the like.
 
 Dates are ISO 8601 at the expression's granularity: YYYY-MM-DD (day), YYYY-Www (week),
 YYYY-MM (month), YYYY (year).
@@ -295,6 +296,20 @@ def _relative_unit(
     return f"{anchor.year + step:04d}", Granularity.YEAR
 
 
+def _weekend(m: re.Match[str], anchor: date | None, future: bool) -> tuple[str | None, str] | None:
+    """ "last weekend": the week of the last Saturday before the anchor; "this weekend", "at
+    the weekend": the one before it, or the coming one in a future clause; "next weekend"
+    the one after the coming one."""
+    if anchor is None:
+        return None, Granularity.WEEK
+    relation = (m["rel"] or "").lower()
+    if relation == "next":
+        return _week(resolve_weekday(5, anchor, relation="next") + timedelta(days=7))
+    if relation == "last" or (not future and relation != "this"):
+        return _week(resolve_weekday(5, anchor, relation="last"))
+    return _week(resolve_weekday(5, anchor, future=True))
+
+
 def _ago(m: re.Match[str], anchor: date | None, future: bool) -> tuple[str | None, str] | None:
     unit = m["unit"].lower()
     n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
@@ -359,6 +374,8 @@ def _features(text: str) -> frozenset[str]:
         held.add("day word")
     if "week" in low or "month" in low or "year" in low:
         held.add("unit")
+    if "week" in low:
+        held.add("week")
     if " ago" in low:
         held.add("ago")
     return frozenset(held)
@@ -445,6 +462,12 @@ _RULES = (
         r"(?P<unit>week|month|year)\b",
         _relative_unit,
         "unit",
+        flags=re.IGNORECASE,
+    ),
+    _rule(
+        _EDGE + r"(?:(?:at|over)\s+the\s+weekend|(?P<rel>last|this|next)\s+weekend)\b",
+        _weekend,
+        "week",
         flags=re.IGNORECASE,
     ),
     _rule(

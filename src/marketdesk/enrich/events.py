@@ -185,7 +185,7 @@ _LEXICON: tuple[_Cue, ...] = (
         r"expanded|widened)\s+(?:new\s+|fresh\s+|further\s+|more\s+|sweeping\s+|the\s+|an?\s+|"
         r"its\s+)*(?:[\w-]+\s+){0,2}?(?:sanctions|tariffs|curbs|restrictions|controls|bans?|"
         r"embargo|penalties)(?:\s+(?:on|against))?",
-        reach=("on", "against"),
+        reach=("on", "against", "to"),
     ),
     _Cue(
         "SANCTION",
@@ -221,7 +221,7 @@ _LEXICON: tuple[_Cue, ...] = (
     ),
     # THREATEN
     _Cue("THREATEN", r"(?:threatened|threatens|threatening|threaten)", reach=("on", "against")),
-    _Cue("THREATEN", r"(?:warned|warns|warning)(?=\s+(?-i:[A-Z]))"),
+    _Cue("THREATEN", r"(?:warned|warns|warning)(?=\s+(?:the\s+)?(?-i:[A-Z]))"),
     # PROTEST
     _Cue(
         "PROTEST",
@@ -493,6 +493,10 @@ _POSSESSIVE_PRONOUN = re.compile(r"\b(?:his|her)\s+(?:[\w-]+\s+){0,3}$", re.IGNO
 _NEGATED = re.compile(
     r"\b(?:not|never|no\s+longer|n't|failed\s+to|yet\s+to)\s+(?:\w+\s+){0,1}$", re.IGNORECASE
 )
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|our|these|those|such|new|fresh)|\w['\u2019]s?)\s+$",
+    re.IGNORECASE,
+)
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _SCHEDULED = re.compile(
     r"\b(?:is|are|was|were|am)\s+(?:\w+ly\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+|"
@@ -528,7 +532,9 @@ _GAP_WORDS = _words(
     main ruling chief outgoing incoming acting deputy envoy envoys delegation delegations
     lawmakers lawmaker politicians politician representatives representative negotiators
     negotiator diplomats diplomat executives executive members member heads ministers
-    presidents premiers with
+    presidents premiers with writer writers journalist journalists activist activists
+    businessman businesswoman scientist scientists citizen citizens national nationals
+    dissident dissidents lawyer lawyers author artist tycoon billionaire reporter reporters
     """
 )
 _NUMBERS = _words("two three four five six seven eight nine ten several some dozens")
@@ -669,15 +675,17 @@ class _Reader:
         for n, (start, _end) in enumerate(self.sentences):
             here: list[_Found] = []
             for cue, m in self.cues.get(n, ()):
-                if not self._not_an_event(start, m.start()):
+                if not self._not_an_event(start, m.start(), cue):
                     here.extend(self._cue_events(n, cue, m, here))
             here.extend(self._pair_events(n))
             here.sort(key=lambda f: f.cue_start)
             found.extend(here)
         return tuple(self._finish(found))
 
-    def _not_an_event(self, s_start: int, at: int) -> bool:
+    def _not_an_event(self, s_start: int, at: int, cue: _Cue) -> bool:
         before = self.text[max(s_start, at - 40) : at]
+        if cue.form == _V and _DETERMINER_BEFORE.search(before):
+            return True  # "the unions' demands", "its sanctions": a noun, not a verb
         if _inside_quote(self.text[s_start:at]):
             return True
         if _NEGATED.search(before):
@@ -773,7 +781,9 @@ class _Reader:
 
     def _pair_events(self, s: int) -> list[_Found]:
         start, end = self.sentences[s]
-        out = []
+        out: list[_Found] = []
+        if "-" not in self.text[start:end] and "\u2013" not in self.text[start:end]:
+            return out  # no "X-Y" in it
         for m in _PAIR.finditer(self.text, start, end):
             if _inside_quote(self.text[start : m.start()]):
                 continue
@@ -942,12 +952,13 @@ class _Reader:
             return [], cue_end, None
         first = self._first_recipient(s, cue, cue_end, following)
         if first is None and cue.reach:
+            # "controls on chipmaking equipment to China": each preposition the cue takes, in
+            # turn, until one leads to a recipient.
             end = self._clause_end(s, cue_end)
-            reach = re.compile(r"\b(?:" + "|".join(cue.reach) + r")\s+", re.IGNORECASE).search(
-                self.text, cue_end, end
-            )
-            if reach is not None:
-                first = self._first_recipient(s, cue, reach.end(), following)
+            for r in _reach(cue.reach).finditer(self.text, cue_end, end):
+                first = self._first_recipient(s, cue, r.end(), following)
+                if first is not None:
+                    break
         if first is None:
             return [], cue_end, None
         index, hint = first
@@ -1194,28 +1205,45 @@ class _Reader:
         return None
 
 
+@cache
+def _reach(prepositions: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(prepositions) + r")\s+", re.IGNORECASE)
+
+
 def _cue_matches(text: str) -> list[tuple[_Cue, re.Match[str]]]:
     """The cues in a text, leftmost first, none overlapping; at one word the first cue of the
-    lexicon that matches wins."""
-    out: list[tuple[_Cue, re.Match[str]]] = []
-    after = 0
-    index = _CUE_INDEX
+    lexicon that matches wins. Only the words that may begin a cue are visited: the set of the
+    text's words meets the index first."""
     low = text.lower()
     if len(low) != len(text):  # "İ" lowers to two characters: keep the offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    for w in _TEXT_WORD.finditer(low):
-        if w.start() < after:
+    starts: list[tuple[int, str]] = []
+    for word in _CUE_INDEX.keys() & set(_TEXT_WORD.findall(low)):
+        at = low.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not _in_word(low[at - 1])) and (
+                end == len(low) or not _in_word(low[end])
+            ):
+                starts.append((at, word))
+            at = low.find(word, end)
+    starts.sort()
+    out: list[tuple[_Cue, re.Match[str]]] = []
+    after = 0
+    for at, word in starts:
+        if at < after:
             continue
-        numbers = index.get(w.group())
-        if numbers is None:
-            continue
-        for n in numbers:
-            m = _CUE_PATTERNS[n].match(text, w.start())
+        for n in _CUE_INDEX[word]:
+            m = _CUE_PATTERNS[n].match(text, at)
             if m is not None:
                 out.append((_LEXICON[n], m))
                 after = m.end()
                 break
     return out
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "-"
 
 
 def _place_mode(
