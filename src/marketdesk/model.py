@@ -342,6 +342,34 @@ class InstrumentRef:
 
 
 @dataclass(frozen=True, slots=True)
+class EventParty:
+    """Who takes part in an event: an entity of the article (its id), or a country the
+    gazetteer names where the article has no entity for it ("the China-Japan dialogue")."""
+
+    id: int | None  # Entity.id in Annotations.entities; None: not an entity of the article
+    name: str
+    kind: EntityKind
+    country: str | None = None  # ISO 3166-1 alpha-3, where the article or gazetteer says
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, where and when, as a PLOVER record (enrich/events.py,
+    docs/events.md): one sentence, one cue, one recipient."""
+
+    type: str  # the PLOVER event type: "CONSULT", "AGREE", "SANCTION", ...
+    actor: EventParty
+    recipient: EventParty | None
+    sentence: int  # index of the sentence in Article.text (enrich/events.py splits them)
+    text: str  # the sentence
+    cue: str  # the words that named the event, as written: "held talks with"
+    mode: str | None = None  # PLOVER's mode for the type: "phone", "visit", "multilateral"
+    location: EventParty | None = None  # a place
+    date: str | None = None  # ISO 8601 at its granularity: 2024-05-29, 2024-W21, 2023-11, 2023
+    date_text: str | None = None  # the time expression it was read from: "last November"
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
     instrument links), each with a default, so that older annotations still read."""
@@ -352,3 +380,4 @@ class Annotations:
     tone: Tone | None = None
     # Worked out by the application from the registry (enrichment knows no registry).
     instruments: tuple[InstrumentRef, ...] = ()
+    events: tuple[Event, ...] = ()

@@ -1,5 +1,6 @@
 """Entities as a service: ``marketdesk entities`` (JSON Lines of texts in, each text's entity
-spans out) and ``marketdesk analyze`` (a page's extraction with its entities and countries).
+spans out) and ``marketdesk analyze`` (a page's extraction with its entities, countries and
+events).
 
 Both enrich through ``enrich_many`` (spaCy's batched ``nlp.pipe``) a batch at a time and hand
 each batch back as soon as it is done, so a long input streams: nothing waits for the end of

@@ -24,6 +24,8 @@ from marketdesk.model import (
     Annotations,
     Entity,
     EntityKind,
+    Event,
+    EventParty,
     Instrument,
     Mention,
     Page,
@@ -47,6 +49,7 @@ __all__ = [
     "copy_json",
     "dumps",
     "entity_json",
+    "event_json",
     "front_json",
     "instrument_json",
     "market_status_json",
@@ -140,6 +143,30 @@ def entity_json(e: Entity, wikidata: str | None = None) -> JSON:
     }
 
 
+def _party_json(p: EventParty) -> JSON:
+    return {"id": p.id, "name": p.name, "type": ENTITY_TYPES[p.kind], "country": p.country}
+
+
+def event_json(e: Event) -> JSON:
+    """An event as a PLOVER record: ``actor``/``recipient`` ``id`` is the entity's place in
+    ``entities`` (Entity.id; null for a country the article has no entity for), ``date`` ISO
+    8601 at its granularity, ``sentence`` the sentence it was read from."""
+    return {
+        "type": e.type,
+        "mode": e.mode,
+        "actor": _party_json(e.actor),
+        "recipient": None if e.recipient is None else _party_json(e.recipient),
+        "location": None
+        if e.location is None
+        else {"id": e.location.id, "name": e.location.name, "country": e.location.country},
+        "date": e.date,
+        "date_text": e.date_text,
+        "sentence": e.text,
+        "sentence_index": e.sentence,
+        "cue": e.cue,
+    }
+
+
 def annotations_json(
     a: Annotations,
     *,
@@ -159,6 +186,7 @@ def annotations_json(
             for t in a.topics
         ],
         "tone": None if a.tone is None else {"score": a.tone.score, "label": a.tone.label},
+        "events": [event_json(e) for e in a.events],
         "instruments": [
             {
                 "name": i.name,

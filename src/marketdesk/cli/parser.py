@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 
 from marketdesk import __version__
@@ -70,11 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "analyze",
-        help="print the extraction of pages with their entities, countries, topics, tone and "
-        "instruments as JSON Lines",
+        help="print the extraction of pages with their entities, countries, topics, tone, "
+        "events and instruments as JSON Lines",
         description="Extract each page (file, URL, or - for standard input) as extract does and "
         "add its entities (people, organisations, places, each with every mention), the "
-        "countries it is about (ISO 3166-1 alpha-3, most salient first), its topics, its tone "
+        "countries it is about (ISO 3166-1 alpha-3, most salient first), its topics, its tone, "
+        "its events (who did what to whom, where and when, as PLOVER records: docs/events.md) "
         "and the instruments it touches; one JSON object a line, in input order. An input "
         "that cannot be read prints an object with 'error'; the exit code is 1 if any input "
         "failed or held no article and no quotes.",
@@ -85,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--date",
         type=_iso_date,
         metavar="YYYY-MM-DD",
-        help="the story's date, for pages that carry none",
+        help="the story's date, for pages that carry none: event dates such as 'on Wednesday' "
+        "are resolved against it",
     )
 
     sub.add_parser(
@@ -278,6 +281,8 @@ def _page_inputs(p: argparse.ArgumentParser) -> None:
 
 def _iso_date(text: str) -> date:
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

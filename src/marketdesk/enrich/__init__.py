@@ -11,6 +11,8 @@ Entities come from spaCy's recogniser with marketdesk's entity ruler before it (
 gazetteer.json), cleaned and given titles and aliases (mentions.py), then grouped within the
 article by rules (resolve.py) and linked to the knowledge base (kb.py, kb.jsonl) with the
 role each person held on the story's date: the page's published date, else ``date`` (link.py).
+Events are read from the text and the resolved entities (events.py), their dates resolved
+against the story's date (dates.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from datetime import date as Date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from marketdesk.enrich import resolve
+from marketdesk.enrich import events, resolve
 from marketdesk.enrich.candidate import Candidate
 from marketdesk.enrich.kb import KnowledgeBase
 from marketdesk.enrich.kb import load as load_kb
@@ -97,7 +99,14 @@ def enrich_many(
     for doc in nlp.pipe(texts(), batch_size=batch_size):
         body_start, page = pending.pop(0)
         found = annotate(doc, body_start, label, kb=kb, date=story_date(page, date))
-        yield replace(found, topics=topics(page.article), tone=tone(page.article))
+        article = page.article
+        yield replace(
+            found,
+            topics=topics(article),
+            tone=tone(article),
+            # The modules, not their functions, are imported (see annotate).
+            events=events.events(article.text[:MAX_CHARS], found.entities, story_date(page, date)),
+        )
 
 
 def story_date(page: Page, default: Date | None = None) -> Date | None:

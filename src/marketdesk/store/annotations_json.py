@@ -14,6 +14,8 @@ from marketdesk.model import (
     Annotations,
     Entity,
     EntityKind,
+    Event,
+    EventParty,
     InstrumentRef,
     Mention,
     Tone,
@@ -60,6 +62,7 @@ def dump(annotations: Annotations) -> str:
                 }
                 for e in annotations.entities
             ],
+            "events": [_event_json(e) for e in annotations.events],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -111,4 +114,54 @@ def load(text: str | dict[str, Any]) -> Annotations:
         topics=topics,
         tone=tone,
         instruments=instruments,
+        events=tuple(e for raw in data.get("events", ()) if (e := _event(raw)) is not None),
+    )
+
+
+def _party_json(p: EventParty | None) -> list[Any] | None:
+    return None if p is None else [p.id, p.name, str(p.kind), p.country]
+
+
+def _event_json(e: Event) -> dict[str, Any]:
+    return {
+        "type": e.type,
+        "mode": e.mode,
+        "actor": _party_json(e.actor),
+        "recipient": _party_json(e.recipient),
+        "location": _party_json(e.location),
+        "date": e.date,
+        "date_text": e.date_text,
+        "sentence": e.sentence,
+        "text": e.text,
+        "cue": e.cue,
+    }
+
+
+def _party(raw: list[Any] | None) -> EventParty | None:
+    if not raw:
+        return None
+    ident, name, kind, country = raw
+    return EventParty(None if ident is None else int(ident), str(name), EntityKind(kind), country)
+
+
+def _event(raw: dict[str, Any]) -> Event | None:
+    try:
+        actor = _party(raw["actor"])
+        recipient = _party(raw.get("recipient"))
+        location = _party(raw.get("location"))
+    except ValueError:
+        return None  # a kind a newer version added
+    if actor is None:
+        return None
+    return Event(
+        type=str(raw["type"]),
+        actor=actor,
+        recipient=recipient,
+        sentence=int(raw.get("sentence", 0)),
+        text=str(raw.get("text", "")),
+        cue=str(raw.get("cue", "")),
+        mode=raw.get("mode"),
+        location=location,
+        date=raw.get("date"),
+        date_text=raw.get("date_text"),
     )

@@ -51,7 +51,7 @@ def _enrichment(found: StoredArticle, known: Facts | None) -> dict[str, Any]:
     """The stored annotations as ``marketdesk analyze`` prints them; null when the article
     has not been enriched (yet)."""
     if found.annotations is None or known is None:
-        keys = ("entities", "countries", "topics", "tone", "instruments")
+        keys = ("entities", "countries", "topics", "tone", "events", "instruments")
         return dict.fromkeys(keys)
     wikidata, countries, instruments = known
     return shapes.annotations_json(
