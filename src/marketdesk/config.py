@@ -37,6 +37,9 @@ _SCHEMA: dict[str, dict[str, type]] = {
     },
     # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/)
     "enrich": {"model": str, "enabled": bool},
+    # the web desk: secure_cookies marks the sign-in cookies Secure even over plain http (a
+    # TLS proxy that uvicorn does not trust to say so with X-Forwarded-Proto)
+    "web": {"secure_cookies": bool},
 }
 _POSITIVE = {"timeout", "connect_timeout", "max_mb"}
 # [fetch] keys that tune the HTTP policy (net.FetchPolicy), by their policy names.
@@ -67,6 +70,7 @@ class Settings:
     fetch: dict[str, Any] = field(default_factory=dict)  # [fetch] tuning, by FetchPolicy name
     enrich_model: str | None = None  # None: the bundled small English pipeline
     enrich: bool = True  # [enrich] enabled: annotate pages as they are stored
+    secure_cookies: bool = False  # [web] secure_cookies, or MARKETDESK_SECURE_COOKIES
 
 
 def default_db_path() -> str:
@@ -95,6 +99,8 @@ def load_settings(db: str | None = None) -> Settings:
         fetch=_fetch_tuning(data.get("fetch", {})),
         enrich_model=data.get("enrich", {}).get("model"),
         enrich=data.get("enrich", {}).get("enabled", True),
+        secure_cookies=_truthy(os.environ.get("MARKETDESK_SECURE_COOKIES"))
+        or data.get("web", {}).get("secure_cookies", False),
     )
 
 
