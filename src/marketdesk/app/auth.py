@@ -57,6 +57,7 @@ __all__ = [
     "session_for",
     "sign_in",
     "sign_out",
+    "token_hash",
 ]
 
 SESSION_TTL = timedelta(hours=12)  # a working day, then sign in again
