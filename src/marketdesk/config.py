@@ -38,6 +38,9 @@ _SCHEMA: dict[str, dict[str, type]] = {
     # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/);
     # kb: a knowledge-base file (JSON Lines, docs/knowledge-base.md) instead of the bundled one
     "enrich": {"model": str, "enabled": bool, "kb": str},
+    # the web desk: secure_cookies marks the sign-in cookies Secure even over plain http (a
+    # TLS proxy that uvicorn does not trust to say so with X-Forwarded-Proto)
+    "web": {"secure_cookies": bool},
 }
 _POSITIVE = {"timeout", "connect_timeout", "max_mb"}
 # [fetch] keys that tune the HTTP policy (net.FetchPolicy), by their policy names.
@@ -69,6 +72,7 @@ class Settings:
     enrich_model: str | None = None  # None: the bundled small English pipeline
     enrich: bool = True  # [enrich] enabled: annotate pages as they are stored
     enrich_kb: str | None = None  # [enrich] kb: None, the bundled knowledge base
+    secure_cookies: bool = False  # [web] secure_cookies, or MARKETDESK_SECURE_COOKIES
 
 
 def default_db_path() -> str:
@@ -98,6 +102,8 @@ def load_settings(db: str | None = None) -> Settings:
         enrich_model=data.get("enrich", {}).get("model"),
         enrich=data.get("enrich", {}).get("enabled", True),
         enrich_kb=data.get("enrich", {}).get("kb"),
+        secure_cookies=_truthy(os.environ.get("MARKETDESK_SECURE_COOKIES"))
+        or data.get("web", {}).get("secure_cookies", False),
     )
 
 

@@ -231,6 +231,27 @@ class PollRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class User:
+    """An account that may sign in to the web desk (``marketdesk admin create``)."""
+
+    id: int
+    username: str
+    password_hash: str  # argon2id, encoded with its parameters and salt (app/auth.py)
+    created_at: datetime
+    password_changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A signed-in browser: its cookie's token is kept only as a SHA-256 (``token_hash``)."""
+
+    token_hash: str
+    user: User
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ItemMark:
     """Which item of a source a page is (a feed entry's GUID, a page's URL, a file's path) and
     its content hash: an item seen again with the same hash is not fetched or stored again; one

@@ -9,7 +9,18 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote
 
-__all__ = ["front", "instrument", "search", "static", "story", "twin"]
+__all__ = [
+    "front",
+    "instrument",
+    "search",
+    "signin",
+    "signout",
+    "source_action",
+    "sources",
+    "static",
+    "story",
+    "twin",
+]
 
 
 def _with_query(path: str, params: dict[str, object]) -> str:
@@ -56,6 +67,23 @@ def instrument(
 @functools.lru_cache(maxsize=4096)
 def _instrument_path(key: str, json: bool) -> str:
     return _json(f"/instruments/{quote(key, safe='')}", json)
+
+
+def sources(*, json: bool = False) -> str:
+    return _json("/sources", json)
+
+
+def source_action(source_id: int, action: str, *, json: bool = False) -> str:
+    """Where a source's form posts: ``action`` is pause, resume or remove."""
+    return _json(f"/sources/{source_id:d}/{quote(action, safe='')}", json)
+
+
+def signin(next_path: str | None = None, *, json: bool = False) -> str:
+    return _with_query(_json("/signin", json), {"next": next_path})
+
+
+def signout(*, json: bool = False) -> str:
+    return _json("/signout", json)
 
 
 def static(name: str) -> str:

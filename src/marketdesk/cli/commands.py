@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from marketdesk.app.desk import Desk, Services
+from marketdesk.cli.admin import admin
 from marketdesk.cli.enriching import enrich
 from marketdesk.cli.output import Console, plural
 from marketdesk.cli.quotes import quotes
@@ -240,6 +241,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "strip": strip,
     "quotes": quotes,
     "sources": sources,
+    "admin": admin,
     "run": run,
     "status": status,
     "stories": stories,

@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quotes_commands(sub)
     _add_kb_commands(sub)
     _add_sources_commands(sub)
+    _add_admin_commands(sub)
 
     p = sub.add_parser(
         "run",
@@ -363,6 +364,32 @@ def _add_sources_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     ):
         p = ssub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         p.add_argument("source_id", type=_source_id, metavar="ID")
+        _db(p)
+
+
+def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    a = sub.add_parser(
+        "admin",
+        help="make, change and remove the accounts that sign in to the web desk",
+        description="Local accounts of the web desk: signed in, an account adds, pauses, "
+        "resumes and removes sources on /sources. Passwords (8 to 1024 characters) are "
+        "asked twice on the terminal, or read as one line from standard input with "
+        "--password-stdin, and stored as argon2id hashes.",
+    )
+    asub = a.add_subparsers(dest="admin_command", metavar="SUBCOMMAND", required=True)
+    for name, text in (
+        ("create", "make an account"),
+        ("passwd", "change an account's password (its browsers are signed out)"),
+        ("remove", "remove an account (its browsers are signed out)"),
+    ):
+        p = asub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        p.add_argument("username", metavar="USERNAME", help="1 to 64 letters, digits, . _ - @")
+        if name != "remove":
+            p.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password as one line from standard input (for scripts)",
+            )
         _db(p)
 
 

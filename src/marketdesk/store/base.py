@@ -42,6 +42,14 @@ Sources
     repeated. Items (``ItemMark``) and bulk checkpoints are written inside ``add_page``'s own
     transaction, never apart from the page they describe.
 
+Users and web sessions
+    A username is stored as given (``app/auth.py`` checks and folds it first) and is unique:
+    ``add_user`` of a taken name adds nothing and returns None. Passwords reach the store only
+    hashed. A session is found by the SHA-256 of its token, and only before its expiry: an
+    expired one reads as None whether or not ``purge_web_sessions`` has deleted it yet.
+    ``set_password`` ends every session of that user in the same transaction (a changed
+    password signs every browser out), and so does ``remove_user``.
+
 Errors
     ``StorageError`` (with a message fit for a user) when the database cannot be opened, is not
     a marketdesk database, cannot be migrated, or a write fails for a reason outside the
@@ -82,6 +90,8 @@ from marketdesk.model import (
     SourceSpec,
     StoredArticle,
     Story,
+    User,
+    WebSession,
 )
 
 
@@ -251,6 +261,43 @@ class Storage(Protocol):
 
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         """(content hash, article id) of an item a source gave before, or None."""
+        ...
+
+    # -- users and web sessions ------------------------------------------------------------
+
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        """Store an account; None when the username is taken (nothing changes)."""
+        ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        """Replace a password hash and end the user's sessions (``end_sessions=False``: a
+        rehash of the same password keeps them); False when there is no user."""
+        ...
+
+    def remove_user(self, username: str) -> bool:
+        """Forget an account and its sessions; False when there was none."""
+        ...
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        """Store a signed-in session; False when the user is gone (removed meanwhile)."""
+        ...
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        """The session with that token hash and its user, if it expires after ``now``."""
+        ...
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        """Sign a session out; False when there was none."""
+        ...
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        """Delete the sessions expired at ``now``; how many."""
         ...
 
     def get_checkpoint(self, name: str) -> str | None: ...

@@ -72,6 +72,8 @@ from marketdesk.model import (
     StoredArticle,
     Story,
     StoryCopy,
+    User,
+    WebSession,
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
@@ -98,6 +100,8 @@ TABLES = (
     "checkpoints",
     "stories",
     "story_bands",
+    "users",
+    "web_sessions",
 )
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
 _WORD = re.compile(r"\w+")
@@ -123,6 +127,8 @@ _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
 )
+_USER_COLUMNS = "id, username, password_hash, created_at, password_changed_at"
+_USER_COLUMNS_U = "u.id, u.username, u.password_hash, u.created_at, u.password_changed_at"
 _STORY_COLUMNS = "id, title, origin, published, first_seen"
 _QUOTE_COLUMNS = (
     "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
@@ -750,6 +756,104 @@ class PostgresStorage:
             args = (record.at, record.next_poll, _clean(record.error), source_id)
         self._writing(lambda conn: conn.execute(statement, args).rowcount)
 
+    # -- users and web sessions ----------------------------------------------------------
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        check_aware(now, "now")
+        row = self._writing(
+            lambda conn: conn.execute(
+                "INSERT INTO users (username, password_hash, created_at, password_changed_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (username) DO NOTHING"
+                f" RETURNING {_USER_COLUMNS}",
+                (_clean(username), _clean(password_hash), now, now),
+            ).fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def get_user(self, username: str) -> User | None:
+        row = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE username = %s", (_clean(username),)
+            ).fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        check_aware(now, "now")
+
+        def work(conn: Conn) -> bool:
+            row = conn.execute(
+                "UPDATE users SET password_hash = %s, password_changed_at = %s"
+                " WHERE username = %s RETURNING id",
+                (_clean(password_hash), now, _clean(username)),
+            ).fetchone()
+            if row is None:
+                return False
+            if end_sessions:
+                conn.execute("DELETE FROM web_sessions WHERE user_id = %s", (row[0],))
+            return True
+
+        return self._writing(work)
+
+    def remove_user(self, username: str) -> bool:
+        return self._writing(  # its sessions go with it (ON DELETE CASCADE)
+            lambda conn: (
+                conn.execute("DELETE FROM users WHERE username = %s", (_clean(username),)).rowcount
+                == 1
+            )
+        )
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        check_aware(now, "now")
+        check_aware(expires_at, "expires_at")
+        return self._writing(
+            lambda conn: (
+                conn.execute(
+                    "INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at)"
+                    " SELECT %s, id, %s, %s FROM users WHERE id = %s"
+                    " ON CONFLICT (token_hash) DO NOTHING",
+                    (_clean(token_hash), now, expires_at, user_id),
+                ).rowcount
+                == 1
+            )
+        )
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        check_aware(now, "now")
+        row = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT s.token_hash, s.created_at, s.expires_at, {_USER_COLUMNS_U}"
+                " FROM web_sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = %s AND s.expires_at > %s",
+                (_clean(token_hash), now),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        token, created, expires, *user = tuple(row)
+        return WebSession(token, _user(tuple(user)), created, expires)
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        return self._writing(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM web_sessions WHERE token_hash = %s", (_clean(token_hash),)
+                ).rowcount
+                == 1
+            )
+        )
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        check_aware(now, "now")
+        return self._writing(
+            lambda conn: (
+                conn.execute("DELETE FROM web_sessions WHERE expires_at <= %s", (now,)).rowcount
+            )
+        )
+
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         return self._reading(lambda conn: _find_item(conn, source_id, key))
 
@@ -1133,6 +1237,11 @@ def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> i
 def _float(x: float | None) -> float | None:
     # One array type for the column: an int from a caller is a number too.
     return None if x is None else float(x)
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    uid, username, password_hash, created, changed = row
+    return User(int(uid), username, password_hash, created, changed)
 
 
 def _clean(s: str) -> str:

@@ -39,6 +39,8 @@ from marketdesk.model import (
     StoredArticle,
     Story,
     StoryCopy,
+    User,
+    WebSession,
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
@@ -64,6 +66,9 @@ _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
 )
+
+_USER_COLUMNS = "id, username, password_hash, created_at, password_changed_at"
+_USER_COLUMNS_U = "u.id, u.username, u.password_hash, u.created_at, u.password_changed_at"
 
 
 def to_micros(dt: datetime) -> int:
@@ -497,6 +502,94 @@ class SQLiteStorage:
                     " failures = failures + 1 WHERE id = ?",
                     (to_micros(record.at), to_micros(record.next_poll), record.error, source_id),
                 )
+
+    # -- users and web sessions ----------------------------------------------------------
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO users(username, password_hash, created_at,"
+                " password_changed_at) VALUES (?,?,?,?)",
+                (username, password_hash, to_micros(now), to_micros(now)),
+            )
+            if cur.rowcount != 1:
+                return None
+            row = conn.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        return _user(tuple(row))
+
+    def get_user(self, username: str) -> User | None:
+        row = (
+            self._reader()
+            .execute(f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (username,))
+            .fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ?",
+                (password_hash, to_micros(now), username),
+            )
+            if cur.rowcount != 1:
+                return False
+            if end_sessions:
+                conn.execute(
+                    "DELETE FROM web_sessions"
+                    " WHERE user_id = (SELECT id FROM users WHERE username = ?)",
+                    (username,),
+                )
+            return True
+
+    def remove_user(self, username: str) -> bool:
+        with self._write() as conn:  # its sessions go with it (ON DELETE CASCADE)
+            return conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount == 1
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        check_aware(now, "now")
+        check_aware(expires_at, "expires_at")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO web_sessions(token_hash, user_id, created_at, expires_at)"
+                " SELECT ?, id, ?, ? FROM users WHERE id = ?",
+                (token_hash, to_micros(now), to_micros(expires_at), user_id),
+            )
+            return cur.rowcount == 1
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        check_aware(now, "now")
+        row = (
+            self._reader()
+            .execute(
+                f"SELECT s.token_hash, s.created_at, s.expires_at, {_USER_COLUMNS_U}"
+                " FROM web_sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = ? AND s.expires_at > ?",
+                (token_hash, to_micros(now)),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        token, created, expires, *user = tuple(row)
+        return WebSession(token, _user(tuple(user)), from_micros(created), from_micros(expires))
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash,))
+            return cur.rowcount == 1
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (to_micros(now),))
+            return cur.rowcount
 
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         return _find_item(self._reader(), source_id, key)
@@ -934,6 +1027,11 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         from_feed_entry=row["doc_kind"] == "feed-entry",
         annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
     )
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    uid, username, password_hash, created, changed = row
+    return User(uid, username, password_hash, from_micros(created), from_micros(changed))
 
 
 def _quote_from(row: tuple[Any, ...]) -> Quote:

@@ -6,7 +6,7 @@ limits a server. A response kept for at most TTL seconds makes a busy page cost 
 a second, and can be stale by at most that much (the strip and banner are live anyway, over
 server-sent events).
 
-Only what every client may share is kept: GET and HEAD requests without a cookie or an
+Only what every client may share is kept: GET requests without a cookie or an
 Authorization header, answered 200 with an HTML, JSON or CSV body of at most MAX_BODY bytes and
 no Set-Cookie; streams (server-sent events) pass through untouched. Pure ASGI middleware.
 """
@@ -45,7 +45,8 @@ class MicroCache:
         self.entries: OrderedDict[tuple[str, bytes, bytes], _Entry] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or _private(scope):
+        # HEAD passes through: what answers it outside (an ETag of the body) needs the body.
+        if scope["type"] != "http" or scope["method"] != "GET" or _private(scope):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), _header(scope, b"accept-encoding"))
@@ -54,8 +55,7 @@ class MicroCache:
         if entry is not None and now - entry.at < self.ttl:
             self.entries.move_to_end(key)
             await send(_copy(entry.start))  # middleware outside may add to its headers
-            body = b"" if scope["method"] == "HEAD" else entry.body
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+            await send({"type": "http.response.body", "body": entry.body, "more_body": False})
             return
         start: Message | None = None
         chunks: list[bytes] = []
@@ -74,7 +74,7 @@ class MicroCache:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if keep and start is not None and scope["method"] == "GET":
+        if keep and start is not None:
             self.entries[key] = _Entry(now, start, b"".join(chunks))
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
