@@ -35,8 +35,9 @@ from marketdesk.errors import (
 from marketdesk.web import routing
 from marketdesk.web.render import Renderer
 from marketdesk.web.security import SecurityHeaders
+from marketdesk.web.views.entities import entity
 from marketdesk.web.views.front import front
-from marketdesk.web.views.instruments import instrument
+from marketdesk.web.views.instruments import instrument, instrument_csv
 from marketdesk.web.views.search import search
 from marketdesk.web.views.stories import story
 
@@ -84,6 +85,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
             Route("/{fmt:fmt}", front),
             Route("/stories/{id:int}{fmt:fmt}", story),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
+            Route("/instruments/{key:key}/history.csv", instrument_csv),
+            Route("/entities/{key:key}{fmt:fmt}", entity),
             Route("/search{fmt:fmt}", search),
             Mount("/static", StaticFiles(directory=str(static)), name="static"),
         ],
