@@ -4,6 +4,7 @@ written for these tests, stored with hand-made annotations (no spaCy needed)."""
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import datetime
 from typing import Any
 
@@ -22,12 +23,74 @@ from marketdesk.model import (
 )
 from marketdesk.store import Storage
 
-BODY = (
-    "Officials said the decision reflected a slower cooling of prices than they had expected,"
-    " and that further steps would depend on wages and the currency over the summer months.",
-    "Traders in Tokyo and Toronto had priced in the move, and bond yields barely changed after"
-    " the statement was read, while exporters' shares drifted lower into the close.",
+# Words the test bodies are drawn from, so that no two stories read alike (near-duplicates
+# would be grouped into one story).
+VOCAB = tuple(
+    [
+        "harbour",
+        "council",
+        "ledger",
+        "quarry",
+        "orchard",
+        "beacon",
+        "signal",
+        "tariff",
+        "weather",
+        "lantern",
+        "meadow",
+        "glacier",
+        "canal",
+        "bridge",
+        "market",
+        "sailor",
+        "copper",
+        "bakery",
+        "summit",
+        "valley",
+        "permit",
+        "engine",
+        "voyage",
+        "cargo",
+        "ferry",
+        "plaza",
+        "timber",
+        "cinema",
+        "archive",
+        "pepper",
+        "violin",
+        "tunnel",
+        "garden",
+        "forest",
+        "river",
+        "island",
+        "station",
+        "museum",
+        "factory",
+        "meeting",
+        "budget",
+        "pension",
+        "freight",
+        "vessel",
+        "runway",
+        "chapel",
+        "granite",
+        "velvet",
+        "saddle",
+        "compass",
+        "marble",
+        "thunder",
+        "falcon",
+        "cobalt",
+        "amber",
+        "walnut",
+        "crimson",
+    ]
 )
+
+
+def body(seed: str, words: int = 60) -> tuple[str, ...]:
+    rng = random.Random(seed)
+    return (" ".join(rng.choice(VOCAB) for _ in range(words)) + ".",)
 
 
 def get(app: Any, path: str, params: dict[str, str] | None = None) -> httpx.Response:
@@ -58,7 +121,7 @@ def add_story(
     at: datetime,
     entities: tuple[Entity, ...] = (),
     *,
-    paragraphs: tuple[str, ...] = BODY,
+    paragraphs: tuple[str, ...] | None = None,
     publisher: str | None = None,
     topics: tuple[str, ...] = (),
     instruments: tuple[str, ...] = (),
@@ -67,7 +130,12 @@ def add_story(
     page = Page(
         source=url,
         kind="html",
-        article=Article(title=title, paragraphs=paragraphs, published=at, publisher=publisher),
+        article=Article(
+            title=title,
+            paragraphs=paragraphs if paragraphs is not None else body(url),
+            published=at,
+            publisher=publisher,
+        ),
     )
     notes = Annotations(
         entities=entities,

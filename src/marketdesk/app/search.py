@@ -46,7 +46,6 @@ COUNT_CAP = 1000  # results counted exactly up to here; beyond, "more than 1,000
 SNIPPET_CHARS = 240
 FILTER_NAMES = ("topic", "country", "entity", "instrument", "from", "to", "source")
 _WORD = re.compile(r"\w+")
-_SUFFIXES = ("ations", "ation", "ingly", "ings", "ing", "ies", "ied", "edly", "ed", "es", "ly", "s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +83,19 @@ class SearchPage:
 
 
 def stem(word: str) -> str:
-    """A rough English stem for highlighting only ("rallies", "rallied" and "rally" agree); the
-    backends' own stemmers decide what matches."""
+    """A rough English stem for highlighting only ("rallies", "rallied" and "rally" agree, as
+    do "rate", "rates" and "rating"); the backends' own stemmers decide what matches."""
     w = word.casefold()
-    for suffix in _SUFFIXES:
-        if len(w) - len(suffix) >= 3 and w.endswith(suffix):
-            w = w[: -len(suffix)]
-            break
-    if w.endswith("i"):
-        w = w[:-1] + "y"
+    if len(w) > 4 and w.endswith(("ies", "ied")):
+        w = w[:-3] + "y"
+    elif len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith(("ed", "ches", "shes", "sses", "xes", "zes")):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
     return w
 
 
