@@ -39,7 +39,7 @@ from marketdesk.model import (
     SourceSpec,
     TopicTag,
 )
-from marketdesk.store import Storage, backend_of, open_storage
+from marketdesk.store import SearchFilters, Storage, backend_of, open_storage
 from marketdesk.store.base import Checkpoint
 from marketdesk.store.dedup import article_fingerprint, document_key, plan_page
 
@@ -1407,3 +1407,75 @@ def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store:
     assert not store.set_annotations(max(ids) + 100, annotations())
     with pytest.raises(ValueError):
         store.articles_after(0, -1)
+
+
+# -- search with filters, entities across stories ----------------------------------------------
+def _tagged(
+    store: Storage, url: str, p: Page, *entities: tuple[str, str, str | None], **kw: Any
+) -> int:
+    r = store.add_page(
+        web(url, url.encode()), p, [], annotations=replace(annotations(*entities), **kw)
+    )
+    assert r.story_id is not None
+    return r.story_id
+
+
+def test_search_stories_stems_filters_counts_and_keeps_one_copy_a_story(store: Storage) -> None:
+    rally = page("Copper rallied on Tuesday", *BODY, publisher="Metal Wire", published=AT)
+    s1 = _tagged(
+        store, "https://a.example/1", rally, ("Japan", "place", "place:jp"),
+        instruments=(InstrumentRef("nikkei225", 1.0, "Japan"),),
+    )  # fmt: skip
+    # The same words on another site: a copy in the same story, counted and shown once.
+    copy = page("Copper rallied on Tuesday", *BODY, publisher="Other Post", published=AT)
+    assert _tagged(store, "https://b.example/1", copy, ("Japan", "place", "place:jp")) == s1
+    later = AT + timedelta(days=30)
+    other = page(
+        "Copper rallies again", "Copper prices rose once more as mines shut.", published=later
+    )
+    s2 = store.add_page(web("https://c.example/2", b"c2", at=later), other, []).story_id
+    found = store.search_stories("rallies copper")
+    assert len(found) == 2 and {store.story_of_article(a.id) for a in found} == {s1, s2}
+    assert store.count_stories("rallies copper") == 2
+    assert store.count_stories("rallied", cap=1) == 2  # over the cap: cap + 1
+    assert store.count_stories("") == 0 and store.search_stories("  !! ") == []
+
+    def ids(**f: Any) -> set[int | None]:
+        return {
+            store.story_of_article(a.id)
+            for a in store.search_stories("copper", filters=SearchFilters(**f))
+        }
+
+    assert ids(entity="place:jp") == {s1} and ids(entity=" JAPAN ") == {s1}
+    assert ids(instrument="nikkei225") == {s1} and ids(instrument="sp500") == set()
+    assert ids(topic="trade") == {s1} and ids(topic="energy") == set()
+    assert ids(since=AT + timedelta(days=1)) == {s2}
+    assert ids(until=AT + timedelta(days=1)) == {s1}
+    assert ids(source="metal wire") == {s1} and ids(source="c.example") == {s2}
+    assert store.count_stories("copper", SearchFilters(entity="place:jp")) == 1
+    with pytest.raises(ValueError):
+        store.search_stories("copper", filters=SearchFilters(since=datetime(2024, 1, 1)))
+
+
+def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:
+    assert store.find_entity("place:jp") is None and store.related_entities("place:jp") == []
+    _tagged(store, "https://a.example/1", story(1), ("Japan", "place", "place:jp"),
+            ("Bank of Japan", "organisation", "org:boj"), ("Ada Lune", "person", None))  # fmt: skip
+    _tagged(store, "https://a.example/2", story(2), ("Japan", "place", "place:jp"),
+            ("Ada Lune", "person", None))  # fmt: skip
+    _tagged(store, "https://a.example/3", story(3), ("Ada Lune", "person", None))
+    found = store.find_entity("place:jp")
+    assert found is not None and (found.name, found.kind, found.key, found.articles) == (
+        "Japan", "place", "place:jp", 2,
+    )  # fmt: skip
+    by_name = store.find_entity("  ada   LUNE ")
+    assert by_name is not None and by_name.key is None and by_name.articles == 3
+    related = store.related_entities("place:jp")
+    assert [(r.name, r.kind, r.key, r.stories) for r in related] == [
+        ("Ada Lune", "person", None, 2),
+        ("Bank of Japan", "organisation", "org:boj", 1),
+    ]
+    assert [r.key for r in store.related_entities("Japan", limit=1)] == [None]
+    assert {r.name for r in store.related_entities("ada lune")} == {"Japan", "Bank of Japan"}
+    with pytest.raises(ValueError):
+        store.related_entities("Japan", limit=-1)

@@ -13,10 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from marketdesk.app import urls
+from marketdesk.app.chart import StoryChart
+from marketdesk.app.entities import EntityPage, entity_url
 from marketdesk.app.front import FrontPage
+from marketdesk.app.instrument_page import RANGES, InstrumentPage
 from marketdesk.app.instruments import InstrumentView
 from marketdesk.app.market_clock import MarketStatus
 from marketdesk.app.present import display
+from marketdesk.app.search import COUNT_CAP, SearchPage
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
 from marketdesk.markets.links import InstrumentLink
@@ -49,16 +53,20 @@ __all__ = [
     "copy_json",
     "dumps",
     "entity_json",
+    "entity_page_json",
     "event_json",
     "front_json",
     "instrument_json",
+    "instrument_page_json",
     "market_status_json",
     "mention_json",
     "page_json",
     "quote_json",
     "search_json",
+    "search_page_json",
     "source_json",
     "status_json",
+    "story_chart_json",
     "story_group_json",
     "story_json",
     "story_summary_json",
@@ -348,6 +356,159 @@ def instrument_json(view: InstrumentView) -> JSON:
         "to": view.range.end.isoformat(),
         "resolution": view.resolution,
         "history": [quote_json(q, d) for q in view.history],
+    }
+
+
+def instrument_page_json(view: InstrumentPage) -> JSON:
+    """The instrument page: ``instrument_json``'s fields (``history`` is the chart's series,
+    oldest first) and the range, key numbers, session, stories and this page of the table."""
+    inst, d, st, se = view.instrument, view.instrument.decimals, view.stats, view.session
+    paging, key = view.paging, view.instrument.key
+
+    return {
+        **instrument_facts_json(inst),
+        "latest": quote_json(view.latest, d) if view.latest else None,
+        "range": view.range_code,
+        "ranges": {code: urls.instrument(key, range_code=code, json=True) for code, _ in RANGES},
+        "from": view.span.start.isoformat(),
+        "to": view.span.end.isoformat(),
+        "resolution": view.chart_resolution,
+        "series_resolution": view.series_resolution or None,
+        "history": [quote_json(q, d) for q in view.series],
+        "stats": {
+            "day": st.day.isoformat() if st.day else None,
+            "previous_close": st.previous_close,
+            "open": st.open,
+            "day_low": st.day_low,
+            "day_high": st.day_high,
+            "year_low": st.year_low,
+            "year_high": st.year_high,
+        },
+        "session": {
+            "calendar": se.calendar,
+            "zone": se.zone,
+            "is_open": se.is_open,
+            "opens": _iso(se.opens),
+            "closes": _iso(se.closes),
+            "next_change": _iso(se.next_change),
+            "note": se.note,
+            "hours": se.hours,
+        },
+        "stories": [story_group_json(s) for s in view.stories],
+        "table": {
+            "page": paging.page,
+            "rows": [quote_json(q, d) for q in view.rows],
+            "next": urls.instrument(
+                key,
+                range_code=_range_param(view),
+                page=paging.page + 1,
+                json=True,
+                start=_custom(view, "start"),
+                end=_custom(view, "end"),
+            )
+            if paging.has_next
+            else None,
+        },
+        "csv": urls.instrument_csv(key),
+    }
+
+
+def _range_param(view: InstrumentPage) -> str | None:
+    return None if view.range_code == "custom" else view.range_code
+
+
+def _custom(view: InstrumentPage, which: str) -> str | None:
+    if view.range_code != "custom":
+        return None
+    return (view.span.start if which == "start" else view.span.end).isoformat()
+
+
+def entity_page_json(view: EntityPage) -> JSON:
+    """The entity page: who or what it is, the roles stories give it, its stories (this page,
+    newest first) and the entities it appears with."""
+    r, paging = view.record, view.paging
+    return {
+        "key": r.key,
+        "name": r.name,
+        "type": r.kind,
+        "wikidata": view.wikidata,
+        "wikidata_url": view.wikidata_url,
+        "country": view.country,
+        "articles": r.articles,
+        "url": urls.entity(view.asked),
+        "roles": [
+            {
+                "at": _iso(x.at),
+                "roles": list(x.roles),
+                "story": urls.story(x.article_id),
+                "title": x.title,
+            }
+            for x in view.roles
+        ],
+        "stories": [story_group_json(s) for s in view.stories],
+        "related": [
+            {
+                "name": x.name,
+                "type": x.kind,
+                "key": x.key,
+                "stories": x.stories,
+                "url": entity_url(x.key, x.name),
+            }
+            for x in view.related
+        ],
+        "page": paging.page,
+        "next": urls.entity(view.asked, page=paging.page + 1, json=True)
+        if paging.has_next
+        else None,
+    }
+
+
+def search_page_json(view: SearchPage) -> JSON:
+    """A search: the query and filters, the bounded count, one result a story (with its
+    highlighted headline and snippet as HTML, escaped), the pages it names, paging."""
+    paging = view.paging
+    return {
+        "q": view.q,
+        "filters": {k: v for k, v in view.filters.items() if v is not None},
+        "total": min(view.total, COUNT_CAP),
+        "total_capped": view.capped,
+        "goto": [
+            {"type": g.kind, "name": g.label, "url": g.url, "detail": g.detail} for g in view.goto
+        ],
+        "stories": [
+            {
+                **story_summary_json(h.story),
+                "source": h.source,
+                "title_html": h.title_html,
+                "snippet_html": h.snippet_html,
+            }
+            for h in view.hits
+        ],
+        "page": paging.page,
+        "next": urls.search(view.q, paging.page + 1, json=True, filters=view.filters)
+        if paging.has_next
+        else None,
+        "previous": urls.search(view.q, paging.page - 1, json=True, filters=view.filters)
+        if paging.page > 1
+        else None,
+    }
+
+
+def story_chart_json(c: StoryChart) -> JSON:
+    """An instrument around a story's time: the move from publication to the latest value."""
+    return {
+        "instrument": c.key,
+        "name": c.name,
+        "url": urls.instrument(c.key),
+        "at": c.at.isoformat(),
+        "at_publication": c.base,
+        "latest": c.latest,
+        "latest_at": _iso(c.latest_at),
+        "move": c.move,
+        "move_pct": c.move_pct,
+        "display": _display(c.latest, c.move, c.move_pct, c.decimals)
+        if c.latest is not None
+        else None,
     }
 
 

@@ -10,8 +10,10 @@ import functools
 from urllib.parse import quote
 
 __all__ = [
+    "entity",
     "front",
     "instrument",
+    "instrument_csv",
     "search",
     "signin",
     "signout",
@@ -46,8 +48,19 @@ def story(story_id: int, *, json: bool = False) -> str:
     return _json(f"/stories/{story_id:d}", json)
 
 
-def search(q: str, page: int = 1, *, json: bool = False) -> str:
-    return _with_query(_json("/search", json), {"q": q, "page": page if page > 1 else None})
+def search(
+    q: str, page: int = 1, *, json: bool = False, filters: dict[str, str | None] | None = None
+) -> str:
+    """``filters``: the search's other parameters (topic, country, entity, instrument, from,
+    to, source), kept on the links of its pages."""
+    params: dict[str, object] = {"q": q, **(filters or {}), "page": page if page > 1 else None}
+    return _with_query(_json("/search", json), params)
+
+
+def entity(key: str, *, json: bool = False, page: int = 1) -> str:
+    """An entity's page, by its knowledge-base key ("place:jp") or its normalised name."""
+    path = _json(f"/entities/{quote(key, safe=':')}", json)
+    return _with_query(path, {"page": page if page > 1 else None})
 
 
 def instrument(
@@ -57,11 +70,29 @@ def instrument(
     end: str | None = None,
     resolution: str | None = None,
     json: bool = False,
+    range_code: str | None = None,
+    page: int = 1,
 ) -> str:
     path = _instrument_path(key, json)
-    if start is None and end is None and resolution is None:
+    if start is None and end is None and resolution is None and range_code is None and page == 1:
         return path
-    return _with_query(path, {"from": start, "to": end, "resolution": resolution})
+    return _with_query(
+        path,
+        {
+            "range": range_code,
+            "from": start,
+            "to": end,
+            "resolution": resolution,
+            "page": page if page > 1 else None,
+        },
+    )
+
+
+def instrument_csv(key: str, *, start: str | None = None, end: str | None = None) -> str:
+    """The history as a CSV download (every stored day, or ``start`` to ``end``)."""
+    return _with_query(
+        f"/instruments/{quote(key, safe='')}/history.csv", {"from": start, "to": end}
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -134,6 +134,54 @@ class Checkpoint:
     position: str
 
 
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What narrows a search (``search_stories``), each optional: ``entity`` as ``stories``
+    reads it (a name, any case and spacing, or a knowledge-base key), ``topic`` a taxonomy code,
+    ``instrument`` a registry key, ``since``/``until`` the story's time (its earliest copy's
+    publication, else first seen), ``source`` a publisher, an origin or a site's host, any case."""
+
+    entity: str | None = None
+    topic: str | None = None
+    instrument: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """An entity across the current articles (``find_entity``)."""
+
+    name: str  # the name the most articles give it
+    kind: str  # person | organisation | place
+    key: str | None  # the knowledge base's id, where a copy links it
+    articles: int  # current articles that name it
+
+    @classmethod
+    def merge(cls, rows: Sequence[tuple[str, str, str | None, int]]) -> EntityRecord | None:
+        """One record from (name, kind, key, articles) groups, as both backends read them: the
+        name and kind most articles give, the key any copy gives."""
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: (r[3], r[0]))
+        key = next((r[2] for r in sorted(rows, key=lambda r: -r[3]) if r[2]), None)
+        return cls(best[0], best[1], key, sum(r[3] for r in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntity:
+    """An entity named in the same stories as another (``related_entities``)."""
+
+    name: str
+    kind: str
+    key: str | None
+    stories: int  # stories that name both
+
+
+RELATED_SCAN = 2000  # related_entities reads at most this many of an entity's latest articles
+
+
 class Storage(Protocol):
     """A marketdesk store. See the module docstring for the contract every method keeps."""
 
@@ -223,6 +271,36 @@ class Storage(Protocol):
         spacing, or its knowledge-base key), ``topic`` those with a current copy about it (a
         taxonomy code, docs/topics.md), ``instrument`` those with a current copy that touches
         it (a registry key, as the copy's annotations link it: ``Annotations.instruments``)."""
+        ...
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        """Full-text search as ``search_articles`` (stemmed where the backend stems: both do),
+        one copy a story (its best match), narrowed by ``filters``; without removed blocks."""
+        ...
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        """How many stories ``search_stories`` finds, counted up to ``cap`` (a bound on the
+        work: ``cap`` + 1 means "more than ``cap``")."""
+        ...
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        """The entity with this knowledge-base key, or this name (any case and spacing), over
+        the current articles; None when no current article names it."""
+        ...
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        """The entities named in the same stories as this one (among the latest
+        ``RELATED_SCAN`` articles that name it), by how many stories they share, then name;
+        the entity itself left out. An entity with a key is counted once under it, one without
+        under its normalised name."""
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...

@@ -77,7 +77,16 @@ from marketdesk.model import (
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
-from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
+from marketdesk.store.base import (
+    RELATED_SCAN,
+    Checkpoint,
+    EntityRecord,
+    IngestResult,
+    Plan,
+    RelatedEntity,
+    SearchFilters,
+    StoreCounts,
+)
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
 from marketdesk.stories.grouping import Candidate
@@ -626,6 +635,93 @@ class PostgresStorage:
             return [_story(r, copies.get(r[0], ())) for r in rows]
 
         return self._reading(work)
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        found = _search_where(query, filters)
+        if found is None:
+            return []
+        where, args = found
+        columns = (
+            "id, title, paragraphs, authors, published, modified, publisher, origin, copyright,"
+            " language, url, description, image, source, fetched_at, market_status, kind,"
+            " annotations"
+        )
+        # Each story once, as its best-ranked copy: a window over the matches.
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {columns} FROM (SELECT a.id, a.title, a.paragraphs, a.authors,"
+                " a.published, a.modified, a.publisher, a.origin, a.copyright, a.language,"
+                " a.url, a.description, a.image, d.source, a.fetched_at, a.market_status,"
+                " d.kind, a.annotations, ts_rank_cd(a.search, q) AS hit_rank,"
+                " row_number() OVER (PARTITION BY a.story_id"
+                " ORDER BY ts_rank_cd(a.search, q) DESC, a.id) AS nth"
+                f" FROM articles a JOIN documents d ON d.id = a.document_id"
+                f" JOIN stories s ON s.id = a.story_id,"
+                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where}) x"
+                " WHERE nth = 1 ORDER BY hit_rank DESC, id LIMIT %s OFFSET %s",
+                (*args, limit, offset),
+            ).fetchall()
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        check_paging(cap, 0)
+        found = _search_where(query, filters)
+        if found is None:
+            return 0
+        where, args = found
+        row = self._reading(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+                f" JOIN stories s ON s.id = a.story_id,"
+                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where} LIMIT %s) x",
+                (*args, cap + 1),
+            ).fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        rows = self._reading(
+            lambda conn: conn.execute(
+                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
+                " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}"
+                " GROUP BY e.name, e.kind, e.key",
+                (_clean(norm_name(key_or_name)), _clean(key_or_name.strip())),
+            ).fetchall()
+        )
+        return EntityRecord.merge([(r[0], r[1], r[2], int(r[3])) for r in rows])
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        check_paging(limit, 0)
+        norm, key = _clean(norm_name(key_or_name)), _clean(key_or_name.strip())
+        rows = self._reading(
+            lambda conn: conn.execute(
+                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
+                " JOIN articles a ON a.id = e.article_id WHERE (e.norm = %s OR e.key = %s)"
+                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT %s),"
+                " self AS (SELECT DISTINCT key FROM article_entities"
+                " WHERE (norm = %s OR key = %s) AND key IS NOT NULL)"
+                " SELECT coalesce(o.key, o.norm) AS ident,"
+                " (array_agg(o.name ORDER BY o.salience DESC, o.name))[1],"
+                " (array_agg(o.kind ORDER BY o.salience DESC, o.name))[1], max(o.key),"
+                " count(DISTINCT m.story_id) AS n"
+                " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
+                " WHERE o.norm <> %s AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
+                " GROUP BY ident ORDER BY n DESC, ident LIMIT %s",
+                (norm, key, RELATED_SCAN, norm, key, norm, limit),
+            ).fetchall()
+        )
+        return [RelatedEntity(r[1], r[2], r[3], int(r[4])) for r in rows]
 
     def get_story(self, story_id: int) -> Story | None:
         def work(conn: Conn) -> Story | None:
@@ -1242,6 +1338,41 @@ def _float(x: float | None) -> float | None:
 def _user(row: tuple[Any, ...]) -> User:
     uid, username, password_hash, created, changed = row
     return User(int(uid), username, password_hash, created, changed)
+
+
+def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of a search over ``articles a``, ``stories s`` and the tsquery ``q``,
+    with its arguments (the query's text first: it is bound in the FROM clause); None when
+    the query has no words."""
+    if not _WORD.search(query):
+        return None  # no words, no lexemes: skip the server's notice
+    where = f"a.search @@ q AND {_CURRENT}"
+    args: list[Any] = [_clean(query)]
+    f = filters or SearchFilters()
+    if f.entity is not None:
+        where += (
+            " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = %s OR key = %s)"
+        )
+        args += [_clean(norm_name(f.entity)), _clean(f.entity.strip())]
+    if f.topic is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = %s)"
+        args.append(_clean(f.topic.strip().casefold()))
+    if f.instrument is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = %s)"
+        args.append(_clean(f.instrument.strip().casefold()))
+    if f.since is not None:
+        check_aware(f.since, "since")
+        where += " AND s.sort_at >= %s"
+        args.append(f.since)
+    if f.until is not None:
+        check_aware(f.until, "until")
+        where += " AND s.sort_at <= %s"
+        args.append(f.until)
+    if f.source is not None:
+        where += " AND (lower(a.publisher) = %s OR lower(a.origin) = %s OR a.site = %s)"
+        src = _clean(f.source.strip().lower())
+        args += [src, src, src]
+    return where, args
 
 
 def _clean(s: str) -> str:

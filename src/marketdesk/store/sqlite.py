@@ -44,7 +44,16 @@ from marketdesk.model import (
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
-from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
+from marketdesk.store.base import (
+    RELATED_SCAN,
+    Checkpoint,
+    EntityRecord,
+    IngestResult,
+    Plan,
+    RelatedEntity,
+    SearchFilters,
+    StoreCounts,
+)
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
 from marketdesk.stories.grouping import Candidate
@@ -389,6 +398,89 @@ class SQLiteStorage:
         ).fetchall()
         copies = _copies(c, [r["id"] for r in rows])
         return [_story(r, copies.get(r["id"], ())) for r in rows]
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        found = _search_where(query, filters)
+        if found is None:
+            return []
+        where, args = found
+        # Each story once, as its best-ranked copy: a window over the matches.
+        rows = self._reader().execute(
+            "SELECT * FROM (SELECT a.*, d.source AS doc_source, d.kind AS doc_kind,"
+            " articles_fts.rank AS hit_rank, row_number() OVER (PARTITION BY a.story_id"
+            " ORDER BY articles_fts.rank, a.id) AS nth FROM articles a"
+            " JOIN documents d ON d.id = a.document_id"
+            " JOIN articles_fts ON a.id = articles_fts.rowid"
+            f" JOIN stories s ON s.id = a.story_id WHERE {where})"
+            " WHERE nth = 1 ORDER BY hit_rank, id LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        check_paging(cap, 0)
+        found = _search_where(query, filters)
+        if found is None:
+            return 0
+        where, args = found
+        row = (
+            self._reader()
+            .execute(
+                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+                " JOIN articles_fts ON a.id = articles_fts.rowid"
+                f" JOIN stories s ON s.id = a.story_id WHERE {where} LIMIT ?)",
+                (*args, cap + 1),
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
+                " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT}"
+                " GROUP BY e.name, e.kind, e.key",
+                (norm_name(key_or_name), key_or_name.strip()),
+            )
+            .fetchall()
+        )
+        return EntityRecord.merge([(r[0], r[1], r[2], r[3]) for r in rows])
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        check_paging(limit, 0)
+        norm, key = norm_name(key_or_name), key_or_name.strip()
+        rows = (
+            self._reader()
+            .execute(
+                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
+                f" JOIN articles a ON a.id = e.article_id WHERE (e.norm = ? OR e.key = ?)"
+                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT ?),"
+                " self AS (SELECT DISTINCT key FROM article_entities"
+                " WHERE (norm = ? OR key = ?) AND key IS NOT NULL)"
+                # SQLite takes the bare columns of a max() from the row that has it: the name
+                # of the most salient mention.
+                " SELECT coalesce(o.key, o.norm) AS ident, o.name, o.kind, max(o.key),"
+                " count(DISTINCT m.story_id) AS n, max(o.salience)"
+                " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
+                " WHERE o.norm != ? AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
+                " GROUP BY ident ORDER BY n DESC, ident LIMIT ?",
+                (norm, key, RELATED_SCAN, norm, key, norm, limit),
+            )
+            .fetchall()
+        )
+        return [RelatedEntity(r[1], r[2], r[3], r[4]) for r in rows]
 
     def get_story(self, story_id: int) -> Story | None:
         c = self._reader()
@@ -831,6 +923,40 @@ class _Writer:
             " VALUES (?,?,?)",
             [(article_id, i.key, i.relevance) for i in annotations.instruments],
         )
+
+
+def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[int | str]] | None:
+    """The WHERE clause of a search over ``articles a`` joined with ``articles_fts`` and
+    ``stories s``, and its arguments; None when the query has no words."""
+    # Each word quoted: FTS5 then reads it as a word, never as query syntax.
+    terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
+    if not terms:
+        return None
+    where = f"articles_fts MATCH ? AND {_CURRENT}"
+    args: list[int | str] = [terms]
+    f = filters or SearchFilters()
+    if f.entity is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = ? OR key = ?)"
+        args += [norm_name(f.entity), f.entity.strip()]
+    if f.topic is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = ?)"
+        args.append(f.topic.strip().casefold())
+    if f.instrument is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = ?)"
+        args.append(f.instrument.strip().casefold())
+    if f.since is not None:
+        check_aware(f.since, "since")
+        where += " AND s.sort_at >= ?"
+        args.append(to_micros(f.since))
+    if f.until is not None:
+        check_aware(f.until, "until")
+        where += " AND s.sort_at <= ?"
+        args.append(to_micros(f.until))
+    if f.source is not None:
+        where += " AND (lower(a.publisher) = ? OR lower(a.origin) = ? OR a.site = ?)"
+        src = f.source.strip().lower()
+        args += [src, src, src]
+    return where, args
 
 
 def _find_item(conn: sqlite3.Connection, source_id: int, key: str) -> tuple[str, int | None] | None:

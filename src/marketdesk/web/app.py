@@ -45,8 +45,9 @@ from marketdesk.web.caching import CachingHeaders
 from marketdesk.web.microcache import MicroCache
 from marketdesk.web.render import Renderer
 from marketdesk.web.security import SecurityHeaders
+from marketdesk.web.views.entities import entity
 from marketdesk.web.views.front import front
-from marketdesk.web.views.instruments import instrument
+from marketdesk.web.views.instruments import instrument, instrument_csv
 from marketdesk.web.views.search import search
 from marketdesk.web.views.signin import signin_form, signin_post, signout_post
 from marketdesk.web.views.sources import source_action, source_add, sources_page
@@ -104,6 +105,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
             Route("/{fmt:fmt}", front),
             Route("/stories/{id:int}{fmt:fmt}", story),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
+            Route("/instruments/{key:key}/history.csv", instrument_csv),
+            Route("/entities/{key:key}{fmt:fmt}", entity),
             Route("/search{fmt:fmt}", search),
             Route("/sources{fmt:fmt}", sources_page, methods=["GET", "HEAD"]),
             Route("/sources{fmt:fmt}", source_add, methods=["POST"]),
