@@ -87,13 +87,17 @@ def entity_page(desk: Desk, key: str, page: int = 1) -> EntityPage:
         if not (record.key and r.key == record.key)
     ][:RELATED_SHOWN]
     wikidata, country = _known(record.key)
+    roles, linked = _roles(desk, stories, record, asked)
+    # A person is known to the knowledge base through the stories' linked entities.
+    wikidata = wikidata or next((e.wikidata for e in linked if e.wikidata), None)
+    country = country or next((e.country for e in linked if e.country), None)
     return EntityPage(
         asked,
         record,
         wikidata,
         country,
         stories,
-        _roles(desk, stories, record, asked),
+        roles,
         tuple(related),
         paging.seen(len(found)),
     )
@@ -111,10 +115,13 @@ def _known(key: str | None) -> tuple[str | None, str | None]:
 
 def _roles(
     desk: Desk, stories: tuple[Story, ...], record: EntityRecord, asked: str
-) -> tuple[EntityRole, ...]:
-    """The titles each story's first copy gives the entity (one read a story on the page)."""
+) -> tuple[tuple[EntityRole, ...], list[Entity]]:
+    """The role each story's first copy gives the entity (the knowledge base's role on the
+    story's date where it is linked, else the article's titles; one read a story on the page),
+    and the entity as each of those stories has it."""
     names = {norm_name(asked), norm_name(record.name)}
     out = []
+    linked: list[Entity] = []
     for s in stories:
         if not s.copies:
             continue
@@ -123,11 +130,15 @@ def _roles(
             continue
         for e in article.annotations.entities:
             same = (record.key is not None and e.key == record.key) or norm_name(e.name) in names
-            if same and e.titles:
+            if not same:
+                continue
+            linked.append(e)
+            roles = (e.role,) if e.role else e.titles
+            if roles:
                 at = s.published or s.first_seen
-                out.append(EntityRole(at, e.titles, article.id, article.article.title))
-                break
-    return tuple(out)
+                out.append(EntityRole(at, roles, article.id, article.article.title))
+            break
+    return tuple(out), linked
 
 
 def entity_url(key: str | None, name: str) -> str:
