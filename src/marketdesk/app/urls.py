@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote
 
-__all__ = ["front", "instrument", "search", "static", "story", "twin"]
+__all__ = ["edition", "front", "instrument", "live", "search", "static", "story", "twin"]
 
 
 def _with_query(path: str, params: dict[str, object]) -> str:
@@ -27,8 +27,37 @@ def _json(path: str, json: bool) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # pages link the same few editions and instruments often
-def front(edition: str | None = None, page: int = 1, *, json: bool = False) -> str:
-    return _with_query(_json("/", json), {"edition": edition, "page": page if page > 1 else None})
+def front(
+    edition: str | None = None,
+    page: int = 1,
+    *,
+    json: bool = False,
+    topic: str | None = None,
+    country: str | None = None,
+    entity: str | None = None,
+    instrument: str | None = None,
+) -> str:
+    return _with_query(
+        _json("/", json),
+        {
+            "edition": edition,
+            "topic": topic,
+            "country": country,
+            "entity": entity,
+            "instrument": instrument,
+            "page": page if page > 1 else None,
+        },
+    )
+
+
+def edition(code: str, *, json: bool = False) -> str:
+    """An edition's own front page: ``/editions/ca`` (the same page as ``/?edition=ca``)."""
+    return _json(f"/editions/{quote(code, safe='')}", json)
+
+
+def live(code: str) -> str:
+    """An edition's live stream of its banner and strip (server-sent events)."""
+    return f"/editions/{quote(code, safe='')}/live"
 
 
 def story(story_id: int, *, json: bool = False) -> str:

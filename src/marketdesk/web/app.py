@@ -2,7 +2,8 @@
 
 One route per page answers both ways: ``/stories/1`` is HTML and ``/stories/1.json`` its JSON
 twin, from the same view and the same data (``/`` has ``/.json``). Article text is untrusted
-plain text; templates autoescape it and pages carry a strict CSP without scripts. Errors are a
+plain text; templates autoescape it and pages carry a strict CSP (scripts from /static only).
+``/editions/{code}/live`` streams an edition's banner and strip (web/live.py). Errors are a
 helpful page for HTML and ``{"error": ...}`` for JSON: 404 for what does not exist, 400 for a
 request that cannot be answered as asked.
 """
@@ -37,6 +38,7 @@ from marketdesk.web.render import Renderer
 from marketdesk.web.security import SecurityHeaders
 from marketdesk.web.views.front import front
 from marketdesk.web.views.instruments import instrument
+from marketdesk.web.views.live import live
 from marketdesk.web.views.search import search
 from marketdesk.web.views.stories import story
 
@@ -48,8 +50,9 @@ _NOT_FOUND = (NotFoundError, UnknownEditionError, UnknownInstrumentError)
 _BAD_REQUEST = (InputError, TimestampError)
 
 
-def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
-    """The desk's ASGI app. ``close_desk``: close the Desk when the server shuts down."""
+def create_app(desk: Desk, *, close_desk: bool = False, live_interval: float = 1.0) -> Starlette:
+    """The desk's ASGI app. ``close_desk``: close the Desk when the server shuts down;
+    ``live_interval``: seconds between the live stream's looks at the store."""
     routing.install()
     desk.edition()  # an unknown default edition fails at start-up, not on the first request
     renderer = Renderer(desk.registry.editions())
@@ -59,6 +62,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
         try:
             yield
         finally:
+            if app.state.live is not None:
+                await app.state.live.close()
             if close_desk:
                 desk.close()
 
@@ -82,6 +87,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
     app = Starlette(
         routes=[
             Route("/{fmt:fmt}", front),
+            Route("/editions/{code:key}{fmt:fmt}", front),
+            Route("/editions/{code:key}/live", live),
             Route("/stories/{id:int}{fmt:fmt}", story),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
             Route("/search{fmt:fmt}", search),
@@ -93,4 +100,6 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
     )
     app.state.desk = desk
     app.state.renderer = renderer
+    app.state.live = None  # the live hub, made on the first live request
+    app.state.live_interval = live_interval
     return app
