@@ -69,7 +69,15 @@
       }
       fresh.appendChild(li);
     });
+    // A keyboard user tabbing along the strip keeps their place across an update.
+    var focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
     list.replaceChildren(fresh);
+    if (focused !== null) {
+      var again = list.querySelector('a[href="' + CSS.escape(focused) + '"]');
+      if (again) {
+        again.focus({ preventScroll: true });
+      }
+    }
     if (empty) {
       empty.hidden = data.strip.length > 0;
     }
