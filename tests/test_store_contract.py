@@ -414,6 +414,54 @@ def test_latest_quotes_of_a_strip_in_one_call(store: Storage) -> None:
         store.latest_quotes(["spx"], datetime(2024, 1, 1))
 
 
+def test_quotes_version_changes_when_quotes_are_stored_and_only_then(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()  # another connection (pool) onto the same database
+    assert store.quotes_version() == 0
+    store.add_quotes([quote("spx", AT, 1.0)])
+    first = store.quotes_version()
+    assert first != 0 and other.quotes_version() == first
+    store.add_quotes([quote("spx", AT, 1.0)])  # nothing new
+    assert store.quotes_version() == first
+    store.add_page(raw(ARTICLE), page("Plain", "No strip on this page at all."), [])
+    assert store.quotes_version() == first
+    result = store.add_page(
+        raw(ARTICLE + b" "),
+        page("Strip", "A page with a strip."),
+        [quote("dji", AT, 2.0, source="page")],
+    )
+    assert result.quotes_added == 1
+    second = other.quotes_version()
+    assert second not in (0, first) and store.quotes_version() == second
+    with pytest.raises(ValueError):  # a refused batch stores nothing and changes nothing
+        store.add_quotes([quote("spx", AT + timedelta(days=1)), quote("spx", AT, math.nan)])
+    assert store.quotes_version() == second
+
+
+def _store_one_quote(location: str, last: float) -> None:
+    """Runs in a spawned process: another process's write."""
+    store = open_storage(location)
+    try:
+        store.add_quotes([quote("spx", AT + timedelta(minutes=1), last, source="csv")])
+    finally:
+        store.close()
+
+
+def test_quotes_version_sees_another_process_store_quotes(storage_url: str, store: Storage) -> None:
+    store.add_quotes([quote("spx", AT, 1.0)])
+    before = store.quotes_version()
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_store_one_quote, args=(storage_url, 2.0)
+    )
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert store.quotes_version() != before
+    latest = store.latest_quote("spx")
+    assert latest is not None and latest.last == 2.0
+
+
 def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
     days = [AT - timedelta(days=d) for d in (3, 0, 4, 1, 2)]  # stored out of order
     store.add_quotes(quote("spx", d, d.day) for d in days)

@@ -55,7 +55,10 @@ def test_front_page_and_twin(client: Client) -> None:
     assert "Content-Security-Policy" in html.headers
     assert "S&amp;P/TSX" in html.text and "21,480.12" in html.text
     assert "Prairie lumber mills" in html.text
-    assert '<p class="market-status">Canada markets close in 42 minutes</p>' in html.text
+    assert (
+        '<p class="market-status open" aria-live="polite">Canada markets close in 42 minutes</p>'
+        in html.text
+    )
     data = client.get("/.json").json()
     assert data["edition"] == "ca"
     assert data["market_status"] == "Canada markets close in 42 minutes"

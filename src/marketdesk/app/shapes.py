@@ -11,15 +11,17 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from marketdesk.app import urls
 from marketdesk.app.chart import StoryChart
 from marketdesk.app.entities import EntityPage, entity_url
-from marketdesk.app.front import FrontPage
+from marketdesk.app.freshness import Freshness, zone_of
+from marketdesk.app.front import FrontPage, MarketLine, Mover, StoryLine
 from marketdesk.app.instrument_page import RANGES, InstrumentPage
 from marketdesk.app.instruments import InstrumentView
 from marketdesk.app.market_clock import MarketStatus
-from marketdesk.app.present import display
+from marketdesk.app.present import display, quote_trend
 from marketdesk.app.search import COUNT_CAP, SearchPage
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
@@ -58,6 +60,7 @@ __all__ = [
     "front_json",
     "instrument_json",
     "instrument_page_json",
+    "market_line_json",
     "market_status_json",
     "mention_json",
     "page_json",
@@ -270,13 +273,58 @@ def strip_item_json(item: StripItem, key: str) -> JSON:
         "change": item.change,
         "change_pct": item.change_pct,
         "display": _display(item.last, item.change, item.change_pct, item.decimals),
+        "trend": quote_trend(item.change),
         "at": item.at.isoformat(),
         "source": item.source,
     }
 
 
-def strip_json(strip: Strip) -> list[JSON]:
-    return [strip_item_json(i, k) for i, k in zip(strip.items, strip.keys, strict=True)]
+def strip_json(
+    strip: Strip, ages: Sequence[Freshness] | None = None, zone: ZoneInfo | None = None
+) -> list[JSON]:
+    """The strip's items; with ``ages`` (one for each), whether each is ``current``, where not
+    its ``age`` ("as of Jul 5, 16:00", "2 days old"), and ``when``, what the page prints beside
+    it: the age, or the local time in ``zone`` ("15:41")."""
+    items = [strip_item_json(i, k) for i, k in zip(strip.items, strip.keys, strict=True)]
+    if ages is not None:
+        for item, age, quote in zip(items, ages, strip.items, strict=True):
+            item["current"] = age.current
+            item["age"] = age.age
+            item["when"] = age.age or f"{quote.at.astimezone(zone):%H:%M}"
+    return items
+
+
+def market_line_json(line: MarketLine) -> JSON:
+    """The banner and the strip at ``as_of``: the front page's top, and each live event."""
+    return {
+        "edition": line.edition.code,
+        "as_of": line.now.isoformat(),
+        "market_status": line.market_status,
+        "market_open": line.market_open,
+        "next_change": _iso(line.next_change),
+        "strip": strip_json(line.strip, line.freshness, zone_of(line.edition.calendar)),
+    }
+
+
+def mover_json(m: Mover) -> JSON:
+    return {
+        **strip_item_json(m.item, m.key),
+        "change_pct": m.change_pct,
+        "display": _display(m.item.last, m.item.change, m.change_pct, m.item.decimals),
+        "current": m.freshness.current,
+        "age": m.freshness.age,
+    }
+
+
+def story_line_json(line: StoryLine) -> JSON:
+    """A story on the front page: the copy shown (its id and URL are the story page's), the
+    story's id, its number of copies and the publishers that carry it."""
+    return {
+        **story_summary_json(line.shown),
+        "story_id": line.story.id,
+        "copies": len(line.story.copies),
+        "publishers": list(line.publishers),
+    }
 
 
 def story_summary_json(s: StoredArticle) -> JSON:
@@ -311,15 +359,22 @@ def story_json(s: StoredArticle) -> JSON:
 
 
 def front_json(front: FrontPage) -> JSON:
-    code, paging = front.edition.code, front.paging
+    code, paging, filters = front.edition.code, front.paging, front.filters.params()
+
+    def page_url(n: int) -> str:
+        return urls.front(code, n, json=True, **filters)
+
     return {
-        "edition": code,
-        "market_status": front.market_status,
-        "strip": strip_json(front.strip),
-        "stories": [story_summary_json(s) for s in front.stories],
+        **market_line_json(front.line),
+        "filters": filters,
+        "top": [story_line_json(s) for s in front.top],
+        "stories": [story_line_json(s) for s in front.stories],
+        "gainers": [mover_json(m) for m in front.gainers],
+        "losers": [mover_json(m) for m in front.losers],
+        "live": urls.live(code),
         "page": paging.page,
-        "next": urls.front(code, paging.page + 1, json=True) if paging.has_next else None,
-        "previous": urls.front(code, paging.page - 1, json=True) if paging.page > 1 else None,
+        "next": page_url(paging.page + 1) if paging.has_next else None,
+        "previous": page_url(paging.page - 1) if paging.page > 1 else None,
     }
 
 

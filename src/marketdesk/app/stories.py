@@ -34,6 +34,7 @@ def list_stories(
     desk: Desk,
     *,
     limit: int = 50,
+    offset: int = 0,
     since: datetime | None = None,
     entity: str | None = None,
     topic: str | None = None,
@@ -44,7 +45,8 @@ def list_stories(
     (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
     those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
     ISO 3166-1 alpha-3 code of the gazetteer's countries); ``instrument``: only those that touch
-    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225")."""
+    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225"); ``offset``: that
+    many newest left out (a page of them)."""
     entity = entity if entity and entity.strip() else None
     if country is not None:
         from marketdesk.enrich import country_key  # with spaCy: only when asked for
@@ -80,9 +82,9 @@ def list_stories(
         )
 
     if limit:
-        return page(limit, 0)
+        return page(limit, offset)
     found: list[Story] = []
-    while batch := page(500, len(found)):
+    while batch := page(500, offset + len(found)):
         found.extend(batch)
     return found
 

@@ -10,10 +10,12 @@ import functools
 from urllib.parse import quote
 
 __all__ = [
+    "edition",
     "entity",
     "front",
     "instrument",
     "instrument_csv",
+    "live",
     "search",
     "signin",
     "signout",
@@ -40,8 +42,37 @@ def _json(path: str, json: bool) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # pages link the same few editions and instruments often
-def front(edition: str | None = None, page: int = 1, *, json: bool = False) -> str:
-    return _with_query(_json("/", json), {"edition": edition, "page": page if page > 1 else None})
+def front(
+    edition: str | None = None,
+    page: int = 1,
+    *,
+    json: bool = False,
+    topic: str | None = None,
+    country: str | None = None,
+    entity: str | None = None,
+    instrument: str | None = None,
+) -> str:
+    return _with_query(
+        _json("/", json),
+        {
+            "edition": edition,
+            "topic": topic,
+            "country": country,
+            "entity": entity,
+            "instrument": instrument,
+            "page": page if page > 1 else None,
+        },
+    )
+
+
+def edition(code: str, *, json: bool = False) -> str:
+    """An edition's own front page: ``/editions/ca`` (the same page as ``/?edition=ca``)."""
+    return _json(f"/editions/{quote(code, safe='')}", json)
+
+
+def live(code: str) -> str:
+    """An edition's live stream of its banner and strip (server-sent events)."""
+    return f"/editions/{quote(code, safe='')}/live"
 
 
 def story(story_id: int, *, json: bool = False) -> str:

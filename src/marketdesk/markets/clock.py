@@ -106,6 +106,17 @@ class MarketClock:
         i = self._index(t, at)
         return ClockStatus(bool(i & 1), _from_ns(self._edge_list[i]))
 
+    def last_change(self, at: datetime) -> datetime | None:
+        """The latest open or close at or before ``at`` (aware), UTC: the session's open while
+        the market is open, the last close while it is closed. None for "24/7".
+
+        Raises TimestampError for a naive datetime or an instant outside :attr:`covers`.
+        """
+        t = _to_ns(at)
+        if self.code == ALWAYS_OPEN:
+            return None
+        return _from_ns(self._edge_list[self._index(t, at) - 1])
+
     def is_open(self, at: datetime) -> bool:
         """Whether the market is open at ``at`` (aware)."""
         return self.status(at).is_open

@@ -252,6 +252,12 @@ class Storage(Protocol):
         """Every quote of an instrument with ``start <= at <= end``, oldest first."""
         ...
 
+    def quotes_version(self) -> int:
+        """A number that changes once quotes are stored, by this process or any other, and only
+        then (compare it for equality): cheap enough to poll every second (the live strip).
+        0 before the first quote."""
+        ...
+
     def counts(self) -> StoreCounts: ...
 
     # -- stories ---------------------------------------------------------------------------

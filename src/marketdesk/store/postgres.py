@@ -587,6 +587,12 @@ class PostgresStorage:
         )
         return [Quote(*r) for r in rows]
 
+    def quotes_version(self) -> int:
+        row = self._reading(
+            lambda conn: conn.execute("SELECT version FROM quotes_version").fetchone()
+        )
+        return int(row[0]) if row is not None else 0
+
     def counts(self) -> StoreCounts:
         row = self._reading(
             lambda conn: conn.execute(
@@ -1327,6 +1333,10 @@ def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> i
             [doc_id if doc_id is not None else q.document_id for q in chunk],
         )
         added += max(conn.execute(_INSERT_QUOTES, columns).rowcount, 0)
+    if added:
+        # Last, so the row lock it takes is held only until the commit (and never waited for
+        # while holding a quote key another writer wants).
+        conn.execute("UPDATE quotes_version SET version = version + 1")
     return added
 
 

@@ -346,6 +346,13 @@ class SQLiteStorage:
             for (ins, name, at, last, chg, pct, src, prev, o, h, lo, doc, dec) in rows
         ]
 
+    def quotes_version(self) -> int:
+        # One writer at a time allocates rowids in commit order, and quotes are never deleted
+        # (documents are not), so the largest id changes exactly when quotes are committed;
+        # read from the rowid b-tree's last page.
+        row = self._reader().execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()
+        return int(row[0])
+
     def counts(self) -> StoreCounts:
         c = self._reader()
         return StoreCounts(

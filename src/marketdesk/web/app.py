@@ -2,7 +2,8 @@
 
 One route per page answers both ways: ``/stories/1`` is HTML and ``/stories/1.json`` its JSON
 twin, from the same view and the same data (``/`` has ``/.json``). Article text is untrusted
-plain text; templates autoescape it and pages carry a strict CSP without scripts. Errors are a
+plain text; templates autoescape it and pages carry a strict CSP (scripts from /static only).
+``/editions/{code}/live`` streams an edition's banner and strip (web/live.py). Errors are a
 helpful page for HTML and ``{"error": ...}`` for JSON: 404 for what does not exist, 400 for a
 request that cannot be answered as asked, 401 for a JSON write without sign-in, 403 for a form
 without its CSRF token, 429 for too many failed sign-ins. Every GET answer gets an ETag and a
@@ -48,6 +49,7 @@ from marketdesk.web.security import SecurityHeaders
 from marketdesk.web.views.entities import entity
 from marketdesk.web.views.front import front
 from marketdesk.web.views.instruments import instrument, instrument_csv
+from marketdesk.web.views.live import live
 from marketdesk.web.views.search import search
 from marketdesk.web.views.signin import signin_form, signin_post, signout_post
 from marketdesk.web.views.sources import source_action, source_add, sources_page
@@ -61,8 +63,9 @@ _NOT_FOUND = (NotFoundError, UnknownEditionError, UnknownInstrumentError)
 _BAD_REQUEST = (InputError, TimestampError)
 
 
-def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
-    """The desk's ASGI app. ``close_desk``: close the Desk when the server shuts down."""
+def create_app(desk: Desk, *, close_desk: bool = False, live_interval: float = 1.0) -> Starlette:
+    """The desk's ASGI app. ``close_desk``: close the Desk when the server shuts down;
+    ``live_interval``: seconds between the live stream's looks at the store."""
     routing.install()
     desk.edition()  # an unknown default edition fails at start-up, not on the first request
     renderer = Renderer(desk.registry.editions())
@@ -72,6 +75,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
         try:
             yield
         finally:
+            if app.state.live is not None:
+                await app.state.live.close()
             if close_desk:
                 desk.close()
 
@@ -103,6 +108,8 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
     app = Starlette(
         routes=[
             Route("/{fmt:fmt}", front),
+            Route("/editions/{code:key}{fmt:fmt}", front),
+            Route("/editions/{code:key}/live", live),
             Route("/stories/{id:int}{fmt:fmt}", story),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
             Route("/instruments/{key:key}/history.csv", instrument_csv),
@@ -132,4 +139,6 @@ def create_app(desk: Desk, *, close_desk: bool = False) -> Starlette:
     app.state.csrf_key = secrets.token_bytes(32)
     app.state.throttle = Throttle(monotonic=desk.services.monotonic)
     app.state.signin_delay = FAILED_SIGNIN_DELAY
+    app.state.live = None  # the live hub, made on the first live request
+    app.state.live_interval = live_interval
     return app
