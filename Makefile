@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean browser-deps
 
 $(STAMP): pyproject.toml requirements/models.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "marketdesk needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -29,7 +29,12 @@ typecheck: $(STAMP)
 
 # Every test on the default backend (the storage contract on SQLite and PostgreSQL), then the
 # tests that take a --db again with PostgreSQL behind them.
-unit: $(STAMP)
+# Chromium, Playwright's driver and axe-core for tests/test_browser.py, where missing (the
+# browser tests skip, saying what is missing, where they cannot be installed).
+browser-deps:
+	@scripts/browser-deps.sh
+
+unit: $(STAMP) browser-deps
 	$(PY) -m pytest
 	MARKETDESK_TEST_BACKEND=postgres $(PY) -m pytest -q
 

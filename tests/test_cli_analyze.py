@@ -290,7 +290,7 @@ def test_analyze_is_extract_plus_entities_countries_and_topics(
     assert (code, err) == (0, "")
     result = json.loads(out)
     _, extracted, _ = run(["extract", str(page)])
-    added = ("entities", "countries", "topics", "tone", "instruments", "notes")
+    added = ("entities", "countries", "topics", "tone", "events", "instruments", "notes")
     assert {k: v for k, v in result.items() if k not in added} == json.loads(extracted)
     assert list(result)[-len(added) :] == list(added)  # nothing printed for what is not built
     assert all(set(t) == {"code", "label", "relevance", "cues"} for t in result["topics"])

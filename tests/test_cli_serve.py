@@ -88,3 +88,32 @@ def test_an_unknown_edition_is_an_error_before_serving(
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "unknown edition 'zz'" in err and "watch" in err
     assert "serving" not in err
+
+
+def test_serve_from_two_worker_processes_then_stop_on_sigterm(
+    desk_db: tuple[str, dict[str, str]],
+) -> None:
+    db, env = desk_db
+    port = free_port()
+    proc = marketdesk(
+        "serve", "--db", db, "--port", str(port), "--edition", "watch", "--workers", "2", env=env
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert f"on http://127.0.0.1:{port} with 2 workers" in line
+        deadline = time.monotonic() + 90
+        while True:  # the workers start after the port is taken: wait for one to answer
+            try:
+                data = httpx.get(f"http://127.0.0.1:{port}/.json", timeout=10).json()
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.3)
+        assert data["edition"] == "watch" and data["strip"][0]["name"] == "TSX"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()

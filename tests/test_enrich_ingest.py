@@ -119,3 +119,32 @@ def test_enrich_on_a_missing_database_is_an_error(tmp_path: Path) -> None:
         == 1
     )
     assert "no marketdesk database" in err.getvalue()
+
+
+JAPAN = """Japan's exports rise for a sixth month
+
+Japan's exports rose 7.3% in October from a year earlier, the finance ministry in Tokyo said on Monday, as shipments of cars and chip-making equipment to the United States and China grew.
+
+Economists said a weaker currency had helped Japan's exporters, while imports fell on lower energy prices.
+"""
+
+
+def test_stories_by_instrument(tmp_path: Path) -> None:
+    db = str(tmp_path / "i.db")
+    with make_desk(db) as desk:
+        for name, text in (("a.txt", JAPAN), ("b.txt", OTHER)):
+            store_document(desk, RawDocument(source=name, content=text.encode()))
+        stored = desk.storage.articles_after(0, 10)
+        links = {a.article.title: a.annotations.instruments for a in stored if a.annotations}
+    japan = {i.key: i for i in links["Japan's exports rise for a sixth month"]}
+    assert "nikkei225" in japan and japan["nikkei225"].reason == "Japan is named in the story"
+    assert 0 < japan["nikkei225"].relevance <= 1
+    out, err = io.StringIO(), io.StringIO()
+    for named in ("nikkei225", "^N225", "Nikkei 225"):
+        out.truncate(0)
+        out.seek(0)
+        code = main(["stories", "--instrument", named, "--db", db], console=Console(out, err))
+        assert code == 0
+        assert "exports rise" in out.getvalue() and "Copper" not in out.getvalue()
+    assert main(["stories", "--instrument", "nope", "--db", db], console=Console(out, err)) == 1
+    assert "no instrument 'nope'" in err.getvalue()

@@ -345,3 +345,19 @@ def test_status_matches_calendar_near_edges(
     t = pd.Timestamp(edge, tz=UTC) + pd.Timedelta(seconds=offset_s, microseconds=micro)
     if LO <= t < HI:
         check(PROPERTY_EDITIONS[code], t)
+
+
+def test_last_change_is_the_session_open_or_the_last_close() -> None:
+    tsx = MarketClock.for_calendar("XTSE")
+    # Friday 2024-07-05 15:41 Toronto: open since 09:30.
+    assert tsx.last_change(at("2024-07-05T15:41:00-04:00")) == at("2024-07-05T13:30:00+00:00")
+    # Saturday: the Friday close; Monday before the open: still the Friday close.
+    assert tsx.last_change(at("2024-07-06T12:00:00-04:00")) == at("2024-07-05T20:00:00+00:00")
+    assert tsx.last_change(at("2024-07-08T09:29:00-04:00")) == at("2024-07-05T20:00:00+00:00")
+    # Canada Day 2024 (a Monday) is a holiday: the close before it is Friday's.
+    assert tsx.last_change(at("2024-07-01T12:00:00-04:00")) == at("2024-06-28T20:00:00+00:00")
+    # Exactly at an edge, that edge.
+    assert tsx.last_change(at("2024-07-05T16:00:00-04:00")) == at("2024-07-05T20:00:00+00:00")
+    assert MarketClock.for_calendar("24/7").last_change(at("2024-07-06T12:00:00Z")) is None
+    with pytest.raises(TimestampError):
+        tsx.last_change(datetime(1990, 1, 1, tzinfo=UTC))

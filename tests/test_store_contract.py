@@ -27,6 +27,7 @@ from marketdesk.model import (
     BlockKind,
     Entity,
     EntityKind,
+    InstrumentRef,
     ItemMark,
     Mention,
     Page,
@@ -38,7 +39,7 @@ from marketdesk.model import (
     SourceSpec,
     TopicTag,
 )
-from marketdesk.store import Storage, backend_of, open_storage
+from marketdesk.store import SearchFilters, Storage, backend_of, open_storage
 from marketdesk.store.base import Checkpoint
 from marketdesk.store.dedup import article_fingerprint, document_key, plan_page
 
@@ -411,6 +412,54 @@ def test_latest_quotes_of_a_strip_in_one_call(store: Storage) -> None:
     assert store.latest_quotes([]) == {}
     with pytest.raises(ValueError):
         store.latest_quotes(["spx"], datetime(2024, 1, 1))
+
+
+def test_quotes_version_changes_when_quotes_are_stored_and_only_then(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()  # another connection (pool) onto the same database
+    assert store.quotes_version() == 0
+    store.add_quotes([quote("spx", AT, 1.0)])
+    first = store.quotes_version()
+    assert first != 0 and other.quotes_version() == first
+    store.add_quotes([quote("spx", AT, 1.0)])  # nothing new
+    assert store.quotes_version() == first
+    store.add_page(raw(ARTICLE), page("Plain", "No strip on this page at all."), [])
+    assert store.quotes_version() == first
+    result = store.add_page(
+        raw(ARTICLE + b" "),
+        page("Strip", "A page with a strip."),
+        [quote("dji", AT, 2.0, source="page")],
+    )
+    assert result.quotes_added == 1
+    second = other.quotes_version()
+    assert second not in (0, first) and store.quotes_version() == second
+    with pytest.raises(ValueError):  # a refused batch stores nothing and changes nothing
+        store.add_quotes([quote("spx", AT + timedelta(days=1)), quote("spx", AT, math.nan)])
+    assert store.quotes_version() == second
+
+
+def _store_one_quote(location: str, last: float) -> None:
+    """Runs in a spawned process: another process's write."""
+    store = open_storage(location)
+    try:
+        store.add_quotes([quote("spx", AT + timedelta(minutes=1), last, source="csv")])
+    finally:
+        store.close()
+
+
+def test_quotes_version_sees_another_process_store_quotes(storage_url: str, store: Storage) -> None:
+    store.add_quotes([quote("spx", AT, 1.0)])
+    before = store.quotes_version()
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_store_one_quote, args=(storage_url, 2.0)
+    )
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert store.quotes_version() != before
+    latest = store.latest_quote("spx")
+    assert latest is not None and latest.last == 2.0
 
 
 def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
@@ -1357,6 +1406,33 @@ def test_annotations_are_stored_with_the_article_and_find_its_story(store: Stora
     assert [s.id for s in store.stories(entity="japan")] == [a.story_id]
 
 
+def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Storage) -> None:
+    linked = replace(
+        annotations(("Japan", "place", "place:jp")),
+        instruments=(
+            InstrumentRef("nikkei225", 1.0, "Japan is named in the story"),
+            InstrumentRef("usdjpy", 0.9, "Japan is named in the story"),
+        ),
+    )
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [], annotations=linked
+    )
+    b = store.add_page(web("https://b.example/z", b"<z>"), story(1), [])
+    assert a.article_id is not None and b.article_id is not None
+    got = store.get_article(a.article_id)
+    assert got is not None and got.annotations is not None
+    assert got.annotations.instruments == linked.instruments
+    assert [s.id for s in store.stories(instrument="nikkei225")] == [a.story_id]
+    assert [s.id for s in store.stories(instrument=" USDJPY ")] == [a.story_id]
+    assert store.stories(instrument="sp500") == []
+    # Re-enrichment replaces the links: the story is found by the new ones only.
+    later = replace(linked, instruments=(InstrumentRef("sp500", 1.0, "United States"),))
+    assert store.set_annotations(a.article_id, later)
+    assert store.stories(instrument="nikkei225") == []
+    assert [s.id for s in store.stories(instrument="sp500")] == [a.story_id]
+    assert store.stories(instrument="sp500", topic="energy") == []
+
+
 def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store: Storage) -> None:
     ids = []
     for n in range(5):
@@ -1379,3 +1455,75 @@ def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store:
     assert not store.set_annotations(max(ids) + 100, annotations())
     with pytest.raises(ValueError):
         store.articles_after(0, -1)
+
+
+# -- search with filters, entities across stories ----------------------------------------------
+def _tagged(
+    store: Storage, url: str, p: Page, *entities: tuple[str, str, str | None], **kw: Any
+) -> int:
+    r = store.add_page(
+        web(url, url.encode()), p, [], annotations=replace(annotations(*entities), **kw)
+    )
+    assert r.story_id is not None
+    return r.story_id
+
+
+def test_search_stories_stems_filters_counts_and_keeps_one_copy_a_story(store: Storage) -> None:
+    rally = page("Copper rallied on Tuesday", *BODY, publisher="Metal Wire", published=AT)
+    s1 = _tagged(
+        store, "https://a.example/1", rally, ("Japan", "place", "place:jp"),
+        instruments=(InstrumentRef("nikkei225", 1.0, "Japan"),),
+    )  # fmt: skip
+    # The same words on another site: a copy in the same story, counted and shown once.
+    copy = page("Copper rallied on Tuesday", *BODY, publisher="Other Post", published=AT)
+    assert _tagged(store, "https://b.example/1", copy, ("Japan", "place", "place:jp")) == s1
+    later = AT + timedelta(days=30)
+    other = page(
+        "Copper rallies again", "Copper prices rose once more as mines shut.", published=later
+    )
+    s2 = store.add_page(web("https://c.example/2", b"c2", at=later), other, []).story_id
+    found = store.search_stories("rallies copper")
+    assert len(found) == 2 and {store.story_of_article(a.id) for a in found} == {s1, s2}
+    assert store.count_stories("rallies copper") == 2
+    assert store.count_stories("rallied", cap=1) == 2  # over the cap: cap + 1
+    assert store.count_stories("") == 0 and store.search_stories("  !! ") == []
+
+    def ids(**f: Any) -> set[int | None]:
+        return {
+            store.story_of_article(a.id)
+            for a in store.search_stories("copper", filters=SearchFilters(**f))
+        }
+
+    assert ids(entity="place:jp") == {s1} and ids(entity=" JAPAN ") == {s1}
+    assert ids(instrument="nikkei225") == {s1} and ids(instrument="sp500") == set()
+    assert ids(topic="trade") == {s1} and ids(topic="energy") == set()
+    assert ids(since=AT + timedelta(days=1)) == {s2}
+    assert ids(until=AT + timedelta(days=1)) == {s1}
+    assert ids(source="metal wire") == {s1} and ids(source="c.example") == {s2}
+    assert store.count_stories("copper", SearchFilters(entity="place:jp")) == 1
+    with pytest.raises(ValueError):
+        store.search_stories("copper", filters=SearchFilters(since=datetime(2024, 1, 1)))
+
+
+def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:
+    assert store.find_entity("place:jp") is None and store.related_entities("place:jp") == []
+    _tagged(store, "https://a.example/1", story(1), ("Japan", "place", "place:jp"),
+            ("Bank of Japan", "organisation", "org:boj"), ("Ada Lune", "person", None))  # fmt: skip
+    _tagged(store, "https://a.example/2", story(2), ("Japan", "place", "place:jp"),
+            ("Ada Lune", "person", None))  # fmt: skip
+    _tagged(store, "https://a.example/3", story(3), ("Ada Lune", "person", None))
+    found = store.find_entity("place:jp")
+    assert found is not None and (found.name, found.kind, found.key, found.articles) == (
+        "Japan", "place", "place:jp", 2,
+    )  # fmt: skip
+    by_name = store.find_entity("  ada   LUNE ")
+    assert by_name is not None and by_name.key is None and by_name.articles == 3
+    related = store.related_entities("place:jp")
+    assert [(r.name, r.kind, r.key, r.stories) for r in related] == [
+        ("Ada Lune", "person", None, 2),
+        ("Bank of Japan", "organisation", "org:boj", 1),
+    ]
+    assert [r.key for r in store.related_entities("Japan", limit=1)] == [None]
+    assert {r.name for r in store.related_entities("ada lune")} == {"Japan", "Bank of Japan"}
+    with pytest.raises(ValueError):
+        store.related_entities("Japan", limit=-1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +55,10 @@ def test_front_page_and_twin(client: Client) -> None:
     assert "Content-Security-Policy" in html.headers
     assert "S&amp;P/TSX" in html.text and "21,480.12" in html.text
     assert "Prairie lumber mills" in html.text
-    assert '<p class="market-status">Canada markets close in 42 minutes</p>' in html.text
+    assert (
+        '<p class="market-status open" aria-live="polite">Canada markets close in 42 minutes</p>'
+        in html.text
+    )
     data = client.get("/.json").json()
     assert data["edition"] == "ca"
     assert data["market_status"] == "Canada markets close in 42 minutes"
@@ -97,7 +101,11 @@ def test_story_page_and_twin(client: Client) -> None:
     assert {r["kind"] for r in data["removed"]} >= {"ad", "syndication", "ticker", "related"}
     # Enriched as it was stored: the people, organisations and places it names.
     assert '<section class="entities">' in page.text
-    assert '<li class="entity place"><span class="name">Saskatchewan</span>' in page.text
+    linked = re.search(
+        r'<li class="entity place"><a class="name" href="(/entities/[^"]+)">Saskatchewan</a>',
+        page.text,
+    )
+    assert linked is not None, "each entity links to its page"
     saskatchewan = next(e for e in data["entities"] if e["name"] == "Saskatchewan")
     assert saskatchewan["type"] == "PLACE" and saskatchewan["mentions"][0]["text"] == "Saskatchewan"
 
@@ -130,7 +138,7 @@ def test_search(client: Client) -> None:
     data = client.get("/search.json", params={"q": "lumber spruce"}).json()
     assert [s["id"] for s in data["stories"]] == [1] and data["next"] is None
     html = client.get("/search", params={"q": "lumber"})
-    assert html.status_code == 200 and "Prairie lumber mills" in html.text
+    assert html.status_code == 200 and "Prairie <mark>lumber</mark> mills" in html.text
     assert (
         client.get("/search.json", params={"q": '"; DROP TABLE articles; --'}).json()["stories"]
         == []

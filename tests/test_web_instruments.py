@@ -54,13 +54,13 @@ def app(db_path: str) -> Iterator[object]:
     desk.close()
 
 
-def test_instrument_page_has_facts_latest_quote_table_and_sparkline(app: object) -> None:
+def test_instrument_page_has_facts_latest_quote_table_and_chart(app: object) -> None:
     page = get(app, "/instruments/sp500", {"from": "2024-06-01", "to": "2024-07-05"})
     assert page.status_code == 200
     html = page.text
     assert "<h1>S&amp;P 500</h1>" in html and "XNYS" in html and "yahoo: ^GSPC" in html
     assert '<span class="last">5,570.00</span>' in html
-    assert '<svg class="sparkline' in html and "<polyline" in html
+    assert '<svg class="chart' in html and "<polyline" in html
     assert "<script" not in html and "style=" not in html
     rows = re.findall(r"<tr class=\"[a-z]*\">\s*<td><time datetime=\"([^\"]+)\"", html)
     assert rows[0].startswith("2024-07-05T21:30") and rows[1].startswith("2024-07-03")

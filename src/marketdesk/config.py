@@ -35,8 +35,12 @@ _SCHEMA: dict[str, dict[str, type]] = {
         "user_agent": str,
         "obey_robots": bool,
     },
-    # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/)
-    "enrich": {"model": str, "enabled": bool},
+    # the spaCy pipeline for entities: an installed pipeline's name or a folder (enrich/);
+    # kb: a knowledge-base file (JSON Lines, docs/knowledge-base.md) instead of the bundled one
+    "enrich": {"model": str, "enabled": bool, "kb": str},
+    # the web desk: secure_cookies marks the sign-in cookies Secure even over plain http (a
+    # TLS proxy that uvicorn does not trust to say so with X-Forwarded-Proto)
+    "web": {"secure_cookies": bool},
 }
 _POSITIVE = {"timeout", "connect_timeout", "max_mb"}
 # [fetch] keys that tune the HTTP policy (net.FetchPolicy), by their policy names.
@@ -67,6 +71,8 @@ class Settings:
     fetch: dict[str, Any] = field(default_factory=dict)  # [fetch] tuning, by FetchPolicy name
     enrich_model: str | None = None  # None: the bundled small English pipeline
     enrich: bool = True  # [enrich] enabled: annotate pages as they are stored
+    enrich_kb: str | None = None  # [enrich] kb: None, the bundled knowledge base
+    secure_cookies: bool = False  # [web] secure_cookies, or MARKETDESK_SECURE_COOKIES
 
 
 def default_db_path() -> str:
@@ -95,6 +101,9 @@ def load_settings(db: str | None = None) -> Settings:
         fetch=_fetch_tuning(data.get("fetch", {})),
         enrich_model=data.get("enrich", {}).get("model"),
         enrich=data.get("enrich", {}).get("enabled", True),
+        enrich_kb=data.get("enrich", {}).get("kb"),
+        secure_cookies=_truthy(os.environ.get("MARKETDESK_SECURE_COOKIES"))
+        or data.get("web", {}).get("secure_cookies", False),
     )
 
 

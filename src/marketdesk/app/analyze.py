@@ -1,5 +1,6 @@
 """Entities as a service: ``marketdesk entities`` (JSON Lines of texts in, each text's entity
-spans out) and ``marketdesk analyze`` (a page's extraction with its entities and countries).
+spans out) and ``marketdesk analyze`` (a page's extraction with its entities, countries and
+events).
 
 Both enrich through ``enrich_many`` (spaCy's batched ``nlp.pipe``) a batch at a time and hand
 each batch back as soon as it is done, so a long input streams: nothing waits for the end of
@@ -15,13 +16,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date as Date
 from itertools import islice
 from typing import IO
 
 from marketdesk.app.desk import Desk
 from marketdesk.app.ingest import extract_sources
+from marketdesk.app.touched import touched as touched_by
 from marketdesk.enrich import MAX_CHARS, enrich_many, known
-from marketdesk.markets.links import InstrumentLink, instrument_links
+from marketdesk.markets.links import InstrumentLink
 from marketdesk.model import Annotations, Article, Entity, EntityKind, Mention, Page
 
 __all__ = [
@@ -101,7 +104,7 @@ def entities_lines(
         # title whose paragraphs are the text's: Article.text is then Spaced.text, and so the
         # offsets enrichment gives are Spaced.text's, mapped back to the input's here.
         pages = (_text_page(n, s) for n, s in spaced.items())
-        found = dict(zip(spaced, enrich_many(pages, nlp), strict=True))
+        found = dict(zip(spaced, enrich_many(pages, nlp, kb=desk.kb()), strict=True))
         yield [
             _with(t, spaced[t.line].restore(found[t.line], t.text)) if t.line in found else t
             for t in batch
@@ -174,14 +177,17 @@ def analyze_sources(
     kind: str = "auto",
     allow_private: bool = False,
     batch_size: int = 8,
+    date: Date | None = None,
 ) -> Iterator[Analysis]:
     """Each source extracted as ``marketdesk extract`` does it (the same reading, fetching and
-    errors), then enriched, in input order; a batch of pages goes through the pipeline at once."""
+    errors), then enriched, in input order; a batch of pages goes through the pipeline at once.
+    ``date``: the story's date for pages that carry none (roles are those held that day)."""
     nlp = desk.nlp()
+    kb = desk.kb()
     outcomes = extract_sources(desk, sources, kind=kind, allow_private=allow_private)
     while batch := list(islice(outcomes, batch_size)):
         pages = [o.page for o in batch if o.page is not None]
-        enriched = iter(enrich_many(pages, nlp))
+        enriched = iter(enrich_many(pages, nlp, kb=kb, date=date))
         for o in batch:
             if o.page is None:
                 yield Analysis(o.source, error=o.error)
@@ -209,14 +215,7 @@ def facts(
 
 def links(desk: Desk, annotations: Annotations) -> tuple[InstrumentLink, ...]:
     """The registry's instruments a story touches, from its countries and topics."""
-    named: dict[str, tuple[str, str, float]] = {}
-    for e in annotations.entities:
-        facts = known(e.key) if e.kind is EntityKind.PLACE and e.key else None
-        if facts is not None and facts.alpha3:
-            was = named.get(facts.alpha3)
-            salience = e.salience + (was[2] if was else 0.0)  # "Japan" and "Japanese"
-            named[facts.alpha3] = (facts.alpha3, facts.name, salience)
-    return instrument_links(desk.registry, list(named.values()), annotations.topics)
+    return touched_by(desk.registry, annotations)
 
 
 def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -26,6 +27,7 @@ from marketdesk.store import Storage, open_storage, redacted
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from marketdesk.enrich.kb import KnowledgeBase
     from marketdesk.net import Fetcher, FetchPolicy
 
 __all__ = ["Desk", "Services"]
@@ -78,6 +80,7 @@ class Desk:
         self._fetchers: list[Fetcher] = []
         self._lock = threading.Lock()
         self._nlp: Language | None = None
+        self._kb: KnowledgeBase | None = None
         # Its own lock: loading takes a second or more, and the store must not wait on it.
         self._nlp_lock = threading.Lock()
 
@@ -104,6 +107,7 @@ class Desk:
         """The spaCy pipeline for entities (``[enrich] model``, else the bundled small English
         one), loaded on first use, once, whichever thread asks first; a pipeline that is not
         installed is a ModelError that says how to install it."""
+        self.kb()  # a malformed knowledge base stops a command before the model loads
         with self._nlp_lock:
             if self._nlp is None:
                 # spaCy loads only for commands that enrich (about a second).
@@ -111,6 +115,26 @@ class Desk:
 
                 self._nlp = load_pipeline(self.settings.enrich_model)
             return self._nlp
+
+    def kb_path(self) -> str | None:
+        """The configured knowledge-base file (``[enrich] kb``, a relative path read from the
+        config file's folder), or None for the bundled one."""
+        path = self.settings.enrich_kb
+        if path is None:
+            return None
+        folder = self.settings.config_file.parent if self.settings.config_file else None
+        full = Path(path).expanduser()
+        return str(full if full.is_absolute() or folder is None else folder / full)
+
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base entities are linked to, read once; a malformed file is a
+        KnowledgeBaseError that names the file and the line."""
+        with self._lock:
+            if self._kb is None:
+                from marketdesk.enrich.kb import load
+
+                self._kb = load(self.kb_path())
+            return self._kb
 
     def annotate(self, page: Page) -> Annotations | None:
         """The page's annotations, or None: no article, or enrichment turned off."""
@@ -120,7 +144,14 @@ class Desk:
 
         nlp = self.nlp()
         with self._nlp_lock:
-            return enrich(page, nlp)
+            found = enrich(page, nlp, kb=self.kb())
+        return self.with_instruments(found)
+
+    def with_instruments(self, annotations: Annotations) -> Annotations:
+        """The annotations with the registry's instruments they touch, as they are stored."""
+        from marketdesk.app.touched import with_instruments
+
+        return with_instruments(self.registry, annotations)
 
     def edition(self, code: str | None = None) -> Edition:
         """The edition named ``code``, else the configured one."""

@@ -50,8 +50,8 @@ def enrich_stored(
     done = 0
     for batch in _walk(desk, everything):
         pages = [Page(source=a.source, kind="html", article=a.article) for a in batch]
-        for stored, found in zip(batch, enrich_many(pages, nlp), strict=True):
-            desk.storage.set_annotations(stored.id, found)
+        for stored, found in zip(batch, enrich_many(pages, nlp, kb=desk.kb()), strict=True):
+            desk.storage.set_annotations(stored.id, desk.with_instruments(found))
         done += len(batch)
         progress(len(batch))
     return EnrichReport(done, model_label(nlp))

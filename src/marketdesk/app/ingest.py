@@ -102,7 +102,7 @@ def store_document(
         mark=mark,
         checkpoint=checkpoint,
         plan=plan,
-        annotations=annotations,
+        annotations=None if annotations is None else desk.with_instruments(annotations),
     )
     if result.article_created and annotations is None and result.article_id is not None:
         found = desk.annotate(page)
@@ -239,7 +239,9 @@ def _store(
     else:
         task: Task = prepare
         if desk.settings.enrich:
-            task = partial(prepare_enriched, model=desk.settings.enrich_model)
+            desk.kb()  # a malformed knowledge base fails here, not in every worker
+            kb = desk.kb_path()
+            task = partial(prepare_enriched, model=desk.settings.enrich_model, kb=kb)
         prepared = prepare_in_order(
             items, _raw_of, workers=workers, kind=kind, barrier=_ends_an_input, task=task
         )

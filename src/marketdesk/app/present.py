@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from marketdesk.app import urls
+from marketdesk.app.freshness import Freshness
+from marketdesk.app.front import Mover
 from marketdesk.app.strip import Strip
 from marketdesk.markets.charts import RESOLUTIONS, sparkline_svg
 from marketdesk.markets.formatting import format_change, format_pct, format_price
@@ -20,6 +25,7 @@ __all__ = [
     "format_pct",
     "format_price",
     "history_line",
+    "mover_rows",
     "quote_trend",
     "sparkline_svg",
     "strip_rows",
@@ -55,20 +61,65 @@ class StripRow:
     at: str  # ISO 8601
     day: str  # YYYY-MM-DD
     source: str
+    current: bool = True
+    age: str | None = None  # where not current: "as of Jul 5, 16:00", "2 days old"
+    when: str = ""  # what the row prints beside the numbers: its age, or the local time
 
 
-def strip_rows(strip: Strip) -> tuple[StripRow, ...]:
-    """The strip as a page prints it (the template only places these strings)."""
+def strip_rows(
+    strip: Strip, ages: Sequence[Freshness] | None = None, zone: ZoneInfo | None = None
+) -> tuple[StripRow, ...]:
+    """The strip as a page prints it (the template only places these strings); ``ages`` one
+    for each item, times printed in ``zone``."""
+    fresh = ages if ages is not None else [Freshness(True, None)] * len(strip.items)
     return tuple(
-        StripRow(
-            i.name,
-            urls.instrument(key),
-            display(i.last, i.change, i.change_pct, i.decimals),
-            i.at.isoformat(),
-            f"{i.at:%Y-%m-%d}",
-            i.source,
+        _row(i.name, key, i.last, i.change, i.change_pct, i.decimals, i.at, i.source, f, zone)
+        for i, key, f in zip(strip.items, strip.keys, fresh, strict=True)
+    )
+
+
+def mover_rows(movers: Sequence[Mover], zone: ZoneInfo | None = None) -> tuple[StripRow, ...]:
+    """Gainers or losers as rows, their percentage the unrounded one worked out."""
+    return tuple(
+        _row(
+            m.item.name,
+            m.key,
+            m.item.last,
+            m.item.change,
+            m.change_pct,
+            m.item.decimals,
+            m.item.at,
+            m.item.source,
+            m.freshness,
+            zone,
         )
-        for i, key in zip(strip.items, strip.keys, strict=True)
+        for m in movers
+    )
+
+
+def _row(
+    name: str,
+    key: str,
+    last: float,
+    change: float | None,
+    pct: float | None,
+    decimals: int,
+    at: datetime,
+    source: str,
+    fresh: Freshness,
+    zone: ZoneInfo | None,
+) -> StripRow:
+    local = at.astimezone(zone) if zone is not None else at
+    return StripRow(
+        name,
+        urls.instrument(key),
+        display(last, change, pct, decimals),
+        at.isoformat(),
+        f"{at:%Y-%m-%d}",
+        source,
+        fresh.current,
+        fresh.age,
+        fresh.age if fresh.age is not None else f"{local:%H:%M}",
     )
 
 

@@ -11,12 +11,18 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from marketdesk.app import urls
-from marketdesk.app.front import FrontPage
+from marketdesk.app.chart import StoryChart
+from marketdesk.app.entities import EntityPage, entity_url
+from marketdesk.app.freshness import Freshness, zone_of
+from marketdesk.app.front import FrontPage, MarketLine, Mover, StoryLine
+from marketdesk.app.instrument_page import RANGES, InstrumentPage
 from marketdesk.app.instruments import InstrumentView
 from marketdesk.app.market_clock import MarketStatus
-from marketdesk.app.present import display
+from marketdesk.app.present import display, quote_trend
+from marketdesk.app.search import COUNT_CAP, SearchPage
 from marketdesk.app.stories import SearchResults
 from marketdesk.app.strip import Strip
 from marketdesk.markets.links import InstrumentLink
@@ -24,6 +30,8 @@ from marketdesk.model import (
     Annotations,
     Entity,
     EntityKind,
+    Event,
+    EventParty,
     Instrument,
     Mention,
     Page,
@@ -47,15 +55,21 @@ __all__ = [
     "copy_json",
     "dumps",
     "entity_json",
+    "entity_page_json",
+    "event_json",
     "front_json",
     "instrument_json",
+    "instrument_page_json",
+    "market_line_json",
     "market_status_json",
     "mention_json",
     "page_json",
     "quote_json",
     "search_json",
+    "search_page_json",
     "source_json",
     "status_json",
+    "story_chart_json",
     "story_group_json",
     "story_json",
     "story_summary_json",
@@ -123,17 +137,44 @@ def mention_json(m: Mention) -> JSON:
 
 
 def entity_json(e: Entity, wikidata: str | None = None) -> JSON:
-    """An entity of an article: ``id`` is its Wikidata item where known, ``key`` the bundled
-    gazetteer's id, ``role`` the first title the article gives a person."""
+    """An entity of an article: ``id`` is its Wikidata item where known (the knowledge base's
+    link, else the gazetteer's), ``key`` the gazetteer's or knowledge base's id, ``role`` a
+    person's role on the story's date (else the first title the article gives), ``country``
+    the ISO 3166-1 alpha-3 code it belongs to."""
     return {
         "name": e.name,
         "type": ENTITY_TYPES[e.kind],
-        "id": wikidata,
+        "id": e.wikidata or wikidata,
         "key": e.key,
-        "role": e.titles[0] if e.titles else None,
+        "role": e.role or (e.titles[0] if e.titles else None),
+        "country": e.country,
         "salience": e.salience,
         "symbols": list(e.symbols),
         "mentions": [mention_json(m) for m in e.mentions],
+    }
+
+
+def _party_json(p: EventParty) -> JSON:
+    return {"id": p.id, "name": p.name, "type": ENTITY_TYPES[p.kind], "country": p.country}
+
+
+def event_json(e: Event) -> JSON:
+    """An event as a PLOVER record: ``actor``/``recipient`` ``id`` is the entity's place in
+    ``entities`` (Entity.id; null for a country the article has no entity for), ``date`` ISO
+    8601 at its granularity, ``sentence`` the sentence it was read from."""
+    return {
+        "type": e.type,
+        "mode": e.mode,
+        "actor": _party_json(e.actor),
+        "recipient": None if e.recipient is None else _party_json(e.recipient),
+        "location": None
+        if e.location is None
+        else {"id": e.location.id, "name": e.location.name, "country": e.location.country},
+        "date": e.date,
+        "date_text": e.date_text,
+        "sentence": e.text,
+        "sentence_index": e.sentence,
+        "cue": e.cue,
     }
 
 
@@ -158,6 +199,7 @@ def annotations_json(
             for t in a.topics
         ],
         "tone": None if a.tone is None else {"score": a.tone.score, "label": a.tone.label},
+        "events": [event_json(e) for e in a.events],
         "instruments": [
             {
                 "name": i.name,
@@ -239,13 +281,58 @@ def strip_item_json(item: StripItem, key: str) -> JSON:
         "change": item.change,
         "change_pct": item.change_pct,
         "display": _display(item.last, item.change, item.change_pct, item.decimals),
+        "trend": quote_trend(item.change),
         "at": item.at.isoformat(),
         "source": item.source,
     }
 
 
-def strip_json(strip: Strip) -> list[JSON]:
-    return [strip_item_json(i, k) for i, k in zip(strip.items, strip.keys, strict=True)]
+def strip_json(
+    strip: Strip, ages: Sequence[Freshness] | None = None, zone: ZoneInfo | None = None
+) -> list[JSON]:
+    """The strip's items; with ``ages`` (one for each), whether each is ``current``, where not
+    its ``age`` ("as of Jul 5, 16:00", "2 days old"), and ``when``, what the page prints beside
+    it: the age, or the local time in ``zone`` ("15:41")."""
+    items = [strip_item_json(i, k) for i, k in zip(strip.items, strip.keys, strict=True)]
+    if ages is not None:
+        for item, age, quote in zip(items, ages, strip.items, strict=True):
+            item["current"] = age.current
+            item["age"] = age.age
+            item["when"] = age.age or f"{quote.at.astimezone(zone):%H:%M}"
+    return items
+
+
+def market_line_json(line: MarketLine) -> JSON:
+    """The banner and the strip at ``as_of``: the front page's top, and each live event."""
+    return {
+        "edition": line.edition.code,
+        "as_of": line.now.isoformat(),
+        "market_status": line.market_status,
+        "market_open": line.market_open,
+        "next_change": _iso(line.next_change),
+        "strip": strip_json(line.strip, line.freshness, zone_of(line.edition.calendar)),
+    }
+
+
+def mover_json(m: Mover) -> JSON:
+    return {
+        **strip_item_json(m.item, m.key),
+        "change_pct": m.change_pct,
+        "display": _display(m.item.last, m.item.change, m.change_pct, m.item.decimals),
+        "current": m.freshness.current,
+        "age": m.freshness.age,
+    }
+
+
+def story_line_json(line: StoryLine) -> JSON:
+    """A story on the front page: the copy shown (its id and URL are the story page's), the
+    story's id, its number of copies and the publishers that carry it."""
+    return {
+        **story_summary_json(line.shown),
+        "story_id": line.story.id,
+        "copies": len(line.story.copies),
+        "publishers": list(line.publishers),
+    }
 
 
 def story_summary_json(s: StoredArticle) -> JSON:
@@ -280,15 +367,22 @@ def story_json(s: StoredArticle) -> JSON:
 
 
 def front_json(front: FrontPage) -> JSON:
-    code, paging = front.edition.code, front.paging
+    code, paging, filters = front.edition.code, front.paging, front.filters.params()
+
+    def page_url(n: int) -> str:
+        return urls.front(code, n, json=True, **filters)
+
     return {
-        "edition": code,
-        "market_status": front.market_status,
-        "strip": strip_json(front.strip),
-        "stories": [story_summary_json(s) for s in front.stories],
+        **market_line_json(front.line),
+        "filters": filters,
+        "top": [story_line_json(s) for s in front.top],
+        "stories": [story_line_json(s) for s in front.stories],
+        "gainers": [mover_json(m) for m in front.gainers],
+        "losers": [mover_json(m) for m in front.losers],
+        "live": urls.live(code),
         "page": paging.page,
-        "next": urls.front(code, paging.page + 1, json=True) if paging.has_next else None,
-        "previous": urls.front(code, paging.page - 1, json=True) if paging.page > 1 else None,
+        "next": page_url(paging.page + 1) if paging.has_next else None,
+        "previous": page_url(paging.page - 1) if paging.page > 1 else None,
     }
 
 
@@ -325,6 +419,159 @@ def instrument_json(view: InstrumentView) -> JSON:
         "to": view.range.end.isoformat(),
         "resolution": view.resolution,
         "history": [quote_json(q, d) for q in view.history],
+    }
+
+
+def instrument_page_json(view: InstrumentPage) -> JSON:
+    """The instrument page: ``instrument_json``'s fields (``history`` is the chart's series,
+    oldest first) and the range, key numbers, session, stories and this page of the table."""
+    inst, d, st, se = view.instrument, view.instrument.decimals, view.stats, view.session
+    paging, key = view.paging, view.instrument.key
+
+    return {
+        **instrument_facts_json(inst),
+        "latest": quote_json(view.latest, d) if view.latest else None,
+        "range": view.range_code,
+        "ranges": {code: urls.instrument(key, range_code=code, json=True) for code, _ in RANGES},
+        "from": view.span.start.isoformat(),
+        "to": view.span.end.isoformat(),
+        "resolution": view.chart_resolution,
+        "series_resolution": view.series_resolution or None,
+        "history": [quote_json(q, d) for q in view.series],
+        "stats": {
+            "day": st.day.isoformat() if st.day else None,
+            "previous_close": st.previous_close,
+            "open": st.open,
+            "day_low": st.day_low,
+            "day_high": st.day_high,
+            "year_low": st.year_low,
+            "year_high": st.year_high,
+        },
+        "session": {
+            "calendar": se.calendar,
+            "zone": se.zone,
+            "is_open": se.is_open,
+            "opens": _iso(se.opens),
+            "closes": _iso(se.closes),
+            "next_change": _iso(se.next_change),
+            "note": se.note,
+            "hours": se.hours,
+        },
+        "stories": [story_group_json(s) for s in view.stories],
+        "table": {
+            "page": paging.page,
+            "rows": [quote_json(q, d) for q in view.rows],
+            "next": urls.instrument(
+                key,
+                range_code=_range_param(view),
+                page=paging.page + 1,
+                json=True,
+                start=_custom(view, "start"),
+                end=_custom(view, "end"),
+            )
+            if paging.has_next
+            else None,
+        },
+        "csv": urls.instrument_csv(key),
+    }
+
+
+def _range_param(view: InstrumentPage) -> str | None:
+    return None if view.range_code == "custom" else view.range_code
+
+
+def _custom(view: InstrumentPage, which: str) -> str | None:
+    if view.range_code != "custom":
+        return None
+    return (view.span.start if which == "start" else view.span.end).isoformat()
+
+
+def entity_page_json(view: EntityPage) -> JSON:
+    """The entity page: who or what it is, the roles stories give it, its stories (this page,
+    newest first) and the entities it appears with."""
+    r, paging = view.record, view.paging
+    return {
+        "key": r.key,
+        "name": r.name,
+        "type": r.kind,
+        "wikidata": view.wikidata,
+        "wikidata_url": view.wikidata_url,
+        "country": view.country,
+        "articles": r.articles,
+        "url": urls.entity(view.asked),
+        "roles": [
+            {
+                "at": _iso(x.at),
+                "roles": list(x.roles),
+                "story": urls.story(x.article_id),
+                "title": x.title,
+            }
+            for x in view.roles
+        ],
+        "stories": [story_group_json(s) for s in view.stories],
+        "related": [
+            {
+                "name": x.name,
+                "type": x.kind,
+                "key": x.key,
+                "stories": x.stories,
+                "url": entity_url(x.key, x.name),
+            }
+            for x in view.related
+        ],
+        "page": paging.page,
+        "next": urls.entity(view.asked, page=paging.page + 1, json=True)
+        if paging.has_next
+        else None,
+    }
+
+
+def search_page_json(view: SearchPage) -> JSON:
+    """A search: the query and filters, the bounded count, one result a story (with its
+    highlighted headline and snippet as HTML, escaped), the pages it names, paging."""
+    paging = view.paging
+    return {
+        "q": view.q,
+        "filters": {k: v for k, v in view.filters.items() if v is not None},
+        "total": min(view.total, COUNT_CAP),
+        "total_capped": view.capped,
+        "goto": [
+            {"type": g.kind, "name": g.label, "url": g.url, "detail": g.detail} for g in view.goto
+        ],
+        "stories": [
+            {
+                **story_summary_json(h.story),
+                "source": h.source,
+                "title_html": h.title_html,
+                "snippet_html": h.snippet_html,
+            }
+            for h in view.hits
+        ],
+        "page": paging.page,
+        "next": urls.search(view.q, paging.page + 1, json=True, filters=view.filters)
+        if paging.has_next
+        else None,
+        "previous": urls.search(view.q, paging.page - 1, json=True, filters=view.filters)
+        if paging.page > 1
+        else None,
+    }
+
+
+def story_chart_json(c: StoryChart) -> JSON:
+    """An instrument around a story's time: the move from publication to the latest value."""
+    return {
+        "instrument": c.key,
+        "name": c.name,
+        "url": urls.instrument(c.key),
+        "at": c.at.isoformat(),
+        "at_publication": c.base,
+        "latest": c.latest,
+        "latest_at": _iso(c.latest_at),
+        "move": c.move,
+        "move_pct": c.move_pct,
+        "display": _display(c.latest, c.move, c.move_pct, c.decimals)
+        if c.latest is not None
+        else None,
     }
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "list_sources",
     "pause_source",
     "remove_source",
+    "shown_url",
     "sync_config_sources",
 ]
 
@@ -109,6 +110,11 @@ def add_source(desk: Desk, req: SourceRequest) -> tuple[Source, bool]:
 
 def list_sources(desk: Desk) -> list[Source]:
     return desk.storage.sources()
+
+
+def shown_url(source: Source) -> str:
+    """The source's URL or path as pages show it: credentials in a URL masked."""
+    return redact(source.spec.url) if _is_url(source.spec.url) else source.spec.url
 
 
 def _existing(desk: Desk, source_id: int) -> Source:

@@ -34,15 +34,19 @@ def list_stories(
     desk: Desk,
     *,
     limit: int = 50,
+    offset: int = 0,
     since: datetime | None = None,
     entity: str | None = None,
     topic: str | None = None,
     country: str | None = None,
+    instrument: str | None = None,
 ) -> list[Story]:
     """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
     (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
     those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
-    ISO 3166-1 alpha-3 code of the gazetteer's countries)."""
+    ISO 3166-1 alpha-3 code of the gazetteer's countries); ``instrument``: only those that touch
+    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225"); ``offset``: that
+    many newest left out (a page of them)."""
     entity = entity if entity and entity.strip() else None
     if country is not None:
         from marketdesk.enrich import country_key  # with spaCy: only when asked for
@@ -62,12 +66,25 @@ def list_stories(
         topic = topic.strip().casefold()
         if topic not in codes:
             raise InputError(f"no topic {topic!r}; the topics are {', '.join(sorted(codes))}")
+    held = None
+    if instrument is not None:
+        inst = desk.registry.find(instrument.strip()) or desk.registry.resolve(instrument)
+        if inst is None:
+            raise InputError(
+                f"no instrument {instrument.strip()!r}: give a key, name or symbol"
+                " (`marketdesk instruments` lists them)"
+            )
+        held = inst.key
+
+    def page(size: int, offset: int) -> list[Story]:
+        return desk.storage.stories(
+            limit=size, offset=offset, since=since, entity=entity, topic=topic, instrument=held
+        )
+
     if limit:
-        return desk.storage.stories(limit=limit, since=since, entity=entity, topic=topic)
+        return page(limit, offset)
     found: list[Story] = []
-    while batch := desk.storage.stories(
-        limit=500, offset=len(found), since=since, entity=entity, topic=topic
-    ):
+    while batch := page(500, offset + len(found)):
         found.extend(batch)
     return found
 

@@ -3,15 +3,16 @@ each instrument of the edition, in the edition's order and names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from marketdesk.app.desk import Desk
 from marketdesk.markets.formatting import format_strip_item
 from marketdesk.markets.registry import Edition
-from marketdesk.model import StripItem
+from marketdesk.model import Quote, StripItem
 
-__all__ = ["Strip", "strip"]
+__all__ = ["Strip", "strip", "strip_from"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +29,16 @@ class Strip:
 
 def strip(desk: Desk, edition: str | None = None, at: datetime | None = None) -> Strip:
     ed = desk.edition(edition)
+    return strip_from(desk, ed, desk.storage.latest_quotes([key for key, _ in ed.strip], at), at)
+
+
+def strip_from(
+    desk: Desk, ed: Edition, latest: Mapping[str, Quote], at: datetime | None = None
+) -> Strip:
+    """The strip of quotes already read (``latest``: instrument key to its latest quote): the
+    live stream reads them once for every client of an edition."""
     items: list[StripItem] = []
     keys: list[str] = []
-    latest = desk.storage.latest_quotes([key for key, _ in ed.strip], at)
     for key, shown in ed.strip:
         quote = latest.get(key)
         if quote is None:

@@ -9,7 +9,22 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote
 
-__all__ = ["front", "instrument", "search", "static", "story", "twin"]
+__all__ = [
+    "edition",
+    "entity",
+    "front",
+    "instrument",
+    "instrument_csv",
+    "live",
+    "search",
+    "signin",
+    "signout",
+    "source_action",
+    "sources",
+    "static",
+    "story",
+    "twin",
+]
 
 
 def _with_query(path: str, params: dict[str, object]) -> str:
@@ -27,16 +42,56 @@ def _json(path: str, json: bool) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # pages link the same few editions and instruments often
-def front(edition: str | None = None, page: int = 1, *, json: bool = False) -> str:
-    return _with_query(_json("/", json), {"edition": edition, "page": page if page > 1 else None})
+def front(
+    edition: str | None = None,
+    page: int = 1,
+    *,
+    json: bool = False,
+    topic: str | None = None,
+    country: str | None = None,
+    entity: str | None = None,
+    instrument: str | None = None,
+) -> str:
+    return _with_query(
+        _json("/", json),
+        {
+            "edition": edition,
+            "topic": topic,
+            "country": country,
+            "entity": entity,
+            "instrument": instrument,
+            "page": page if page > 1 else None,
+        },
+    )
+
+
+def edition(code: str, *, json: bool = False) -> str:
+    """An edition's own front page: ``/editions/ca`` (the same page as ``/?edition=ca``)."""
+    return _json(f"/editions/{quote(code, safe='')}", json)
+
+
+def live(code: str) -> str:
+    """An edition's live stream of its banner and strip (server-sent events)."""
+    return f"/editions/{quote(code, safe='')}/live"
 
 
 def story(story_id: int, *, json: bool = False) -> str:
     return _json(f"/stories/{story_id:d}", json)
 
 
-def search(q: str, page: int = 1, *, json: bool = False) -> str:
-    return _with_query(_json("/search", json), {"q": q, "page": page if page > 1 else None})
+def search(
+    q: str, page: int = 1, *, json: bool = False, filters: dict[str, str | None] | None = None
+) -> str:
+    """``filters``: the search's other parameters (topic, country, entity, instrument, from,
+    to, source), kept on the links of its pages."""
+    params: dict[str, object] = {"q": q, **(filters or {}), "page": page if page > 1 else None}
+    return _with_query(_json("/search", json), params)
+
+
+def entity(key: str, *, json: bool = False, page: int = 1) -> str:
+    """An entity's page, by its knowledge-base key ("place:jp") or its normalised name."""
+    path = _json(f"/entities/{quote(key, safe=':')}", json)
+    return _with_query(path, {"page": page if page > 1 else None})
 
 
 def instrument(
@@ -46,16 +101,51 @@ def instrument(
     end: str | None = None,
     resolution: str | None = None,
     json: bool = False,
+    range_code: str | None = None,
+    page: int = 1,
 ) -> str:
     path = _instrument_path(key, json)
-    if start is None and end is None and resolution is None:
+    if start is None and end is None and resolution is None and range_code is None and page == 1:
         return path
-    return _with_query(path, {"from": start, "to": end, "resolution": resolution})
+    return _with_query(
+        path,
+        {
+            "range": range_code,
+            "from": start,
+            "to": end,
+            "resolution": resolution,
+            "page": page if page > 1 else None,
+        },
+    )
+
+
+def instrument_csv(key: str, *, start: str | None = None, end: str | None = None) -> str:
+    """The history as a CSV download (every stored day, or ``start`` to ``end``)."""
+    return _with_query(
+        f"/instruments/{quote(key, safe='')}/history.csv", {"from": start, "to": end}
+    )
 
 
 @functools.lru_cache(maxsize=4096)
 def _instrument_path(key: str, json: bool) -> str:
     return _json(f"/instruments/{quote(key, safe='')}", json)
+
+
+def sources(*, json: bool = False) -> str:
+    return _json("/sources", json)
+
+
+def source_action(source_id: int, action: str, *, json: bool = False) -> str:
+    """Where a source's form posts: ``action`` is pause, resume or remove."""
+    return _json(f"/sources/{source_id:d}/{quote(action, safe='')}", json)
+
+
+def signin(next_path: str | None = None, *, json: bool = False) -> str:
+    return _with_query(_json("/signin", json), {"next": next_path})
+
+
+def signout(*, json: bool = False) -> str:
+    return _json("/signout", json)
 
 
 def static(name: str) -> str:

@@ -81,16 +81,19 @@ def prepare(raw: RawDocument, kind: str) -> Prepared | Failed:
         return Failed(_unexpected(exc))
 
 
-def prepare_enriched(raw: RawDocument, kind: str, model: str | None = None) -> Prepared | Failed:
-    """``prepare``, and the page enriched with the pipeline ``model`` (None: the bundled one),
-    loaded once in each worker. A model that cannot load fails the input with its message."""
+def prepare_enriched(
+    raw: RawDocument, kind: str, model: str | None = None, kb: str | None = None
+) -> Prepared | Failed:
+    """``prepare``, and the page enriched with the pipeline ``model`` (None: the bundled one)
+    and the knowledge base in the file ``kb`` (None: the bundled one), each loaded once in
+    each worker. A model that cannot load fails the input with its message."""
     try:
-        from marketdesk.enrich import enrich, load_pipeline  # spaCy: only where it runs
+        from marketdesk.enrich import enrich, load_kb, load_pipeline  # spaCy: where it runs
 
         page = extract(raw, kind)
         annotations = None
         if page.article.paragraphs:
-            annotations = enrich(page, load_pipeline(model))
+            annotations = enrich(page, load_pipeline(model), kb=load_kb(kb))
         return Prepared(page, plan_page(raw, page), annotations)
     except MarketdeskError as exc:
         return Failed(str(exc))

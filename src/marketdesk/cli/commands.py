@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from marketdesk.app.desk import Desk, Services
+from marketdesk.cli.admin import admin
 from marketdesk.cli.enriching import enrich
 from marketdesk.cli.output import Console, plural
 from marketdesk.cli.quotes import quotes
@@ -59,7 +60,7 @@ def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
     failed = False
     with _desk(args, services, create=False) as desk:
         for a in analyze_sources(
-            desk, args.inputs, kind=args.kind, allow_private=args.allow_private
+            desk, args.inputs, kind=args.kind, allow_private=args.allow_private, date=args.date
         ):
             if a.page is None:
                 con.problem(f"{a.source}: {a.error}")
@@ -68,6 +69,26 @@ def analyze(args: argparse.Namespace, con: Console, services: Services) -> int:
             failed = failed or a.failed
             con.print(dumps(analysis_json(a)))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def kb(args: argparse.Namespace, con: Console, services: Services) -> int:
+    """``kb refresh``: the knowledge base rebuilt from Wikidata, step by step on stderr."""
+    from marketdesk.app.kb_refresh import ENDPOINT, refresh_kb
+
+    steps = ("countries", "people", "companies", "checking", "writing")
+    with _desk(args, services, create=False) as desk:
+        report = refresh_kb(
+            desk,
+            out=args.out,
+            endpoint=args.endpoint or ENDPOINT,
+            allow_private=args.allow_private,
+            progress=lambda step: con.note(f"[{steps.index(step) + 1}/{len(steps)}] {step}"),
+        )
+    con.print(
+        f"{report.path}: {report.countries} countries, {report.people} people "
+        f"({report.kept} kept from the bundled knowledge base), {report.companies} companies"
+    )
+    return EXIT_OK
 
 
 def entities(args: argparse.Namespace, con: Console, services: Services) -> int:
@@ -133,12 +154,15 @@ def ingest(args: argparse.Namespace, con: Console, services: Services) -> int:
 
 
 def serve(args: argparse.Namespace, con: Console, services: Services) -> int:
-    from marketdesk.cli.serving import serve_desk
+    from marketdesk.cli.serving import serve_desk, serve_workers
 
     settings = load_settings(args.db)
     if args.edition:
         settings = replace(settings, edition=args.edition.strip().lower())
-    return serve_desk(Desk(settings, services=services, create=False), args.host, args.port, con)
+    desk = Desk(settings, services=services, create=False)
+    if args.workers > 1:
+        return serve_workers(desk, args.host, args.port, args.workers, con)
+    return serve_desk(desk, args.host, args.port, con)
 
 
 def demo(args: argparse.Namespace, con: Console, services: Services) -> int:
@@ -150,6 +174,15 @@ def demo(args: argparse.Namespace, con: Console, services: Services) -> int:
     desk = Desk(replace(settings, db=db, edition="us"), services=services, create=True)
     try:
         summary = build_demo(desk, progress=con.note)
+        if args.stories:
+            from marketdesk.app.sample_stories import build_sample_stories
+
+            with con.bar("sample stories", total=args.stories, unit=" stories") as bar:
+                report = build_sample_stories(desk, args.stories, progress=bar.update)
+            summary += (
+                f"; {report.stories} sample stories written, {report.pages} new sample pages"
+                " (their copies included)"
+            )
     except BaseException:
         desk.close()
         raise
@@ -199,6 +232,7 @@ def strip(args: argparse.Namespace, con: Console, services: Services) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "extract": extract,
     "analyze": analyze,
+    "kb": kb,
     "entities": entities,
     "ingest": ingest,
     "serve": serve,
@@ -207,6 +241,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Services], int]] = {
     "strip": strip,
     "quotes": quotes,
     "sources": sources,
+    "admin": admin,
     "run": run,
     "status": status,
     "stories": stories,

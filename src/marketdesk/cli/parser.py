@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+from datetime import date
 
 from marketdesk import __version__
 
@@ -69,17 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "analyze",
-        help="print the extraction of pages with their entities, countries, topics, tone and "
-        "instruments as JSON Lines",
+        help="print the extraction of pages with their entities, countries, topics, tone, "
+        "events and instruments as JSON Lines",
         description="Extract each page (file, URL, or - for standard input) as extract does and "
         "add its entities (people, organisations, places, each with every mention), the "
-        "countries it is about (ISO 3166-1 alpha-3, most salient first), its topics, its tone "
+        "countries it is about (ISO 3166-1 alpha-3, most salient first), its topics, its tone, "
+        "its events (who did what to whom, where and when, as PLOVER records: docs/events.md) "
         "and the instruments it touches; one JSON object a line, in input order. An input "
         "that cannot be read prints an object with 'error'; the exit code is 1 if any input "
         "failed or held no article and no quotes.",
     )
     _page_inputs(p)
     _allow_private(p, "allow fetching from private and loopback addresses")
+    p.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the story's date, for pages that carry none: event dates such as 'on Wednesday' "
+        "are resolved against it",
+    )
 
     sub.add_parser(
         "entities",
@@ -128,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     _listen(p)
     p.add_argument("--edition", help="edition shown on the front page (default from config: ca)")
+    p.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="serve from N processes (default 1; one a CPU core for a busy desk)",
+    )
 
     p = sub.add_parser(
         "demo",
@@ -138,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="demo database (default: a file in your cache folder)")
     _listen(p)
     p.add_argument("--no-serve", action="store_true", help="build the demo database and stop")
+    p.add_argument(
+        "--stories",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also write N generated sample stories (marked as such: made-up people, companies "
+        "and events), with copies, entities and topics, spread over eight years",
+    )
 
     p = sub.add_parser(
         "clock",
@@ -164,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_quotes_commands(sub)
+    _add_kb_commands(sub)
     _add_sources_commands(sub)
+    _add_admin_commands(sub)
 
     p = sub.add_parser(
         "run",
@@ -224,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="only stories about this topic (trade, sanctions, monetary, ...: docs/topics.md)",
     )
+    p.add_argument(
+        "--instrument",
+        metavar="KEY",
+        help="only stories that touch this instrument (a key, name or symbol: nikkei225, ^N225)",
+    )
 
     p = sub.add_parser(
         "enrich",
@@ -246,6 +278,15 @@ def _page_inputs(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="what the inputs are: plain-text page dumps, HTML, or auto-detect (default)",
     )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _count(text: str) -> int:
@@ -326,6 +367,32 @@ def _add_sources_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
         _db(p)
 
 
+def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    a = sub.add_parser(
+        "admin",
+        help="make, change and remove the accounts that sign in to the web desk",
+        description="Local accounts of the web desk: signed in, an account adds, pauses, "
+        "resumes and removes sources on /sources. Passwords (8 to 1024 characters) are "
+        "asked twice on the terminal, or read as one line from standard input with "
+        "--password-stdin, and stored as argon2id hashes.",
+    )
+    asub = a.add_subparsers(dest="admin_command", metavar="SUBCOMMAND", required=True)
+    for name, text in (
+        ("create", "make an account"),
+        ("passwd", "change an account's password (its browsers are signed out)"),
+        ("remove", "remove an account (its browsers are signed out)"),
+    ):
+        p = asub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        p.add_argument("username", metavar="USERNAME", help="1 to 64 letters, digits, . _ - @")
+        if name != "remove":
+            p.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password as one line from standard input (for scripts)",
+            )
+        _db(p)
+
+
 def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=DB_HELP)
 
@@ -337,6 +404,38 @@ def _allow_private(p: argparse.ArgumentParser, text: str) -> None:
 def _listen(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port, default=8000, help="port, 1 to 65535 (default 8000)")
+
+
+def _add_kb_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    k = sub.add_parser(
+        "kb",
+        help="the knowledge base entities are linked to: rebuild it from Wikidata",
+        description="The knowledge base (countries, organisations, companies, people and the "
+        "offices they held): `kb refresh` rebuilds it from Wikidata (CC0).",
+    )
+    ksub = k.add_subparsers(dest="kb_command", metavar="SUBCOMMAND", required=True)
+    p = ksub.add_parser(
+        "refresh",
+        help="rebuild the knowledge base from Wikidata's public SPARQL endpoint",
+        description="Ask Wikidata's SPARQL endpoint for the offices listed in "
+        "marketdesk.app.kb_refresh.OFFICES with their holders, for countries with their ISO "
+        "3166 codes, demonyms and capitals, and for the listings of the knowledge base's "
+        "companies; merge them over the bundled knowledge base and write the file "
+        "atomically, after checking that it loads. A network error leaves the old file as it "
+        "was. Set [enrich] kb to the file to use it.",
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="the file to write (default: the configured [enrich] kb)",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="the SPARQL endpoint (default https://query.wikidata.org/sparql)",
+    )
+    _allow_private(p, "allow an endpoint on a private or loopback address")
 
 
 def _add_quotes_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

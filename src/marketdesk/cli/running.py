@@ -122,6 +122,7 @@ def stories(args: argparse.Namespace, con: Console, services: Services) -> int:
             entity=args.entity,
             topic=args.topic,
             country=args.country,
+            instrument=args.instrument,
         )
     for story in found:
         if args.json:

@@ -14,7 +14,7 @@ from marketdesk.app.desk import Desk
 from marketdesk.cli.output import Console
 from marketdesk.errors import MarketdeskError
 
-__all__ = ["bind", "serve_desk"]
+__all__ = ["bind", "serve_desk", "serve_workers"]
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -58,6 +58,47 @@ def serve_desk(desk: Desk, host: str, port: int, con: Console) -> int:
     with _stop_quietly():
         try:
             server.run(sockets=[sock])
+        finally:
+            sock.close()
+    con.note("stopped")
+    return 0
+
+
+def serve_workers(desk: Desk, host: str, port: int, workers: int, con: Console) -> int:
+    """Serve ``desk``'s database from ``workers`` processes on one listening socket (uvicorn's
+    supervisor: a worker that dies is replaced). The desk is only checked and closed here;
+    each worker opens its own (web/served.py)."""
+    import os
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from marketdesk.web.served import DB_VAR, EDITION_VAR
+
+    try:
+        desk.storage  # noqa: B018  a missing or broken database fails before the port is taken
+        desk.edition()  # so does an unknown edition
+        location, edition = desk.settings.db, desk.settings.edition
+        sock = bind(host, port)
+    finally:
+        desk.close()
+    os.environ[DB_VAR] = str(location)
+    os.environ[EDITION_VAR] = edition
+    shown = f"[{host}]" if ":" in host else host
+    con.note(
+        f"serving {desk.location} on http://{shown}:{sock.getsockname()[1]} with {workers} "
+        "workers (Ctrl-C stops)"
+    )
+    config = uvicorn.Config(
+        "marketdesk.web.served:app",
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        lifespan="on",
+    )
+    with _stop_quietly():
+        try:
+            Multiprocess(config, sockets=[sock]).run()
         finally:
             sock.close()
     con.note("stopped")

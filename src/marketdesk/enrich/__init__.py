@@ -4,41 +4,54 @@
     annotations = enrich(page, nlp)
     for annotations in enrich_many(pages, nlp): ...
     known("place:jp")                     # the gazetteer's facts: Wikidata item, ISO code
+    enrich_many(pages, nlp, kb=load_kb(path), date=day)   # another knowledge base; a date
+                                                          # for pages that carry none
 
 Entities come from spaCy's recogniser with marketdesk's entity ruler before it (pipeline.py,
 gazetteer.json), cleaned and given titles and aliases (mentions.py), then grouped within the
-article by rules (resolve.py).
+article by rules (resolve.py) and linked to the knowledge base (kb.py, kb.jsonl) with the
+role each person held on the story's date: the page's published date, else ``date`` (link.py).
+Events are read from the text and the resolved entities (events.py), their dates resolved
+against the story's date (dates.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date as Date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from marketdesk.enrich import resolve
+from marketdesk.enrich import events, resolve
+from marketdesk.enrich.candidate import Candidate
+from marketdesk.enrich.kb import KnowledgeBase
+from marketdesk.enrich.kb import load as load_kb
 from marketdesk.enrich.language import guess_language
+from marketdesk.enrich.link import Clues, link
 from marketdesk.enrich.mentions import candidates
 from marketdesk.enrich.pipeline import DEFAULT_MODEL, load_pipeline, model_label
 from marketdesk.enrich.tone import tone
 from marketdesk.enrich.topics import topics
 from marketdesk.enrich.vocab import Known, gazetteer
-from marketdesk.model import Annotations, Page
+from marketdesk.model import Annotations, Entity, Page
 
 __all__ = [
     "CUT_NOTE",
     "DEFAULT_MODEL",
     "MAX_CHARS",
     "NOT_ENGLISH_NOTE",
+    "KnowledgeBase",
     "Known",
     "country_key",
     "enrich",
     "enrich_many",
     "known",
+    "load_kb",
     "load_pipeline",
     "model_label",
+    "story_date",
 ]
 
 # A long page costs time in proportion; entities past this many characters of the article
@@ -49,34 +62,56 @@ CUT_NOTE = f"text cut to its first {MAX_CHARS:,} characters for enrichment"
 NOT_ENGLISH_NOTE = "enrichment is for English; entities may be missing"
 
 
-def enrich(page: Page, nlp: Language | None = None) -> Annotations:
+def enrich(
+    page: Page,
+    nlp: Language | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    date: Date | None = None,
+) -> Annotations:
     """The annotations of one page (nlp: a pipeline from load_pipeline; default the bundled
-    model)."""
-    return next(enrich_many((page,), nlp))
+    model; kb: the knowledge base, default the bundled one; date: the story's date where the
+    page carries none)."""
+    return next(enrich_many((page,), nlp, kb=kb, date=date))
 
 
 def enrich_many(
-    pages: Iterable[Page], nlp: Language | None = None, *, batch_size: int = 32
+    pages: Iterable[Page],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 32,
+    kb: KnowledgeBase | None = None,
+    date: Date | None = None,
 ) -> Iterator[Annotations]:
-    """Annotations for many pages, in order, through spaCy's batched nlp.pipe.
+    """Annotations for many pages, in order, through spaCy's batched nlp.pipe; entities are
+    linked to ``kb`` (default the bundled knowledge base) as of each story's date (its
+    published date, else ``date``), against which event dates are resolved too.
 
     Each batch runs in a spaCy memory zone: the words it brings to the vocabulary are
     forgotten after it, so memory stays flat over any number of pages (a long-running daemon
     meets new names every day). Nothing of a batch's Docs outlives it: Annotations are plain
     data."""
     nlp = nlp if nlp is not None else load_pipeline()
+    kb = kb if kb is not None else load_kb()
     label = model_label(nlp)
     batch: list[Page] = []
     for page in pages:
         batch.append(page)
         if len(batch) >= batch_size:
-            yield from _batch(batch, nlp, label, batch_size)
+            yield from _batch(batch, nlp, label, batch_size, kb, date)
             batch = []
     if batch:
-        yield from _batch(batch, nlp, label, batch_size)
+        yield from _batch(batch, nlp, label, batch_size, kb, date)
 
 
-def _batch(pages: list[Page], nlp: Language, label: str, batch_size: int) -> list[Annotations]:
+def _batch(
+    pages: list[Page],
+    nlp: Language,
+    label: str,
+    batch_size: int,
+    kb: KnowledgeBase,
+    date: Date | None,
+) -> list[Annotations]:
     starts: list[int] = []
     texts: list[str] = []
     for page in pages:
@@ -90,13 +125,17 @@ def _batch(pages: list[Page], nlp: Language, label: str, batch_size: int) -> lis
     with nlp.memory_zone():
         docs = nlp.pipe(texts, batch_size=batch_size)
         for doc, body_start, page in zip(docs, starts, pages, strict=True):
-            found = annotate(doc, body_start, label)
+            day = story_date(page, date)
+            found = annotate(doc, body_start, label, kb=kb, date=day)
             language, notes = _reading(page)
+            article = page.article
             out.append(
                 replace(
                     found,
-                    topics=topics(page.article),
-                    tone=tone(page.article),
+                    topics=topics(article),
+                    tone=tone(article),
+                    # The modules, not their functions, are imported (see annotate).
+                    events=events.events(article.text[:MAX_CHARS], found.entities, day),
                     language=language,
                     notes=notes,
                 )
@@ -117,6 +156,12 @@ def _reading(page: Page) -> tuple[str | None, tuple[str, ...]]:
     return language, tuple(notes)
 
 
+def story_date(page: Page, default: Date | None = None) -> Date | None:
+    """The day a story is of: its published date (as the page gives it), else ``default``."""
+    published = page.article.published
+    return published.date() if published is not None else default
+
+
 def country_key(alpha3: str) -> Known | None:
     """The gazetteer's country with this ISO 3166-1 alpha-3 code ("JPN"), any case, or None."""
     code = alpha3.strip().upper()
@@ -129,12 +174,44 @@ def known(key: str) -> Known | None:
     return gazetteer().by_key.get(key)
 
 
-def annotate(doc: Doc, body_start: int, label: str = "") -> Annotations:
+def annotate(
+    doc: Doc,
+    body_start: int,
+    label: str = "",
+    *,
+    kb: KnowledgeBase | None = None,
+    date: Date | None = None,
+) -> Annotations:
     """Annotations from a processed Doc whose text is headline + blank line + article text
-    (body_start: where the article text starts; 0 without a headline)."""
+    (body_start: where the article text starts; 0 without a headline), linked to ``kb``
+    (default the bundled knowledge base) as of ``date``."""
     body_sentence = 0
     if body_start:
         body_sentence = next((n for n, s in enumerate(doc.sents) if s.start_char >= body_start), 0)
+    cands = candidates(doc)
     # The module, not its function, is imported: `marketdesk.enrich.resolve` stays the module.
-    entities = resolve.resolve(candidates(doc), resolve.Layout(body_start, body_sentence))
-    return Annotations(entities=entities, model=label)
+    entities = resolve.resolve(cands, resolve.Layout(body_start, body_sentence))
+    kb = kb if kb is not None else load_kb()
+    linked = link(entities, kb, date, _clues(cands, entities, body_start))
+    return Annotations(entities=linked, model=label)
+
+
+def _clues(
+    cands: Sequence[Candidate], entities: Sequence[Entity], body_start: int
+) -> dict[int, Clues]:
+    """What each entity's candidates say beyond its names: the qualifiers of its titles (by
+    gazetteer key, else as written) and the title in full (link.py reads them)."""
+    at = {c.start: i for i, c in enumerate(cands)}
+    out: dict[int, Clues] = {}
+    for e in entities:
+        quals: list[str] = []
+        role_text = None
+        for m in e.mentions:
+            i = at.get(m.start + (body_start if m.part == "text" else 0))
+            if i is None:
+                continue
+            c = cands[i]
+            quals.extend(cands[q].key or cands[q].text for q in c.qualifiers)
+            role_text = role_text or c.role_text
+        out[e.id] = Clues(e.titles, tuple(dict.fromkeys(quals)), role_text)
+    return out

@@ -25,5 +25,8 @@ class Candidate:
     alias_of: int | None = None  # the candidate this one is another name for
     symbols: tuple[str, ...] = ()
     by_title: bool = False  # a reference by title alone ("the prime minister")
+    # The title in full as an apposition gives it ("head of the International Department of
+    # the Communist Party's Central Committee"), where it says what the title is of.
+    role_text: str | None = None
     token_start: int = 0
     token_end: int = 0

@@ -65,6 +65,7 @@ _NOT_ENTITIES = frozenset({"INDEX", "CURRENCY", "COMMODITY", "TICKER"})
 _POSSESSIVE = frozenset({"'s", "\u2019s", "\u2018s", "'", "\u2019"})
 _ALIAS_CUES = (("known", "as"), ("also", "known", "as"), ("or",))
 _EVENT_WORDS = frozenset({"award", "awards", "prize", "prizes", "festival"})
+_PHRASE_STOPS = frozenset(',;:.()[]"\u201c\u201d!?\u2013\u2014')
 
 
 def candidates(doc: Doc) -> list[Candidate]:
@@ -471,6 +472,7 @@ def _titles(doc: Doc, found: list[Candidate]) -> tuple[list[Candidate], set[int]
             continue
         titles = list(cand.titles)
         qualifiers: list[int] = []
+        role_text: str | None = None
         # Before the name: "[Japanese] [Prime Minister] [Prince] NAME".
         i = cand.token_start
         while i > 0 and doc[i - 1].lower_ in HONORIFICS:
@@ -504,11 +506,33 @@ def _titles(doc: Doc, found: list[Candidate]) -> tuple[list[Candidate], set[int]
                     after = by_start.get(k + 1 if doc[k + 1].lower_ != "the" else k + 2)
                     if after is not None and found[after].kind is not EntityKind.PERSON:
                         qualifiers.append(after)
+                    role_text = _complement(doc, start, k) if q is None else None
         if titles:
             out[n] = replace(
-                cand, titles=tuple(dict.fromkeys(titles)), qualifiers=tuple(qualifiers)
+                cand,
+                titles=tuple(dict.fromkeys(titles)),
+                qualifiers=tuple(qualifiers),
+                role_text=role_text,
             )
     return out, appositions
+
+
+def _complement(doc: Doc, start: int, k: int) -> str | None:
+    """4. An apposition's title with what it is of, in full: from the title to the end of
+    the phrase (a comma, a bracket, a quote or the sentence's end), at most 16 words; None
+    where the phrase runs on (no stop within them)."""
+    end = k
+    sentence_end = doc[start].sent.end
+    while end < sentence_end and end - start <= 16:
+        if doc[end].text in _PHRASE_STOPS:
+            break
+        end += 1
+    else:
+        if end < sentence_end:
+            return None
+    while end > k and doc[end - 1].lower_ in ("the", "of", "and", "for", "at"):
+        end -= 1
+    return doc[start:end].text if end > k + 1 else None
 
 
 def _qualifier_before(doc: Doc, i: int, by_end: dict[int, int]) -> int | None:

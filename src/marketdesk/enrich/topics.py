@@ -68,7 +68,9 @@ TAXONOMY: tuple[TopicDef, ...] = (
         "monetary",
         "Monetary policy",
         "central bank|interest rate|interest rates|policy rate|rate hike|rate hikes|"
-        "rate cut|rate cuts|cut rates|raise rates|raised rates|hold rates|held rates|"
+        "rate cut|rate cuts|cut rates|cuts rates|raise rates|raises rates|raised rates|"
+        "hold rates|holds rates|held rates|key rate|benchmark rate|rate rise|rate rises|"
+        "inflation|price pressures|central banks|reserve bank|"
         "basis points|monetary policy|quantitative easing|inflation target|deposit rate|"
         "loan prime rate|federal reserve|fed|ecb|bank of japan|boj|bank of england|"
         "rate decision|hawkish|dovish",
@@ -120,7 +122,8 @@ TAXONOMY: tuple[TopicDef, ...] = (
         "Mergers and acquisitions",
         "merger|mergers|acquisition|acquisitions|acquire|acquired|takeover|taking over|"
         "buyout|bid for|deal valued|stake in|stake|spin off|spin-off|combine with|"
-        "antitrust approval",
+        "antitrust approval|agrees to buy|agreed to buy|offered to buy|offer to buy|buy rival|"
+        "combined company|merged company",
     ),
     _t(
         "markets",

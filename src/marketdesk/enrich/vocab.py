@@ -1,5 +1,6 @@
 """The words the resolution rules read names by: honorifics, titles, company suffixes, and the
-bundled gazetteer (gazetteer.json). Plain data and string functions; no spaCy."""
+bundled gazetteer (gazetteer.json, with the countries of the bundled knowledge base, kb.jsonl).
+Plain data and string functions; no spaCy."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from marketdesk.enrich import kb
 
 GAZETTEER_FILE = Path(__file__).with_name("gazetteer.json")
 NAMES_FILE = Path(__file__).with_name("names.json")
@@ -130,6 +133,13 @@ def gazetteer() -> Gazetteer:
         for name in entry["short"]:
             short[name] = known
     euro_zone: list[str] = []
+    # Countries are the knowledge base's (one list: kb.jsonl); the gazetteer adds the places
+    # that are no country (the euro zone).
+    for country in kb.load().countries:
+        known = Known(country.key, country.name, "place", country.wikidata, country.alpha3)
+        by_key[known.key] = known
+        for name in (country.name, *country.aliases, *country.demonyms):
+            by_name[name] = known
     for entry in data["places"]:
         known = Known(
             entry["id"], entry["name"], "place", entry.get("wikidata"), entry.get("alpha3")

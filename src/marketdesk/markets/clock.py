@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -106,6 +106,17 @@ class MarketClock:
         i = self._index(t, at)
         return ClockStatus(bool(i & 1), _from_ns(self._edge_list[i]))
 
+    def last_change(self, at: datetime) -> datetime | None:
+        """The latest open or close at or before ``at`` (aware), UTC: the session's open while
+        the market is open, the last close while it is closed. None for "24/7".
+
+        Raises TimestampError for a naive datetime or an instant outside :attr:`covers`.
+        """
+        t = _to_ns(at)
+        if self.code == ALWAYS_OPEN:
+            return None
+        return _from_ns(self._edge_list[self._index(t, at) - 1])
+
     def is_open(self, at: datetime) -> bool:
         """Whether the market is open at ``at`` (aware)."""
         return self.status(at).is_open
@@ -141,6 +152,21 @@ class MarketClock:
         """
         ns = self._closes.get(day)
         return _from_ns(ns) if ns is not None else None
+
+    def session(self, day: date) -> tuple[datetime, datetime] | None:
+        """The (open, close) in UTC of the session held on ``day`` (a lunch break inside it),
+        or None when there was none loaded or the calendar runs round the clock."""
+        close = self._closes.get(day)
+        if close is None or self.tz is None:
+            return None
+        edges = self._edge_list
+        i = bisect_left(edges, close)
+        if i >= len(edges) or edges[i] != close or i == 0:
+            return None
+        j = i - 1  # the open of the session's last interval; earlier ones the same day join it
+        while j >= 2 and _from_ns(edges[j - 2]).astimezone(self.tz).date() == day:
+            j -= 2
+        return _from_ns(edges[j]), _from_ns(close)
 
     def nominal_close(self, day: date) -> datetime | None:
         """The exchange's regular closing time on ``day`` in UTC, session or not.

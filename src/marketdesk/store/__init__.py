@@ -8,15 +8,29 @@ open_storage("postgresql://marketdesk@db.example:5432/desk")
 from __future__ import annotations
 
 from marketdesk.errors import StorageError
-from marketdesk.store.base import Checkpoint, IngestResult, Plan, Storage, StoreCounts
+from marketdesk.store.base import (
+    RELATED_SCAN,
+    Checkpoint,
+    EntityRecord,
+    IngestResult,
+    Plan,
+    RelatedEntity,
+    SearchFilters,
+    Storage,
+    StoreCounts,
+)
 from marketdesk.store.locations import backend_of, redacted, sqlite_path
 from marketdesk.store.sqlite import SQLiteStorage
 
 __all__ = [
+    "RELATED_SCAN",
     "Checkpoint",
+    "EntityRecord",
     "IngestResult",
     "Plan",
+    "RelatedEntity",
     "SQLiteStorage",
+    "SearchFilters",
     "Storage",
     "StoreCounts",
     "backend_of",

@@ -10,7 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marketdesk.model import Annotations, Entity, EntityKind, Mention, Tone, TopicTag
+from marketdesk.model import (
+    Annotations,
+    Entity,
+    EntityKind,
+    Event,
+    EventParty,
+    InstrumentRef,
+    Mention,
+    Tone,
+    TopicTag,
+)
 
 __all__ = ["dump", "load", "norm_name"]
 
@@ -35,6 +45,7 @@ def dump(annotations: Annotations) -> str:
                 annotations.tone.positive,
                 annotations.tone.negative,
             ],
+            "instruments": [[i.key, i.relevance, i.reason] for i in annotations.instruments],
             "entities": [
                 {
                     "id": e.id,
@@ -44,12 +55,16 @@ def dump(annotations: Annotations) -> str:
                     "titles": list(e.titles),
                     "key": e.key,
                     "symbols": list(e.symbols),
+                    "wikidata": e.wikidata,
+                    "country": e.country,
+                    "role": e.role,
                     "mentions": [
                         [m.text, m.start, m.end, m.sentence, m.part, m.by_title] for m in e.mentions
                     ],
                 }
                 for e in annotations.entities
             ],
+            "events": [_event_json(e) for e in annotations.events],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -77,6 +92,9 @@ def load(text: str | dict[str, Any]) -> Annotations:
                 titles=tuple(e.get("titles", ())),
                 key=e.get("key"),
                 symbols=tuple(e.get("symbols", ())),
+                wikidata=e.get("wikidata"),
+                country=e.get("country"),
+                role=e.get("role"),
             )
         )
     topics = tuple(
@@ -89,6 +107,10 @@ def load(text: str | dict[str, Any]) -> Annotations:
         score, label, positive, negative = raw_tone
         tone = Tone(float(score), str(label), int(positive), int(negative))
     language = data.get("language")
+    instruments = tuple(
+        InstrumentRef(str(key), float(relevance), str(reason))
+        for key, relevance, reason in data.get("instruments", ())
+    )
     return Annotations(
         entities=tuple(entities),
         model=str(data.get("model", "")),
@@ -96,4 +118,55 @@ def load(text: str | dict[str, Any]) -> Annotations:
         tone=tone,
         language=None if language is None else str(language),
         notes=tuple(str(n) for n in data.get("notes", ())),
+        instruments=instruments,
+        events=tuple(e for raw in data.get("events", ()) if (e := _event(raw)) is not None),
+    )
+
+
+def _party_json(p: EventParty | None) -> list[Any] | None:
+    return None if p is None else [p.id, p.name, str(p.kind), p.country]
+
+
+def _event_json(e: Event) -> dict[str, Any]:
+    return {
+        "type": e.type,
+        "mode": e.mode,
+        "actor": _party_json(e.actor),
+        "recipient": _party_json(e.recipient),
+        "location": _party_json(e.location),
+        "date": e.date,
+        "date_text": e.date_text,
+        "sentence": e.sentence,
+        "text": e.text,
+        "cue": e.cue,
+    }
+
+
+def _party(raw: list[Any] | None) -> EventParty | None:
+    if not raw:
+        return None
+    ident, name, kind, country = raw
+    return EventParty(None if ident is None else int(ident), str(name), EntityKind(kind), country)
+
+
+def _event(raw: dict[str, Any]) -> Event | None:
+    try:
+        actor = _party(raw["actor"])
+        recipient = _party(raw.get("recipient"))
+        location = _party(raw.get("location"))
+    except ValueError:
+        return None  # a kind a newer version added
+    if actor is None:
+        return None
+    return Event(
+        type=str(raw["type"]),
+        actor=actor,
+        recipient=recipient,
+        sentence=int(raw.get("sentence", 0)),
+        text=str(raw.get("text", "")),
+        cue=str(raw.get("cue", "")),
+        mode=raw.get("mode"),
+        location=location,
+        date=raw.get("date"),
+        date_text=raw.get("date_text"),
     )

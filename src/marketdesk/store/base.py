@@ -42,6 +42,14 @@ Sources
     repeated. Items (``ItemMark``) and bulk checkpoints are written inside ``add_page``'s own
     transaction, never apart from the page they describe.
 
+Users and web sessions
+    A username is stored as given (``app/auth.py`` checks and folds it first) and is unique:
+    ``add_user`` of a taken name adds nothing and returns None. Passwords reach the store only
+    hashed. A session is found by the SHA-256 of its token, and only before its expiry: an
+    expired one reads as None whether or not ``purge_web_sessions`` has deleted it yet.
+    ``set_password`` ends every session of that user in the same transaction (a changed
+    password signs every browser out), and so does ``remove_user``.
+
 Errors
     ``StorageError`` (with a message fit for a user) when the database cannot be opened, is not
     a marketdesk database, cannot be migrated, or a write fails for a reason outside the
@@ -82,6 +90,8 @@ from marketdesk.model import (
     SourceSpec,
     StoredArticle,
     Story,
+    User,
+    WebSession,
 )
 
 
@@ -122,6 +132,54 @@ class Checkpoint:
 
     name: str
     position: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What narrows a search (``search_stories``), each optional: ``entity`` as ``stories``
+    reads it (a name, any case and spacing, or a knowledge-base key), ``topic`` a taxonomy code,
+    ``instrument`` a registry key, ``since``/``until`` the story's time (its earliest copy's
+    publication, else first seen), ``source`` a publisher, an origin or a site's host, any case."""
+
+    entity: str | None = None
+    topic: str | None = None
+    instrument: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """An entity across the current articles (``find_entity``)."""
+
+    name: str  # the name the most articles give it
+    kind: str  # person | organisation | place
+    key: str | None  # the knowledge base's id, where a copy links it
+    articles: int  # current articles that name it
+
+    @classmethod
+    def merge(cls, rows: Sequence[tuple[str, str, str | None, int]]) -> EntityRecord | None:
+        """One record from (name, kind, key, articles) groups, as both backends read them: the
+        name and kind most articles give, the key any copy gives."""
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: (r[3], r[0]))
+        key = next((r[2] for r in sorted(rows, key=lambda r: -r[3]) if r[2]), None)
+        return cls(best[0], best[1], key, sum(r[3] for r in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntity:
+    """An entity named in the same stories as another (``related_entities``)."""
+
+    name: str
+    kind: str
+    key: str | None
+    stories: int  # stories that name both
+
+
+RELATED_SCAN = 2000  # related_entities reads at most this many of an entity's latest articles
 
 
 class Storage(Protocol):
@@ -194,6 +252,12 @@ class Storage(Protocol):
         """Every quote of an instrument with ``start <= at <= end``, oldest first."""
         ...
 
+    def quotes_version(self) -> int:
+        """A number that changes once quotes are stored, by this process or any other, and only
+        then (compare it for equality): cheap enough to poll every second (the live strip).
+        0 before the first quote."""
+        ...
+
     def counts(self) -> StoreCounts: ...
 
     # -- stories ---------------------------------------------------------------------------
@@ -205,12 +269,44 @@ class Storage(Protocol):
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         """Stories newest first (the earliest copy's publication time, else first seen; then
         id), with their current copies oldest first; ``since`` keeps those at or after it,
         ``entity`` those with a current copy that names it (an entity's name, any case and
         spacing, or its knowledge-base key), ``topic`` those with a current copy about it (a
-        taxonomy code, docs/topics.md)."""
+        taxonomy code, docs/topics.md), ``instrument`` those with a current copy that touches
+        it (a registry key, as the copy's annotations link it: ``Annotations.instruments``)."""
+        ...
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        """Full-text search as ``search_articles`` (stemmed where the backend stems: both do),
+        one copy a story (its best match), narrowed by ``filters``; without removed blocks."""
+        ...
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        """How many stories ``search_stories`` finds, counted up to ``cap`` (a bound on the
+        work: ``cap`` + 1 means "more than ``cap``")."""
+        ...
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        """The entity with this knowledge-base key, or this name (any case and spacing), over
+        the current articles; None when no current article names it."""
+        ...
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        """The entities named in the same stories as this one (among the latest
+        ``RELATED_SCAN`` articles that name it), by how many stories they share, then name;
+        the entity itself left out. An entity with a key is counted once under it, one without
+        under its normalised name."""
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...
@@ -249,6 +345,43 @@ class Storage(Protocol):
 
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         """(content hash, article id) of an item a source gave before, or None."""
+        ...
+
+    # -- users and web sessions ------------------------------------------------------------
+
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        """Store an account; None when the username is taken (nothing changes)."""
+        ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        """Replace a password hash and end the user's sessions (``end_sessions=False``: a
+        rehash of the same password keeps them); False when there is no user."""
+        ...
+
+    def remove_user(self, username: str) -> bool:
+        """Forget an account and its sessions; False when there was none."""
+        ...
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        """Store a signed-in session; False when the user is gone (removed meanwhile)."""
+        ...
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        """The session with that token hash and its user, if it expires after ``now``."""
+        ...
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        """Sign a session out; False when there was none."""
+        ...
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        """Delete the sessions expired at ``now``; how many."""
         ...
 
     def get_checkpoint(self, name: str) -> str | None: ...

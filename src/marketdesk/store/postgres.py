@@ -72,10 +72,21 @@ from marketdesk.model import (
     StoredArticle,
     Story,
     StoryCopy,
+    User,
+    WebSession,
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
-from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
+from marketdesk.store.base import (
+    RELATED_SCAN,
+    Checkpoint,
+    EntityRecord,
+    IngestResult,
+    Plan,
+    RelatedEntity,
+    SearchFilters,
+    StoreCounts,
+)
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
 from marketdesk.stories.grouping import Candidate
@@ -98,6 +109,8 @@ TABLES = (
     "checkpoints",
     "stories",
     "story_bands",
+    "users",
+    "web_sessions",
 )
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
 _WORD = re.compile(r"\w+")
@@ -123,6 +136,8 @@ _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
 )
+_USER_COLUMNS = "id, username, password_hash, created_at, password_changed_at"
+_USER_COLUMNS_U = "u.id, u.username, u.password_hash, u.created_at, u.password_changed_at"
 _STORY_COLUMNS = "id, title, origin, published, first_seen"
 _QUOTE_COLUMNS = (
     "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
@@ -572,6 +587,12 @@ class PostgresStorage:
         )
         return [Quote(*r) for r in rows]
 
+    def quotes_version(self) -> int:
+        row = self._reading(
+            lambda conn: conn.execute("SELECT version FROM quotes_version").fetchone()
+        )
+        return int(row[0]) if row is not None else 0
+
     def counts(self) -> StoreCounts:
         row = self._reading(
             lambda conn: conn.execute(
@@ -591,10 +612,12 @@ class PostgresStorage:
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
+        held = None if instrument is None else _clean(instrument.strip().casefold())
         named = None if entity is None else _clean(norm_name(entity))
         key = None if entity is None else _clean(entity.strip())
         code = None if topic is None else _clean(topic.strip().casefold())
@@ -608,13 +631,103 @@ class PostgresStorage:
                 f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}))"
                 " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_topics t"
                 f" JOIN articles a ON a.id = t.article_id WHERE t.topic = %s AND {_CURRENT}))"
+                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_instruments i"
+                " JOIN articles a ON a.id = i.article_id"
+                f" WHERE i.instrument = %s AND {_CURRENT}))"
                 " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
-                (since, since, named, named, key, code, code, limit, offset),
+                (since, since, named, named, key, code, code, held, held, limit, offset),
             ).fetchall()
             copies = _copies(conn, [r[0] for r in rows])
             return [_story(r, copies.get(r[0], ())) for r in rows]
 
         return self._reading(work)
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        found = _search_where(query, filters)
+        if found is None:
+            return []
+        where, args = found
+        columns = (
+            "id, title, paragraphs, authors, published, modified, publisher, origin, copyright,"
+            " language, url, description, image, source, fetched_at, market_status, kind,"
+            " annotations"
+        )
+        # Each story once, as its best-ranked copy: a window over the matches.
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {columns} FROM (SELECT a.id, a.title, a.paragraphs, a.authors,"
+                " a.published, a.modified, a.publisher, a.origin, a.copyright, a.language,"
+                " a.url, a.description, a.image, d.source, a.fetched_at, a.market_status,"
+                " d.kind, a.annotations, ts_rank_cd(a.search, q) AS hit_rank,"
+                " row_number() OVER (PARTITION BY a.story_id"
+                " ORDER BY ts_rank_cd(a.search, q) DESC, a.id) AS nth"
+                f" FROM articles a JOIN documents d ON d.id = a.document_id"
+                f" JOIN stories s ON s.id = a.story_id,"
+                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where}) x"
+                " WHERE nth = 1 ORDER BY hit_rank DESC, id LIMIT %s OFFSET %s",
+                (*args, limit, offset),
+            ).fetchall()
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        check_paging(cap, 0)
+        found = _search_where(query, filters)
+        if found is None:
+            return 0
+        where, args = found
+        row = self._reading(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+                f" JOIN stories s ON s.id = a.story_id,"
+                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where} LIMIT %s) x",
+                (*args, cap + 1),
+            ).fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        rows = self._reading(
+            lambda conn: conn.execute(
+                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
+                " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}"
+                " GROUP BY e.name, e.kind, e.key",
+                (_clean(norm_name(key_or_name)), _clean(key_or_name.strip())),
+            ).fetchall()
+        )
+        return EntityRecord.merge([(r[0], r[1], r[2], int(r[3])) for r in rows])
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        check_paging(limit, 0)
+        norm, key = _clean(norm_name(key_or_name)), _clean(key_or_name.strip())
+        rows = self._reading(
+            lambda conn: conn.execute(
+                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
+                " JOIN articles a ON a.id = e.article_id WHERE (e.norm = %s OR e.key = %s)"
+                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT %s),"
+                " self AS (SELECT DISTINCT key FROM article_entities"
+                " WHERE (norm = %s OR key = %s) AND key IS NOT NULL)"
+                " SELECT coalesce(o.key, o.norm) AS ident,"
+                " (array_agg(o.name ORDER BY o.salience DESC, o.name))[1],"
+                " (array_agg(o.kind ORDER BY o.salience DESC, o.name))[1], max(o.key),"
+                " count(DISTINCT m.story_id) AS n"
+                " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
+                " WHERE o.norm <> %s AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
+                " GROUP BY ident ORDER BY n DESC, ident LIMIT %s",
+                (norm, key, RELATED_SCAN, norm, key, norm, limit),
+            ).fetchall()
+        )
+        return [RelatedEntity(r[1], r[2], r[3], int(r[4])) for r in rows]
 
     def get_story(self, story_id: int) -> Story | None:
         def work(conn: Conn) -> Story | None:
@@ -744,6 +857,104 @@ class PostgresStorage:
             )
             args = (record.at, record.next_poll, _clean(record.error), source_id)
         self._writing(lambda conn: conn.execute(statement, args).rowcount)
+
+    # -- users and web sessions ----------------------------------------------------------
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        check_aware(now, "now")
+        row = self._writing(
+            lambda conn: conn.execute(
+                "INSERT INTO users (username, password_hash, created_at, password_changed_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (username) DO NOTHING"
+                f" RETURNING {_USER_COLUMNS}",
+                (_clean(username), _clean(password_hash), now, now),
+            ).fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def get_user(self, username: str) -> User | None:
+        row = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE username = %s", (_clean(username),)
+            ).fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        check_aware(now, "now")
+
+        def work(conn: Conn) -> bool:
+            row = conn.execute(
+                "UPDATE users SET password_hash = %s, password_changed_at = %s"
+                " WHERE username = %s RETURNING id",
+                (_clean(password_hash), now, _clean(username)),
+            ).fetchone()
+            if row is None:
+                return False
+            if end_sessions:
+                conn.execute("DELETE FROM web_sessions WHERE user_id = %s", (row[0],))
+            return True
+
+        return self._writing(work)
+
+    def remove_user(self, username: str) -> bool:
+        return self._writing(  # its sessions go with it (ON DELETE CASCADE)
+            lambda conn: (
+                conn.execute("DELETE FROM users WHERE username = %s", (_clean(username),)).rowcount
+                == 1
+            )
+        )
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        check_aware(now, "now")
+        check_aware(expires_at, "expires_at")
+        return self._writing(
+            lambda conn: (
+                conn.execute(
+                    "INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at)"
+                    " SELECT %s, id, %s, %s FROM users WHERE id = %s"
+                    " ON CONFLICT (token_hash) DO NOTHING",
+                    (_clean(token_hash), now, expires_at, user_id),
+                ).rowcount
+                == 1
+            )
+        )
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        check_aware(now, "now")
+        row = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT s.token_hash, s.created_at, s.expires_at, {_USER_COLUMNS_U}"
+                " FROM web_sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = %s AND s.expires_at > %s",
+                (_clean(token_hash), now),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        token, created, expires, *user = tuple(row)
+        return WebSession(token, _user(tuple(user)), created, expires)
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        return self._writing(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM web_sessions WHERE token_hash = %s", (_clean(token_hash),)
+                ).rowcount
+                == 1
+            )
+        )
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        check_aware(now, "now")
+        return self._writing(
+            lambda conn: (
+                conn.execute("DELETE FROM web_sessions WHERE expires_at <= %s", (now,)).rowcount
+            )
+        )
 
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         return self._reading(lambda conn: _find_item(conn, source_id, key))
@@ -970,6 +1181,13 @@ class _Writer:
                 " ON CONFLICT DO NOTHING",
                 [(article_id, _clean(t.code), t.relevance) for t in annotations.topics],
             )
+        self.conn.execute("DELETE FROM article_instruments WHERE article_id = %s", (article_id,))
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_instruments (article_id, instrument, relevance)"
+                " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [(article_id, _clean(i.key), i.relevance) for i in annotations.instruments],
+            )
 
 
 def _find_item(conn: Conn, source_id: int, key: str) -> tuple[str, int | None] | None:
@@ -1115,12 +1333,56 @@ def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> i
             [doc_id if doc_id is not None else q.document_id for q in chunk],
         )
         added += max(conn.execute(_INSERT_QUOTES, columns).rowcount, 0)
+    if added:
+        # Last, so the row lock it takes is held only until the commit (and never waited for
+        # while holding a quote key another writer wants).
+        conn.execute("UPDATE quotes_version SET version = version + 1")
     return added
 
 
 def _float(x: float | None) -> float | None:
     # One array type for the column: an int from a caller is a number too.
     return None if x is None else float(x)
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    uid, username, password_hash, created, changed = row
+    return User(int(uid), username, password_hash, created, changed)
+
+
+def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of a search over ``articles a``, ``stories s`` and the tsquery ``q``,
+    with its arguments (the query's text first: it is bound in the FROM clause); None when
+    the query has no words."""
+    if not _WORD.search(query):
+        return None  # no words, no lexemes: skip the server's notice
+    where = f"a.search @@ q AND {_CURRENT}"
+    args: list[Any] = [_clean(query)]
+    f = filters or SearchFilters()
+    if f.entity is not None:
+        where += (
+            " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = %s OR key = %s)"
+        )
+        args += [_clean(norm_name(f.entity)), _clean(f.entity.strip())]
+    if f.topic is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = %s)"
+        args.append(_clean(f.topic.strip().casefold()))
+    if f.instrument is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = %s)"
+        args.append(_clean(f.instrument.strip().casefold()))
+    if f.since is not None:
+        check_aware(f.since, "since")
+        where += " AND s.sort_at >= %s"
+        args.append(f.since)
+    if f.until is not None:
+        check_aware(f.until, "until")
+        where += " AND s.sort_at <= %s"
+        args.append(f.until)
+    if f.source is not None:
+        where += " AND (lower(a.publisher) = %s OR lower(a.origin) = %s OR a.site = %s)"
+        src = _clean(f.source.strip().lower())
+        args += [src, src, src]
+    return where, args
 
 
 def _clean(s: str) -> str:

@@ -39,10 +39,21 @@ from marketdesk.model import (
     StoredArticle,
     Story,
     StoryCopy,
+    User,
+    WebSession,
 )
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
-from marketdesk.store.base import Checkpoint, IngestResult, Plan, StoreCounts
+from marketdesk.store.base import (
+    RELATED_SCAN,
+    Checkpoint,
+    EntityRecord,
+    IngestResult,
+    Plan,
+    RelatedEntity,
+    SearchFilters,
+    StoreCounts,
+)
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
 from marketdesk.stories.grouping import Candidate
@@ -64,6 +75,9 @@ _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
 )
+
+_USER_COLUMNS = "id, username, password_hash, created_at, password_changed_at"
+_USER_COLUMNS_U = "u.id, u.username, u.password_hash, u.created_at, u.password_changed_at"
 
 
 def to_micros(dt: datetime) -> int:
@@ -332,6 +346,13 @@ class SQLiteStorage:
             for (ins, name, at, last, chg, pct, src, prev, o, h, lo, doc, dec) in rows
         ]
 
+    def quotes_version(self) -> int:
+        # One writer at a time allocates rowids in commit order, and quotes are never deleted
+        # (documents are not), so the largest id changes exactly when quotes are committed;
+        # read from the rowid b-tree's last page.
+        row = self._reader().execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()
+        return int(row[0])
+
     def counts(self) -> StoreCounts:
         c = self._reader()
         return StoreCounts(
@@ -350,6 +371,7 @@ class SQLiteStorage:
         since: datetime | None = None,
         entity: str | None = None,
         topic: str | None = None,
+        instrument: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
@@ -370,6 +392,12 @@ class SQLiteStorage:
                 f" JOIN articles a ON a.id = t.article_id WHERE t.topic = ? AND {_CURRENT})"
             )
             args.append(topic.strip().casefold())
+        if instrument is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_instruments i"
+                f" JOIN articles a ON a.id = i.article_id WHERE i.instrument = ? AND {_CURRENT})"
+            )
+            args.append(instrument.strip().casefold())
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -377,6 +405,89 @@ class SQLiteStorage:
         ).fetchall()
         copies = _copies(c, [r["id"] for r in rows])
         return [_story(r, copies.get(r["id"], ())) for r in rows]
+
+    def search_stories(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[StoredArticle]:
+        check_paging(limit, offset)
+        found = _search_where(query, filters)
+        if found is None:
+            return []
+        where, args = found
+        # Each story once, as its best-ranked copy: a window over the matches.
+        rows = self._reader().execute(
+            "SELECT * FROM (SELECT a.*, d.source AS doc_source, d.kind AS doc_kind,"
+            " articles_fts.rank AS hit_rank, row_number() OVER (PARTITION BY a.story_id"
+            " ORDER BY articles_fts.rank, a.id) AS nth FROM articles a"
+            " JOIN documents d ON d.id = a.document_id"
+            " JOIN articles_fts ON a.id = articles_fts.rowid"
+            f" JOIN stories s ON s.id = a.story_id WHERE {where})"
+            " WHERE nth = 1 ORDER BY hit_rank, id LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        )
+        return [_stored(r, ()) for r in rows]
+
+    def count_stories(
+        self, query: str, filters: SearchFilters | None = None, cap: int = 1000
+    ) -> int:
+        check_paging(cap, 0)
+        found = _search_where(query, filters)
+        if found is None:
+            return 0
+        where, args = found
+        row = (
+            self._reader()
+            .execute(
+                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+                " JOIN articles_fts ON a.id = articles_fts.rowid"
+                f" JOIN stories s ON s.id = a.story_id WHERE {where} LIMIT ?)",
+                (*args, cap + 1),
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
+                " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT}"
+                " GROUP BY e.name, e.kind, e.key",
+                (norm_name(key_or_name), key_or_name.strip()),
+            )
+            .fetchall()
+        )
+        return EntityRecord.merge([(r[0], r[1], r[2], r[3]) for r in rows])
+
+    def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
+        check_paging(limit, 0)
+        norm, key = norm_name(key_or_name), key_or_name.strip()
+        rows = (
+            self._reader()
+            .execute(
+                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
+                f" JOIN articles a ON a.id = e.article_id WHERE (e.norm = ? OR e.key = ?)"
+                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT ?),"
+                " self AS (SELECT DISTINCT key FROM article_entities"
+                " WHERE (norm = ? OR key = ?) AND key IS NOT NULL)"
+                # SQLite takes the bare columns of a max() from the row that has it: the name
+                # of the most salient mention.
+                " SELECT coalesce(o.key, o.norm) AS ident, o.name, o.kind, max(o.key),"
+                " count(DISTINCT m.story_id) AS n, max(o.salience)"
+                " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
+                " WHERE o.norm != ? AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
+                " GROUP BY ident ORDER BY n DESC, ident LIMIT ?",
+                (norm, key, RELATED_SCAN, norm, key, norm, limit),
+            )
+            .fetchall()
+        )
+        return [RelatedEntity(r[1], r[2], r[3], r[4]) for r in rows]
 
     def get_story(self, story_id: int) -> Story | None:
         c = self._reader()
@@ -490,6 +601,94 @@ class SQLiteStorage:
                     " failures = failures + 1 WHERE id = ?",
                     (to_micros(record.at), to_micros(record.next_poll), record.error, source_id),
                 )
+
+    # -- users and web sessions ----------------------------------------------------------
+    def add_user(self, username: str, password_hash: str, now: datetime) -> User | None:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO users(username, password_hash, created_at,"
+                " password_changed_at) VALUES (?,?,?,?)",
+                (username, password_hash, to_micros(now), to_micros(now)),
+            )
+            if cur.rowcount != 1:
+                return None
+            row = conn.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        return _user(tuple(row))
+
+    def get_user(self, username: str) -> User | None:
+        row = (
+            self._reader()
+            .execute(f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (username,))
+            .fetchone()
+        )
+        return None if row is None else _user(tuple(row))
+
+    def set_password(
+        self, username: str, password_hash: str, now: datetime, *, end_sessions: bool = True
+    ) -> bool:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ?",
+                (password_hash, to_micros(now), username),
+            )
+            if cur.rowcount != 1:
+                return False
+            if end_sessions:
+                conn.execute(
+                    "DELETE FROM web_sessions"
+                    " WHERE user_id = (SELECT id FROM users WHERE username = ?)",
+                    (username,),
+                )
+            return True
+
+    def remove_user(self, username: str) -> bool:
+        with self._write() as conn:  # its sessions go with it (ON DELETE CASCADE)
+            return conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount == 1
+
+    def add_web_session(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        check_aware(now, "now")
+        check_aware(expires_at, "expires_at")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO web_sessions(token_hash, user_id, created_at, expires_at)"
+                " SELECT ?, id, ?, ? FROM users WHERE id = ?",
+                (token_hash, to_micros(now), to_micros(expires_at), user_id),
+            )
+            return cur.rowcount == 1
+
+    def get_web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        check_aware(now, "now")
+        row = (
+            self._reader()
+            .execute(
+                f"SELECT s.token_hash, s.created_at, s.expires_at, {_USER_COLUMNS_U}"
+                " FROM web_sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = ? AND s.expires_at > ?",
+                (token_hash, to_micros(now)),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        token, created, expires, *user = tuple(row)
+        return WebSession(token, _user(tuple(user)), from_micros(created), from_micros(expires))
+
+    def remove_web_session(self, token_hash: str) -> bool:
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash,))
+            return cur.rowcount == 1
+
+    def purge_web_sessions(self, now: datetime) -> int:
+        check_aware(now, "now")
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (to_micros(now),))
+            return cur.rowcount
 
     def find_item(self, source_id: int, key: str) -> tuple[str, int | None] | None:
         return _find_item(self._reader(), source_id, key)
@@ -725,6 +924,46 @@ class _Writer:
             "INSERT OR IGNORE INTO article_topics(article_id, topic, relevance) VALUES (?,?,?)",
             [(article_id, t.code, t.relevance) for t in annotations.topics],
         )
+        self.conn.execute("DELETE FROM article_instruments WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_instruments(article_id, instrument, relevance)"
+            " VALUES (?,?,?)",
+            [(article_id, i.key, i.relevance) for i in annotations.instruments],
+        )
+
+
+def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[int | str]] | None:
+    """The WHERE clause of a search over ``articles a`` joined with ``articles_fts`` and
+    ``stories s``, and its arguments; None when the query has no words."""
+    # Each word quoted: FTS5 then reads it as a word, never as query syntax.
+    terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
+    if not terms:
+        return None
+    where = f"articles_fts MATCH ? AND {_CURRENT}"
+    args: list[int | str] = [terms]
+    f = filters or SearchFilters()
+    if f.entity is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = ? OR key = ?)"
+        args += [norm_name(f.entity), f.entity.strip()]
+    if f.topic is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = ?)"
+        args.append(f.topic.strip().casefold())
+    if f.instrument is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = ?)"
+        args.append(f.instrument.strip().casefold())
+    if f.since is not None:
+        check_aware(f.since, "since")
+        where += " AND s.sort_at >= ?"
+        args.append(to_micros(f.since))
+    if f.until is not None:
+        check_aware(f.until, "until")
+        where += " AND s.sort_at <= ?"
+        args.append(to_micros(f.until))
+    if f.source is not None:
+        where += " AND (lower(a.publisher) = ? OR lower(a.origin) = ? OR a.site = ?)"
+        src = f.source.strip().lower()
+        args += [src, src, src]
+    return where, args
 
 
 def _find_item(conn: sqlite3.Connection, source_id: int, key: str) -> tuple[str, int | None] | None:
@@ -921,6 +1160,11 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         from_feed_entry=row["doc_kind"] == "feed-entry",
         annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
     )
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    uid, username, password_hash, created, changed = row
+    return User(uid, username, password_hash, from_micros(created), from_micros(changed))
 
 
 def _quote_from(row: tuple[Any, ...]) -> Quote:

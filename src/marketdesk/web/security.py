@@ -1,5 +1,7 @@
-"""Headers every response carries: a strict Content-Security-Policy (no scripts at all) and
-friends. Pure ASGI middleware, so it wraps error pages and static files too."""
+"""Headers every response carries: a strict Content-Security-Policy (scripts only from the
+desk's own /static, no inline script, no eval; connections only back to the desk, for the live
+strip's EventSource) and friends. Pure ASGI middleware, so it wraps error pages and static
+files too."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = ["CSP", "SecurityHeaders"]
 
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketdesk.app import shapes
 from marketdesk.app.desk import Desk
+from marketdesk.app.entities import entity_key
+from marketdesk.app.instrument_page import story_charts
 from marketdesk.app.stories import copies as story_copies
 from marketdesk.app.stories import story as get_story
 from marketdesk.model import StoredArticle
@@ -23,6 +26,9 @@ def story(request: Request) -> Response:
     found = get_story(d, request.path_params["id"])
     copies = story_copies(d, found.id)
     known = _facts(d, found)
+    touched = known[2] if known else ()
+    when = found.article.published or found.fetched_at
+    charts = story_charts(d, when, [i.key for i in touched]) if when is not None else ()
     return renderer(request).respond(
         request,
         "story.html",
@@ -30,8 +36,15 @@ def story(request: Request) -> Response:
             **shapes.story_json(found),
             "copies": [shapes.copy_json(c) for c in copies],
             **_enrichment(found, known),
+            "markets": [shapes.story_chart_json(c) for c in charts],
         },
-        lambda: {"story": found, "copies": copies, "instruments": known[2] if known else ()},
+        lambda: {
+            "story": found,
+            "copies": copies,
+            "instruments": touched,
+            "entity_key": entity_key,
+            "charts": [(c, Markup(c.svg)) for c in charts],  # app/chart.py escapes its text
+        },
     )
 
 
@@ -51,7 +64,7 @@ def _enrichment(found: StoredArticle, known: Facts | None) -> dict[str, Any]:
     """The stored annotations as ``marketdesk analyze`` prints them; null when the article
     has not been enriched (yet)."""
     if found.annotations is None or known is None:
-        keys = ("entities", "countries", "topics", "tone", "instruments")
+        keys = ("entities", "countries", "topics", "tone", "events", "instruments")
         return dict.fromkeys(keys)
     wikidata, countries, instruments = known
     return shapes.annotations_json(

@@ -1,0 +1,202 @@
+"""The desk under load: wrk against `marketdesk serve` on 127.0.0.1, with desks of N sample
+stories (`marketdesk demo --stories N`) on SQLite and on PostgreSQL.
+
+For each backend and each N, one server process; three runs of wrk, one per kind of page, each
+with C concurrent connections for D seconds: the front page (`/`), story pages (`/stories/ID`,
+IDs drawn at random from the whole store) and search (`/search?q=WORD`, words drawn from the
+sample stories' vocabulary). Printed per run: requests per second, p50, p95 and p99 latency, and
+errors (connect, read, write, timeout, non-2xx). wrk (Debian's package `wrk`) must be installed.
+
+Desks are built once and kept under .bench/ (SQLite files, and PostgreSQL databases named
+marketdesk_bench_N on 127.0.0.1:5432); `--rebuild` builds them again. A desk of 100,000
+stories takes about 40 minutes to build on SQLite.
+
+    .venv/bin/python benchmarks/bench_web_load.py [--stories 1000,100000] \
+        [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / ".bench"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+WORDS = (
+    "rates", "inflation", "export", "controls", "merger", "profit", "oil", "dividend", "tariffs",
+    "yen", "robots", "shipping", "copper", "talks", "governor", "semiconductor", "brent",
+)  # fmt: skip
+LUA = """
+local paths = {}
+for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "p50": %.3f, "p95": %.3f, "p99": %.3f, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def marketdesk(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "marketdesk", *argv]
+
+
+def desk_address(backend: str, stories: int) -> str:
+    if backend == "sqlite":
+        return str(BENCH / f"desk-{stories}.db")
+    return f"postgresql://postgres@127.0.0.1:5432/marketdesk_bench_{stories}"
+
+
+def build(backend: str, stories: int, rebuild: bool) -> str:
+    db = desk_address(backend, stories)
+    if backend == "sqlite":
+        if rebuild:
+            for suffix in ("", "-wal", "-shm"):
+                Path(db + suffix).unlink(missing_ok=True)
+        exists = Path(db).exists()
+    else:
+        import psycopg
+
+        name = f"marketdesk_bench_{stories}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            if rebuild:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            exists = (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+                is not None
+            )
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    if not exists:
+        print(f"building a desk of {stories:,} sample stories on {backend}…", flush=True)
+        started = time.monotonic()
+        subprocess.run(
+            marketdesk("demo", "--stories", str(stories), "--no-serve", "--db", db), check=True
+        )
+        print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(db: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        marketdesk("serve", "--db", db, "--port", str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(url + "/", timeout=5)
+            return proc, url
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"the desk on {db} did not start") from None
+            time.sleep(0.3)
+
+
+def story_paths(url: str, count: int) -> list[str]:
+    """Story pages spread over the whole store: ids read from its JSON list, newest and
+    oldest alike (the first page of /.json gives the newest; ids run from 1)."""
+    newest = httpx.get(url + "/.json", timeout=30).json()
+    top = max((s["id"] for s in newest.get("stories", ())), default=1)
+    rng = random.Random(1)
+    return [f"/stories/{rng.randint(1, top)}" for _ in range(count)]
+
+
+def wrk(url: str, paths: list[str], clients: int, seconds: int, threads: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "paths.lua"
+        script.write_text(LUA)
+        listing = Path(tmp) / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout",
+             "10s", "-s", str(script), url],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PATHS_FILE": str(listing)},
+            check=True,
+        )  # fmt: skip
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("{"))
+    result: dict[str, float] = json.loads(line)
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--stories", default="1000,100000")
+    ap.add_argument("--backend", default="sqlite,postgres")
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--duration", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    BENCH.mkdir(exist_ok=True)
+    print(
+        f"{args.clients} connections, {args.threads} wrk threads, {args.duration} s a run; "
+        "latency in ms"
+    )
+    print(f"{'backend':9} {'stories':>8} {'page':7} {'req/s':>8} {'p50':>7} {'p95':>7} "
+          f"{'p99':>7} {'errors':>6}")  # fmt: skip
+    for backend in args.backend.split(","):
+        for stories in (int(n) for n in args.stories.split(",")):
+            db = build(backend, stories, args.rebuild)
+            proc, url = serve(db)
+            try:
+                rng = random.Random(2)
+                kinds = {
+                    "front": ["/"],
+                    "story": story_paths(url, 2000),
+                    "search": [f"/search?q={rng.choice(WORDS)}" for _ in range(500)],
+                }
+                for kind, paths in kinds.items():
+                    wrk(url, paths[:50], args.clients, 3, args.threads)  # warm up
+                    r = wrk(url, paths, args.clients, args.duration, args.threads)
+                    errors = sum(
+                        int(r[k]) for k in ("connect", "read", "write", "status", "timeout")
+                    )
+                    print(
+                        f"{backend:9} {stories:>8,} {kind:7} {r['rps']:>8.0f} {r['p50']:>7.1f} "
+                        f"{r['p95']:>7.1f} {r['p99']:>7.1f} {errors:>6}",
+                        flush=True,
+                    )
+            finally:
+                proc.terminate()
+                proc.wait(30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

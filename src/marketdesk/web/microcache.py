@@ -1,0 +1,107 @@
+"""A one-second cache of whole responses, shared by every client of a server process.
+
+A desk left open by many people asks for the same few pages (the front page, a story in the
+news, a popular search) many times a second; rendering each from the store every time is what
+limits a server. A response kept for at most TTL seconds makes a busy page cost one rendering
+a second, and can be stale by at most that much (the strip and banner are live anyway, over
+server-sent events).
+
+Only what every client may share is kept: GET requests without a cookie or an
+Authorization header, answered 200 with an HTML, JSON or CSV body of at most MAX_BODY bytes and
+no Set-Cookie; streams (server-sent events) pass through untouched. Pure ASGI middleware.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["MAX_BODY", "TTL", "MicroCache"]
+
+TTL = 1.0  # seconds
+MAX_ENTRIES = 2048
+MAX_BODY = 512 * 1024
+_SHARED_TYPES = (b"text/html", b"application/json", b"text/csv")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    at: float
+    start: Message
+    body: bytes
+
+
+class MicroCache:
+    def __init__(
+        self, app: ASGIApp, ttl: float = TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.app = app
+        self.ttl = ttl
+        self.clock = clock
+        self.entries: OrderedDict[tuple[str, bytes, bytes], _Entry] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # HEAD passes through: what answers it outside (an ETag of the body) needs the body.
+        if scope["type"] != "http" or scope["method"] != "GET" or _private(scope):
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope.get("query_string", b""), _header(scope, b"accept-encoding"))
+        now = self.clock()
+        entry = self.entries.get(key)
+        if entry is not None and now - entry.at < self.ttl:
+            self.entries.move_to_end(key)
+            await send(_copy(entry.start))  # middleware outside may add to its headers
+            await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+        keep = True
+
+        async def capture(message: Message) -> None:
+            nonlocal start, keep
+            if message["type"] == "http.response.start":
+                start = _copy(message)
+                keep = _shareable(message)
+            elif message["type"] == "http.response.body" and keep:
+                chunks.append(message.get("body", b""))
+                if sum(len(c) for c in chunks) > MAX_BODY:
+                    keep = False
+                    chunks.clear()
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if keep and start is not None:
+            self.entries[key] = _Entry(now, start, b"".join(chunks))
+            self.entries.move_to_end(key)
+            while len(self.entries) > MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+
+def _copy(start: Message) -> Message:
+    return {**start, "headers": list(start.get("headers", ()))}
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    return next((v for k, v in scope.get("headers", ()) if k == name), b"")
+
+
+def _private(scope: Scope) -> bool:
+    return any(k in (b"cookie", b"authorization") for k, _ in scope.get("headers", ()))
+
+
+def _shareable(start: Message) -> bool:
+    if start.get("status") != 200:
+        return False
+    headers = dict(start.get("headers", ()))
+    if b"set-cookie" in headers:
+        return False
+    if b"no-store" in headers.get(b"cache-control", b"") or b"private" in headers.get(
+        b"cache-control", b""
+    ):
+        return False
+    kind: bytes = headers.get(b"content-type", b"")
+    return kind.startswith(_SHARED_TYPES)

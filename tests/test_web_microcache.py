@@ -1,0 +1,91 @@
+"""web/microcache.py: whole responses shared for a second, only what every client may share."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from marketdesk.web.microcache import MicroCache
+
+
+def make_app(clock: list[float]) -> tuple[MicroCache, list[str]]:
+    calls: list[str] = []
+
+    def page(request: Request) -> Response:
+        calls.append(request.url.path + "?" + request.url.query)
+        kind = request.query_params.get("kind", "text/html")
+        response = Response(f"rendered {len(calls)}", media_type=kind)
+        if request.query_params.get("cookie"):
+            response.set_cookie("s", "1")
+        if request.query_params.get("status"):
+            response.status_code = int(request.query_params["status"])
+        return response
+
+    def private(request: Request) -> Response:
+        calls.append("private")
+        return PlainTextResponse("mine", headers={"cache-control": "private, no-store"})
+
+    app = Starlette(routes=[Route("/p", page), Route("/me", private)])
+    return MicroCache(app, ttl=1.0, clock=lambda: clock[0]), calls
+
+
+def get(app: MicroCache, url: str, **headers: str) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return await c.get(url, headers=headers)
+
+    return asyncio.run(go())
+
+
+def test_a_page_is_rendered_once_a_second_for_everyone() -> None:
+    clock = [100.0]
+    app, calls = make_app(clock)
+    assert get(app, "/p").text == "rendered 1"
+    assert get(app, "/p").text == "rendered 1"
+    assert get(app, "/p?x=1").text == "rendered 2"  # another query, another page
+    clock[0] += 1.01
+    assert get(app, "/p").text == "rendered 3"
+    assert len(calls) == 3
+
+
+def test_what_is_not_for_everyone_is_never_shared() -> None:
+    clock = [0.0]
+    app, calls = make_app(clock)
+    for url, headers in (
+        ("/p?cookie=1", {}),  # sets a cookie
+        ("/p?status=404", {}),
+        ("/p?kind=text/event-stream", {}),
+        ("/me", {}),  # private, no-store
+        ("/p", {"cookie": "session=abc"}),  # a signed-in reader
+        ("/p", {"authorization": "Bearer x"}),
+    ):
+        first, second = get(app, url, **headers), get(app, url, **headers)
+        assert first.text != second.text or url == "/me", url
+    assert calls.count("private") == 2
+
+
+def test_headers_added_outside_are_not_added_twice() -> None:
+    clock = [0.0]
+    app, _ = make_app(clock)
+
+    async def outer(scope, receive, send):  # type: ignore[no-untyped-def]
+        async def add(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-outer", b"1")]
+            await send(message)
+
+        await app(scope, receive, add)
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=outer)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return [await c.get("/p") for _ in range(3)]
+
+    for r in asyncio.run(go()):
+        assert r.headers.get_list("x-outer") == ["1"]
