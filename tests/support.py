@@ -29,3 +29,23 @@ def make_desk(
     desk_settings = Settings(db=location, edition=edition, **settings)  # type: ignore[arg-type]
     storage = None if isinstance(db, str) else db
     return Desk(desk_settings, services=services(now), storage=storage)
+
+
+# The reference workload below took this long on the development machine (2 cores, idle).
+_REFERENCE_SECONDS = 0.04
+
+
+def slowdown() -> float:
+    """How much slower this machine runs pure Python right now than the development machine
+    did, at least 1: a time bound times this holds on a loaded CI machine, while a change that
+    makes the code quadratic still fails. The best of three runs of a fixed workload."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(400_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - t0)
+    return max(1.0, best / _REFERENCE_SECONDS)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / ".cache" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-MAX_PAGES = 40
+MAX_PAGES = 16
 WIDTHS = {"desktop": (1280, 900), "mobile": (390, 844)}
 
 try:
@@ -54,7 +55,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def desk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, dict[str, str]]]:
     """A served desk: the demo pages and history plus sample stories, on a free port."""
     folder = tmp_path_factory.mktemp("browser")
     db = str(folder / "desk.db")
@@ -88,10 +89,15 @@ def desk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise AssertionError("the desk did not start") from None
                 time.sleep(0.2)
-        yield url
+        yield url, db, env
     finally:
         server.terminate()
         server.wait(30)
+
+
+@pytest.fixture(scope="module")
+def desk_url(served: tuple[str, str, dict[str, str]]) -> str:
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -106,15 +112,26 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+@pytest.fixture(scope="module")
+def pages(desk_url: str) -> list[str]:
+    return _pages(desk_url)
+
+
+def _kind(url: str) -> str:
+    """A page's kind: its path with ids and keys left out (/stories/1 stands for every story,
+    /entities/place:jp for every entity, /instruments/sp500/history.csv for every history)."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    return "/".join(p for n, p in enumerate(parts) if n % 2 == 0) or "front"
+
+
 def _pages(desk_url: str) -> list[str]:
-    """Every same-site page the front page leads to, two links deep, at most MAX_PAGES (one
-    of each kind of path: /stories/1 stands for every story)."""
+    """One page of each kind the front page leads to, two links deep, at most MAX_PAGES."""
     seen: dict[str, str] = {}
     queue = [desk_url]
     for depth in range(3):
         following: list[str] = []
         for url in queue:
-            kind = re.sub(r"\d+", "N", urlsplit(url).path)
+            kind = _kind(url)
             if kind in seen or len(seen) >= MAX_PAGES:
                 continue
             response = httpx.get(url, timeout=10)
@@ -155,9 +172,8 @@ def _open(browser: Browser, url: str, width: str) -> tuple[Page, list[str]]:
 
 
 def test_every_page_loads_without_console_errors_or_csp_violations(
-    desk_url: str, browser: Browser
+    pages: list[str], browser: Browser
 ) -> None:
-    pages = _pages(desk_url)
     assert len(pages) >= 3, pages  # the front page, a story, an instrument at least
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
@@ -177,9 +193,11 @@ def test_every_page_loads_without_console_errors_or_csp_violations(
     assert not failures, "\n".join(failures)
 
 
-def test_keyboard_focus_moves_through_each_page_and_shows(desk_url: str, browser: Browser) -> None:
+def test_keyboard_focus_moves_through_each_page_and_shows(
+    pages: list[str], browser: Browser
+) -> None:
     failures: list[str] = []
-    for url in _pages(desk_url):
+    for url in pages:
         page, _ = _open(browser, url, "desktop")
         focused: list[dict[str, Any]] = []
         for _ in range(6):
@@ -208,10 +226,10 @@ def test_keyboard_focus_moves_through_each_page_and_shows(desk_url: str, browser
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="no axe-core (scripts/browser-deps.sh installs it)")
-def test_axe_finds_no_serious_accessibility_violations(desk_url: str, browser: Browser) -> None:
+def test_axe_finds_no_serious_accessibility_violations(pages: list[str], browser: Browser) -> None:
     source = AXE.read_text(encoding="utf-8")
     failures: list[str] = []
-    for url in _pages(desk_url):
+    for url in pages:
         for width in WIDTHS:
             page, _ = _open(browser, url, width)
             # Evaluated through the browser's debugging protocol, which the page's CSP does
@@ -229,3 +247,28 @@ def test_axe_finds_no_serious_accessibility_violations(desk_url: str, browser: B
                     )
             page.close()
     assert not failures, "\n".join(failures)
+
+
+def test_the_strip_updates_live_when_another_process_stores_a_quote(
+    served: tuple[str, str, dict[str, str]], browser: Browser, tmp_path: Path
+) -> None:
+    url, db, env = served
+    front = httpx.get(url + ".json", timeout=10).json()
+    first = front["strip"][0]
+    page, problems = _open(browser, url, "desktop")
+    page.wait_for_timeout(500)  # the stream opens
+    price = 98765.43
+    csv = tmp_path / "quote.csv"
+    today = datetime.now(UTC).date() - timedelta(days=1)  # a closed day, newer than the demo's
+    csv.write_text(f"Date,Close\n{today.isoformat()},{price}\n")
+    stored = subprocess.run(
+        [sys.executable, "-m", "marketdesk", "quotes", "import", str(csv),
+         "--instrument", first["instrument"], "--db", db],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+    strip = page.locator(".strip li").first
+    strip.filter(has_text="98,765.43").wait_for(timeout=15_000)  # no reload
+    page.screenshot(path=str(SHOTS / "front-live-desktop.png"))
+    assert not problems, problems
+    page.close()

@@ -7,6 +7,7 @@ import pytest
 from marketdesk.app.shapes import page_json
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
+from support import slowdown
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Miners rally on copper | Example Markets</title>
@@ -57,14 +58,16 @@ def test_html_deep_nesting_is_bounded() -> None:
         + "<p>Deep text that is long enough to count as a sentence here.</p>"
         + ("</div>" * 10_000)
     )
+    before = slowdown()
     t0 = time.perf_counter()
     page = extract(
         RawDocument(source="deep.html", content=f"<html><body>{deep}</body></html>".encode())
     )
     elapsed = time.perf_counter() - t0
+    factor = max(before, slowdown())
     # 0.18 s measured on the development machine (2 cores, shared); five times that, and at
     # least a second, leaves room for a loaded CI machine.
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert elapsed < 1.0 * factor, f"{elapsed:.2f} s (this machine {factor:.1f}x slower now)"
     assert page.kind == "html"
 
 

@@ -9,6 +9,7 @@ import pytest
 from marketdesk.errors import InputError
 from marketdesk.extract import extract
 from marketdesk.model import Page, RawDocument
+from support import slowdown
 
 PROSE = (
     "<p>The central bank left its key rate unchanged on Thursday and said it would keep "
@@ -53,12 +54,14 @@ def test_thirty_megabytes_is_refused_clearly() -> None:
 def test_wide_and_deep_page_in_bounded_time() -> None:
     wide = "".join(f"<div><span>item {i}</span></div>" for i in range(50_000))
     deep = "<div>" * 10_000 + PROSE + "</div>" * 10_000
+    before = slowdown()
     t0 = time.perf_counter()
     page = _extract(f"<html><body>{wide}{deep}{PROSE}</body></html>".encode())
     elapsed = time.perf_counter() - t0
+    factor = max(before, slowdown())
     # 0.9 s measured on the development machine (2 cores, shared); five times that is room for
     # a loaded CI machine.
-    assert elapsed < 4.5, f"{elapsed:.2f} s"
+    assert elapsed < 4.5 * factor, f"{elapsed:.2f} s (this machine {factor:.1f}x slower now)"
     assert "central bank" in page.article.text
 
 

@@ -238,7 +238,7 @@ def line_chart_svg(
     )
     out = [
         f'<svg class="chart {trend}{" compact" if compact else ""}" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" role="img" aria-label="{escape(summary)}">',
+        f' width="{width}" height="{height}" role="group" aria-label="{escape(summary)}">',
         f"<title>{escape(summary)}</title>",
         '<g class="grid">',
     ]
