@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from marketdesk.app import auth
 from marketdesk.markets.providers import SeriesRequest
 from marketdesk.markets.providers.bundled import BundledProvider
 from marketdesk.markets.registry import Registry
@@ -24,10 +27,12 @@ from marketdesk.store import open_storage
 from marketdesk.web.app import create_app
 from marketdesk.web.openapi import openapi_document, undocumented
 from support import make_desk
+from web_client import Browser
 from web_pages_support import add_story, entity, get
 
 NOW = datetime(2024, 7, 8, 12, tzinfo=UTC)
 AT = datetime(2024, 6, 20, 15, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
 
 
 def _seed(db: str) -> None:
@@ -133,7 +138,72 @@ def test_the_app_keeps_to_its_description(api: Any, path: str) -> None:
     check()
 
 
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_input_outside_the_description_is_refused(api: Any, path: str) -> None:
+    if not api.raw_schema["paths"][path]["get"].get("parameters"):
+        pytest.skip(f"{path} takes no parameters: there is nothing to get wrong")
+
+    # Negative cases (a page of 0, a word for a number, an unknown edition or range): a 4xx
+    # with its message as the document says, never a 500 nor a 200 that pretends.
+    @given(case=api[path]["GET"].as_strategy(GenerationMode.NEGATIVE))
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: Any) -> None:
+        case.call_and_validate()
+
+    check()
+
+
 def test_an_odd_story_id_is_a_404_not_a_500(app: Starlette) -> None:
     for odd in (str(2**63), "9" * 40):
         r = get(app, f"/stories/{odd}.json")
         assert r.status_code == 404 and "error" in r.json()
+
+
+def test_the_forms_answer_as_described(api: Any, tmp_path: Path) -> None:
+    # The POST operations, by hand: each needs the cookies and CSRF token of the call before.
+    db = str(tmp_path / "forms.db")
+    desk = make_desk(db, edition="us", now=NOW)
+    auth.create_user(desk, "ada", PASSWORD)
+    app = create_app(desk)
+    app.state.signin_delay = 0.0
+    b = Browser(app)
+
+    def post(path: str, status: int, **data: str) -> dict[str, Any]:
+        r = b.post(path, data=data)
+        assert r.status_code == status, r.text
+        api[_template(path)]["POST"].validate_response(r)
+        body: dict[str, Any] = r.json()
+        return body
+
+    try:
+        assert "error" in post("/signin.json", 403, username="ada", password=PASSWORD)
+        form = b.get("/signin.json")
+        api["/signin.json"]["GET"].validate_response(form)
+        token = form.json()["csrf"]
+        assert post("/signin.json", 401, username="ada", password="wrong", csrf=token)["error"]
+        assert "error" in post("/sources.json", 401, location=str(tmp_path))
+        signed = post("/signin.json", 200, username="ada", password=PASSWORD, csrf=token)
+        csrf = signed["csrf"]
+        added = post("/sources.json", 201, location=str(tmp_path), csrf=csrf)
+        source = added["source"]["id"]
+        assert post(f"/sources/{source}/pause.json", 200, csrf=csrf)["done"] == "paused"
+        assert "error" in post(f"/sources/{source + 1000}/pause.json", 404, csrf=csrf)
+        assert "error" in post(f"/sources/{source}/remove.json", 403, csrf="forged")
+        assert post("/signout.json", 200, csrf=csrf) == {"signed_in": False}
+    finally:
+        b.close()
+        desk.close()
+
+
+def _template(path: str) -> str:
+    """The document's path of a concrete one: /sources/3/pause.json is
+    /sources/{id}/{action}.json."""
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "sources":
+        return "/sources/{id}/{action}.json"
+    return path

@@ -521,7 +521,7 @@ def _operations(editions: Sequence[str]) -> dict[tuple[str, str], JSON]:
             "Full-text search over stories",
             "Search",
             [
-                _query("q", {"type": "string", "maxLength": 1000}, "the words to find"),
+                _query("q", STR, "the words to find (cut to 200 characters and 16 words)"),
                 PAGE,
                 *_front_filters(SEARCH_FILTER_CHARS),
                 _query("from", DATE_BOUND, "published on or after: YYYY-MM-DD"),
@@ -574,10 +574,16 @@ def _operations(editions: Sequence[str]) -> dict[tuple[str, str], JSON]:
         ("/signin{fmt}", "POST"): _post(
             "Sign in",
             _form({"username": STR, "password": STR, "next": STR}, ["username", "password"]),
-            {"200": _json_answer("SignIn", "signed in; the session cookie is set")},
-            401,
+            {
+                "200": _json_answer("SignIn", "signed in; the session cookie is set"),
+                # After a fixed delay, whichever part was wrong: the form's answer again.
+                "401": _json_answer("SignIn", "wrong username or password (error)"),
+                "429": {
+                    **_json_answer("SignIn", "too many failed sign-ins (error)"),
+                    "headers": {"Retry-After": {"schema": INT}},
+                },
+            },
             403,
-            429,
         ),
         ("/signout{fmt}", "POST"): _post(
             "Sign out",
