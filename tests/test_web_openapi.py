@@ -70,7 +70,11 @@ def _json_routes(app: Starlette) -> list[str]:
 
 def test_every_route_is_described(app: Starlette) -> None:
     assert undocumented(app.routes) == []
-    doc = get(app, "/openapi.json").json()
+    answer = get(app, "/openapi.json")
+    # Cached like every GET answer, and no CORS: another site's script cannot read it.
+    assert answer.headers["etag"] and answer.headers["cache-control"]
+    assert "access-control-allow-origin" not in answer.headers
+    doc = answer.json()
     assert doc["openapi"] == "3.1.0"
     paths = doc["paths"]
     for route in _json_routes(app):
