@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 
 from marketdesk.errors import InputError
 
-__all__ = ["MAX_PAGE", "PAGE_SIZE", "Paging"]
+__all__ = ["MAX_ID", "MAX_PAGE", "PAGE_SIZE", "Paging"]
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
+# Ids are 64-bit in both stores: a larger one (a URL can hold any number) names nothing.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,13 @@ from datetime import datetime, timedelta
 from marketdesk.errors import InputError
 from marketdesk.markets.charts import RESOLUTIONS, parse_bound
 
-__all__ = ["DEFAULT_RANGE_DAYS", "MAX_RANGE_DAYS", "DateRange", "check_resolution"]
+__all__ = [
+    "DEFAULT_RANGE_DAYS",
+    "MAX_RANGE_DAYS",
+    "RESOLUTIONS",
+    "DateRange",
+    "check_resolution",
+]
 
 DEFAULT_RANGE_DAYS = 365
 MAX_RANGE_DAYS = 366 * 50  # more than any bundled series; bounds the work one request can ask

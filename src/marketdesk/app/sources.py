@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from marketdesk.app.desk import Desk
+from marketdesk.app.paging import MAX_ID
 from marketdesk.app.schedule import parse_every
 from marketdesk.errors import InputError, MarketdeskError, NotFoundError
 from marketdesk.ingest.detect import path_kind, sniff_kind
@@ -118,7 +119,7 @@ def shown_url(source: Source) -> str:
 
 
 def _existing(desk: Desk, source_id: int) -> Source:
-    source = desk.storage.get_source(source_id)
+    source = desk.storage.get_source(source_id) if 0 <= source_id <= MAX_ID else None
     if source is None:
         raise NotFoundError(f"no source {source_id}; `marketdesk sources list` shows them")
     return source

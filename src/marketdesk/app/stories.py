@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marketdesk.app.desk import Desk
-from marketdesk.app.paging import PAGE_SIZE, Paging
+from marketdesk.app.paging import MAX_ID, PAGE_SIZE, Paging
 from marketdesk.errors import InputError, NotFoundError
 from marketdesk.model import StoredArticle, Story, StoryCopy
 
@@ -17,7 +17,7 @@ MAX_QUERY_CHARS = 200
 
 
 def story(desk: Desk, story_id: int) -> StoredArticle:
-    found = desk.storage.get_article(story_id)
+    found = desk.storage.get_article(story_id) if 0 <= story_id <= MAX_ID else None
     if found is None:
         raise NotFoundError(f"no story {story_id}")
     return found

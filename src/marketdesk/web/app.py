@@ -8,6 +8,7 @@ helpful page for HTML and ``{"error": ...}`` for JSON: 404 for what does not exi
 request that cannot be answered as asked, 401 for a JSON write without sign-in, 403 for a form
 without its CSRF token, 429 for too many failed sign-ins. Every GET answer gets an ETag and a
 Cache-Control (``web/caching.py``); sign-in and its cookies are ``web/auth.py``.
+``/openapi.json`` describes the JSON twins (``web/openapi.py``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from marketdesk.web.views.entities import entity
 from marketdesk.web.views.front import front
 from marketdesk.web.views.instruments import instrument, instrument_csv
 from marketdesk.web.views.live import live
+from marketdesk.web.views.openapi import openapi
 from marketdesk.web.views.search import search
 from marketdesk.web.views.signin import signin_form, signin_post, signout_post
 from marketdesk.web.views.sources import source_action, source_add, sources_page
@@ -121,6 +123,7 @@ def create_app(desk: Desk, *, close_desk: bool = False, live_interval: float = 1
             Route("/signin{fmt:fmt}", signin_form, methods=["GET", "HEAD"]),
             Route("/signin{fmt:fmt}", signin_post, methods=["POST"]),
             Route("/signout{fmt:fmt}", signout_post, methods=["POST"]),
+            Route("/openapi.json", openapi),
             Mount("/static", StaticFiles(directory=str(static)), name="static"),
         ],
         lifespan=lifespan,
