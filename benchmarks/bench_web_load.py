@@ -12,7 +12,7 @@ marketdesk_bench_N on 127.0.0.1:5432); `--rebuild` builds them again. A desk of 
 stories takes about 40 minutes to build on SQLite.
 
     .venv/bin/python benchmarks/bench_web_load.py [--stories 1000,100000] \
-        [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2]
+        [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2] [--workers 2]
 """
 
 from __future__ import annotations
@@ -103,10 +103,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
-        marketdesk("serve", "--db", db, "--port", str(port)),
+        marketdesk("serve", "--db", db, "--port", str(port), "--workers", str(workers)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -159,13 +159,15 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
     BENCH.mkdir(exist_ok=True)
     print(
-        f"{args.clients} connections, {args.threads} wrk threads, {args.duration} s a run; "
+        f"{args.clients} connections, {args.threads} wrk threads, {args.duration} s a run, "
+        f"{args.workers} server processes; "
         "latency in ms"
     )
     print(f"{'backend':9} {'stories':>8} {'page':7} {'req/s':>8} {'p50':>7} {'p95':>7} "
@@ -173,7 +175,7 @@ def main() -> int:
     for backend in args.backend.split(","):
         for stories in (int(n) for n in args.stories.split(",")):
             db = build(backend, stories, args.rebuild)
-            proc, url = serve(db)
+            proc, url = serve(db, args.workers)
             try:
                 rng = random.Random(2)
                 kinds = {
