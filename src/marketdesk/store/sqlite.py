@@ -418,18 +418,30 @@ class SQLiteStorage:
         if found is None:
             return []
         where, args = found
-        # Each story once, as its best-ranked copy: a window over the matches.
-        rows = self._reader().execute(
-            "SELECT * FROM (SELECT a.*, d.source AS doc_source, d.kind AS doc_kind,"
-            " articles_fts.rank AS hit_rank, row_number() OVER (PARTITION BY a.story_id"
-            " ORDER BY articles_fts.rank, a.id) AS nth FROM articles a"
+        # Each story once, as its best-ranked copy: a window over the matches' ids and ranks
+        # only (a story's text is read for the page of results, not for every match).
+        reader = self._reader()
+        ids = [
+            r[0]
+            for r in reader.execute(
+                "SELECT id FROM (SELECT a.id AS id, articles_fts.rank AS hit_rank,"
+                " row_number() OVER (PARTITION BY a.story_id ORDER BY articles_fts.rank, a.id)"
+                " AS nth FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                f" JOIN stories s ON s.id = a.story_id WHERE {where})"
+                " WHERE nth = 1 ORDER BY hit_rank, id LIMIT ? OFFSET ?",
+                (*args, limit, offset),
+            )
+        ]
+        if not ids:
+            return []
+        rows = reader.execute(
+            "SELECT a.*, d.source AS doc_source, d.kind AS doc_kind FROM articles a"
             " JOIN documents d ON d.id = a.document_id"
-            " JOIN articles_fts ON a.id = articles_fts.rowid"
-            f" JOIN stories s ON s.id = a.story_id WHERE {where})"
-            " WHERE nth = 1 ORDER BY hit_rank, id LIMIT ? OFFSET ?",
-            (*args, limit, offset),
-        )
-        return [_stored(r, ()) for r in rows]
+            f" WHERE a.id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {r["id"]: r for r in rows}
+        return [_stored(by_id[i], ()) for i in ids if i in by_id]
 
     def count_stories(
         self, query: str, filters: SearchFilters | None = None, cap: int = 1000
