@@ -89,3 +89,22 @@ def test_headers_added_outside_are_not_added_twice() -> None:
 
     for r in asyncio.run(go()):
         assert r.headers.get_list("x-outer") == ["1"]
+
+
+def test_readers_of_a_page_being_rendered_wait_for_it() -> None:
+    calls: list[int] = []
+
+    async def slow(request: Request) -> Response:
+        calls.append(1)
+        await asyncio.sleep(0.2)
+        return Response(f"rendered {len(calls)}", media_type="text/html")
+
+    app = MicroCache(Starlette(routes=[Route("/slow", slow)]), ttl=1.0)
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return list(await asyncio.gather(*(c.get("/slow") for _ in range(10))))
+
+    answers = asyncio.run(go())
+    assert [r.text for r in answers] == ["rendered 1"] * 10 and len(calls) == 1

@@ -3,8 +3,9 @@
 A desk left open by many people asks for the same few pages (the front page, a story in the
 news, a popular search) many times a second; rendering each from the store every time is what
 limits a server. A response kept for at most TTL seconds makes a busy page cost one rendering
-a second, and can be stale by at most that much (the strip and banner are live anyway, over
-server-sent events).
+a second, and can be stale by at most that much after it was rendered (the strip and banner
+are live anyway, over server-sent events). Readers who ask for a page while it is being
+rendered wait for that rendering rather than start their own.
 
 Only what every client may share is kept: GET requests without a cookie or an
 Authorization header, answered 200 with an HTML, JSON or CSV body of at most MAX_BODY bytes and
@@ -13,6 +14,7 @@ no Set-Cookie; streams (server-sent events) pass through untouched. Pure ASGI mi
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -43,6 +45,9 @@ class MicroCache:
         self.ttl = ttl
         self.clock = clock
         self.entries: OrderedDict[tuple[str, bytes, bytes], _Entry] = OrderedDict()
+        # Pages being rendered: a request for one waits for it rather than render it again
+        # (fifty readers of an expired front page cost one rendering, not fifty).
+        self.rendering: dict[tuple[str, bytes, bytes], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # HEAD passes through: what answers it outside (an ETag of the body) needs the body.
@@ -50,13 +55,34 @@ class MicroCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), _header(scope, b"accept-encoding"))
-        now = self.clock()
-        entry = self.entries.get(key)
-        if entry is not None and now - entry.at < self.ttl:
-            self.entries.move_to_end(key)
-            await send(_copy(entry.start))  # middleware outside may add to its headers
-            await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+        if await self._answer(key, send):
             return
+        busy = self.rendering.get(key)
+        if busy is not None:
+            await busy.wait()
+            if await self._answer(key, send):
+                return
+        done = self.rendering.setdefault(key, asyncio.Event())
+        try:
+            await self._render(key, scope, receive, send)
+        finally:
+            if self.rendering.get(key) is done:
+                del self.rendering[key]
+            done.set()
+
+    async def _answer(self, key: tuple[str, bytes, bytes], send: Send) -> bool:
+        """Answer from the cache, if it holds a fresh copy."""
+        entry = self.entries.get(key)
+        if entry is None or self.clock() - entry.at >= self.ttl:
+            return False
+        self.entries.move_to_end(key)
+        await send(_copy(entry.start))  # middleware outside may add to its headers
+        await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+        return True
+
+    async def _render(
+        self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         keep = True
@@ -75,7 +101,8 @@ class MicroCache:
 
         await self.app(scope, receive, capture)
         if keep and start is not None:
-            self.entries[key] = _Entry(now, start, b"".join(chunks))
+            # Stamped when it is done: a page slower than TTL to render is still shared.
+            self.entries[key] = _Entry(self.clock(), start, b"".join(chunks))
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
