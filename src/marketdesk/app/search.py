@@ -18,6 +18,7 @@ from html import escape
 from marketdesk.app import urls
 from marketdesk.app.desk import Desk
 from marketdesk.app.paging import PAGE_SIZE, Paging
+from marketdesk.app.stories import story_filters
 from marketdesk.errors import InputError
 from marketdesk.markets.charts import parse_bound
 from marketdesk.model import StoredArticle
@@ -178,33 +179,9 @@ def search_page(
 
 
 def _filters(desk: Desk, given: dict[str, str | None]) -> SearchFilters:
-    entity = given["entity"]
-    topic = given["topic"]
-    if given["country"] is not None:
-        from marketdesk.enrich import country_key  # with spaCy: only when asked for
-
-        found = country_key(given["country"])
-        if found is None:
-            raise InputError(
-                f"no country {given['country']!r}: give an ISO 3166-1 alpha-3 code (JPN, USA)"
-            )
-        if entity is not None:
-            raise InputError("give an entity or a country, not both")
-        entity = found.key
-    if topic is not None:
-        from marketdesk.enrich.topics import TAXONOMY  # with spaCy: only when asked for
-
-        codes = {t.code for t in TAXONOMY}
-        topic = topic.casefold()
-        if topic not in codes:
-            raise InputError(f"no topic {topic!r}; the topics are {', '.join(sorted(codes))}")
-    held = None
-    if given["instrument"] is not None:
-        name = given["instrument"]
-        inst = desk.registry.find(name) or desk.registry.resolve(name)
-        if inst is None:
-            raise InputError(f"no instrument {name!r}: give a key, name or symbol")
-        held = inst.key
+    entity, topic, held = story_filters(
+        desk, given["entity"], given["country"], given["topic"], given["instrument"]
+    )
     since = parse_bound(given["from"], end=False) if given["from"] else None
     until = parse_bound(given["to"], end=True) if given["to"] else None
     if since is not None and until is not None and since > until:

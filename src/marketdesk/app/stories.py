@@ -11,7 +11,15 @@ from marketdesk.app.paging import MAX_ID, PAGE_SIZE, Paging
 from marketdesk.errors import InputError, NotFoundError
 from marketdesk.model import StoredArticle, Story, StoryCopy
 
-__all__ = ["MAX_QUERY_CHARS", "SearchResults", "copies", "list_stories", "search", "story"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "SearchResults",
+    "copies",
+    "list_stories",
+    "search",
+    "story",
+    "story_filters",
+]
 
 MAX_QUERY_CHARS = 200
 
@@ -30,23 +38,16 @@ def copies(desk: Desk, article_id: int) -> tuple[StoryCopy, ...]:
     return found.copies if found is not None else ()
 
 
-def list_stories(
+def story_filters(
     desk: Desk,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    since: datetime | None = None,
-    entity: str | None = None,
-    topic: str | None = None,
-    country: str | None = None,
-    instrument: str | None = None,
-) -> list[Story]:
-    """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
-    (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
-    those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
-    ISO 3166-1 alpha-3 code of the gazetteer's countries); ``instrument``: only those that touch
-    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225"); ``offset``: that
-    many newest left out (a page of them)."""
+    entity: str | None,
+    country: str | None,
+    topic: str | None,
+    instrument: str | None,
+) -> tuple[str | None, str | None, str | None]:
+    """The store's (entity, topic, instrument key) for filters as a user gives them (see
+    list_stories), or an InputError that says which one names nothing. Shared by the list of
+    stories, the front page and search."""
     entity = entity if entity and entity.strip() else None
     if country is not None:
         from marketdesk.enrich import country_key  # with spaCy: only when asked for
@@ -75,6 +76,27 @@ def list_stories(
                 " (`marketdesk instruments` lists them)"
             )
         held = inst.key
+    return entity, topic, held
+
+
+def list_stories(
+    desk: Desk,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    since: datetime | None = None,
+    entity: str | None = None,
+    topic: str | None = None,
+    country: str | None = None,
+    instrument: str | None = None,
+) -> list[Story]:
+    """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
+    (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
+    those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
+    ISO 3166-1 alpha-3 code of the gazetteer's countries); ``instrument``: only those that touch
+    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225"); ``offset``: that
+    many newest left out (a page of them)."""
+    entity, topic, held = story_filters(desk, entity, country, topic, instrument)
 
     def page(size: int, offset: int) -> list[Story]:
         return desk.storage.stories(
