@@ -148,3 +148,27 @@ def test_stories_by_instrument(tmp_path: Path) -> None:
         assert "exports rise" in out.getvalue() and "Copper" not in out.getvalue()
     assert main(["stories", "--instrument", "nope", "--db", db], console=Console(out, err)) == 1
     assert "no instrument 'nope'" in err.getvalue()
+
+
+def test_a_story_page_shows_what_was_stored_as_analyze_works_it_out(tmp_path: Path) -> None:
+    """Countries, Wikidata items and instruments are worked out once and stored; what a page
+    shows from them is what `analyze` prints, and annotations stored before countries were
+    kept (countries None) are worked out again on show."""
+    from dataclasses import replace
+
+    from marketdesk.app.analyze import facts
+    from marketdesk.app.touched import shown
+
+    with make_desk(str(tmp_path / "s.db")) as desk:
+        out = store_document(desk, RawDocument(source="a.txt", content=JAPAN.encode()))
+        assert out.result is not None and out.result.article_id is not None
+        stored = desk.storage.get_article(out.result.article_id)
+        assert stored is not None and stored.annotations is not None
+        a = stored.annotations
+        wikidata, codes, links = facts(desk, a)
+        assert a.countries == codes and "JPN" in codes
+        assert shown(desk.registry, a)[1:] == (codes, links)
+        # each gazetteer item is on its entity, as the JSON prints it
+        assert {e.key: e.wikidata for e in a.entities if e.key in wikidata} == wikidata
+        older = replace(a, countries=None)
+        assert shown(desk.registry, older)[1:] == (codes, links)

@@ -404,3 +404,6 @@ class Annotations:
     events: tuple[Event, ...] = ()
     language: str | None = None  # ISO 639-1 of the text read (the page's, else guessed)
     notes: tuple[str, ...] = ()  # what the reader should know: text cut, not English
+    # ISO 3166-1 alpha-3 of the countries named, most salient first, worked out with the
+    # instruments (app/touched.py); None in annotations stored before they were kept.
+    countries: tuple[str, ...] | None = None

@@ -22,10 +22,11 @@ from typing import IO
 
 from marketdesk.app.desk import Desk
 from marketdesk.app.ingest import extract_sources
+from marketdesk.app.touched import countries, wikidata_ids
 from marketdesk.app.touched import touched as touched_by
-from marketdesk.enrich import MAX_CHARS, enrich_many, known
+from marketdesk.enrich import MAX_CHARS, enrich_many
 from marketdesk.markets.links import InstrumentLink
-from marketdesk.model import Annotations, Article, Entity, EntityKind, Mention, Page
+from marketdesk.model import Annotations, Article, Mention, Page
 
 __all__ = [
     "BATCH",
@@ -207,8 +208,8 @@ def analyze_sources(
 def facts(
     desk: Desk, annotations: Annotations
 ) -> tuple[dict[str, str], tuple[str, ...], tuple[InstrumentLink, ...]]:
-    """What the gazetteer and the registry add to annotations, for ``analyze`` and a stored
-    story alike: Wikidata items by gazetteer key, countries, and the instruments touched."""
+    """What the gazetteer and the registry add to annotations: Wikidata items by gazetteer
+    key, countries, and the instruments touched (app/touched.py)."""
     entities = annotations.entities
     return wikidata_ids(entities), countries(entities), links(desk, annotations)
 
@@ -216,30 +217,6 @@ def facts(
 def links(desk: Desk, annotations: Annotations) -> tuple[InstrumentLink, ...]:
     """The registry's instruments a story touches, from its countries and topics."""
     return touched_by(desk.registry, annotations)
-
-
-def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:
-    """The Wikidata item of each entity whose gazetteer key has one, by that key."""
-    out: dict[str, str] = {}
-    for e in entities:
-        facts = known(e.key) if e.key else None
-        if facts is not None and facts.wikidata:
-            out[facts.key] = facts.wikidata
-    return out
-
-
-def countries(entities: Iterable[Entity]) -> tuple[str, ...]:
-    """The ISO 3166-1 alpha-3 codes of the places that are countries (those the gazetteer
-    gives a code), most salient first, the first mentioned first among equals."""
-    ranked = sorted(
-        (e for e in entities if e.kind is EntityKind.PLACE and e.key), key=lambda e: -e.salience
-    )
-    codes: dict[str, None] = {}  # ordered and unique
-    for e in ranked:
-        facts = known(e.key) if e.key else None
-        if facts is not None and facts.alpha3:
-            codes.setdefault(facts.alpha3)
-    return tuple(codes)
 
 
 def _batches(lines: Iterable[TextEntities], size: int, chars: int) -> Iterator[list[TextEntities]]:

@@ -389,21 +389,28 @@ def story_charts(
     first ``limit`` of ``keys`` that have quotes): points from the day before to the day after
     ``at``, led by the last value before the window where the window starts without one."""
     at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a page's date without offset
+    known = [(key, inst) for key in keys if (inst := desk.registry.find(key)) is not None]
+    wanted = [key for key, _ in known]
+    # Two reads for all of them (the newest quote; the last before the window), one each for
+    # the window: a story page is read far more often than it changes.
+    newest = desk.storage.latest_quotes(wanted)
+    start = at - STORY_WINDOW
+    # the charts drawn: the first ``limit`` that have quotes
+    leading = desk.storage.latest_quotes([k for k in wanted if k in newest][:limit], start)
     out: list[StoryChart] = []
-    for key in keys:
+    for key, inst in known:
         if len(out) == limit:
             break
-        inst = desk.registry.find(key)
-        if inst is None:
-            continue
-        latest = desk.storage.latest_quote(key)
+        latest = newest.get(key)
         if latest is None:
             continue
-        window = desk.storage.history(key, at - STORY_WINDOW, at + STORY_WINDOW)
-        before = desk.storage.latest_quote(key, at - STORY_WINDOW)
+        window = desk.storage.history(key, start, at + STORY_WINDOW)
+        before = leading.get(key)
         if before is not None and (not window or window[0].at > before.at):
             window = [before, *window]
-        base = desk.storage.latest_quote(key, at)
+        # The value at publication: the last point at or before ``at`` (``before`` leads the
+        # window wherever the window has none that early).
+        base = next((q for q in reversed(window) if q.at <= at), None)
         out.append(
             story_chart(
                 key,

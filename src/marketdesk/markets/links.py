@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from marketdesk.markets.registry import Registry
 from marketdesk.model import TopicTag
 
-__all__ = ["COUNTRY_MARKETS", "TOPIC_MARKETS", "InstrumentLink", "instrument_links"]
+__all__ = [
+    "COUNTRY_MARKETS",
+    "TOPIC_MARKETS",
+    "InstrumentLink",
+    "instrument_link",
+    "instrument_links",
+]
 
 COUNTRY_MARKETS: dict[str, tuple[str, ...]] = {
     "USA": ("sp500", "dji", "nasdaq", "us10y", "dxy"),
@@ -86,12 +92,23 @@ def instrument_links(
     for topic in topics:
         for n, key in enumerate(TOPIC_MARKETS.get(topic.code, ())):
             add(key, topic.relevance * _TOPIC * _LATER**n, f"the story is about {topic.label}")
-    links = []
-    for key, (relevance, reasons) in found.items():
-        instrument = registry.instrument(key)
-        symbols = dict(instrument.symbols)
-        symbol = symbols.get("yahoo") or next(iter(symbols.values()), None)
-        links.append(
-            InstrumentLink(key, instrument.name, symbol, "; ".join(reasons), round(relevance, 3))
-        )
-    return tuple(sorted(links, key=lambda link: (-link.relevance, link.key)))
+    links = (
+        instrument_link(registry, key, round(relevance, 3), "; ".join(reasons))
+        for key, (relevance, reasons) in found.items()
+    )
+    return tuple(
+        sorted((link for link in links if link), key=lambda link: (-link.relevance, link.key))
+    )
+
+
+def instrument_link(
+    registry: Registry, key: str, relevance: float, reason: str
+) -> InstrumentLink | None:
+    """The link to the registry's instrument ``key`` (None: the registry has no such
+    instrument, such as one a user edition dropped since the story was stored)."""
+    instrument = registry.find(key)
+    if instrument is None:
+        return None
+    symbols = dict(instrument.symbols)
+    symbol = symbols.get("yahoo") or next(iter(symbols.values()), None)
+    return InstrumentLink(key, instrument.name, symbol, reason, relevance)

@@ -46,6 +46,7 @@ def dump(annotations: Annotations) -> str:
                 annotations.tone.negative,
             ],
             "instruments": [[i.key, i.relevance, i.reason] for i in annotations.instruments],
+            "countries": None if annotations.countries is None else list(annotations.countries),
             "entities": [
                 {
                     "id": e.id,
@@ -111,8 +112,10 @@ def load(text: str | dict[str, Any]) -> Annotations:
         InstrumentRef(str(key), float(relevance), str(reason))
         for key, relevance, reason in data.get("instruments", ())
     )
+    stored_countries = data.get("countries")
     return Annotations(
         entities=tuple(entities),
+        countries=None if stored_countries is None else tuple(map(str, stored_countries)),
         model=str(data.get("model", "")),
         topics=topics,
         tone=tone,

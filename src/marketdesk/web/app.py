@@ -45,6 +45,7 @@ from marketdesk.web import routing
 from marketdesk.web.auth import SESSION_COOKIE
 from marketdesk.web.caching import CachingHeaders
 from marketdesk.web.microcache import MicroCache
+from marketdesk.web.onloop import on_loop
 from marketdesk.web.render import Renderer
 from marketdesk.web.security import SecurityHeaders
 from marketdesk.web.views.entities import entity
@@ -112,7 +113,7 @@ def create_app(desk: Desk, *, close_desk: bool = False, live_interval: float = 1
             Route("/{fmt:fmt}", front),
             Route("/editions/{code:key}{fmt:fmt}", front),
             Route("/editions/{code:key}/live", live),
-            Route("/stories/{id:int}{fmt:fmt}", story),
+            Route("/stories/{id:int}{fmt:fmt}", on_loop(story)),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
             Route("/instruments/{key:key}/history.csv", instrument_csv),
             Route("/entities/{key:key}{fmt:fmt}", entity),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -14,11 +14,9 @@ from marketdesk.app.entities import entity_key
 from marketdesk.app.instrument_page import story_charts
 from marketdesk.app.stories import copies as story_copies
 from marketdesk.app.stories import story as get_story
+from marketdesk.app.touched import Shown, shown
 from marketdesk.model import StoredArticle
 from marketdesk.web.views.state import desk, renderer
-
-if TYPE_CHECKING:
-    from marketdesk.app.analyze import InstrumentLink  # loading it loads spaCy
 
 
 def story(request: Request) -> Response:
@@ -48,19 +46,11 @@ def story(request: Request) -> Response:
     )
 
 
-Facts = tuple[dict[str, str], tuple[str, ...], tuple["InstrumentLink", ...]]
+def _facts(d: Desk, found: StoredArticle) -> Shown | None:
+    return None if found.annotations is None else shown(d.registry, found.annotations)
 
 
-def _facts(d: Desk, found: StoredArticle) -> Facts | None:
-    if found.annotations is None:
-        return None
-    # Imported here: the gazetteer comes with spaCy, which the other pages never load.
-    from marketdesk.app.analyze import facts
-
-    return facts(d, found.annotations)
-
-
-def _enrichment(found: StoredArticle, known: Facts | None) -> dict[str, Any]:
+def _enrichment(found: StoredArticle, known: Shown | None) -> dict[str, Any]:
     """The stored annotations as ``marketdesk analyze`` prints them; null when the article
     has not been enriched (yet)."""
     if found.annotations is None or known is None:
