@@ -471,6 +471,9 @@ def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
     assert [q.last for q in hist] == [float((AT - timedelta(days=d)).day) for d in (3, 2, 1, 0)]
     assert store.history("spx", AT + timedelta(seconds=1), AT + timedelta(days=9)) == []
     assert len(store.history("spx", AT.astimezone(EST), AT.astimezone(IST))) == 1
+    both = store.histories(["spx", "dji", "nope"], AT - timedelta(days=3), AT)
+    assert both == {"spx": hist, "dji": [q for q in store.history("dji", AT, AT)]}
+    assert store.histories([], AT, AT) == {}
 
 
 def test_latest_articles_order_and_paging(store: Storage) -> None:
@@ -498,6 +501,7 @@ def test_history_breaks_ties_in_time_by_storage_order(store: Storage) -> None:
     store.add_quotes([quote("spx", AT, 1.0, source="b")])
     store.add_quotes([quote("spx", AT, 2.0, source="a")])
     assert [q.source for q in store.history("spx", AT, AT)] == ["b", "a"]
+    assert [q.source for q in store.histories(["spx"], AT, AT)["spx"]] == ["b", "a"]
 
 
 def test_get_article_with_its_removed_blocks_in_order(store: Storage) -> None:
@@ -1176,6 +1180,8 @@ def test_copies_of_one_article_share_a_story(store: Storage) -> None:
     assert other.story_id is not None
     for r in (a, b, other):
         assert r.article_id is not None and store.story_of_article(r.article_id) == r.story_id
+        stored = store.get_article(r.article_id)
+        assert stored is not None and stored.story_id == r.story_id  # read with the article
     assert store.story_of_article(10_000) is None
     got = store.get_story(a.story_id)
     assert got is not None and got.title == "Bank holds rates" and got.first_seen == AT

@@ -169,6 +169,7 @@ class StoredArticle:
     # or held no article (Page.kind "feed-entry").
     from_feed_entry: bool = False
     annotations: Annotations | None = None  # None: not enriched (yet)
+    story_id: int | None = None  # the story it is a copy of; None until grouped
 
 
 class SourceKind(StrEnum):

@@ -389,22 +389,18 @@ def story_charts(
     first ``limit`` of ``keys`` that have quotes): points from the day before to the day after
     ``at``, led by the last value before the window where the window starts without one."""
     at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a page's date without offset
-    known = [(key, inst) for key in keys if (inst := desk.registry.find(key)) is not None]
-    wanted = [key for key, _ in known]
-    # Two reads for all of them (the newest quote; the last before the window), one each for
-    # the window: a story page is read far more often than it changes.
-    newest = desk.storage.latest_quotes(wanted)
-    start = at - STORY_WINDOW
-    # the charts drawn: the first ``limit`` that have quotes
-    leading = desk.storage.latest_quotes([k for k in wanted if k in newest][:limit], start)
+    found = {key: inst for key in keys if (inst := desk.registry.find(key)) is not None}
+    # Three reads, whatever the number of charts (the newest quotes; the last before the
+    # window; the windows): a story page is read far more often than it changes.
+    newest = desk.storage.latest_quotes(list(found))
+    drawn = [key for key in found if key in newest][:limit]
+    start, end = at - STORY_WINDOW, at + STORY_WINDOW
+    leading = desk.storage.latest_quotes(drawn, start)
+    windows = desk.storage.histories(drawn, start, end)
     out: list[StoryChart] = []
-    for key, inst in known:
-        if len(out) == limit:
-            break
-        latest = newest.get(key)
-        if latest is None:
-            continue
-        window = desk.storage.history(key, start, at + STORY_WINDOW)
+    for key in drawn:
+        inst, latest = found[key], newest[key]
+        window = windows.get(key, [])
         before = leading.get(key)
         if before is not None and (not window or window[0].at > before.at):
             window = [before, *window]

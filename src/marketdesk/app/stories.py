@@ -31,9 +31,9 @@ def story(desk: Desk, story_id: int) -> StoredArticle:
     return found
 
 
-def copies(desk: Desk, article_id: int) -> tuple[StoryCopy, ...]:
+def copies(desk: Desk, article: StoredArticle) -> tuple[StoryCopy, ...]:
     """Every current copy of the article's story, this one included, oldest first."""
-    story_id = desk.storage.story_of_article(article_id)
+    story_id = article.story_id
     found = desk.storage.get_story(story_id) if story_id is not None else None
     return found.copies if found is not None else ()
 

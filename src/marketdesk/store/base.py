@@ -225,7 +225,7 @@ class Storage(Protocol):
         ...
 
     def get_article(self, article_id: int) -> StoredArticle | None:
-        """One article with its removed blocks, or None."""
+        """One article with its removed blocks and its story (``story_id``), or None."""
         ...
 
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
@@ -250,6 +250,13 @@ class Storage(Protocol):
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         """Every quote of an instrument with ``start <= at <= end``, oldest first."""
+        ...
+
+    def histories(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Quote]]:
+        """``history`` of each instrument, in one call (a story's small charts): instruments
+        without a quote in the span are left out."""
         ...
 
     def quotes_version(self) -> int:

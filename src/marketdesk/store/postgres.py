@@ -128,7 +128,7 @@ _ABORTED = (  # what the server aborts a transaction with when writers get in ea
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
-    " a.market_status, d.kind, a.annotations FROM articles a"
+    " a.market_status, d.kind, a.annotations, a.story_id FROM articles a"
     " JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
@@ -514,20 +514,19 @@ class PostgresStorage:
 
     # -- reads -------------------------------------------------------------------------
     def get_article(self, article_id: int) -> StoredArticle | None:
-        def work(conn: Conn) -> StoredArticle | None:
-            row = conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = %s", (article_id,)).fetchone()
-            if row is None:
-                return None
-            removed = tuple(
-                RemovedBlock(kind=BlockKind(kind), text=text)
-                for kind, text in conn.execute(
-                    "SELECT kind, text FROM removed_blocks WHERE article_id = %s ORDER BY position",
-                    (article_id,),
-                )
-            )
-            return _stored(row, removed)
-
-        return self._reading(work)
+        # One round trip: the removed blocks come as one JSON array column after the article's.
+        row = self._reading(
+            lambda conn: conn.execute(
+                "SELECT x.*, (SELECT coalesce(json_agg(json_build_array(r.kind, r.text)"
+                " ORDER BY r.position), '[]') FROM removed_blocks r WHERE r.article_id = x.id)"
+                f" FROM ({_ARTICLE_SELECT} WHERE a.id = %s) x",
+                (article_id,),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        removed = tuple(RemovedBlock(kind=BlockKind(kind), text=text) for kind, text in row[-1])
+        return _stored(row[:-1], removed)
 
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
@@ -586,6 +585,25 @@ class PostgresStorage:
             ).fetchall()
         )
         return [Quote(*r) for r in rows]
+
+    def histories(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Quote]]:
+        check_aware(start, "start")
+        check_aware(end, "end")
+        if not instruments:
+            return {}
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = ANY(%s::text[])"
+                " AND at >= %s AND at <= %s ORDER BY instrument, at, id",
+                (list(instruments), start, end),
+            ).fetchall()
+        )
+        out: dict[str, list[Quote]] = {}
+        for r in rows:
+            out.setdefault(r[0], []).append(Quote(*r))
+        return out
 
     def quotes_version(self) -> int:
         row = self._reading(
@@ -657,7 +675,7 @@ class PostgresStorage:
         columns = (
             "id, title, paragraphs, authors, published, modified, publisher, origin, copyright,"
             " language, url, description, image, source, fetched_at, market_status, kind,"
-            " annotations"
+            " annotations, story_id"
         )
         # Each story once, as its best-ranked copy: a window over the matches.
         rows = self._reading(
@@ -665,7 +683,7 @@ class PostgresStorage:
                 f"SELECT {columns} FROM (SELECT a.id, a.title, a.paragraphs, a.authors,"
                 " a.published, a.modified, a.publisher, a.origin, a.copyright, a.language,"
                 " a.url, a.description, a.image, d.source, a.fetched_at, a.market_status,"
-                " d.kind, a.annotations, ts_rank_cd(a.search, q) AS hit_rank,"
+                " d.kind, a.annotations, a.story_id, ts_rank_cd(a.search, q) AS hit_rank,"
                 " row_number() OVER (PARTITION BY a.story_id"
                 " ORDER BY ts_rank_cd(a.search, q) DESC, a.id) AS nth"
                 f" FROM articles a JOIN documents d ON d.id = a.document_id"
@@ -1413,6 +1431,7 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         market_status,
         kind,
         annotations,
+        story_id,
     ) = row
     return StoredArticle(
         id=article_id,
@@ -1436,4 +1455,5 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         removed=removed,
         from_feed_entry=kind == "feed-entry",
         annotations=annotations_json.load(annotations) if annotations else None,
+        story_id=story_id,
     )

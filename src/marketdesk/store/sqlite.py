@@ -316,35 +316,45 @@ class SQLiteStorage:
         return {row[0]: _quote_from(row) for row in rows}
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
+        return self.histories([instrument], start, end).get(instrument, [])
+
+    def histories(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Quote]]:
         check_aware(start, "start")
         check_aware(end, "end")
+        if not instruments:
+            return {}
         # Plain tuples and positional construction: named Row lookups cost more than the query.
         cur = self._reader().cursor()
         cur.row_factory = None
         rows = cur.execute(
-            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE instrument = ? AND at >= ? AND at <= ?"
-            " ORDER BY at, id",  # the index holds (instrument, at, rowid): no sort step
-            (instrument, to_micros(start), to_micros(end)),
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes"
+            f" WHERE instrument IN ({','.join('?' * len(instruments))}) AND at >= ? AND at <= ?"
+            " ORDER BY instrument, at, id",  # the index holds (instrument, at, rowid)
+            (*instruments, to_micros(start), to_micros(end)),
         ).fetchall()
         fromts = datetime.fromtimestamp
-        return [
-            Quote(
-                ins,
-                name,
-                fromts(at / 1_000_000, UTC),
-                last,
-                chg,
-                pct,
-                src,
-                prev,
-                o,
-                h,
-                lo,
-                doc,
-                dec,
+        out: dict[str, list[Quote]] = {}
+        for ins, name, at, last, chg, pct, src, prev, o, h, lo, doc, dec in rows:
+            out.setdefault(ins, []).append(
+                Quote(
+                    ins,
+                    name,
+                    fromts(at / 1_000_000, UTC),
+                    last,
+                    chg,
+                    pct,
+                    src,
+                    prev,
+                    o,
+                    h,
+                    lo,
+                    doc,
+                    dec,
+                )
             )
-            for (ins, name, at, last, chg, pct, src, prev, o, h, lo, doc, dec) in rows
-        ]
+        return out
 
     def quotes_version(self) -> int:
         # One writer at a time allocates rowids in commit order, and quotes are never deleted
@@ -1171,6 +1181,7 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         removed=removed,
         from_feed_entry=row["doc_kind"] == "feed-entry",
         annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
+        story_id=row["story_id"],
     )
 
 

@@ -22,7 +22,7 @@ from marketdesk.web.views.state import desk, renderer
 def story(request: Request) -> Response:
     d = desk(request)
     found = get_story(d, request.path_params["id"])
-    copies = story_copies(d, found.id)
+    copies = story_copies(d, found)
     known = _facts(d, found)
     touched = known[2] if known else ()
     when = found.article.published or found.fetched_at
