@@ -6,6 +6,7 @@ fresh schema on the PostgreSQL test server.
 
 from __future__ import annotations
 
+import importlib
 import math
 import multiprocessing
 import sqlite3
@@ -1509,6 +1510,27 @@ def test_search_stories_stems_filters_counts_and_keeps_one_copy_a_story(store: S
     assert store.count_stories("copper", SearchFilters(entity="place:jp")) == 1
     with pytest.raises(ValueError):
         store.search_stories("copper", filters=SearchFilters(since=datetime(2024, 1, 1)))
+
+
+def test_search_stories_ranks_among_the_latest_matches(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A common word ranks only the SEARCH_SCAN matches stored last (a bounded cost); a word
+    with fewer matches than that is ranked over all of them, the oldest included; stories past
+    the first page come from widening the scan."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    ids = []
+    for n in range(8):
+        words = "harbour cranes" if n == 0 else "harbour"
+        p = page(f"Port report {n}", f"The {words} worked late on day {n}.", published=AT)
+        ids.append(store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, []).article_id)
+    found = [a.id for a in store.search_stories("harbour", limit=10)]
+    assert sorted(found) == sorted(ids[4:])  # the four stored last
+    assert [a.id for a in store.search_stories("cranes")] == [ids[0]]  # rare: all matches
+    paged = [a.id for a in store.search_stories("harbour", limit=2, offset=2)]
+    assert len(paged) == 2 and set(paged) <= set(ids[4:]) and not set(paged) & set(found[:2])
+    assert store.count_stories("harbour") == 8  # counting is not bounded by the scan
 
 
 def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from marketdesk.errors import StorageError
 from marketdesk.store.base import (
     RELATED_SCAN,
+    SEARCH_SCAN,
     Checkpoint,
     EntityRecord,
     IngestResult,
@@ -24,6 +25,7 @@ from marketdesk.store.sqlite import SQLiteStorage
 
 __all__ = [
     "RELATED_SCAN",
+    "SEARCH_SCAN",
     "Checkpoint",
     "EntityRecord",
     "IngestResult",

@@ -180,6 +180,8 @@ class RelatedEntity:
 
 
 RELATED_SCAN = 2000  # related_entities reads at most this many of an entity's latest articles
+# search_stories ranks at most this many of a query's latest matching articles (see there)
+SEARCH_SCAN = 2000
 
 
 class Storage(Protocol):
@@ -294,7 +296,10 @@ class Storage(Protocol):
         filters: SearchFilters | None = None,
     ) -> list[StoredArticle]:
         """Full-text search as ``search_articles`` (stemmed where the backend stems: both do),
-        one copy a story (its best match), narrowed by ``filters``; without removed blocks."""
+        one copy a story (its best match), narrowed by ``filters``; without removed blocks.
+        Ranked by relevance among the ``SEARCH_SCAN`` matching articles stored last (every
+        match where there are fewer): ranking all the matches of a common word costs time in
+        proportion to the store, and a desk's reader wants the recent ones first."""
         ...
 
     def count_stories(

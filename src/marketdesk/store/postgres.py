@@ -79,6 +79,7 @@ from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import (
     RELATED_SCAN,
+    SEARCH_SCAN,
     Checkpoint,
     EntityRecord,
     IngestResult,
@@ -672,28 +673,58 @@ class PostgresStorage:
         if found is None:
             return []
         where, args = found
-        columns = (
-            "id, title, paragraphs, authors, published, modified, publisher, origin, copyright,"
-            " language, url, description, image, source, fetched_at, market_status, kind,"
-            " annotations, story_id"
-        )
-        # Each story once, as its best-ranked copy: a window over the matches.
-        rows = self._reading(
-            lambda conn: conn.execute(
-                f"SELECT {columns} FROM (SELECT a.id, a.title, a.paragraphs, a.authors,"
-                " a.published, a.modified, a.publisher, a.origin, a.copyright, a.language,"
-                " a.url, a.description, a.image, d.source, a.fetched_at, a.market_status,"
-                " d.kind, a.annotations, a.story_id, ts_rank_cd(a.search, q) AS hit_rank,"
-                " row_number() OVER (PARTITION BY a.story_id"
-                " ORDER BY ts_rank_cd(a.search, q) DESC, a.id) AS nth"
-                f" FROM articles a JOIN documents d ON d.id = a.document_id"
-                f" JOIN stories s ON s.id = a.story_id,"
-                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where}) x"
-                " WHERE nth = 1 ORDER BY hit_rank DESC, id LIMIT %s OFFSET %s",
-                (*args, limit, offset),
+        tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
+        wanted = offset + limit
+
+        def work(conn: Conn) -> list[int]:
+            # The oldest article ranked: the SEARCH_SCAN-th newest match, so that a common word
+            # ranks a bounded number of matches (ts_rank_cd reads each one's whole tsvector).
+            # The GIN index hands matches over in no order: look for it among the newest ids
+            # first, in spans that grow until they hold it or the whole table.
+            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            top = int(newest[0]) if newest is not None else 0
+            span = SEARCH_SCAN * 8
+            while True:
+                above = max(0, top - span)
+                floor = conn.execute(
+                    f"SELECT a.id FROM articles a, {tsquery} AS q WHERE a.search @@ q"
+                    " AND a.id > %s ORDER BY a.id DESC OFFSET %s LIMIT 1",
+                    (args[0], above, SEARCH_SCAN - 1),
+                ).fetchone()
+                if floor is not None or above == 0:
+                    break
+                span *= 4
+            lowest = int(floor[0]) if floor is not None else 0
+            # The best-ranked matches, the filters on them, each story once as its best copy: a
+            # few more matches than the page needs, more while copies or filters leave too few.
+            scan = min(SEARCH_SCAN, max(4 * wanted, 64))
+            while True:
+                rows = conn.execute(
+                    "SELECT a.id, a.story_id FROM (SELECT m.id, ts_rank_cd(m.search, mq) AS r"
+                    f" FROM articles m, {tsquery} AS mq WHERE m.search @@ mq AND m.id >= %s"
+                    " ORDER BY r DESC, m.id LIMIT %s) f JOIN articles a ON a.id = f.id"
+                    f" JOIN stories s ON s.id = a.story_id, {tsquery} AS q WHERE {where}"
+                    " ORDER BY f.r DESC, f.id",
+                    (args[0], lowest, scan, *args),
+                ).fetchall()
+                best: dict[int, int] = {}  # story id -> its best copy, best story first
+                for aid, sid in rows:
+                    best.setdefault(sid, aid)
+                if len(best) >= wanted or scan >= SEARCH_SCAN:
+                    return list(best.values())[offset:wanted]
+                scan = min(SEARCH_SCAN, scan * 4)
+
+        def read(conn: Conn) -> list[StoredArticle]:
+            ids = work(conn)
+            if not ids:
+                return []
+            rows = conn.execute(
+                f"{_ARTICLE_SELECT} WHERE a.id = ANY(%s::bigint[])", (ids,)
             ).fetchall()
-        )
-        return [_stored(r, ()) for r in rows]
+            by_id = {r[0]: r for r in rows}
+            return [_stored(by_id[i], ()) for i in ids if i in by_id]
+
+        return self._reading(read)
 
     def count_stories(
         self, query: str, filters: SearchFilters | None = None, cap: int = 1000

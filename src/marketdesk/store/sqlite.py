@@ -46,6 +46,7 @@ from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import (
     RELATED_SCAN,
+    SEARCH_SCAN,
     Checkpoint,
     EntityRecord,
     IngestResult,
@@ -427,21 +428,36 @@ class SQLiteStorage:
         found = _search_where(query, filters)
         if found is None:
             return []
-        where, args = found
-        # Each story once, as its best-ranked copy: a window over the matches' ids and ranks
-        # only (a story's text is read for the page of results, not for every match).
+        terms, where, args = found
         reader = self._reader()
-        ids = [
-            r[0]
-            for r in reader.execute(
-                "SELECT id FROM (SELECT a.id AS id, articles_fts.rank AS hit_rank,"
-                " row_number() OVER (PARTITION BY a.story_id ORDER BY articles_fts.rank, a.id)"
-                " AS nth FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-                f" JOIN stories s ON s.id = a.story_id WHERE {where})"
-                " WHERE nth = 1 ORDER BY hit_rank, id LIMIT ? OFFSET ?",
-                (*args, limit, offset),
-            )
-        ]
+        # The oldest article ranked: the SEARCH_SCAN-th newest match (FTS5 walks the match list
+        # backwards and stops there), so a common word ranks a bounded number of matches.
+        floor = reader.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (terms, SEARCH_SCAN - 1),
+        ).fetchone()
+        lowest = int(floor[0]) if floor is not None else 0
+        # The best-ranked matches first, the filters on them, each story once as its best copy:
+        # a few more matches than the page needs, more again while copies of one story or the
+        # filters leave too few.
+        wanted = offset + limit
+        scan = min(SEARCH_SCAN, max(4 * wanted, 64))
+        while True:
+            rows = reader.execute(
+                "SELECT a.id, a.story_id FROM (SELECT rowid, rank FROM articles_fts"
+                " WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rank, rowid LIMIT ?) f"
+                " JOIN articles a ON a.id = f.rowid JOIN stories s ON s.id = a.story_id"
+                f" WHERE {where} ORDER BY f.rank, f.rowid",
+                (terms, lowest, scan, *args),
+            ).fetchall()
+            best: dict[int, int] = {}  # story id -> its best copy, best story first
+            for aid, sid in rows:
+                best.setdefault(sid, aid)
+            if len(best) >= wanted or scan >= SEARCH_SCAN:
+                break
+            scan = min(SEARCH_SCAN, scan * 4)
+        ids = list(best.values())[offset:wanted]
         if not ids:
             return []
         rows = reader.execute(
@@ -460,14 +476,15 @@ class SQLiteStorage:
         found = _search_where(query, filters)
         if found is None:
             return 0
-        where, args = found
+        terms, where, args = found
         row = (
             self._reader()
             .execute(
                 "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
                 " JOIN articles_fts ON a.id = articles_fts.rowid"
-                f" JOIN stories s ON s.id = a.story_id WHERE {where} LIMIT ?)",
-                (*args, cap + 1),
+                " JOIN stories s ON s.id = a.story_id"
+                f" WHERE articles_fts MATCH ? AND {where} LIMIT ?)",
+                (terms, *args, cap + 1),
             )
             .fetchone()
         )
@@ -954,15 +971,17 @@ class _Writer:
         )
 
 
-def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[int | str]] | None:
-    """The WHERE clause of a search over ``articles a`` joined with ``articles_fts`` and
-    ``stories s``, and its arguments; None when the query has no words."""
+def _search_where(
+    query: str, filters: SearchFilters | None
+) -> tuple[str, str, list[int | str]] | None:
+    """A search's FTS5 MATCH expression, and the WHERE clause of its filters over ``articles
+    a`` joined with ``stories s`` with their arguments; None when the query has no words."""
     # Each word quoted: FTS5 then reads it as a word, never as query syntax.
     terms = " ".join(f'"{w}"' for w in _WORD.findall(query))
     if not terms:
         return None
-    where = f"articles_fts MATCH ? AND {_CURRENT}"
-    args: list[int | str] = [terms]
+    where = _CURRENT
+    args: list[int | str] = []
     f = filters or SearchFilters()
     if f.entity is not None:
         where += " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = ? OR key = ?)"
@@ -985,7 +1004,7 @@ def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[
         where += " AND (lower(a.publisher) = ? OR lower(a.origin) = ? OR a.site = ?)"
         src = f.source.strip().lower()
         args += [src, src, src]
-    return where, args
+    return terms, where, args
 
 
 def _find_item(conn: sqlite3.Connection, source_id: int, key: str) -> tuple[str, int | None] | None:
