@@ -306,6 +306,34 @@ def test_refresh_network_error_leaves_the_old_file(config: Path, tmp_path: Path)
     assert out.read_text(encoding="utf-8") == "old\n"
 
 
+class Failing(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(404 if self.path.startswith("/robots.txt") else 500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_refresh_error_names_the_endpoint_not_the_query(config: Path, tmp_path: Path) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    endpoint = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    try:
+        out = tmp_path / "kb.jsonl"
+        code, _, err = run(
+            ["kb", "refresh", "--out", str(out), "--endpoint", endpoint, "--allow-private"]
+        )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert code == 1 and "HTTP 500" in err and f"for {endpoint} " in err
+    assert "query=" not in err and "SELECT" not in err  # hundreds of characters of SPARQL
+    assert not out.exists()
+
+
 def test_refresh_needs_somewhere_to_write(config: Path) -> None:
     code, _, err = run(["kb", "refresh"])
     assert code == 1 and "--out PATH" in err

@@ -96,8 +96,10 @@ def refresh_kb(
         try:
             doc = fetcher.fetch(url)
         except FetchError as exc:
+            # The endpoint, not the URL: the query it carries is hundreds of characters long.
+            reason = str(exc).replace(url, endpoint)
             raise RefreshError(
-                f"kb refresh: {what}: {exc}; the knowledge base in {target} is unchanged"
+                f"kb refresh: {what}: {reason}; the knowledge base in {target} is unchanged"
             ) from None
         try:
             rows = json.loads(doc.content)["results"]["bindings"]
