@@ -4,9 +4,11 @@ Starlette runs a plain (sync) view in a thread of anyio's pool. For a view that 
 sub-millisecond reads of the store and renders a template, the hand-over costs more than the
 work: the result waits for the loop thread to take the GIL back, and under load the request
 threads and the loop thread convoy on it (story pages: 390 requests a second in threads, 1,280
-on the loop, two workers under wrk, issue 12's benchmark). Such views run on the loop; what may
-take long (search over a large store, a sign-in's password hash, a source's fetch) stays in
-threads, and a server's concurrency comes from its worker processes (``serve --workers``).
+on the loop, two workers under wrk, issue 12's benchmark). Such views run on the loop where the
+store is read in process (SQLite); on PostgreSQL each read is a round trip to the server, which
+a thread waits out without holding up the loop. What may take long (search over a large store,
+a sign-in's password hash, a source's fetch) stays in threads, and a server's concurrency comes
+from its worker processes (``serve --workers``).
 """
 
 from __future__ import annotations
