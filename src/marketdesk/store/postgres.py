@@ -90,6 +90,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
+from marketdesk.store.searching import page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy
 from marketdesk.stories.signature import from_bytes
@@ -674,7 +675,6 @@ class PostgresStorage:
             return []
         where, args = found
         tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
-        wanted = offset + limit
 
         def work(conn: Conn) -> list[int]:
             # The oldest article ranked: the SEARCH_SCAN-th newest match, so that a common word
@@ -695,11 +695,10 @@ class PostgresStorage:
                     break
                 span *= 4
             lowest = int(floor[0]) if floor is not None else 0
-            # The best-ranked matches, the filters on them, each story once as its best copy: a
-            # few more matches than the page needs, more while copies or filters leave too few.
-            scan = min(SEARCH_SCAN, max(4 * wanted, 64))
-            while True:
-                rows = conn.execute(
+
+            def ranked(scan: int) -> list[tuple[int, int]]:
+                # The best-ranked matches first, then the filters on them.
+                return conn.execute(
                     "SELECT a.id, a.story_id FROM (SELECT m.id, ts_rank_cd(m.search, mq) AS r"
                     f" FROM articles m, {tsquery} AS mq WHERE m.search @@ mq AND m.id >= %s"
                     " ORDER BY r DESC, m.id LIMIT %s) f JOIN articles a ON a.id = f.id"
@@ -707,12 +706,8 @@ class PostgresStorage:
                     " ORDER BY f.r DESC, f.id",
                     (args[0], lowest, scan, *args),
                 ).fetchall()
-                best: dict[int, int] = {}  # story id -> its best copy, best story first
-                for aid, sid in rows:
-                    best.setdefault(sid, aid)
-                if len(best) >= wanted or scan >= SEARCH_SCAN:
-                    return list(best.values())[offset:wanted]
-                scan = min(SEARCH_SCAN, scan * 4)
+
+            return page_of_stories(ranked, offset, limit, SEARCH_SCAN)
 
         def read(conn: Conn) -> list[StoredArticle]:
             ids = work(conn)

@@ -57,6 +57,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
+from marketdesk.store.searching import page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy
 from marketdesk.stories.signature import from_bytes
@@ -438,26 +439,19 @@ class SQLiteStorage:
             (terms, SEARCH_SCAN - 1),
         ).fetchone()
         lowest = int(floor[0]) if floor is not None else 0
-        # The best-ranked matches first, the filters on them, each story once as its best copy:
-        # a few more matches than the page needs, more again while copies of one story or the
-        # filters leave too few.
-        wanted = offset + limit
-        scan = min(SEARCH_SCAN, max(4 * wanted, 64))
-        while True:
-            rows = reader.execute(
+
+        def ranked(scan: int) -> list[tuple[int, int]]:
+            # The best-ranked matches first (FTS5's bm25 over at most SEARCH_SCAN of them),
+            # then the filters on them.
+            return reader.execute(
                 "SELECT a.id, a.story_id FROM (SELECT rowid, rank FROM articles_fts"
                 " WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rank, rowid LIMIT ?) f"
                 " JOIN articles a ON a.id = f.rowid JOIN stories s ON s.id = a.story_id"
                 f" WHERE {where} ORDER BY f.rank, f.rowid",
                 (terms, lowest, scan, *args),
             ).fetchall()
-            best: dict[int, int] = {}  # story id -> its best copy, best story first
-            for aid, sid in rows:
-                best.setdefault(sid, aid)
-            if len(best) >= wanted or scan >= SEARCH_SCAN:
-                break
-            scan = min(SEARCH_SCAN, scan * 4)
-        ids = list(best.values())[offset:wanted]
+
+        ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
         if not ids:
             return []
         rows = reader.execute(

@@ -1,0 +1,36 @@
+"""What both backends' ``search_stories`` share: a page of stories from the best-ranked
+matches, each story once as its best copy, read a few more matches at a time.
+
+A backend hands over ``ranked(scan)``: the (article id, story id) of its ``scan`` best-ranked
+matches among the ``SEARCH_SCAN`` stored last, the filters applied, best first. The page
+asks for a few more matches than it shows, and more again while copies of one story or the
+filters leave too few, up to ``SEARCH_SCAN``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from marketdesk.store.base import SEARCH_SCAN
+
+__all__ = ["page_of_stories"]
+
+FIRST_SCAN = 64  # matches read first, at least (four a story shown, at least)
+
+
+def page_of_stories(
+    ranked: Callable[[int], Sequence[tuple[int, int]]],
+    offset: int,
+    limit: int,
+    most: int = SEARCH_SCAN,
+) -> list[int]:
+    """The article ids of stories ``offset`` to ``offset + limit``, best first."""
+    wanted = offset + limit
+    scan = min(most, max(4 * wanted, FIRST_SCAN))
+    while True:
+        best: dict[int, int] = {}  # story id -> its best copy, best story first
+        for article_id, story_id in ranked(scan):
+            best.setdefault(story_id, article_id)
+        if len(best) >= wanted or scan >= most:
+            return list(best.values())[offset:wanted]
+        scan = min(most, scan * 4)
