@@ -1,11 +1,14 @@
 """The desk under load: wrk against `marketdesk serve` on 127.0.0.1, with desks of N sample
 stories (`marketdesk demo --stories N`) on SQLite and on PostgreSQL.
 
-For each backend and each N, one server process; three runs of wrk, one per kind of page, each
-with C concurrent connections for D seconds: the front page (`/`), story pages (`/stories/ID`,
-IDs drawn at random from the whole store) and search (`/search?q=WORD`, words drawn from the
-sample stories' vocabulary). Printed per run: requests per second, p50, p95 and p99 latency, and
-errors (connect, read, write, timeout, non-2xx). wrk (Debian's package `wrk`) must be installed.
+For each backend and each N, one server (`--workers` processes); four runs of wrk, one per
+kind of page, each with C concurrent connections for D seconds: the front page (`/`), story
+pages (`/stories/ID`, IDs drawn at random from the whole store), search (`/search?q=WORD`, 17
+words of the sample stories' vocabulary: popular searches, which the one-second micro-cache
+shares) and `search*` (every pair of those words, each of its first three pages: 408 URLs
+rarely asked twice within a second, so nearly every one is searched afresh). Printed per run:
+requests per second, p50, p95 and p99 latency, and errors (connect, read, write, timeout,
+non-2xx). wrk (Debian's package `wrk`) must be installed.
 
 Desks are built once and kept under .bench/ (SQLite files, and PostgreSQL databases named
 marketdesk_bench_N on 127.0.0.1:5432); `--rebuild` builds them again. A desk of 100,000
@@ -131,6 +134,18 @@ def story_paths(url: str, count: int) -> list[str]:
     return [f"/stories/{rng.randint(1, top)}" for _ in range(count)]
 
 
+def distinct_searches() -> list[str]:
+    """Searches that the micro-cache cannot answer for one another: every pair of the words,
+    each of its first three pages (408 URLs, drawn at random: few repeat within a second)."""
+    return [
+        f"/search?q={a}+{b}&page={page}"
+        for a in WORDS
+        for b in WORDS
+        if a < b
+        for page in (1, 2, 3)
+    ]
+
+
 def wrk(url: str, paths: list[str], clients: int, seconds: int, threads: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "paths.lua"
@@ -182,6 +197,7 @@ def main() -> int:
                     "front": ["/"],
                     "story": story_paths(url, 2000),
                     "search": [f"/search?q={rng.choice(WORDS)}" for _ in range(500)],
+                    "search*": distinct_searches(),
                 }
                 for kind, paths in kinds.items():
                     wrk(url, paths[:50], args.clients, 3, args.threads)  # warm up
