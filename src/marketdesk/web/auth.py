@@ -20,7 +20,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -75,16 +75,28 @@ def current_session(request: Request) -> WebSession | None:
     return found  # type: ignore[return-value]
 
 
-def set_session_cookie(response: Response, request: Request, token: str) -> None:
+def _set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    token: str,
+    samesite: Literal["lax", "strict"],
+) -> None:
+    """A sign-in cookie: scripts never read it, sent over TLS only where served over it, for
+    as long as a session lives."""
     response.set_cookie(
-        SESSION_COOKIE,
+        name,
         token,
         max_age=int(auth.SESSION_TTL.total_seconds()),
         path="/",
         secure=is_secure(request),
         httponly=True,
-        samesite="lax",
+        samesite=samesite,
     )
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    _set_cookie(response, request, SESSION_COOKIE, token, "lax")
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
@@ -126,15 +138,7 @@ def signin_token(request: Request) -> tuple[str, bool]:
 
 
 def set_signin_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(
-        SIGNIN_COOKIE,
-        token,
-        max_age=int(auth.SESSION_TTL.total_seconds()),
-        path="/",
-        secure=is_secure(request),
-        httponly=True,
-        samesite="strict",
-    )
+    _set_cookie(response, request, SIGNIN_COOKIE, token, "strict")
 
 
 def csrf_token(request: Request) -> str | None:
