@@ -11,6 +11,7 @@ import math
 import multiprocessing
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -461,6 +462,28 @@ def test_quotes_version_sees_another_process_store_quotes(storage_url: str, stor
     assert store.quotes_version() != before
     latest = store.latest_quote("spx")
     assert latest is not None and latest.last == 2.0
+
+
+def test_wait_for_quotes_hears_another_process_commit(storage_url: str, store: Storage) -> None:
+    store.add_quotes([quote("spx", AT, 1.0)])
+    before = store.quotes_version()
+    started = time.monotonic()
+    assert store.wait_for_quotes(before, 0.2) == before  # nothing stored: the time runs out
+    assert 0.15 <= time.monotonic() - started < 5
+    assert store.wait_for_quotes(before - 1, 30) == before  # already changed: at once
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_store_one_quote, args=(storage_url, 2.0)
+    )
+    proc.start()
+    try:
+        # The other process takes seconds to start; the wait ends at its commit, not at 60 s.
+        now = store.wait_for_quotes(before, 60)
+        heard = time.monotonic()
+    finally:
+        proc.join(60)
+    assert proc.exitcode == 0 and now != before and now == store.quotes_version()
+    assert heard - started < 50
+    assert store.wait_for_quotes(now, 0) == now  # no time: one look
 
 
 def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:

@@ -119,6 +119,31 @@ def test_an_event_at_once_then_one_for_each_stored_change(desk: Desk, db_path: s
     asyncio.run(go())
 
 
+def test_a_commit_is_heard_before_the_next_tick(desk: Desk, db_path: str) -> None:
+    """The poller waits on the store (LISTEN/NOTIFY on PostgreSQL, a look every 50 ms on
+    SQLite), not on its interval: with ticks a minute apart a stored quote still arrives
+    within moments."""
+
+    async def go() -> None:
+        hub = LiveHub(desk, 60.0)
+        watch = Watch(hub, "ca")
+        await watch.next()
+        await asyncio.sleep(0.3)  # the poller is waiting now
+        other = open_storage(db_path)
+        try:
+            started = time.monotonic()
+            other.add_quotes([tsx(21_075.0, CLOSING - timedelta(seconds=20))])
+        finally:
+            other.close()
+        moved = await watch.next()
+        assert moved["strip"][0]["last"] == 21_075.0
+        assert time.monotonic() - started < 10  # not the minute of a tick
+        await watch.stop()
+        await hub.close()
+
+    asyncio.run(go())
+
+
 def test_the_banner_and_the_ages_change_with_the_clock(desk: Desk, clock: Clock) -> None:
     async def go() -> None:
         hub = LiveHub(desk, TICK)
@@ -140,16 +165,16 @@ def test_the_banner_and_the_ages_change_with_the_clock(desk: Desk, clock: Clock)
 
 
 def test_one_poller_for_every_watcher_and_none_when_nobody_watches(desk: Desk) -> None:
-    reads = 0
+    reads = 0  # the poller's waits for new quotes: one a tick, whoever watches
     storage = desk.storage
-    version = storage.quotes_version
+    wait = storage.wait_for_quotes
 
-    def counted() -> int:
+    def counted(version: int, timeout: float) -> int:
         nonlocal reads
         reads += 1
-        return version()
+        return wait(version, timeout)
 
-    storage.quotes_version = counted  # type: ignore[method-assign]
+    storage.wait_for_quotes = counted  # type: ignore[method-assign]
 
     async def go() -> None:
         hub = LiveHub(desk, TICK)

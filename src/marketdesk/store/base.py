@@ -182,6 +182,7 @@ class RelatedEntity:
 RELATED_SCAN = 2000  # related_entities reads at most this many of an entity's latest articles
 # search_stories ranks at most this many of a query's latest matching articles (see there)
 SEARCH_SCAN = 2000
+QUOTES_LOOK = 0.05  # seconds between wait_for_quotes' looks where the store tells no one
 
 
 class Storage(Protocol):
@@ -265,6 +266,14 @@ class Storage(Protocol):
         """A number that changes once quotes are stored, by this process or any other, and only
         then (compare it for equality): cheap enough to poll every second (the live strip).
         0 before the first quote."""
+        ...
+
+    def wait_for_quotes(self, version: int, timeout: float) -> int:
+        """Wait until ``quotes_version()`` differs from ``version``, or ``timeout`` seconds
+        have passed, and return it (``version`` itself when the time ran out): the live strip
+        hears of quotes as they are committed by any process. PostgreSQL is told at the commit
+        (LISTEN/NOTIFY); SQLite, which tells no one, is looked at every QUOTES_LOOK seconds.
+        Called from one thread at a time."""
         ...
 
     def counts(self) -> StoreCounts: ...

@@ -47,6 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
+from time import monotonic
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -134,6 +135,9 @@ _ARTICLE_SELECT = (
     " JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
+# The NOTIFY channel of new quotes: one a schema (a database may hold several stores, one a
+# schema), ASCII and within PostgreSQL's 63 bytes whatever the schema's name.
+_QUOTES_CHANNEL = "'marketdesk_quotes_' || md5(current_schema())"
 _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
@@ -360,6 +364,9 @@ class PostgresStorage:
         )
         with self._errors("connect to"):
             self._pool.open(wait=True, timeout=timeout)
+        # wait_for_quotes' own connection, LISTENing (opened on first use): a pooled one
+        # would miss notifications while lent to another read.
+        self._listener: Conn | None = None
 
     # -- connections -------------------------------------------------------------------
     @contextmanager
@@ -458,6 +465,9 @@ class PostgresStorage:
             return once()
 
     def close(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         self._pool.close()
 
     # -- writes ------------------------------------------------------------------------
@@ -612,6 +622,36 @@ class PostgresStorage:
             lambda conn: conn.execute("SELECT version FROM quotes_version").fetchone()
         )
         return int(row[0]) if row is not None else 0
+
+    def wait_for_quotes(self, version: int, timeout: float) -> int:
+        deadline = monotonic() + max(0.0, timeout)
+        with self._errors("read from"):
+            try:
+                listener = self._listen()
+                while True:
+                    # Read after LISTEN: a commit after this read is told, one before it seen.
+                    row = listener.execute("SELECT version FROM quotes_version").fetchone()
+                    now = int(row[0]) if row is not None else 0
+                    left = deadline - monotonic()
+                    if now != version or left <= 0:
+                        return now
+                    for _ in listener.notifies(timeout=left, stop_after=1):
+                        break
+            except psycopg.Error:
+                # A server gone or restarted: the next call listens on a new connection.
+                dropped, self._listener = self._listener, None
+                if dropped is not None:
+                    dropped.close()
+                raise
+
+    def _listen(self) -> Conn:
+        if self._listener is None:
+            conn = psycopg.connect(self._where.conninfo, autocommit=True)
+            row = conn.execute(f"SELECT {_QUOTES_CHANNEL}").fetchone()
+            assert row is not None
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(row[0])))
+            self._listener = conn
+        return self._listener
 
     def counts(self) -> StoreCounts:
         row = self._reading(
@@ -1381,6 +1421,8 @@ def _insert_quotes(conn: Conn, quotes: Iterable[Quote], doc_id: int | None) -> i
         # Last, so the row lock it takes is held only until the commit (and never waited for
         # while holding a quote key another writer wants).
         conn.execute("UPDATE quotes_version SET version = version + 1")
+        # Heard by wait_for_quotes' listeners at the commit, and only if it commits.
+        conn.execute(f"SELECT pg_notify({_QUOTES_CHANNEL}, '')")
     return added
 
 

@@ -45,6 +45,7 @@ from marketdesk.model import (
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import (
+    QUOTES_LOOK,
     RELATED_SCAN,
     SEARCH_SCAN,
     Checkpoint,
@@ -364,6 +365,16 @@ class SQLiteStorage:
         # read from the rowid b-tree's last page.
         row = self._reader().execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()
         return int(row[0])
+
+    def wait_for_quotes(self, version: int, timeout: float) -> int:
+        # No process tells another of its commits: look again and again (a read of one page).
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            now = self.quotes_version()
+            left = deadline - time.monotonic()
+            if now != version or left <= 0:
+                return now
+            time.sleep(min(QUOTES_LOOK, left))
 
     def counts(self) -> StoreCounts:
         c = self._reader()

@@ -19,6 +19,7 @@ import logging
 from collections import Counter
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import anyio.to_thread
 
@@ -51,6 +52,7 @@ class LiveHub:
         self._changed = asyncio.Condition()
         self._wake = asyncio.Event()  # a new edition is watched: tick now, not in a second
         self._task: asyncio.Task[None] | None = None
+        self._waiting: asyncio.Future[int] | None = None  # the store's wait for new quotes
         self._closed = False
         # Touched only by _tick, one at a time, in a worker thread.
         self._version: int | None = None
@@ -122,16 +124,47 @@ class LiveHub:
                         self._events[code] = LiveEvent(self._serial, data)
                     if fresh:
                         self._changed.notify_all()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._interval)
+                await self._until_next_tick()
         finally:
             # No await between the loop's last check and this: a watcher that comes later
             # finds no task and starts one, and waits for its first tick.
             if self._task is asyncio.current_task():
                 self._task = None
+                if self._waiting is not None:
+                    self._waiting.cancel()
+                    self._waiting = None
                 self._events.clear()
                 self._quotes.clear()
                 self._shown.clear()
+
+    async def _until_next_tick(self) -> None:
+        """Until quotes are committed (the store says so at once where it can), a new
+        edition is watched, or ``interval`` has passed (the banner and the quotes' ages move
+        with the clock)."""
+        if self._waiting is None:
+            self._waiting = asyncio.ensure_future(
+                anyio.to_thread.run_sync(
+                    self._desk.storage.wait_for_quotes,
+                    self._version if self._version is not None else 0,
+                    self._interval,
+                    abandon_on_cancel=True,  # shutting down: the wait ends by itself
+                )
+            )
+        woken = asyncio.ensure_future(self._wake.wait())
+        either: set[asyncio.Future[Any]] = {self._waiting, woken}
+        try:
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        if not self._waiting.done():
+            return  # woken: the wait goes on, and the next tick waits on it again
+        waited, self._waiting = self._waiting, None
+        try:
+            waited.result()
+        except MarketdeskError as exc:  # the store is away: look again after a while
+            log.warning("live: %s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
 
     def _tick(self, codes: list[str]) -> dict[str, str]:
         """In a worker thread: the market lines of ``codes`` that changed, as JSON."""
