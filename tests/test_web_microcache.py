@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
 
 from marketdesk.web.microcache import MicroCache
 
@@ -108,3 +109,43 @@ def test_readers_of_a_page_being_rendered_wait_for_it() -> None:
 
     answers = asyncio.run(go())
     assert [r.text for r in answers] == ["rendered 1"] * 10 and len(calls) == 1
+
+
+def test_readers_of_a_stream_do_not_wait_for_it_to_end() -> None:
+    """A second reader of a live stream gets its own stream at once: only a page that can be
+    shared is waited for."""
+    end = asyncio.Event()
+    started: list[int] = []
+
+    async def stream(scope: Scope, receive: Receive, send: Send) -> None:
+        started.append(1)
+        headers = [(b"content-type", b"text/event-stream")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"data: 1\n\n", "more_body": True})
+        await end.wait()  # a stream ends when its reader goes
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    app = MicroCache(stream, ttl=1.0)
+
+    async def read(heard: asyncio.Event) -> None:
+        async def receive() -> Message:
+            await end.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                heard.set()
+
+        scope = {"type": "http", "method": "GET", "path": "/live", "query_string": b"",
+                 "headers": []}  # fmt: skip
+        await app(scope, receive, send)
+
+    async def go() -> None:
+        first, second = asyncio.Event(), asyncio.Event()
+        tasks = [asyncio.create_task(read(first)), asyncio.create_task(read(second))]
+        await asyncio.wait_for(asyncio.gather(first.wait(), second.wait()), 5)
+        assert len(started) == 2  # each reader its own stream, while the first goes on
+        end.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(go())

@@ -64,11 +64,15 @@ class MicroCache:
                 return
         done = self.rendering.setdefault(key, asyncio.Event())
         try:
-            await self._render(key, scope, receive, send)
+            await self._render(key, scope, receive, send, done)
         finally:
-            if self.rendering.get(key) is done:
-                del self.rendering[key]
-            done.set()
+            self._release(key, done)
+
+    def _release(self, key: tuple[str, bytes, bytes], done: asyncio.Event) -> None:
+        """Readers waiting for this rendering go on: to the cached copy, or to their own."""
+        if self.rendering.get(key) is done:
+            del self.rendering[key]
+        done.set()
 
     async def _answer(self, key: tuple[str, bytes, bytes], send: Send) -> bool:
         """Answer from the cache, if it holds a fresh copy."""
@@ -81,7 +85,12 @@ class MicroCache:
         return True
 
     async def _render(
-        self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send
+        self,
+        key: tuple[str, bytes, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        done: asyncio.Event,
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
@@ -92,6 +101,11 @@ class MicroCache:
             if message["type"] == "http.response.start":
                 start = _copy(message)
                 keep = _shareable(message)
+                if not keep:
+                    # Nothing to share (a stream, an error, a private page): readers waiting
+                    # for it render their own now, not when this one ends (a live stream
+                    # lasts as long as its reader stays).
+                    self._release(key, done)
             elif message["type"] == "http.response.body" and keep:
                 chunks.append(message.get("body", b""))
                 if sum(len(c) for c in chunks) > MAX_BODY:
