@@ -133,7 +133,8 @@ def main() -> int:
                     from_commit.append(arrived - t1)
             print(
                 f"{args.stores} stores x {args.clients} client(s), "
-                f"{'PostgreSQL' if db.startswith('postgres') else 'SQLite'}, poll every 1 s"
+                f"{'PostgreSQL' if db.startswith('postgres') else 'SQLite'},"
+                " the poller waiting on the store"
             )
             for label, values in (
                 ("from the store call", from_call),
