@@ -21,8 +21,9 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from marketdesk.enrich import vocab
+from marketdesk.enrich import senter, vocab
 from marketdesk.enrich.recognizer import FAST_NER, supports
+from marketdesk.enrich.senter import FAST_SENTER
 from marketdesk.enrich.vocab import TITLE_HEADS, TITLE_MODIFIERS, gazetteer
 from marketdesk.errors import ModelError
 
@@ -113,7 +114,11 @@ def _load(name: str) -> Language:
     for name in _UNUSED:
         if name in nlp.pipe_names and not _listened_to(nlp, name):
             nlp.disable_pipe(name)
-    if not any(p in nlp.pipe_names for p in ("parser", "senter", "sentencizer")):
+    if "senter" in nlp.pipe_names and senter.read(nlp.get_pipe("senter")) is not None:
+        # The same sentence starts, its token vectors by numpy (senter.py).
+        nlp.add_pipe(FAST_SENTER, after="senter")
+        nlp.disable_pipe("senter")
+    if not any(p in nlp.pipe_names for p in ("parser", FAST_SENTER, "senter", "sentencizer")):
         nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(PARAGRAPHS, after=_sentence_pipe(nlp))
     return nlp
@@ -134,7 +139,7 @@ def _listened_to(nlp: Language, name: str) -> bool:
 
 
 def _sentence_pipe(nlp: Language) -> str:
-    return next(p for p in ("senter", "parser", "sentencizer") if p in nlp.pipe_names)
+    return next(p for p in (FAST_SENTER, "senter", "parser", "sentencizer") if p in nlp.pipe_names)
 
 
 def _first_line(exc: BaseException) -> str:

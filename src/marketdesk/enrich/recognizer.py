@@ -29,6 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps
 
+from marketdesk.enrich.vectors import FastVectors
+
 FAST_NER = "marketdesk_ner"
 _MOVES = {"B": 0, "I": 1, "L": 2, "U": 3, "O": 4}
 _B, _I, _L, _U, _O = range(5)
@@ -90,6 +92,8 @@ class FastEntityRecognizer:
         for node in ner.model.walk():
             node.ops = ops
         self.tok2vec = ner.model.get_ref("tok2vec")
+        # The token vectors by numpy (vectors.py), else thinc's forward pass.
+        self.vectors = FastVectors.read(self.tok2vec)
         self.lower = ner.model.get_ref("lower")
         upper = ner.model.get_ref("upper")
         self.nO = self.lower.get_dim("nO")
@@ -131,7 +135,7 @@ class FastEntityRecognizer:
             self._decode(part)
 
     def _decode(self, docs: list[Doc]) -> None:
-        X = self.tok2vec.predict(docs)
+        X = self.vectors(docs) if self.vectors is not None else self.tok2vec.predict(docs)
         Yf = self.lower.predict(X)  # (N + 1, nF, nO, nP): row 0 is the padding
         n = Yf.shape[0] - 1
         feats = Yf.reshape(n + 1, 3, self.nO * self.nP)
