@@ -61,8 +61,8 @@ _GLUE = "\n\n"
 CUT_NOTE = f"text cut to its first {MAX_CHARS:,} characters for enrichment"
 NOT_ENGLISH_NOTE = "enrichment is for English; entities may be missing"
 # What the vocabulary keeps between batches (see _batch): the words of the first articles,
-# until their strings number this many beyond the model's own (about 25,000 words, 15 MiB).
-KEEP_STRINGS = 60_000
+# until their strings number this many beyond the model's own (about 8,000 words, 10 MiB).
+KEEP_STRINGS = 20_000
 _strings_at_start: dict[int, int] = {}
 
 

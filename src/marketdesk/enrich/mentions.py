@@ -12,11 +12,11 @@ The rules, in order (each documented where it is applied):
    A person followed by a company word is a company ("Cantor Fitzgerald & Co."), one followed
    by a facility word a place ("the Fukushima nuclear plant"), one whose last word is an
    industry word a company ("Altair Engineering"), one word after "the" and before no noun an
-   organisation ("the Louvre,"). A name right after a capitalised title is a person
-   ("Governor Eli Remolona", whatever the model called it), and a capitalised word between the
-   title and the model's person is part of the name ("Chief Executive Bharat Masrani"). Index,
-   currency and commodity names, ticker notes, award ceremonies and page furniture
-   ("Slideshow") are never entities.
+   organisation ("the Louvre,", "the Louvre has"). A name right after a capitalised title is a
+   person ("Governor Eli Remolona", whatever the model called it), and a capitalised word
+   between the title and the model's person is part of the name ("Chief Executive Bharat
+   Masrani"). Index, currency and commodity names, ticker notes, award ceremonies and page
+   furniture ("Slideshow") are never entities.
 3. Aliases: "Bank of Japan (BOJ)", "Bank of Mexico, known as Banxico": the second names the
    first. A ticker note right after an organisation is its symbol.
 4. Titles: the run of title words before a person's name ("Japanese Prime Minister Fumio
@@ -200,9 +200,11 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
             and start > 0
             and doc[start - 1].lower_ == "the"
             and not titles
-            and not (end < len(doc) and doc[end].is_alpha and doc[end].is_lower)
+            and not (end < len(doc) and _noun_after(doc[end]))
         ):
-            kind = EntityKind.ORGANISATION  # "the Louvre," (not "the Trump administration")
+            # "the Louvre," and "the Louvre has": people are not "the Smith" (but "the Trump
+            # administration" is Trump's).
+            kind = EntityKind.ORGANISATION
     return Candidate(
         start=doc[start].idx,
         end=doc[end - 1].idx + len(doc[end - 1].text),
@@ -216,6 +218,23 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         token_start=start,
         token_end=end,
     )
+
+
+# Words after "the NAME" that make NAME the subject, not a modifier of a noun: auxiliaries and
+# reporting verbs ("the Louvre has", "the Louvre said"); past forms in -ed count too.
+_VERBS_AFTER = frozenset(
+    {"has", "had", "have", "is", "was", "were", "are", "will", "would", "can", "could", "may"}
+    | {"might", "must", "should", "shall", "said", "says", "told", "added", "announced"}
+)
+
+
+def _noun_after(tok: Token) -> bool:
+    """Whether a lower-case word follows that may be the noun a name modifies ("the Trump
+    administration"), not a verb of which the name is the subject ("the Louvre declared")."""
+    if not (tok.is_alpha and tok.is_lower):
+        return False
+    word = tok.lower_
+    return word not in _VERBS_AFTER and not (len(word) > 4 and word.endswith("ed"))
 
 
 def _after_title(doc: Doc, i: int) -> bool:

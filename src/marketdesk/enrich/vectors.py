@@ -30,8 +30,8 @@ import numpy as np
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
 
-# Distinct first-layer inputs kept (96 floats each for the recogniser: about 12 MiB when full).
-CACHE_ROWS = 32_768
+# Distinct first-layer inputs kept (96 floats each for the recogniser: about 6 MiB when full).
+CACHE_ROWS = 16_384
 _EPS = 1e-08  # thinc's LayerNorm
 
 
