@@ -12,6 +12,7 @@ from marketdesk.config import ConfigError, load_settings
 from marketdesk.enrich import DEFAULT_MODEL, enrich, load_pipeline
 from marketdesk.enrich.pipeline import RULER, model_label
 from marketdesk.enrich.recognizer import FAST_NER
+from marketdesk.enrich.senter import FAST_SENTER
 from marketdesk.errors import MarketdeskError, ModelError
 from marketdesk.model import Article, Page
 
@@ -27,7 +28,9 @@ def test_only_the_components_entities_need(nlp: Language) -> None:
     names = nlp.pipe_names
     assert "lemmatizer" not in nlp.component_names
     assert "attribute_ruler" not in nlp.component_names
-    assert "parser" not in names and "senter" in names  # sentences from the faster senter
+    # Sentences from the senter (not the slower parser), its vectors by numpy (senter.py).
+    assert "parser" not in names and "senter" in nlp.component_names and "senter" not in names
+    assert names[0] == FAST_SENTER
     # The recogniser's own decoder is replaced by the fast one (recognizer.py), after the ruler.
     assert "ner" in nlp.component_names and "ner" not in names
     assert names.index(RULER) < names.index(FAST_NER)

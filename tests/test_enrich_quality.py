@@ -63,9 +63,20 @@ def test_dev_sample_beats_the_plain_model(nlp: Language) -> None:
     cases, _notes = bench.dev_cases()
     if not cases:
         pytest.skip("../shared/data/dev is not present")
-    texts = [c.text for c in cases]
-    ours = bench.score(cases, bench.run_marketdesk(nlp, texts))
-    plain = bench.score(cases, bench.run_plain(spacy.load(DEFAULT_MODEL), texts))
-    assert _micro(ours) >= 0.75 and _micro(ours) > _micro(plain) + 0.12
+    plain_nlp = spacy.load(DEFAULT_MODEL)
+    tuned = [c for c in cases if not c.held_out]
+    held_out = [c for c in cases if c.held_out]
+    texts = [c.text for c in tuned]
+    ours = bench.score(tuned, bench.run_marketdesk(nlp, texts))
+    plain = bench.score(tuned, bench.run_plain(plain_nlp, texts))
+    assert _micro(ours) >= 0.79 and _micro(ours) > _micro(plain) + 0.15
     precision, recall = _resolution(ours)
     assert precision >= 0.98 and recall >= 0.85
+    # The business pages labelled later, no rule tuned on them: the plain model does well
+    # there, and marketdesk no worse.
+    texts = [c.text for c in held_out]
+    ours = bench.score(held_out, bench.run_marketdesk(nlp, texts))
+    plain = bench.score(held_out, bench.run_plain(plain_nlp, texts))
+    assert _micro(ours) >= 0.93 and _micro(ours) >= _micro(plain)
+    precision, recall = _resolution(ours)
+    assert precision >= 0.98 and recall >= 0.80

@@ -1,18 +1,22 @@
 """The fast decoder of the entity recogniser (enrich/recognizer.py) sets the same entities as
 spaCy's own decoder with the same weights: on the written passages, on texts that test the
 rules it reproduces (the ruler's preset spans, sentence starts, whitespace, a doc's last
-token), on a batch cut into parts, and on empty docs."""
+token), on a batch cut into parts, and on empty docs. Its token vectors (vectors.py) agree with
+thinc's, and the senter that uses them (senter.py) sets spaCy's sentence starts."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from marketdesk.enrich.recognizer import FAST_NER, FastEntityRecognizer, supports
+from marketdesk.enrich.senter import FastSentences
+from marketdesk.enrich.vectors import FastVectors
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -77,4 +81,36 @@ def test_the_pipeline_uses_it(nlp: Language) -> None:
         ("Jamie Dimon", "PERSON"),
         ("JPMorgan Chase", "ORG"),
         ("New York", "GPE"),
+    ]
+
+
+def test_token_vectors_agree_with_thincs(nlp: Language, texts: list[str]) -> None:
+    """vectors.py's forward pass against thinc's, with a table small enough to be emptied and
+    refilled several times over these texts, and on a batch with empty docs."""
+    tok2vec = nlp.get_pipe("ner").model.get_ref("tok2vec")
+    fast = FastVectors.read(tok2vec, cache_rows=300)
+    assert fast is not None
+    docs = [nlp.make_doc(t) for t in texts]
+    for batch in (docs[:5], docs[5:40], docs, docs[:5], [nlp.make_doc(""), *docs[-3:]]):
+        batch = [d for d in batch if len(d)]
+        assert np.abs(fast(batch) - tok2vec.predict(batch)).max() < 1e-4
+    assert fast(docs[:0]).shape == (0, 64)
+
+
+def test_a_model_of_another_shape_keeps_thincs_pass(nlp: Language) -> None:
+    assert FastVectors.read(nlp.get_pipe("ner").model) is None  # the whole parser model
+    assert FastVectors.read(object()) is None
+
+
+def test_the_fast_senter_sets_the_same_sentences(nlp: Language, texts: list[str]) -> None:
+    senter = nlp.get_pipe("senter")
+    fast = FastSentences(senter)
+    ours = list(fast.pipe(nlp.make_doc(t) for t in texts))
+    theirs = list(senter.pipe(nlp.make_doc(t) for t in texts))
+    assert [list(d.to_array("SENT_START")) for d in ours] == [
+        list(d.to_array("SENT_START")) for d in theirs
+    ]
+    assert [s.text for s in fast(nlp.make_doc("It rose. Then it fell.")).sents] == [
+        "It rose.",
+        "Then it fell.",
     ]

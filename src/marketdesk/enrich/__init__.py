@@ -60,6 +60,10 @@ MAX_CHARS = 100_000
 _GLUE = "\n\n"
 CUT_NOTE = f"text cut to its first {MAX_CHARS:,} characters for enrichment"
 NOT_ENGLISH_NOTE = "enrichment is for English; entities may be missing"
+# What the vocabulary keeps between batches (see _batch): the words of the first articles,
+# until their strings number this many beyond the model's own (about 8,000 words, 10 MiB).
+KEEP_STRINGS = 20_000
+_strings_at_start: dict[int, int] = {}
 
 
 def enrich(
@@ -122,8 +126,17 @@ def _batch(
         starts.append(len(head))
         texts.append(head + page.article.text[:MAX_CHARS])
     out: list[Annotations] = []
+    source: list[str] | list[Doc] = texts
+    strings = len(nlp.vocab.strings)  # outside a zone: the strings kept
+    if strings < _strings_at_start.setdefault(id(nlp.vocab), strings) + KEEP_STRINGS:
+        # Tokenized outside the memory zone while the vocabulary is small: these words stay,
+        # and so does the tokenizer's cache of them (spaCy caches nothing within a zone), so
+        # a later article's common words are looked up, not split and described again (a
+        # third of the tokenizer's time). Past KEEP_STRINGS, words are forgotten after their
+        # batch: memory stays bounded.
+        source = [nlp.make_doc(t) for t in texts]
     with nlp.memory_zone():
-        docs = nlp.pipe(texts, batch_size=batch_size)
+        docs = nlp.pipe(source, batch_size=batch_size)
         for doc, body_start, page in zip(docs, starts, pages, strict=True):
             day = story_date(page, date)
             found = annotate(doc, body_start, label, kb=kb, date=day)

@@ -12,11 +12,11 @@ The rules, in order (each documented where it is applied):
    A person followed by a company word is a company ("Cantor Fitzgerald & Co."), one followed
    by a facility word a place ("the Fukushima nuclear plant"), one whose last word is an
    industry word a company ("Altair Engineering"), one word after "the" and before no noun an
-   organisation ("the Louvre,"). A name right after a capitalised title is a person
-   ("Governor Eli Remolona", whatever the model called it), and a capitalised word between the
-   title and the model's person is part of the name ("Chief Executive Bharat Masrani"). Index,
-   currency and commodity names, ticker notes, award ceremonies and page furniture
-   ("Slideshow") are never entities.
+   organisation ("the Louvre,", "the Louvre has"). A name right after a capitalised title is a
+   person ("Governor Eli Remolona", whatever the model called it), and a capitalised word
+   between the title and the model's person is part of the name ("Chief Executive Bharat
+   Masrani"). Index, currency and commodity names, ticker notes, award ceremonies and page
+   furniture ("Slideshow") are never entities.
 3. Aliases: "Bank of Japan (BOJ)", "Bank of Mexico, known as Banxico": the second names the
    first. A ticker note right after an organisation is its symbol.
 4. Titles: the run of title words before a person's name ("Japanese Prime Minister Fumio
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from marketdesk.enrich.candidate import Candidate
@@ -70,6 +71,7 @@ _PHRASE_STOPS = frozenset(',;:.()[]"\u201c\u201d!?\u2013\u2014')
 
 def candidates(doc: Doc) -> list[Candidate]:
     sentence_of = _sentence_index(doc)
+    words = _words(doc)
     gaz = gazetteer()
     found: list[Candidate] = []
     tickers: list[Span] = []
@@ -87,23 +89,33 @@ def candidates(doc: Doc) -> list[Candidate]:
     found.sort(key=lambda c: c.token_start)
     found = _join_people(doc, found)
     in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
-    found = _names_again(doc, found, in_ents)
-    found = _same_names(doc, found, in_ents)
+    found = _names_again(doc, found, in_ents, words, sentence_of)
+    found = _same_names(doc, found, in_ents, words, sentence_of)
     found.sort(key=lambda c: c.token_start)
     found = _attach_tickers(doc, found, tickers)
     found = _aliases(doc, found)
     found, appositions = _titles(doc, found)
     # Appended, never re-sorted: qualifiers and aliases are indices into this list.
-    found.extend(_title_references(doc, found, sentence_of, appositions))
+    found.extend(_title_references(doc, found, sentence_of, appositions, words))
     return found
 
 
 def _sentence_index(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
+    """Each token's sentence, by number (doc.sents' order: a sentence starts at every token
+    marked as a start, and at the first)."""
+    if not len(doc):
+        return []
+    starts = doc.to_array("SENT_START").astype(np.int64) == 1
+    starts[0] = True
+    index: list[int] = (np.cumsum(starts) - 1).tolist()
     return index
+
+
+def _words(doc: Doc) -> list[str]:
+    """Each token's text, from the string store (no Token objects made, nor doc.text, which
+    makes one a token: the loops over every token below look at these first)."""
+    strings = doc.vocab.strings
+    return [strings[orth] for orth in doc.to_array("ORTH").tolist()]
 
 
 def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
@@ -188,9 +200,11 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
             and start > 0
             and doc[start - 1].lower_ == "the"
             and not titles
-            and not (end < len(doc) and doc[end].is_alpha and doc[end].is_lower)
+            and not (end < len(doc) and _noun_after(doc[end]))
         ):
-            kind = EntityKind.ORGANISATION  # "the Louvre," (not "the Trump administration")
+            # "the Louvre," and "the Louvre has": people are not "the Smith" (but "the Trump
+            # administration" is Trump's).
+            kind = EntityKind.ORGANISATION
     return Candidate(
         start=doc[start].idx,
         end=doc[end - 1].idx + len(doc[end - 1].text),
@@ -206,6 +220,23 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
     )
 
 
+# Words after "the NAME" that make NAME the subject, not a modifier of a noun: auxiliaries and
+# reporting verbs ("the Louvre has", "the Louvre said"); past forms in -ed count too.
+_VERBS_AFTER = frozenset(
+    {"has", "had", "have", "is", "was", "were", "are", "will", "would", "can", "could", "may"}
+    | {"might", "must", "should", "shall", "said", "says", "told", "added", "announced"}
+)
+
+
+def _noun_after(tok: Token) -> bool:
+    """Whether a lower-case word follows that may be the noun a name modifies ("the Trump
+    administration"), not a verb of which the name is the subject ("the Louvre declared")."""
+    if not (tok.is_alpha and tok.is_lower):
+        return False
+    word = tok.lower_
+    return word not in _VERBS_AFTER and not (len(word) > 4 and word.endswith("ed"))
+
+
 def _after_title(doc: Doc, i: int) -> bool:
     """Whether token i follows a capitalised title ("Governor", "Chief Executive")."""
     if i == 0:
@@ -214,7 +245,13 @@ def _after_title(doc: Doc, i: int) -> bool:
     return is_title_head(prev.text) and (prev.is_title or prev.is_upper) and prev.is_alpha
 
 
-def _same_names(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Candidate]:
+def _same_names(
+    doc: Doc,
+    found: list[Candidate],
+    in_ents: set[int],
+    words: list[str],
+    sentence_of: list[int],
+) -> list[Candidate]:
     """6. Every other place a found name is written the same way, outside the model's spans."""
     seeds: dict[str, list[tuple[tuple[str, ...], Candidate]]] = {}
     for c in found:
@@ -237,14 +274,15 @@ def _same_names(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Can
     for c in found:
         taken.update(range(c.token_start, c.token_end))
     out = list(found)
-    for tok in doc:
-        if tok.i in taken:
+    for i, word in enumerate(words):
+        if word not in seeds or i in taken:
             continue
-        for toks, like in seeds.get(tok.text, ()):
+        tok = doc[i]
+        for toks, like in seeds[word]:
             end = tok.i + len(toks)
             if end > len(doc) or any(i in taken for i in range(tok.i, end)):
                 continue
-            if tuple(t.text for t in doc[tok.i : end]) != toks:
+            if tuple(words[tok.i : end]) != toks:
                 continue
             if end < len(doc) and doc[end].is_title and not doc[end].is_sent_start:
                 continue  # the start of a longer name ("LVMH Moet Hennessy")
@@ -254,7 +292,7 @@ def _same_names(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Can
                     end=doc[end - 1].idx + len(doc[end - 1].text),
                     text=doc[tok.i : end].text,
                     kind=like.kind,
-                    sentence=_sentence_of(doc, tok.i),
+                    sentence=sentence_of[tok.i],
                     key=like.key,
                     canonical=like.canonical,
                     firm=like.firm,
@@ -267,7 +305,13 @@ def _same_names(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Can
     return out
 
 
-def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Candidate]:
+def _names_again(
+    doc: Doc,
+    found: list[Candidate],
+    in_ents: set[int],
+    words: list[str],
+    sentence_of: list[int],
+) -> list[Candidate]:
     """A person's first or last word where the model marked nothing ("the Xi-Kishida
     meeting"), and places joined by a hyphen that the model read as one name ("the China-Japan
     dialogue"): mentions of their own."""
@@ -282,7 +326,8 @@ def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Ca
         ):
             for tok in doc[c.token_start : c.token_end]:
                 if tok.text != "-":
-                    out.append(_single(doc, tok, c, EntityKind.PLACE, gaz.by_name[tok.text].key))
+                    key = gaz.by_name[tok.text].key
+                    out.append(_single(tok, c, EntityKind.PLACE, key, sentence_of))
             continue
         out.append(c)
     # A person's first and last words; an organisation's first word ("Berkshire"), unless it
@@ -296,11 +341,13 @@ def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Ca
             again.update((w, c.kind) for w in (ws[0], ws[-1]))
         elif c.kind is EntityKind.ORGANISATION and ws[0].casefold() not in GENERIC_WORDS:
             again.setdefault(ws[0], c.kind)
-    for tok in doc:
-        kind = again.get(tok.text)
+    for i, word in enumerate(words):
+        kind = again.get(word)
+        if kind is None:
+            continue
+        tok = doc[i]
         if (
-            kind is None
-            or tok.i in in_ents
+            tok.i in in_ents
             or len(tok.text) < 2
             or tok.text in gaz.by_name
             or not tok.is_title
@@ -310,7 +357,7 @@ def _names_again(doc: Doc, found: list[Candidate], in_ents: set[int]) -> list[Ca
         following = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if kind is EntityKind.ORGANISATION and following is not None and following.is_title:
             continue
-        out.append(_single(doc, tok, None, kind, None))
+        out.append(_single(tok, None, kind, None, sentence_of))
     return out
 
 
@@ -340,7 +387,11 @@ def _join_people(doc: Doc, found: list[Candidate]) -> list[Candidate]:
 
 
 def _single(
-    doc: Doc, tok: Token, like: Candidate | None, kind: EntityKind, key: str | None
+    tok: Token,
+    like: Candidate | None,
+    kind: EntityKind,
+    key: str | None,
+    sentence_of: list[int],
 ) -> Candidate:
     known = gazetteer().by_name.get(tok.text)
     return Candidate(
@@ -348,17 +399,13 @@ def _single(
         end=tok.idx + len(tok.text),
         text=tok.text,
         kind=kind,
-        sentence=like.sentence if like else _sentence_of(doc, tok.i),
+        sentence=like.sentence if like else sentence_of[tok.i],
         key=key,
         canonical=known.name if known and key else None,
         firm=key is not None,
         token_start=tok.i,
         token_end=tok.i + 1,
     )
-
-
-def _sentence_of(doc: Doc, i: int) -> int:
-    return next(n for n, s in enumerate(doc.sents) if s.start <= i < s.end)
 
 
 def _company_words(doc: Doc, end: int) -> int:
@@ -543,7 +590,11 @@ def _qualifier_before(doc: Doc, i: int, by_end: dict[int, int]) -> int | None:
 
 
 def _title_references(
-    doc: Doc, found: list[Candidate], sentence_of: list[int], appositions: set[int]
+    doc: Doc,
+    found: list[Candidate],
+    sentence_of: list[int],
+    appositions: set[int],
+    words: list[str],
 ) -> list[Candidate]:
     """5. "the prime minister", "Japan's prime minister", "the Chinese president": a title after
     "the" or a possessive, with no name after it."""
@@ -552,12 +603,15 @@ def _title_references(
     refs: list[Candidate] = []
     i = 0
     while i < len(doc):
+        if i in taken or not is_title_word(words[i]):
+            i += 1
+            continue
         tok = doc[i]
-        if i in taken or not is_title_word(tok.text) or not (tok.is_lower or tok.is_title):
+        if not (tok.is_lower or tok.is_title):
             i += 1
             continue
         j = i
-        while j < len(doc) and j not in taken and is_title_word(doc[j].text):
+        while j < len(doc) and j not in taken and is_title_word(words[j]):
             j += 1
         head = doc[j - 1]
         next_tok = doc[j] if j < len(doc) else None

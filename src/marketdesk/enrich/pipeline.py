@@ -9,9 +9,11 @@ that says how to install it, not a traceback.
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import spacy
@@ -21,8 +23,9 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from marketdesk.enrich import vocab
+from marketdesk.enrich import senter, vocab
 from marketdesk.enrich.recognizer import FAST_NER, supports
+from marketdesk.enrich.senter import FAST_SENTER
 from marketdesk.enrich.vocab import TITLE_HEADS, TITLE_MODIFIERS, gazetteer
 from marketdesk.errors import ModelError
 
@@ -113,7 +116,11 @@ def _load(name: str) -> Language:
     for name in _UNUSED:
         if name in nlp.pipe_names and not _listened_to(nlp, name):
             nlp.disable_pipe(name)
-    if not any(p in nlp.pipe_names for p in ("parser", "senter", "sentencizer")):
+    if "senter" in nlp.pipe_names and senter.read(nlp.get_pipe("senter")) is not None:
+        # The same sentence starts, its token vectors by numpy (senter.py).
+        nlp.add_pipe(FAST_SENTER, after="senter")
+        nlp.disable_pipe("senter")
+    if not any(p in nlp.pipe_names for p in ("parser", FAST_SENTER, "senter", "sentencizer")):
         nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(PARAGRAPHS, after=_sentence_pipe(nlp))
     return nlp
@@ -134,7 +141,7 @@ def _listened_to(nlp: Language, name: str) -> bool:
 
 
 def _sentence_pipe(nlp: Language) -> str:
-    return next(p for p in ("senter", "parser", "sentencizer") if p in nlp.pipe_names)
+    return next(p for p in (FAST_SENTER, "senter", "parser", "sentencizer") if p in nlp.pipe_names)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -148,7 +155,52 @@ def add_ruler(nlp: Language) -> None:
     ruler = nlp.add_pipe("entity_ruler", name=RULER, before="ner")
     assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(patterns())
+    # Its token patterns are all ticker notes, which need a colon or a Reuters code: the
+    # matcher runs only on a doc that has one (the same matches; most articles have none).
+    cast(Any, ruler).matcher = _Gated(ruler.matcher, _MayHaveTicker(gazetteer().exchanges))
     nlp.add_pipe(NAMES, after="ner")
+
+
+class _Gated:
+    """A spaCy Matcher run only on docs that pass a cheap test no matching doc fails."""
+
+    def __init__(self, matcher: Matcher, test: Callable[[Doc], bool]) -> None:
+        self.matcher = matcher
+        self.test = test
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not self.test(doc):
+            return []
+        found: list[tuple[int, int, int]] = self.matcher(doc)
+        return found
+
+    def __getattr__(self, name: str) -> Any:  # add, remove, len() and the rest: the matcher's
+        return getattr(self.matcher, name)
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+
+_REUTERS_CODE = re.compile(r"^[A-Z0-9]{1,6}\.[A-Z]{1,2}$")
+
+
+class _MayHaveTicker:
+    """Whether a ticker pattern (patterns()) can match a doc: each needs an exchange's name as
+    a token ("NYSE", ":", "IBM") or before a colon in one ("NYSE:IBM"), or a Reuters code
+    ("7203.T")."""
+
+    def __init__(self, exchanges: Iterable[str]) -> None:
+        self.exchanges = frozenset(exchanges)
+
+    def __call__(self, doc: Doc) -> bool:
+        strings = doc.vocab.strings
+        for orth in doc.to_array("ORTH").tolist():
+            word = strings[orth]
+            if word.partition(":")[0] in self.exchanges:
+                return True
+            if "." in word and _REUTERS_CODE.match(word):
+                return True
+        return False
 
 
 class ListedNames:
@@ -170,11 +222,16 @@ class ListedNames:
         for n, shape in enumerate(_shapes()):
             self.shapes.add(f"{shape['label']}:{n}", [shape["pattern"]])
         self.labels = {nlp.vocab.strings.add(f"ORG:{n}"): "ORG" for n in range(len(_shapes()))}
+        # Every shape has one of these words (a legal suffix, "Central", "Ministry", ...): the
+        # shape matcher runs only on docs that have one.
+        words = {*_LEGAL_WORDS, *(w for h in _SHAPE_HEADS for w in h.split()[:1])}
+        self.shape_words = np.array(sorted(nlp.vocab.strings.add(w) for w in words), np.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
         listed = list(self.phrases(doc, as_spans=True))
-        for key, start, end in self.shapes(doc):
-            listed.append(Span(doc, start, end, label=self.labels[key]))
+        if np.isin(doc.to_array("ORTH"), self.shape_words).any():
+            for key, start, end in self.shapes(doc):
+                listed.append(Span(doc, start, end, label=self.labels[key]))
         if not listed:
             return doc
         kept = filter_spans([*listed, *doc.ents])  # stable: a listed name wins a tie
@@ -213,6 +270,9 @@ _DAYS_MONTHS = {
 }
 
 
+_SHAPE_HEADS = ("Central Bank", "National Bank", "Reserve Bank", "Ministry", "Stock Exchange")
+
+
 def _shapes() -> list[dict[str, Any]]:
     """Organisations by the shape of their names: a legal suffix ("Altair Engineering Inc."),
     a central bank, ministry or exchange ("Central Bank of Egypt", "Finance Ministry",
@@ -230,7 +290,7 @@ def _shapes() -> list[dict[str, Any]]:
         {"label": "ORG", "pattern": [words, {"ORTH": {"IN": _LEGAL_WORDS}}]},
         {"label": "ORG", "pattern": [words, {"ORTH": "&"}, name, {"ORTH": {"IN": _LEGAL_WORDS}}]},
     ]
-    for head in ("Central Bank", "National Bank", "Reserve Bank", "Ministry", "Stock Exchange"):
+    for head in _SHAPE_HEADS:
         pattern = [{"ORTH": w} for w in head.split()]
         # "Central Bank of the Republic of Turkey", "Ministry of Finance"
         out.append({"label": "ORG", "pattern": [*pattern, {"ORTH": "of"}, link, words]})

@@ -29,6 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps
 
+from marketdesk.enrich.vectors import FastVectors
+
 FAST_NER = "marketdesk_ner"
 _MOVES = {"B": 0, "I": 1, "L": 2, "U": 3, "O": 4}
 _B, _I, _L, _U, _O = range(5)
@@ -52,6 +54,8 @@ def supports(ner: Any) -> bool:
             and model.has_ref("upper")
             and lower.get_dim("nF") == 3
             and lower.get_dim("nP") >= 2
+            and lower.name == "precomputable_affine"
+            and all(lower.has_param(p) for p in ("W", "b", "pad"))
             and all(n == "O" or n[:2] in ("B-", "I-", "L-", "U-") for n in names)
         )
     except (AttributeError, KeyError, ValueError):
@@ -90,13 +94,26 @@ class FastEntityRecognizer:
         for node in ner.model.walk():
             node.ops = ops
         self.tok2vec = ner.model.get_ref("tok2vec")
+        # The token vectors by numpy (vectors.py), else thinc's forward pass.
+        self.vectors = FastVectors.read(self.tok2vec)
         self.lower = ner.model.get_ref("lower")
         upper = ner.model.get_ref("upper")
         self.nO = self.lower.get_dim("nO")
         self.nP = self.lower.get_dim("nP")
         self.W = np.array(upper.get_param("W")[: self.n_classes], dtype=np.float32)
         self.b = np.array(upper.get_param("b")[: self.n_classes], dtype=np.float32)
-        self.bias = self.lower.get_param("b").reshape(-1).astype(np.float32)
+        # The lower layer's weights with each feature's maxout pieces side by side (spaCy's
+        # order is output-major, pieces last): the maximum is then over contiguous blocks.
+        nO, nP = self.nO, self.nP
+        lower_W = np.asarray(self.lower.get_param("W"), dtype=np.float32)  # (nF, nO, nP, nI)
+        nF, n_in = lower_W.shape[0], lower_W.shape[3]
+        self.lower_W = np.ascontiguousarray(
+            lower_W.transpose(0, 2, 1, 3).reshape(nF * nP * nO, n_in).T
+        )
+        pad = np.asarray(self.lower.get_param("pad"), dtype=np.float32).reshape(nF, nO, nP)
+        self.pad = np.ascontiguousarray(pad.transpose(0, 2, 1).reshape(nF, nP * nO))
+        bias = np.asarray(self.lower.get_param("b"), dtype=np.float32).reshape(nO, nP)
+        self.bias = np.ascontiguousarray(bias.T.reshape(-1))
 
     def __call__(self, doc: Doc) -> Doc:
         self._annotate([doc])
@@ -131,12 +148,12 @@ class FastEntityRecognizer:
             self._decode(part)
 
     def _decode(self, docs: list[Doc]) -> None:
-        X = self.tok2vec.predict(docs)
-        Yf = self.lower.predict(X)  # (N + 1, nF, nO, nP): row 0 is the padding
-        n = Yf.shape[0] - 1
-        feats = Yf.reshape(n + 1, 3, self.nO * self.nP)
-        pad1, pad2 = feats[0, 1], feats[0, 2]
-        rows = feats[1:]
+        X = self.vectors(docs) if self.vectors is not None else self.tok2vec.predict(docs)
+        # The lower layer precomputed (spaCy's precomputable_affine): a row a token and
+        # feature, its pieces side by side; the paddings stand for the absent features.
+        n = len(X)
+        rows = (X @ self.lower_W).reshape(n, 3, self.nP * self.nO)
+        pad1, pad2 = self.pad[1], self.pad[2]
         arrays = [d.to_array(_ATTRS) for d in docs]
         attrs = np.concatenate(arrays).astype(np.int64)
         iob, etype = attrs[:, 0], attrs[:, 1].astype(np.uint64)
@@ -180,9 +197,16 @@ class FastEntityRecognizer:
             t = self._entity(s, c, rows, can_in, found)
         self._set(docs, ends, found, blocked)
 
+    def _hidden(self, pre: np.ndarray) -> np.ndarray:
+        """The maxout over the pieces, which lie side by side in each row."""
+        nO = self.nO
+        out: np.ndarray = np.maximum(pre[:, :nO], pre[:, nO : 2 * nO])
+        for p in range(2, self.nP):
+            np.maximum(out, pre[:, p * nO : (p + 1) * nO], out=out)
+        return out
+
     def _scores(self, pre: np.ndarray) -> np.ndarray:
-        hidden = pre.reshape(len(pre), self.nO, self.nP).max(axis=2)
-        out: np.ndarray = hidden @ self.W.T + self.b
+        out: np.ndarray = self._hidden(pre) @ self.W.T + self.b
         return out
 
     def _preset(
@@ -225,8 +249,7 @@ class FastEntityRecognizer:
         while True:
             stop = min(len(rows), t + _LOOKAHEAD)
             pre = ((rows[t:stop, 0] + first) + rows[t - 1 : stop - 1, 2]) + self.bias
-            hidden = pre.reshape(stop - t, self.nO, self.nP).max(axis=2)
-            sc = hidden @ W.T + b
+            sc = self._hidden(pre) @ W.T + b
             for k in range(stop - t):
                 u = t + k
                 keep = bool(can_in[u]) and (
