@@ -87,8 +87,9 @@ class MarkupEvidence:
 
 
 # Markup hints that decide a block's kind even where the block model weighs the others:
-# captions and boxes about the author are written in sentences, but are never the article.
-FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE})
+# captions, boxes about the author and readers' comments are written in sentences, but are
+# never the article.
+FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE, BlockKind.COMMENTS})
 
 
 def assemble(
