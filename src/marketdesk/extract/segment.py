@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
+from marketdesk.extract.comments import thread_start
 from marketdesk.extract.credits import (
     copyright_wire,
     is_organisation,
@@ -108,6 +109,7 @@ def assemble(
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
     start, end = _article_span(blocks, kinds, markup, page_text)
+    end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     header = _read_header(blocks, kinds, start, end, meta)
@@ -191,6 +193,23 @@ def _article_span(
     if markup is None:  # HTML knows its headline from markup; text dumps must guess
         start = _skip_header_zone(blocks, kinds, start, end)
     return start, end
+
+
+def _mark_comment_thread(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
+) -> int:
+    """Step 3b: readers' comments after the article (comments.py) are comments, whatever their
+    prose; the span ends before them. Returns the span's end."""
+    if start > end:
+        return end
+    cut = thread_start(blocks, kinds, start)
+    for i in range(cut, len(blocks)):
+        if kinds[i] is None:
+            kinds[i] = BlockKind.COMMENTS
+    end = min(end, cut - 1)
+    while end >= start and kinds[end] is not None:
+        end -= 1
+    return end
 
 
 def _model_choice(

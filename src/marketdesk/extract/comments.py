@@ -1,0 +1,106 @@
+"""Readers' comments after an article, told by their shape where no markup names them.
+
+A comment thread is a run of entries, each opened by a short header that names the writer
+and stamps the time ('Elaine July 26, 2012 at 4:01 pm', 'Posted by: Ann | Mar 26, 2007
+2:00:18 PM', 'by vlm (69642) writes: on Tuesday July 24, @09:32AM (#40748479)', 'Jack says:'),
+often behind an opener ('34 comments', 'Leave a Reply'). An article's own dateline stamps
+the time too, but once, near its headline; a thread repeats the stamp entry after entry.
+`thread_start` finds where the thread begins, after the article's first words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from marketdesk.extract.text import words
+from marketdesk.model import Block, BlockKind
+
+_CLOCK = re.compile(r"(?:\b|@)\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?", re.I)
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
+    r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    re.I,
+)
+# What a dateline says besides its date: without anything else (a name), a stamped line is
+# the article's own ('Updated 03/05/2022 22:46', 'Publiziert: 03.04.2020, 12:35').
+_STAMP_TEXT = (
+    "updated published posted modified last on at by the am pm a p m et est edt cet cest "
+    "pst pdt gmt utc bst uhr um le el de del al à las h aktualisiert publiziert "
+    "veröffentlicht actualizado publicado mis jour dernière mise monday tuesday wednesday "
+    "thursday friday saturday sunday mon tue wed thu fri sat sun said says wrote writes "
+    "reply permalink"
+)
+_STAMP_WORDS = frozenset(_STAMP_TEXT.split())
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# An embedded post's credit line ('A post shared by X (@x) on Jun 16, 2019 at 7:30am PDT').
+_EMBED = re.compile(r"\b(?:shared by|tweeted by|via)\b|\(@\w+\)|^[—–-]", re.I)
+_SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*:?\s*$", re.I)
+_OPENER = re.compile(
+    r"^\W*(?:\d+|no|one)\s+(?:comments?|responses?|replies|thoughts)\b"
+    r"|^\W*(?:comments?|responses?|discussion|reader comments)\s*(?:\(\d+\))?\W*$"
+    r"|\bleave (?:a|your) (?:comment|reply|response)\b"
+    r"|^\W*(?:add|post|write) (?:a|your) comment\b",
+    re.I,
+)
+_HEADER_MAX_WORDS = 16
+_OPENER_MAX_WORDS = 12
+_ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
+_LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
+_ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
+
+
+def is_entry_header(text: str) -> bool:
+    """A comment's header: a short line with a date and a clock time, or 'X says:'."""
+    n = words(text)
+    if n > _HEADER_MAX_WORDS:
+        return False
+    if _SAYS.search(text) and n <= 8:
+        return True
+    if _CLOCK.search(text) is None or _DATE.search(text) is None or _EMBED.search(text):
+        return False
+    rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
+    return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+def is_opener(text: str) -> bool:
+    """A line that opens a thread: a comment count, 'Leave a Reply', 'Comments'."""
+    return words(text) <= _OPENER_MAX_WORDS and _OPENER.search(text) is not None
+
+
+def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], start: int) -> int:
+    """The first block of the comment thread after the article's start; len(blocks): none.
+
+    A thread begins at an entry header that another follows, or at an opener that an
+    entry header follows within a few blocks; only after some article text.
+    """
+    n = len(blocks)
+    headers = [i for i in range(start + 1, n) if is_entry_header(blocks[i].text)]
+    if not headers:
+        return n
+    prose = 0
+    h = 0
+    for i in range(start, n):
+        if h < len(headers) and headers[h] < i:
+            h += 1
+        text = blocks[i].text
+        if prose >= _ARTICLE_WORDS_FIRST:
+            if h + 1 < len(headers) and headers[h] == i and headers[h + 1] - i <= _ENTRY_MAX_BLOCKS:
+                return _back_to_opener(blocks, kinds, i, start)
+            if is_opener(text) and h < len(headers) and headers[h] - i <= _LOOKAHEAD:
+                return i
+        if kinds[i] is None:
+            prose += words(text)
+    return n
+
+
+def _back_to_opener(
+    blocks: Sequence[Block], kinds: Sequence[BlockKind | None], at: int, start: int
+) -> int:
+    """The thread's first entry, or the opener or comment line just before it."""
+    for j in range(at - 1, max(start, at - _LOOKAHEAD) - 1, -1):
+        if is_opener(blocks[j].text) or kinds[j] is BlockKind.COMMENTS:
+            return j
+    return at
