@@ -1,4 +1,4 @@
-"""Readers' comments after an article: by their shape in text dumps, by their names in HTML."""
+"""Furniture by its shape: readers' comments (text and HTML), datelines and prompts opening an article."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from marketdesk.extract import extract
 from marketdesk.extract.comments import is_entry_header, is_opener
+from marketdesk.extract.dates import is_dateline
 from marketdesk.model import BlockKind, RawDocument
 
 _ARTICLE = (
@@ -87,3 +88,40 @@ def test_html_comment_section_is_not_article() -> None:
     page = extract(RawDocument(source="t.html", content=html), kind="html")
     assert page.article.paragraphs == _ARTICLE
     assert any(r.kind is BlockKind.COMMENTS for r in page.removed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Updated July 23, 2012, 11:27 p.m. ET",
+        "19.10.2019, 05:00 Uhr",
+        "Veröffentlicht am: 5. Juni 2023",
+        "Bettina Kugler 19.10.2019",
+    ],
+)
+def test_datelines(text: str) -> None:
+    assert is_dateline(text)
+
+
+def test_not_datelines() -> None:
+    assert not is_dateline("On July 4, 2012 the committee voted to raise its main rate again.")
+    assert not is_dateline("The shares closed higher.")
+
+
+def test_dateline_and_notification_prompt_opening_the_article_are_removed() -> None:
+    prompt = (
+        "Allow notifications Would you like us to tell you about the most important news in "
+        "your browser? You will get two to five alerts a day."
+    )
+    dateline = "Updated July 23, 2012, 11:27 p.m. ET"
+    body = "".join(f"<p>{p}</p>" for p in _ARTICLE)
+    html = (
+        "<html><head><title>Rates on hold</title></head><body><article><h1>Rates on hold</h1>"
+        f"<p>{prompt}</p><p>{dateline}</p>{body}</article></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="t.html", content=html), kind="html")
+    assert page.article.paragraphs == _ARTICLE
+    kinds = {r.text: r.kind for r in page.removed}
+    assert kinds[prompt] is BlockKind.PROMO
+    assert kinds[dateline] is BlockKind.DATELINE
+    assert page.article.published is not None and page.article.published.day == 23

@@ -39,7 +39,7 @@ from marketdesk.extract.credits import (
     syndication_origin,
     wire_dateline_origin,
 )
-from marketdesk.extract.dates import find_date
+from marketdesk.extract.dates import find_date, is_dateline
 from marketdesk.extract.language import detect_language
 from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
@@ -47,6 +47,7 @@ from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, 
 
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
+_OPENING_BLOCKS = 6  # how far into the article a byline or date line may open it
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def assemble(
     end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
-    header = _read_header(blocks, kinds, start, end, meta)
+    header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     paragraphs, removed, credits, copyright_text = _sort_blocks(
         blocks, kinds, start, end, chosen, header, container
@@ -243,9 +244,15 @@ class _Header:
 
 
 def _read_header(
-    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int, meta: Metadata
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    meta: Metadata,
+    chosen: list[bool] | None = None,
 ) -> _Header:
-    """Step 6: the headline, and the bylines and datelines between it and the article."""
+    """Step 6: the headline, and the bylines and datelines between it and the article, or
+    opening it ('Updated July 23, 2012, 11:27 p.m. ET' kept as a first paragraph)."""
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
     authors = meta.authors
@@ -266,6 +273,27 @@ def _read_header(
             if when is not None:
                 roles[i] = BlockKind.DATELINE
                 published = published or when
+    # The article's first blocks: a byline or a date line among them (after a kicker, a lead)
+    # opens the article, it is not its text.
+    first = start
+    if chosen is not None:
+        first = next((i for i, c in enumerate(chosen) if c), start)
+    seen = 0
+    for i in range(first, len(blocks)):
+        if seen >= _OPENING_BLOCKS or (chosen is None and i > end):
+            break
+        if i == title_at or kinds[i] is not None or (chosen is not None and not chosen[i]):
+            continue
+        seen += 1
+        if i in roles:
+            continue
+        text = blocks[i].text
+        if names := parse_byline(text):
+            roles[i] = BlockKind.BYLINE
+            authors = authors or names
+        elif is_dateline(text):
+            roles[i] = BlockKind.DATELINE
+            published = published or find_date(text)
     return _Header(title_at, title, authors, published, roles)
 
 
