@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketdesk.extract import extract
+from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_header, is_opener
 from marketdesk.extract.dates import is_dateline
 from marketdesk.model import BlockKind, RawDocument
@@ -125,3 +126,26 @@ def test_dateline_and_notification_prompt_opening_the_article_are_removed() -> N
     assert kinds[prompt] is BlockKind.PROMO
     assert kinds[dateline] is BlockKind.DATELINE
     assert page.article.published is not None and page.article.published.day == 23
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Your email address will not be published. Required fields are marked *", "comments"),
+        ("This is only a preview. Your comment has not yet been posted.", "comments"),
+        (
+            "NHL, the NHL Shield and the word mark are registered trademarks of the League.",
+            "footer",
+        ),
+        ("This copy is for your personal, non-commercial use only.", "footer"),
+    ],
+)
+def test_comment_forms_and_rights_notices(text: str, kind: str) -> None:
+    assert classify_text(text) == BlockKind(kind)
+
+
+def test_blogger_and_short_stamps_are_entry_headers() -> None:
+    assert is_entry_header("Jim Thompson MD said...")
+    assert is_entry_header("Jermaine 07 Nov 12")
+    assert not is_entry_header("Friday, November 2, 2012")
+    assert is_opener("Seen by Jason Fried on November 7 2012. There are 12 comments.")

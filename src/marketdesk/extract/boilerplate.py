@@ -226,6 +226,30 @@ _CAPTION_CREDIT = re.compile(
     rf"|(?i:^(?:©\s*)?{_STOCK}(?:\s*/\s*[\w .-]{{1,40}})?$)",
 )
 _CAPTION_MAX_WORDS = 60
+# A comment form's own text ("Your email address will not be published. Required fields are
+# marked *", "Your comment has been saved. Comments are moderated ..."): comments furniture.
+_COMMENT_FORM = _rx(
+    r"\byour (?:email|e-mail)(?: address)? will (?:not|never) be (?:published|shared|displayed)",
+    r"\brequired fields are marked\b",
+    r"\byour comment (?:has|could|is|was|will)(?: not)?(?: yet)? (?:been |be )?"
+    r"(?:posted|saved|submitted|awaiting|moderated)",
+    r"\bcomments are (?:moderated|closed)\b",
+    r"\bthe letters and numbers you entered\b",
+    r"\b(?:log|sign) in to (?:reply|comment|post a comment)\b",
+    r"\bcomments (?:are|is) owned by (?:whoever|the (?:poster|person))",
+)
+_COMMENT_FORM_TRIGGER = frozenset(
+    ("comment", "comments", "fields", "email", "letters", "log", "sign")
+)
+_COMMENT_FORM_MAX_WORDS = 40
+# Rights notices that are no copyright line: a site's trademarks, a reprint's terms of use.
+_RIGHTS_NOTICE = _rx(
+    r"\b(?:are|is) (?:the )?(?:registered )?trademarks? of\b",
+    r"\bfor your personal,? non-commercial use only\b",
+    r"\border presentation-ready copies\b",
+)
+_RIGHTS_TRIGGER = frozenset(("trademark", "trademarks", "commercial", "presentation"))
+_RIGHTS_MAX_WORDS = 250
 _NOTIFY_MAX_WORDS = 45
 
 
@@ -296,6 +320,8 @@ _ALL_TRIGGERS = (
     | _COPYRIGHT_TRIGGER
     | _CAPTION_TRIGGER
     | _NOTIFY_TRIGGER
+    | _COMMENT_FORM_TRIGGER
+    | _RIGHTS_TRIGGER
 )
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
@@ -350,6 +376,18 @@ def classify_text(text: str) -> BlockKind | None:
         and _NOTIFY.search(text)
     ):
         return BlockKind.PROMO
+    if (
+        words <= _COMMENT_FORM_MAX_WORDS
+        and not tokens.isdisjoint(_COMMENT_FORM_TRIGGER)
+        and _COMMENT_FORM.search(text)
+    ):
+        return BlockKind.COMMENTS
+    if (
+        words <= _RIGHTS_MAX_WORDS
+        and not tokens.isdisjoint(_RIGHTS_TRIGGER)
+        and _RIGHTS_NOTICE.search(text)
+    ):
+        return BlockKind.FOOTER  # not the page's copyright line: no holder, no year
     if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
         return None
     # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.

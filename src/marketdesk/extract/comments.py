@@ -37,15 +37,17 @@ _STAMP_WORDS = frozenset(_STAMP_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # An embedded post's credit line ('A post shared by X (@x) on Jun 16, 2019 at 7:30am PDT').
 _EMBED = re.compile(r"\b(?:shared by|tweeted by|via)\b|\(@\w+\)|^[—–-]", re.I)
-_SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*:?\s*$", re.I)
+_SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
 _OPENER = re.compile(
-    r"^\W*(?:\d+|no|one)\s+(?:comments?|responses?|replies|thoughts)\b"
+    r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
+    r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
     r"|^\W*(?:comments?|responses?|discussion|reader comments)\s*(?:\(\d+\))?\W*$"
     r"|\bleave (?:a|your) (?:comment|reply|response)\b"
     r"|^\W*(?:add|post|write) (?:a|your) comment\b",
     re.I,
 )
 _HEADER_MAX_WORDS = 16
+_DATE_ONLY_MAX_WORDS = 6
 _OPENER_MAX_WORDS = 12
 _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
 _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
@@ -59,7 +61,12 @@ def is_entry_header(text: str) -> bool:
         return False
     if _SAYS.search(text) and n <= 8:
         return True
-    if _CLOCK.search(text) is None or _DATE.search(text) is None or _EMBED.search(text):
+    # A stamp with a time, or a very short one with a date alone ('Jermaine 07 Nov 12').
+    if (
+        _DATE.search(text) is None
+        or (n > _DATE_ONLY_MAX_WORDS and _CLOCK.search(text) is None)
+        or _EMBED.search(text)
+    ):
         return False
     rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
