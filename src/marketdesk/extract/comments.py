@@ -61,11 +61,13 @@ def is_entry_header(text: str) -> bool:
         return False
     if _SAYS.search(text) and n <= 8:
         return True
-    # A stamp with a time, or a very short one with a date alone ('Jermaine 07 Nov 12').
-    if (
-        _DATE.search(text) is None
-        or (n > _DATE_ONLY_MAX_WORDS and _CLOCK.search(text) is None)
-        or _EMBED.search(text)
+    # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
+    # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
+    date = _DATE.search(text)
+    if date is None or _EMBED.search(text):
+        return False
+    if _CLOCK.search(text) is None and (
+        n > _DATE_ONLY_MAX_WORDS or date.start() == 0 or "(" in text or ":" in text
     ):
         return False
     rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
@@ -94,7 +96,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             h += 1
         text = blocks[i].text
         if prose >= _ARTICLE_WORDS_FIRST:
-            if h + 1 < len(headers) and headers[h] == i and headers[h + 1] - i <= _ENTRY_MAX_BLOCKS:
+            # The next entry follows, after this one's text.
+            if (
+                h + 1 < len(headers)
+                and headers[h] == i
+                and 2 <= headers[h + 1] - i <= _ENTRY_MAX_BLOCKS
+            ):
                 return _back_to_opener(blocks, kinds, i, start)
             if is_opener(text) and h < len(headers) and headers[h] - i <= _LOOKAHEAD:
                 return i
