@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from marketdesk.extract.text import words
 from marketdesk.model import Block, BlockKind
@@ -37,6 +38,9 @@ _STAMP_WORDS = frozenset(_STAMP_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # An embedded post's credit line ('A post shared by X (@x) on Jun 16, 2019 at 7:30am PDT').
 _EMBED = re.compile(r"\b(?:shared by|tweeted by|via)\b|\(@\w+\)|^[—–-]", re.I)
+_DIGIT = re.compile(r"\d")
+_SAYS_TAIL = " \t:,.…"
+_SAYS_WORDS = (" says", " said", " wrote", " writes")
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
@@ -47,6 +51,8 @@ _OPENER = re.compile(
     re.I,
 )
 _HEADER_MAX_WORDS = 16
+_HEADER_MAX_CHARS = 200
+_SAYS_MAX_WORDS = 8
 _DATE_ONLY_MAX_WORDS = 6
 _OPENER_MAX_WORDS = 12
 _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
@@ -54,12 +60,19 @@ _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entr
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
 
 
+@lru_cache(maxsize=8192)
 def is_entry_header(text: str) -> bool:
     """A comment's header: a short line with a date and a clock time, or 'X says:'."""
-    n = words(text)
+    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
+    if len(text) > _HEADER_MAX_CHARS:
+        return False
+    if _DIGIT.search(text) is None:  # no date: only 'X says:' can be one (most lines)
+        tail = text.rstrip(_SAYS_TAIL)[-8:].lower()
+        return tail.endswith(_SAYS_WORDS) and len(text.split()) <= _SAYS_MAX_WORDS
+    n = len(text.split())
     if n > _HEADER_MAX_WORDS:
         return False
-    if _SAYS.search(text) and n <= 8:
+    if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
         return True
     # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
     # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
@@ -86,27 +99,22 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     entry header follows within a few blocks; only after some article text.
     """
     n = len(blocks)
-    headers = [i for i in range(start + 1, n) if is_entry_header(blocks[i].text)]
-    if not headers:
-        return n
+    ready = n  # the first block after enough article text
     prose = 0
-    h = 0
     for i in range(start, n):
-        if h < len(headers) and headers[h] < i:
-            h += 1
-        text = blocks[i].text
         if prose >= _ARTICLE_WORDS_FIRST:
-            # The next entry follows, after this one's text.
-            if (
-                h + 1 < len(headers)
-                and headers[h] == i
-                and 2 <= headers[h + 1] - i <= _ENTRY_MAX_BLOCKS
-            ):
-                return _back_to_opener(blocks, kinds, i, start)
-            if is_opener(text) and h < len(headers) and headers[h] - i <= _LOOKAHEAD:
-                return i
+            ready = i
+            break
         if kinds[i] is None:
-            prose += words(text)
+            prose += words(blocks[i].text)
+    headers = [i for i in range(max(ready, start + 1), n) if is_entry_header(blocks[i].text)]
+    for h, at in enumerate(headers):
+        for j in range(max(ready, at - _LOOKAHEAD), at):
+            if is_opener(blocks[j].text):
+                return j
+        # The next entry follows, after this one's text.
+        if h + 1 < len(headers) and 2 <= headers[h + 1] - at <= _ENTRY_MAX_BLOCKS:
+            return _back_to_opener(blocks, kinds, at, start)
     return n
 
 
