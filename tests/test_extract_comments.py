@@ -6,7 +6,7 @@ import pytest
 
 from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
-from marketdesk.extract.comments import is_entry_header, is_opener
+from marketdesk.extract.comments import is_entry_header, is_entry_start, is_opener
 from marketdesk.extract.dates import is_dateline
 from marketdesk.model import BlockKind, RawDocument
 
@@ -149,3 +149,16 @@ def test_blogger_and_short_stamps_are_entry_headers() -> None:
     assert is_entry_header("Jermaine 07 Nov 12")
     assert not is_entry_header("Friday, November 2, 2012")
     assert is_opener("Seen by Jason Fried on November 7 2012. There are 12 comments.")
+
+
+def test_entry_header_and_text_in_one_block() -> None:
+    assert is_entry_start(
+        "Barry Joseph September 27th, 2012 at 11:01 pm That was brilliant, and an exciting call "
+        "to think again about what we say online."
+    )
+    assert not is_entry_start(
+        "On September 27th, 2012 at 11:01 pm the storm reached the coast and the power went out "
+        "across the whole of the city."
+    )
+    assert not is_entry_header("Von Jörg Staff am 16.11.2022")  # a teaser's byline
+    assert not is_entry_header("example.com/2017/01/21/a-story")

@@ -19,7 +19,7 @@ from marketdesk.model import Block, BlockKind
 
 _CLOCK = re.compile(r"(?:\b|@)\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?", re.I)
 _DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
     r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
@@ -41,6 +41,7 @@ _EMBED = re.compile(r"\b(?:shared by|tweeted by|via)\b|\(@\w+\)|^[—–-]", re.
 _DIGIT = re.compile(r"\d")
 _SAYS_TAIL = " \t:,.…"
 _SAYS_WORDS = (" says", " said", " wrote", " writes")
+_BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
@@ -53,6 +54,9 @@ _OPENER = re.compile(
 _HEADER_MAX_WORDS = 16
 _HEADER_MAX_CHARS = 200
 _SAYS_MAX_WORDS = 8
+_ENTRY_HEAD_CHARS = 90  # a merged entry's stamp ends within its first characters
+_DATE_TO_CLOCK = 14  # ', 2012 at ' between the date's day and the time
+_NAME_MAX_WORDS = 4
 _DATE_ONLY_MAX_WORDS = 6
 _OPENER_MAX_WORDS = 12
 _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
@@ -79,12 +83,38 @@ def is_entry_header(text: str) -> bool:
     date = _DATE.search(text)
     if date is None or _EMBED.search(text):
         return False
+    # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
     if _CLOCK.search(text) is None and (
-        n > _DATE_ONLY_MAX_WORDS or date.start() == 0 or "(" in text or ":" in text
+        not 2 <= n <= _DATE_ONLY_MAX_WORDS
+        or date.start() == 0
+        or "(" in text
+        or ":" in text
+        or "/" in text
+        or _BYLINE_START.match(text)
     ):
         return False
     rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+@lru_cache(maxsize=8192)
+def is_entry_start(text: str) -> bool:
+    """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
+    11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
+    a name of a few words, then a date and a clock time, at the start of a longer block."""
+    if len(text) <= _HEADER_MAX_CHARS // 2 or _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
+        return False
+    head = text[:_ENTRY_HEAD_CHARS]
+    date = _DATE.search(head)
+    if date is None or date.start() == 0:
+        return False
+    clock = _CLOCK.search(head, date.end())
+    if clock is None or clock.start() - date.end() > _DATE_TO_CLOCK:
+        return False
+    name = head[: date.start()].split()
+    if not 1 <= len(name) <= _NAME_MAX_WORDS:
+        return False
+    return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(" ".join(name)))
 
 
 def is_opener(text: str) -> bool:
@@ -107,13 +137,21 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             break
         if kinds[i] is None:
             prose += words(blocks[i].text)
-    headers = [i for i in range(max(ready, start + 1), n) if is_entry_header(blocks[i].text)]
-    for h, at in enumerate(headers):
+    headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
+    for i in range(max(ready, start + 1), n):
+        text = blocks[i].text
+        if is_entry_header(text):
+            headers.append((i, False))
+        elif is_entry_start(text):
+            headers.append((i, True))
+    for h, (at, merged) in enumerate(headers):
         for j in range(max(ready, at - _LOOKAHEAD), at):
             if is_opener(blocks[j].text):
                 return j
         # The next entry follows, after this one's text.
-        if h + 1 < len(headers) and 2 <= headers[h + 1] - at <= _ENTRY_MAX_BLOCKS:
+        if h + 1 < len(headers) and (1 if merged else 2) <= headers[h + 1][0] - at <= (
+            _ENTRY_MAX_BLOCKS
+        ):
             return _back_to_opener(blocks, kinds, at, start)
     return n
 
