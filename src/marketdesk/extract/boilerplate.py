@@ -121,6 +121,20 @@ _PROMO = _rx(
     r"\bletters? to the editor\b",
 )
 _PROMO_FOLDED = re.compile(_PROMO.pattern)
+# A browser's push-notification prompt: the site asks to send alerts ("Allow notifications",
+# "Dürfen wir Sie in Ihrem Browser ... informieren?", "Benachrichtigungen erfolgreich aktiviert").
+_NOTIFY = _rx(
+    r"\b(?:allow|enable|activate|turn on|get|receive|subscribe to) (?:\w+ ){0,2}"
+    r"(?:push |browser |desktop |web )?notifications\b",
+    r"\bnotifications? (?:are |have been |successfully )*(?:enabled|activated|turned on|blocked)\b",
+    r"\b(?:send|show) you (?:\w+ ){0,2}notifications\b",
+    r"\bbenachrichtigung(?:en)? (?:\w+ ){0,2}(?:aktivier|erlaub|zulass|zu schicken|zu senden)",
+    r"\b(?:erlauben|gestatten) sie\b.{0,60}\bbenachrichtigung",
+    r"\bin ihrem browser\b.{0,80}\b(?:informieren|benachrichtig)",
+    r"\b(?:activer|autoriser|recevoir) (?:les |des )?notifications\b",
+    r"\b(?:activar|permitir|recibir) (?:las )?notificaciones\b",
+    r"\b(?:attiva|consenti|ricevi) (?:le )?notifiche\b",
+)
 _SHARE = _rx(
     r"^share\b",
     r"\bshare (?:this|on|via|article|story)\b",
@@ -212,6 +226,31 @@ _CAPTION_CREDIT = re.compile(
     rf"|(?i:^(?:©\s*)?{_STOCK}(?:\s*/\s*[\w .-]{{1,40}})?$)",
 )
 _CAPTION_MAX_WORDS = 60
+# A comment form's own text ("Your email address will not be published. Required fields are
+# marked *", "Your comment has been saved. Comments are moderated ..."): comments furniture.
+_COMMENT_FORM = _rx(
+    r"\byour (?:email|e-mail)(?: address)? will (?:not|never) be (?:published|shared|displayed)",
+    r"\brequired fields are marked\b",
+    r"\byour comment (?:has|could|is|was|will)(?: not)?(?: yet)? (?:been |be )?"
+    r"(?:posted|saved|submitted|awaiting|moderated)",
+    r"\bcomments are (?:moderated|closed)\b",
+    r"\bthe letters and numbers you entered\b",
+    r"\b(?:log|sign) in to (?:reply|comment|post a comment)\b",
+    r"\bcomments (?:are|is) owned by (?:whoever|the (?:poster|person))",
+)
+_COMMENT_FORM_TRIGGER = frozenset(
+    ("comment", "comments", "fields", "email", "letters", "log", "sign")
+)
+_COMMENT_FORM_MAX_WORDS = 40
+# Rights notices that are no copyright line: a site's trademarks, a reprint's terms of use.
+_RIGHTS_NOTICE = _rx(
+    r"\b(?:are|is) (?:the )?(?:registered )?trademarks? of\b",
+    r"\bfor your personal,? non-commercial use only\b",
+    r"\border presentation-ready copies\b",
+)
+_RIGHTS_TRIGGER = frozenset(("trademark", "trademarks", "commercial", "presentation"))
+_RIGHTS_MAX_WORDS = 250
+_NOTIFY_MAX_WORDS = 45
 
 
 def _words(text: str) -> frozenset[str]:
@@ -258,6 +297,9 @@ _CREDIT_TRIGGER = _words(
     "quelle fuente fonte źródło this"
 )
 _COPYRIGHT_TRIGGER = _words("copyright c rights droits rechte derechos")
+_NOTIFY_TRIGGER = _words(
+    "notification notifications benachrichtigung benachrichtigungen notificaciones notifiche"
+)
 _CAPTION_TRIGGER = _words(
     "foto fotos photo photos photograph photography bild bilder image images credit credits "
     "crédit crédits crédito créditos zdjęcie fot getty reuters afp ap dpa epa efe "
@@ -272,7 +314,14 @@ _LONG_TRIGGERS = (
 )
 _SHORT_TRIGGERS = _ANY_TRIGGER
 _ALL_TRIGGERS = (
-    _ANY_TRIGGER | _BANNER_TRIGGER | _CREDIT_TRIGGER | _COPYRIGHT_TRIGGER | _CAPTION_TRIGGER
+    _ANY_TRIGGER
+    | _BANNER_TRIGGER
+    | _CREDIT_TRIGGER
+    | _COPYRIGHT_TRIGGER
+    | _CAPTION_TRIGGER
+    | _NOTIFY_TRIGGER
+    | _COMMENT_FORM_TRIGGER
+    | _RIGHTS_TRIGGER
 )
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
@@ -321,6 +370,24 @@ def classify_text(text: str) -> BlockKind | None:
         and _CAPTION_CREDIT.search(text.strip())
     ):
         return BlockKind.CAPTION
+    if (
+        words <= _NOTIFY_MAX_WORDS
+        and not tokens.isdisjoint(_NOTIFY_TRIGGER)
+        and _NOTIFY.search(text)
+    ):
+        return BlockKind.PROMO
+    if (
+        words <= _COMMENT_FORM_MAX_WORDS
+        and not tokens.isdisjoint(_COMMENT_FORM_TRIGGER)
+        and _COMMENT_FORM.search(text)
+    ):
+        return BlockKind.COMMENTS
+    if (
+        words <= _RIGHTS_MAX_WORDS
+        and not tokens.isdisjoint(_RIGHTS_TRIGGER)
+        and _RIGHTS_NOTICE.search(text)
+    ):
+        return BlockKind.FOOTER  # not the page's copyright line: no holder, no year
     if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
         return None
     # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.

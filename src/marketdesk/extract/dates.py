@@ -95,3 +95,32 @@ def _build(g: dict[str, str | None]) -> datetime | None:
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
         return dt.replace(tzinfo=timezone(sign * offset))
     return dt
+
+
+# What a date line says besides its date ('Updated', 'Published on', 'am', 'Uhr', 'ET'): with
+# these and the month names taken out, a date line has a few words left at most (a name).
+_STAMP_TEXT = (
+    "updated published posted modified last on at by the am pm a p m et est edt cet cest "
+    "pst pdt gmt utc bst ist uhr um le el de del al à las h stand zuletzt geändert "
+    "aktualisiert publiziert veröffentlicht erstellt actualizado publicado publié mis jour "
+    "dernière mise aggiornato pubblicato il alle of in monday tuesday wednesday thursday "
+    "friday saturday sunday mon tue wed thu fri sat sun montag dienstag mittwoch donnerstag "
+    "freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche"
+)
+_STAMP_WORDS = frozenset(_STAMP_TEXT.split())
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_DATELINE_MAX_WORDS = 14
+_DATELINE_REST = 4
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is a date and little else: 'Updated July 23, 2012, 11:27 p.m. ET',
+    '19.10.2019, 05:00 Uhr', 'Bettina Kugler 19.10.2019' (a name at most beside it)."""
+    if len(text.split()) > _DATELINE_MAX_WORDS or find_date(text, slashed=True) is None:
+        return False
+    rest = [
+        w
+        for w in _LETTERS.findall(text)
+        if (f := w.casefold()) not in _STAMP_WORDS and f.rstrip(".") not in _MONTHS
+    ]
+    return len(rest) <= _DATELINE_REST

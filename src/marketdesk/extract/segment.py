@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
+from marketdesk.extract.comments import thread_start
 from marketdesk.extract.credits import (
     copyright_wire,
     is_organisation,
@@ -38,7 +39,7 @@ from marketdesk.extract.credits import (
     syndication_origin,
     wire_dateline_origin,
 )
-from marketdesk.extract.dates import find_date
+from marketdesk.extract.dates import find_date, is_dateline
 from marketdesk.extract.language import detect_language
 from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
@@ -46,6 +47,7 @@ from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, 
 
 _MIN_ARTICLE_WORDS = 15
 _TITLE_LOOKBACK = 8
+_OPENING_BLOCKS = 6  # how far into the article a byline or date line may open it
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,9 @@ class MarkupEvidence:
 
 
 # Markup hints that decide a block's kind even where the block model weighs the others:
-# captions and boxes about the author are written in sentences, but are never the article.
-FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE})
+# captions, boxes about the author and readers' comments are written in sentences, but are
+# never the article.
+FIRM_HINTS = frozenset({BlockKind.CAPTION, BlockKind.BYLINE, BlockKind.COMMENTS})
 
 
 def assemble(
@@ -107,9 +110,10 @@ def assemble(
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
     start, end = _article_span(blocks, kinds, markup, page_text)
+    end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
-    header = _read_header(blocks, kinds, start, end, meta)
+    header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     paragraphs, removed, credits, copyright_text = _sort_blocks(
         blocks, kinds, start, end, chosen, header, container
@@ -192,6 +196,23 @@ def _article_span(
     return start, end
 
 
+def _mark_comment_thread(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
+) -> int:
+    """Step 3b: readers' comments after the article (comments.py) are comments, whatever their
+    prose; the span ends before them. Returns the span's end."""
+    if start > end:
+        return end
+    cut = thread_start(blocks, kinds, start)
+    for i in range(cut, len(blocks)):
+        if kinds[i] is None:
+            kinds[i] = BlockKind.COMMENTS
+    end = min(end, cut - 1)
+    while end >= start and kinds[end] is not None:
+        end -= 1
+    return end
+
+
 def _model_choice(
     blocks: list[Block],
     kinds: list[BlockKind | None],
@@ -223,9 +244,15 @@ class _Header:
 
 
 def _read_header(
-    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int, meta: Metadata
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    start: int,
+    end: int,
+    meta: Metadata,
+    chosen: list[bool] | None = None,
 ) -> _Header:
-    """Step 6: the headline, and the bylines and datelines between it and the article."""
+    """Step 6: the headline, and the bylines and datelines between it and the article, or
+    opening it ('Updated July 23, 2012, 11:27 p.m. ET' kept as a first paragraph)."""
     title_at = _find_title(blocks, kinds, start, meta) if start <= end or meta.title else None
     title = meta.title or (blocks[title_at].text if title_at is not None else None)
     authors = meta.authors
@@ -246,6 +273,27 @@ def _read_header(
             if when is not None:
                 roles[i] = BlockKind.DATELINE
                 published = published or when
+    # The article's first blocks: a byline or a date line among them (after a kicker, a lead)
+    # opens the article, it is not its text.
+    first = start
+    if chosen is not None:
+        first = next((i for i, c in enumerate(chosen) if c), start)
+    seen = 0
+    for i in range(first, len(blocks)):
+        if seen >= _OPENING_BLOCKS or (chosen is None and i > end):
+            break
+        if i == title_at or kinds[i] is not None or (chosen is not None and not chosen[i]):
+            continue
+        seen += 1
+        if i in roles:
+            continue
+        text = blocks[i].text
+        if names := parse_byline(text):
+            roles[i] = BlockKind.BYLINE
+            authors = authors or names
+        elif is_dateline(text):
+            roles[i] = BlockKind.DATELINE
+            published = published or find_date(text)
     return _Header(title_at, title, authors, published, roles)
 
 

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from marketdesk.extract import htmlmodel
 from marketdesk.extract.boilerplate import classify
 from marketdesk.extract.decode import decode_text
-from marketdesk.extract.html.blocks import walk_blocks
+from marketdesk.extract.html.blocks import IN_COMMENTS, walk_blocks
 from marketdesk.extract.html.container import (
     block_kind,
     clear_hints,
@@ -26,7 +26,7 @@ from marketdesk.extract.html.container import (
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
 from marketdesk.extract.segment import MarkupEvidence, assemble
-from marketdesk.model import Page, RawDocument
+from marketdesk.model import BlockKind, Page, RawDocument
 
 
 def extract_html(raw: RawDocument) -> Page:
@@ -42,10 +42,24 @@ def extract_html(raw: RawDocument) -> Page:
     blocks = built.blocks
     # The container is chosen on text evidence alone: a class name on a page-wide wrapper
     # ("has-sidebar", "widget-area") must not condemn the article inside it.
-    plain = [html_block_score(b, classify(b)) for b in blocks]
+    # Readers' comments count against any element that holds them, so the container is the
+    # article's, not the article with its comment thread.
+    in_comments = [bool(m & IN_COMMENTS) for m in built.marks]
+    plain = [
+        html_block_score(b, BlockKind.COMMENTS if c else classify(b))
+        for b, c in zip(blocks, in_comments, strict=True)
+    ]
     best, container = main_container(blocks, built.paths, plain)
     if best and container:
         blocks = clear_hints(blocks, built.paths, built.hint_srcs, best, container)
+    # A block in a comment section is a comment whatever its prose, unless every block of the
+    # article's element is in one (the name then comes from around the article).
+    scope = container if container else range(len(blocks))
+    if any(in_comments) and not all(in_comments[i] for i in scope):
+        blocks = [
+            replace(b, hint=BlockKind.COMMENTS) if c else b
+            for b, c in zip(blocks, in_comments, strict=True)
+        ]
     scores = [html_block_score(b, block_kind(b)) for b in blocks]
     if meta.published is None:
         found = visible_date(blocks, container, meta.language) or htmldate_date(html, raw.url)

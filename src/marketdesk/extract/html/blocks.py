@@ -280,7 +280,15 @@ _CONTAINER_TAGS = frozenset(
 _DIVISIONS = frozenset({"div", "section", "article", "main"})
 
 
-_IN_ARTICLE, _IN_CONTENT = 1, 2
+_IN_ARTICLE, _IN_CONTENT, IN_COMMENTS = 1, 2, 4
+# Readers' comments: an element named for them ("comments", "commentlist", "comment-body",
+# "commtree", Disqus, a reply form) holds what readers wrote, never the article. Opinion
+# sections ("commentary", "comment is free") are articles.
+_COMMENT_NAMES = re.compile(
+    r"comment(?!ary|isfree|ator)|kommentar|commtree|disqus|"
+    r"(?:^|[\s_-])(?:respond|replies|reply-form|talkback)(?:$|[\s_-])",
+    re.I,
+)
 _CONTENT_NAMES = re.compile(
     r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|blog|news|"
     r"artikel|inhalt|beitrag|contenu)(?:$|[\s_-])",
@@ -292,7 +300,8 @@ def _markup_signals(node: LexborNode, tag: str) -> tuple[BlockKind | None, int]:
     """What an element's tag and attributes say: a furniture hint, and content marks.
 
     Content marks: <article>, <main> or itemprop=articleBody (_IN_ARTICLE), a class or id
-    named like content (_IN_CONTENT).
+    named like content (_IN_CONTENT); an element named for readers' comments (IN_COMMENTS,
+    not on <body> or <html>, whose classes describe the page).
     """
     attrs = node.attributes
     if not attrs:
@@ -316,8 +325,11 @@ def _signals(
             m = _CLASS_HINT_RX.search(names)
             if m is not None:
                 hint = _CLASS_HINTS[int((m.lastgroup or "k0")[1:])][1]
+    mark = 0
+    if usable and tag not in ("body", "html") and _COMMENT_NAMES.search(names):
+        mark = IN_COMMENTS
     if tag in ("article", "main") or itemprop == "articleBody":
-        return hint, _IN_ARTICLE
+        return hint, mark | _IN_ARTICLE
     if usable and _CONTENT_NAMES.search(names):
-        return hint, _IN_CONTENT
-    return hint, 0
+        return hint, mark | _IN_CONTENT
+    return hint, mark

@@ -1,0 +1,166 @@
+"""Readers' comments after an article, told by their shape where no markup names them.
+
+A comment thread is a run of entries, each opened by a short header that names the writer
+and stamps the time ('Elaine July 26, 2012 at 4:01 pm', 'Posted by: Ann | Mar 26, 2007
+2:00:18 PM', 'by vlm (69642) writes: on Tuesday July 24, @09:32AM (#40748479)', 'Jack says:'),
+often behind an opener ('34 comments', 'Leave a Reply'). An article's own dateline stamps
+the time too, but once, near its headline; a thread repeats the stamp entry after entry.
+`thread_start` finds where the thread begins, after the article's first words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from marketdesk.extract.text import words
+from marketdesk.model import Block, BlockKind
+
+_CLOCK = re.compile(r"(?:\b|@)\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?", re.I)
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
+    r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    re.I,
+)
+# What a dateline says besides its date: without anything else (a name), a stamped line is
+# the article's own ('Updated 03/05/2022 22:46', 'Publiziert: 03.04.2020, 12:35').
+_STAMP_TEXT = (
+    "updated published posted modified last on at by the am pm a p m et est edt cet cest "
+    "pst pdt gmt utc bst uhr um le el de del al à las h aktualisiert publiziert "
+    "veröffentlicht actualizado publicado mis jour dernière mise monday tuesday wednesday "
+    "thursday friday saturday sunday mon tue wed thu fri sat sun said says wrote writes "
+    "reply permalink"
+)
+_STAMP_WORDS = frozenset(_STAMP_TEXT.split())
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# An embedded post's credit line ('A post shared by X (@x) on Jun 16, 2019 at 7:30am PDT').
+_EMBED = re.compile(r"\b(?:shared by|tweeted by|via)\b|\(@\w+\)|^[—–-]", re.I)
+_DIGIT = re.compile(r"\d")
+_SAYS_TAIL = " \t:,.…"
+_SAYS_WORDS = (" says", " said", " wrote", " writes")
+_BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
+_SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
+_OPENER = re.compile(
+    r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
+    r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
+    r"|^\W*(?:comments?|responses?|discussion|reader comments)\s*(?:\(\d+\))?\W*$"
+    r"|\bleave (?:a|your) (?:comment|reply|response)\b"
+    r"|^\W*(?:add|post|write) (?:a|your) comment\b",
+    re.I,
+)
+_HEADER_MAX_WORDS = 16
+_HEADER_MAX_CHARS = 200
+_SAYS_MAX_WORDS = 8
+_ENTRY_HEAD_CHARS = 90  # a merged entry's stamp ends within its first characters
+_DATE_TO_CLOCK = 14  # ', 2012 at ' between the date's day and the time
+_NAME_MAX_WORDS = 4
+_DATE_ONLY_MAX_WORDS = 6
+_OPENER_MAX_WORDS = 12
+_ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
+_LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
+_ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
+
+
+@lru_cache(maxsize=8192)
+def is_entry_header(text: str) -> bool:
+    """A comment's header: a short line with a date and a clock time, or 'X says:'."""
+    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
+    if len(text) > _HEADER_MAX_CHARS:
+        return False
+    if _DIGIT.search(text) is None:  # no date: only 'X says:' can be one (most lines)
+        tail = text.rstrip(_SAYS_TAIL)[-8:].lower()
+        return tail.endswith(_SAYS_WORDS) and len(text.split()) <= _SAYS_MAX_WORDS
+    n = len(text.split())
+    if n > _HEADER_MAX_WORDS:
+        return False
+    if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
+        return True
+    # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
+    # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
+    date = _DATE.search(text)
+    if date is None or _EMBED.search(text):
+        return False
+    # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
+    if _CLOCK.search(text) is None and (
+        not 2 <= n <= _DATE_ONLY_MAX_WORDS
+        or date.start() == 0
+        or "(" in text
+        or ":" in text
+        or "/" in text
+        or _BYLINE_START.match(text)
+    ):
+        return False
+    rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
+    return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+@lru_cache(maxsize=8192)
+def is_entry_start(text: str) -> bool:
+    """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
+    11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
+    a name of a few words, then a date and a clock time, at the start of a longer block."""
+    if len(text) <= _HEADER_MAX_CHARS // 2 or _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
+        return False
+    head = text[:_ENTRY_HEAD_CHARS]
+    date = _DATE.search(head)
+    if date is None or date.start() == 0:
+        return False
+    clock = _CLOCK.search(head, date.end())
+    if clock is None or clock.start() - date.end() > _DATE_TO_CLOCK:
+        return False
+    name = head[: date.start()].split()
+    if not 1 <= len(name) <= _NAME_MAX_WORDS:
+        return False
+    return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(" ".join(name)))
+
+
+def is_opener(text: str) -> bool:
+    """A line that opens a thread: a comment count, 'Leave a Reply', 'Comments'."""
+    return words(text) <= _OPENER_MAX_WORDS and _OPENER.search(text) is not None
+
+
+def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], start: int) -> int:
+    """The first block of the comment thread after the article's start; len(blocks): none.
+
+    A thread begins at an entry header that another follows, or at an opener that an
+    entry header follows within a few blocks; only after some article text.
+    """
+    n = len(blocks)
+    ready = n  # the first block after enough article text
+    prose = 0
+    for i in range(start, n):
+        if prose >= _ARTICLE_WORDS_FIRST:
+            ready = i
+            break
+        if kinds[i] is None:
+            prose += words(blocks[i].text)
+    headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
+    for i in range(max(ready, start + 1), n):
+        text = blocks[i].text
+        if is_entry_header(text):
+            headers.append((i, False))
+        elif is_entry_start(text):
+            headers.append((i, True))
+    for h, (at, merged) in enumerate(headers):
+        for j in range(max(ready, at - _LOOKAHEAD), at):
+            if is_opener(blocks[j].text):
+                return j
+        # The next entry follows, after this one's text.
+        if h + 1 < len(headers) and (1 if merged else 2) <= headers[h + 1][0] - at <= (
+            _ENTRY_MAX_BLOCKS
+        ):
+            return _back_to_opener(blocks, kinds, at, start)
+    return n
+
+
+def _back_to_opener(
+    blocks: Sequence[Block], kinds: Sequence[BlockKind | None], at: int, start: int
+) -> int:
+    """The thread's first entry, or the opener or comment line just before it."""
+    for j in range(at - 1, max(start, at - _LOOKAHEAD) - 1, -1):
+        if is_opener(blocks[j].text) or kinds[j] is BlockKind.COMMENTS:
+            return j
+    return at

@@ -1,0 +1,164 @@
+"""Furniture by its shape: readers' comments (text and HTML), datelines and prompts opening an article."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketdesk.extract import extract
+from marketdesk.extract.boilerplate import classify_text
+from marketdesk.extract.comments import is_entry_header, is_entry_start, is_opener
+from marketdesk.extract.dates import is_dateline
+from marketdesk.model import BlockKind, RawDocument
+
+_ARTICLE = (
+    "The central bank held its main rate at 4.5 percent on Thursday, as economists had "
+    "expected, and said inflation would ease over the coming year.",
+    "Officials pointed to slower wage growth and cheaper energy, but warned that the housing "
+    "market remained a risk to the outlook for prices.",
+    "Markets barely moved after the decision, with the currency trading flat against the dollar "
+    "in the afternoon.",
+)
+_THREAD = (
+    "12 comments",
+    "Elaine July 26, 2012 at 4:01 pm",
+    "I read this this morning and thought the bank was far too slow to act on prices again.",
+    "Mark July 26, 2012 at 5:12 pm",
+    "They will cut rates before the end of the year, you can be sure of that, whatever they say.",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Elaine July 26, 2012 at 4:01 pm",
+        "Posted by: Ann Lee | Mar 26, 2007 2:00:18 PM",
+        "by vlm (69642) writes: on Tuesday July 24, @09:32AM (#40748479)",
+        "jackienoriega July 7, 2012 at 12:27 am",
+        "Jack says:",
+    ],
+)
+def test_entry_headers(text: str) -> None:
+    assert is_entry_header(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Updated July 23, 2012, 11:27 p.m. ET",  # the article's own dateline
+        "Publiziert: 03.04.2020, 12:35",
+        "A post shared by Jane (@jane) on Jun 16, 2019 at 7:30am PDT",  # an embed's credit
+        "The meeting ran from July 26 to July 28, and the vote came at 4:01 pm on the last day, "
+        "long after the markets had closed for the week.",
+    ],
+)
+def test_not_entry_headers(text: str) -> None:
+    assert not is_entry_header(text)
+
+
+def test_openers() -> None:
+    assert is_opener("{ 34 comments… read them below or add one }")
+    assert is_opener("Leave a Reply")
+    assert not is_opener("Comments from the governor came later in the day.")
+
+
+def test_text_dump_thread_is_not_article() -> None:
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *_THREAD)).encode()
+    page = extract(RawDocument(source="t.txt", content=dump), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+    kinds = {r.text: r.kind for r in page.removed}
+    assert kinds[_THREAD[2]] is BlockKind.COMMENTS
+
+
+def test_one_stamped_line_is_not_a_thread() -> None:
+    lines = (*_ARTICLE[:2], "Elaine July 26, 2012 at 4:01 pm", _ARTICLE[2])
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert _ARTICLE[2] in page.article.paragraphs
+
+
+def test_html_comment_section_is_not_article() -> None:
+    body = "".join(f"<p>{p}</p>" for p in _ARTICLE)
+    comments = "".join(
+        f'<li class="comment"><div class="comment-body"><p>{p} {p}</p></div></li>' for p in _ARTICLE
+    )
+    html = (
+        "<html><head><title>Rates on hold</title></head><body><div id='page'>"
+        f"<div class='entry-content'>{body}</div>"
+        f"<div id='comments'><ol class='commentlist'>{comments}</ol></div>"
+        "</div></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="t.html", content=html), kind="html")
+    assert page.article.paragraphs == _ARTICLE
+    assert any(r.kind is BlockKind.COMMENTS for r in page.removed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Updated July 23, 2012, 11:27 p.m. ET",
+        "19.10.2019, 05:00 Uhr",
+        "Veröffentlicht am: 5. Juni 2023",
+        "Bettina Kugler 19.10.2019",
+    ],
+)
+def test_datelines(text: str) -> None:
+    assert is_dateline(text)
+
+
+def test_not_datelines() -> None:
+    assert not is_dateline("On July 4, 2012 the committee voted to raise its main rate again.")
+    assert not is_dateline("The shares closed higher.")
+
+
+def test_dateline_and_notification_prompt_opening_the_article_are_removed() -> None:
+    prompt = (
+        "Allow notifications Would you like us to tell you about the most important news in "
+        "your browser? You will get two to five alerts a day."
+    )
+    dateline = "Updated July 23, 2012, 11:27 p.m. ET"
+    body = "".join(f"<p>{p}</p>" for p in _ARTICLE)
+    html = (
+        "<html><head><title>Rates on hold</title></head><body><article><h1>Rates on hold</h1>"
+        f"<p>{prompt}</p><p>{dateline}</p>{body}</article></body></html>"
+    ).encode()
+    page = extract(RawDocument(source="t.html", content=html), kind="html")
+    assert page.article.paragraphs == _ARTICLE
+    kinds = {r.text: r.kind for r in page.removed}
+    assert kinds[prompt] is BlockKind.PROMO
+    assert kinds[dateline] is BlockKind.DATELINE
+    assert page.article.published is not None and page.article.published.day == 23
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Your email address will not be published. Required fields are marked *", "comments"),
+        ("This is only a preview. Your comment has not yet been posted.", "comments"),
+        (
+            "NHL, the NHL Shield and the word mark are registered trademarks of the League.",
+            "footer",
+        ),
+        ("This copy is for your personal, non-commercial use only.", "footer"),
+    ],
+)
+def test_comment_forms_and_rights_notices(text: str, kind: str) -> None:
+    assert classify_text(text) == BlockKind(kind)
+
+
+def test_blogger_and_short_stamps_are_entry_headers() -> None:
+    assert is_entry_header("Jim Thompson MD said...")
+    assert is_entry_header("Jermaine 07 Nov 12")
+    assert not is_entry_header("Friday, November 2, 2012")
+    assert is_opener("Seen by Jason Fried on November 7 2012. There are 12 comments.")
+
+
+def test_entry_header_and_text_in_one_block() -> None:
+    assert is_entry_start(
+        "Barry Joseph September 27th, 2012 at 11:01 pm That was brilliant, and an exciting call "
+        "to think again about what we say online."
+    )
+    assert not is_entry_start(
+        "On September 27th, 2012 at 11:01 pm the storm reached the coast and the power went out "
+        "across the whole of the city."
+    )
+    assert not is_entry_header("Von Jörg Staff am 16.11.2022")  # a teaser's byline
+    assert not is_entry_header("example.com/2017/01/21/a-story")
