@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps
 
-from marketdesk.enrich.vectors import FastVectors
+from marketdesk.enrich.vectors import FastVectors, doc_batches
 
 FAST_NER = "marketdesk_ner"
 _MOVES = {"B": 0, "I": 1, "L": 2, "U": 3, "O": 4}
@@ -120,16 +120,7 @@ class FastEntityRecognizer:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        tokens = 0
-        for doc in docs:
-            batch.append(doc)
-            tokens += len(doc)
-            if tokens >= _CHUNK_TOKENS or len(batch) >= batch_size:
-                self._annotate(batch)
-                yield from batch
-                batch, tokens = [], 0
-        if batch:
+        for batch in doc_batches(docs, batch_size, _CHUNK_TOKENS):
             self._annotate(batch)
             yield from batch
 

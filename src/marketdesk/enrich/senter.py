@@ -15,7 +15,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from marketdesk.enrich.vectors import FastVectors
+from marketdesk.enrich.vectors import FastVectors, doc_batches
 
 FAST_SENTER = "marketdesk_senter"
 _BATCH_TOKENS = 8_000
@@ -61,16 +61,7 @@ class FastSentences:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        tokens = 0
-        for doc in docs:
-            batch.append(doc)
-            tokens += len(doc)
-            if tokens >= _BATCH_TOKENS or len(batch) >= batch_size:
-                self._annotate(batch)
-                yield from batch
-                batch, tokens = [], 0
-        if batch:
+        for batch in doc_batches(docs, batch_size, _BATCH_TOKENS):
             self._annotate(batch)
             yield from batch
 

@@ -22,7 +22,7 @@ shape is not read here (``FastVectors.read`` returns None) and keeps thinc's own
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,3 +246,18 @@ class FastVectors:
             keys = self._ops.hash(ids, seed) % E.shape[0]
             parts.append(self._ops.gather_add(E, keys))
         return self.first(np.hstack(parts))
+
+
+def doc_batches(docs: Iterable[Doc], size: int, tokens: int) -> Iterator[list[Doc]]:
+    """``docs`` in batches of at most ``size`` docs, each ending at the doc that brings it to
+    ``tokens`` tokens: a component's ``pipe`` works a batch at a time, a bounded one."""
+    batch: list[Doc] = []
+    held = 0
+    for doc in docs:
+        batch.append(doc)
+        held += len(doc)
+        if held >= tokens or len(batch) >= size:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
