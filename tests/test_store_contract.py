@@ -500,6 +500,27 @@ def test_history_is_inclusive_and_oldest_first(store: Storage) -> None:
     assert store.histories([], AT, AT) == {}
 
 
+def test_quotes_around_is_newest_before_and_window_in_one_call(store: Storage) -> None:
+    days = [AT - timedelta(days=d) for d in (5, 3, 2, 1, 0)]
+    store.add_quotes(quote("spx", d, float(d.day)) for d in days)
+    store.add_quotes([quote("dji", AT - timedelta(days=9), 7.0)])
+    start, end = AT - timedelta(days=2), AT - timedelta(days=1)
+    around = store.quotes_around(["spx", "dji", "nope"], start, end)
+    assert set(around) == {"spx", "dji"}  # no quote at all: left out
+    spx = around["spx"]
+    assert spx.newest == store.latest_quote("spx")
+    assert spx.before == store.latest_quote("spx", start)
+    assert list(spx.window) == store.history("spx", start, end)
+    assert [q.at for q in spx.window] == [start, end]  # inclusive, oldest first
+    dji = around["dji"]  # nothing in the window; its last quote leads it
+    assert dji.window == () and dji.before == dji.newest == store.latest_quote("dji")
+    early = store.quotes_around(["spx"], AT - timedelta(days=30), AT - timedelta(days=20))
+    assert early["spx"].before is None and early["spx"].window == ()
+    assert store.quotes_around([], start, end) == {}
+    with pytest.raises(ValueError):
+        store.quotes_around(["spx"], start.replace(tzinfo=None), end)
+
+
 def test_latest_articles_order_and_paging(store: Storage) -> None:
     times = [AT, AT + timedelta(hours=2), AT + timedelta(hours=1), AT + timedelta(hours=2)]
     ids = []

@@ -390,18 +390,14 @@ def story_charts(
     ``at``, led by the last value before the window where the window starts without one."""
     at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a page's date without offset
     found = {key: inst for key in keys if (inst := desk.registry.find(key)) is not None}
-    # Three reads, whatever the number of charts (the newest quotes; the last before the
-    # window; the windows): a story page is read far more often than it changes.
-    newest = desk.storage.latest_quotes(list(found))
-    drawn = [key for key in found if key in newest][:limit]
     start, end = at - STORY_WINDOW, at + STORY_WINDOW
-    leading = desk.storage.latest_quotes(drawn, start)
-    windows = desk.storage.histories(drawn, start, end)
+    # One read, whatever the number of charts: a story page is read far more often than it
+    # changes. Keys beyond ``limit`` cost a few rows more, not another round trip.
+    around = desk.storage.quotes_around(list(found), start, end)
     out: list[StoryChart] = []
-    for key in drawn:
-        inst, latest = found[key], newest[key]
-        window = windows.get(key, [])
-        before = leading.get(key)
+    for key in [key for key in found if key in around][:limit]:
+        inst, quotes = found[key], around[key]
+        latest, before, window = quotes.newest, quotes.before, list(quotes.window)
         if before is not None and (not window or window[0].at > before.at):
             window = [before, *window]
         # The value at publication: the last point at or before ``at`` (``before`` leads the

@@ -96,6 +96,26 @@ from marketdesk.model import (
 
 
 @dataclass(frozen=True, slots=True)
+class QuotesAround:
+    """An instrument's quotes around a moment (a story's small chart): its newest quote, the
+    newest at or before the window's start, and those inside the window, oldest first."""
+
+    newest: Quote
+    before: Quote | None
+    window: tuple[Quote, ...]
+
+
+def quotes_around_from(
+    newest: dict[str, Quote], before: dict[str, Quote], windows: dict[str, list[Quote]]
+) -> dict[str, QuotesAround]:
+    """``quotes_around`` from its three parts, as each backend reads them."""
+    return {
+        key: QuotesAround(quote, before.get(key), tuple(windows.get(key, ())))
+        for key, quote in newest.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     article_id: int | None  # None when the page had no article
     document_created: bool  # False: these exact bytes were stored before
@@ -260,6 +280,15 @@ class Storage(Protocol):
     ) -> dict[str, list[Quote]]:
         """``history`` of each instrument, in one call (a story's small charts): instruments
         without a quote in the span are left out."""
+        ...
+
+    def quotes_around(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, QuotesAround]:
+        """For each instrument with any quote: ``latest_quote`` (newest), ``latest_quote`` at
+        ``start`` (before) and ``history`` from ``start`` to ``end`` (window), in one call
+        (one round trip on PostgreSQL: a story page draws up to six such charts). Instruments
+        without a quote are left out."""
         ...
 
     def quotes_version(self) -> int:

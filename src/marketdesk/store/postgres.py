@@ -85,9 +85,11 @@ from marketdesk.store.base import (
     EntityRecord,
     IngestResult,
     Plan,
+    QuotesAround,
     RelatedEntity,
     SearchFilters,
     StoreCounts,
+    quotes_around_from,
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
@@ -617,6 +619,48 @@ class PostgresStorage:
             out.setdefault(r[0], []).append(Quote(*r))
         return out
 
+    def quotes_around(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, QuotesAround]:
+        check_aware(start, "start")
+        check_aware(end, "end")
+        if not instruments:
+            return {}
+        # One round trip for a story's charts: each key's newest row and its last row at the
+        # window's start, both through the (instrument, at) index, then the window's rows.
+        keys = list(instruments)
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"SELECT 0 AS part, q.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
+                f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
+                " ORDER BY at DESC, id DESC LIMIT 1) q"
+                " UNION ALL"
+                f" SELECT 1, q.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
+                f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
+                " AND at <= %s ORDER BY at DESC, id DESC LIMIT 1) q"
+                " UNION ALL"
+                f" SELECT 2, {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = ANY(%s::text[])"
+                " AND at >= %s AND at <= %s"
+                " ORDER BY part, instrument, at, id",
+                (keys, keys, start, keys, start, end),
+            ).fetchall()
+        )
+        newest: dict[str, Quote] = {}
+        before: dict[str, Quote] = {}
+        windows: dict[str, list[Quote]] = {}
+        for part, *columns, _ in rows:
+            quote = Quote(*columns)
+            key = quote.instrument
+            if key is None:
+                continue
+            if part == 0:
+                newest[key] = quote
+            elif part == 1:
+                before[key] = quote
+            else:
+                windows.setdefault(key, []).append(quote)
+        return quotes_around_from(newest, before, windows)
+
     def quotes_version(self) -> int:
         row = self._reading(
             lambda conn: conn.execute("SELECT version FROM quotes_version").fetchone()
@@ -815,10 +859,16 @@ class PostgresStorage:
 
     def get_story(self, story_id: int) -> Story | None:
         def work(conn: Conn) -> Story | None:
-            row = conn.execute(
-                f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = %s", (story_id,)
-            ).fetchone()
-            return None if row is None else _story(row, _copies(conn, [story_id]).get(story_id, ()))
+            # Both statements in one round trip (pipeline mode): a story page reads this.
+            with conn.pipeline():
+                head = conn.execute(
+                    f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = %s", (story_id,)
+                )
+                copies = conn.execute(_COPY_SELECT.format(where="a.story_id = %s"), (story_id,))
+                row, rows = head.fetchone(), copies.fetchall()
+            if row is None:
+                return None
+            return _story(row, tuple(shown for _, _, _, shown in _read_copies(rows)))
 
         return self._reading(work)
 
@@ -1282,17 +1332,22 @@ def _find_item(conn: Conn, source_id: int, key: str) -> tuple[str, int | None] |
     return None if row is None else (row[0], row[1])
 
 
+_COPY_SELECT = (
+    "SELECT a.id, a.story_id, a.title, a.url, a.publisher, a.origin, a.published,"
+    " a.fetched_at, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id"
+    " WHERE {where} AND a.replaced_by IS NULL ORDER BY a.fetched_at, a.id"
+)
+
+
 def _copy_rows(
     conn: Conn, where: str, args: Sequence[Any]
 ) -> list[tuple[int, Copy, str | None, StoryCopy]]:
     """Current copies matching ``where``, oldest first: (story id, the copy as the origin rule
     reads it, its title, the copy as shown)."""
-    rows = conn.execute(
-        "SELECT a.id, a.story_id, a.title, a.url, a.publisher, a.origin, a.published,"
-        " a.fetched_at, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id"
-        f" WHERE {where} AND a.replaced_by IS NULL ORDER BY a.fetched_at, a.id",
-        tuple(args),
-    ).fetchall()
+    return _read_copies(conn.execute(_COPY_SELECT.format(where=where), tuple(args)).fetchall())
+
+
+def _read_copies(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, Copy, str | None, StoryCopy]]:
     out = []
     for aid, sid, title, canonical, publisher, origin, published, at, source, url in rows:
         when = datetime.fromisoformat(published) if published else None

@@ -52,9 +52,11 @@ from marketdesk.store.base import (
     EntityRecord,
     IngestResult,
     Plan,
+    QuotesAround,
     RelatedEntity,
     SearchFilters,
     StoreCounts,
+    quotes_around_from,
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
@@ -320,6 +322,16 @@ class SQLiteStorage:
 
     def history(self, instrument: str, start: datetime, end: datetime) -> list[Quote]:
         return self.histories([instrument], start, end).get(instrument, [])
+
+    def quotes_around(
+        self, instruments: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, QuotesAround]:
+        # Read in process: three statements cost no more than one would.
+        newest = self.latest_quotes(instruments)
+        keys = list(newest)
+        return quotes_around_from(
+            newest, self.latest_quotes(keys, start), self.histories(keys, start, end)
+        )
 
     def histories(
         self, instruments: Sequence[str], start: datetime, end: datetime
