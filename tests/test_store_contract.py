@@ -521,6 +521,31 @@ def test_quotes_around_is_newest_before_and_window_in_one_call(store: Storage) -
         store.quotes_around(["spx"], start.replace(tzinfo=None), end)
 
 
+def test_articles_reads_many_as_get_article_does_without_removed_blocks(
+    store: Storage,
+) -> None:
+    ids = [store.add_page(raw(f"doc {i}", AT), story(i), []).article_id for i in range(3)]
+    assert None not in ids
+    wanted = [ids[2], 10**9, ids[0], ids[2]]  # an unknown id, one asked twice
+    found = store.articles([i for i in wanted if i is not None])
+    assert set(found) == {ids[0], ids[2]}
+    for article_id, got in found.items():
+        one = store.get_article(article_id)
+        assert one is not None and got == replace(one, removed=())
+    assert store.articles([]) == {}
+
+
+def test_optimize_changes_no_data(store: Storage) -> None:
+    store.optimize()  # an empty store too
+    first = store.add_page(raw("doc 1", AT), story(1), [quote("spx", AT, 1.0)])
+    store.add_quotes([quote("dji", AT, 2.0)])
+    before = (store.counts(), store.get_article(first.article_id or 0), store.stories())
+    store.optimize()
+    store.optimize()  # again: nothing new to learn, nothing changed
+    assert (store.counts(), store.get_article(first.article_id or 0), store.stories()) == before
+    assert store.latest_quotes(["spx", "dji"]).keys() == {"spx", "dji"}
+
+
 def test_latest_articles_order_and_paging(store: Storage) -> None:
     times = [AT, AT + timedelta(hours=2), AT + timedelta(hours=1), AT + timedelta(hours=2)]
     ids = []

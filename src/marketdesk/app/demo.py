@@ -42,6 +42,7 @@ def build_demo(desk: Desk, progress: Callable[[str], None] = lambda line: None) 
         assert outcome.result is not None
         pages += int(outcome.result.document_created)
         quotes += outcome.result.quotes_added
+    desk.storage.optimize()  # tens of thousands of quotes since the reads were planned
     counts = desk.storage.counts()
     return (
         f"{pages} new sample pages, {quotes} new quotes "

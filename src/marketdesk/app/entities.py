@@ -117,15 +117,16 @@ def _roles(
     desk: Desk, stories: tuple[Story, ...], record: EntityRecord, asked: str
 ) -> tuple[tuple[EntityRole, ...], list[Entity]]:
     """The role each story's first copy gives the entity (the knowledge base's role on the
-    story's date where it is linked, else the article's titles; one read a story on the page),
+    story's date where it is linked, else the article's titles; one read for the page),
     and the entity as each of those stories has it."""
     names = {norm_name(asked), norm_name(record.name)}
     out = []
     linked: list[Entity] = []
+    firsts = desk.storage.articles([s.copies[0].article_id for s in stories if s.copies])
     for s in stories:
         if not s.copies:
             continue
-        article = desk.storage.get_article(s.copies[0].article_id)
+        article = firsts.get(s.copies[0].article_id)
         if article is None or article.annotations is None:
             continue
         for e in article.annotations.entities:

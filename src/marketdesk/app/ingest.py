@@ -111,6 +111,9 @@ def store_document(
     return IngestOutcome(raw.source, page, result, tuple(refused))
 
 
+OPTIMIZE_AFTER = 1000  # new pages in one run, after which the planner's statistics are renewed
+
+
 @dataclass(frozen=True, slots=True)
 class _Finished:
     """The end of a bulk input: its checkpoint is cleared once every page before it is stored."""
@@ -262,6 +265,7 @@ def _stored(
     kind: str,
     fetched_at: datetime | None,
 ) -> Iterator[IngestOutcome]:
+    stored = 0
     try:
         for (text, doc, checkpoint), ready in prepared:
             if isinstance(doc, _Finished):
@@ -273,7 +277,7 @@ def _stored(
             try:
                 if isinstance(doc, MarketdeskError):
                     raise doc
-                yield store_document(
+                outcome = store_document(
                     desk,
                     doc,
                     kind=kind,
@@ -283,8 +287,12 @@ def _stored(
                     plan=ready.plan if ready else None,
                     annotations=ready.annotations if ready else None,
                 )
+                stored += outcome.result is not None and outcome.result.document_created
+                yield outcome
             except MarketdeskError as exc:
                 yield IngestOutcome(source=text, error=str(exc))
+        if stored >= OPTIMIZE_AFTER:
+            desk.storage.optimize()  # a bulk import: plan the next reads on its new size
     finally:
         prepared.close()  # the workers stop now, however the run ended (an error, a break)
 

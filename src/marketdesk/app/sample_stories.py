@@ -228,7 +228,7 @@ def build_sample_stories(
             kind="text",
             page=sample.page,
             plan=sample.plan,
-            annotations=desk.with_instruments(sample.annotations),
+            annotations=sample.annotations,  # store_document adds the instruments
             fetched_at=sample.raw.fetched_at,
         )
         if outcome.result is not None and outcome.result.document_created:
@@ -240,6 +240,7 @@ def build_sample_stories(
             last = n
     if last is not None:
         progress(1)
+    desk.storage.optimize()  # the desk is many times larger than when its reads were planned
     return SampleReport(stories, pages)
 
 

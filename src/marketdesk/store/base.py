@@ -251,6 +251,11 @@ class Storage(Protocol):
         """One article with its removed blocks and its story (``story_id``), or None."""
         ...
 
+    def articles(self, article_ids: Sequence[int]) -> dict[int, StoredArticle]:
+        """``get_article`` of each id, in one call (a page of story lines), without removed
+        blocks: ids of no article are left out."""
+        ...
+
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         """Articles newest first (by fetch time, then id), without their removed blocks."""
         ...
@@ -306,6 +311,13 @@ class Storage(Protocol):
         ...
 
     def counts(self) -> StoreCounts: ...
+
+    def optimize(self) -> None:
+        """Bring the query planner's statistics up to date, after many writes at once (a demo
+        desk, a bulk import): PostgreSQL's ANALYZE of this store's tables (a server whose
+        autovacuum is off or behind plans a desk of 100,000 stories as if it were empty),
+        SQLite's ``PRAGMA optimize``. Changes no data; safe while others read and write."""
+        ...
 
     # -- stories ---------------------------------------------------------------------------
 

@@ -542,6 +542,16 @@ class PostgresStorage:
         removed = tuple(RemovedBlock(kind=BlockKind(kind), text=text) for kind, text in row[-1])
         return _stored(row[:-1], removed)
 
+    def articles(self, article_ids: Sequence[int]) -> dict[int, StoredArticle]:
+        if not article_ids:
+            return {}
+        rows = self._reading(
+            lambda conn: conn.execute(
+                f"{_ARTICLE_SELECT} WHERE a.id = ANY(%s::bigint[])", (list(article_ids),)
+            ).fetchall()
+        )
+        return {(found := _stored(r, ())).id: found for r in rows}
+
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
         rows = self._reading(
@@ -696,6 +706,17 @@ class PostgresStorage:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(row[0])))
             self._listener = conn
         return self._listener
+
+    def optimize(self) -> None:
+        def work(conn: Conn) -> None:
+            tables = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                " ORDER BY tablename"
+            ).fetchall()
+            for (table,) in tables:
+                conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+
+        self._on_connection(work, "analyze", transaction=False)
 
     def counts(self) -> StoreCounts:
         row = self._reading(

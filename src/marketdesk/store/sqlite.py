@@ -66,6 +66,7 @@ from marketdesk.stories.origin import Copy
 from marketdesk.stories.signature import from_bytes
 
 _WORD = re.compile(r"\w+")
+_IDS_A_STATEMENT = 500  # under SQLite's limit of host parameters (999 in older builds)
 _QUOTE_COLUMNS = (
     "instrument, name, at, last, change, change_pct, source, prev_close, open, high, low,"
     " document_id, decimals"
@@ -274,6 +275,17 @@ class SQLiteStorage:
         )
         return _stored(row, removed)
 
+    def articles(self, article_ids: Sequence[int]) -> dict[int, StoredArticle]:
+        wanted = list(dict.fromkeys(article_ids))
+        out: dict[int, StoredArticle] = {}
+        for at in range(0, len(wanted), _IDS_A_STATEMENT):
+            chunk = wanted[at : at + _IDS_A_STATEMENT]
+            rows = self._reader().execute(
+                f"{_ARTICLE_SELECT} WHERE a.id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            out.update((r["id"], _stored(r, ())) for r in rows)
+        return out
+
     def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
         check_paging(limit, offset)
         rows = self._reader().execute(
@@ -387,6 +399,16 @@ class SQLiteStorage:
             if now != version or left <= 0:
                 return now
             time.sleep(min(QUOTES_LOOK, left))
+
+    def optimize(self) -> None:
+        # SQLite plans these queries well from the schema alone (its indexes were chosen for
+        # them); PRAGMA optimize analyses only what its own record says would gain, bounded.
+        with self._lock:
+            try:
+                self._writer.execute("PRAGMA analysis_limit=400")
+                self._writer.execute("PRAGMA optimize")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"cannot write to {self.path}: {exc}") from exc
 
     def counts(self) -> StoreCounts:
         c = self._reader()
