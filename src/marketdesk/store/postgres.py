@@ -815,7 +815,12 @@ class PostgresStorage:
             return page_of_stories(ranked, offset, limit, SEARCH_SCAN)
 
         def read(conn: Conn) -> list[StoredArticle]:
-            ids = work(conn)
+            with conn.transaction():
+                # Matches through the GIN index, ANDed with the id range as bitmaps: walking
+                # the primary key newest first tests every article in the range, most of them
+                # not matches (a common word at 100,000 articles: 95 ms against 24 ms).
+                conn.execute("SET LOCAL enable_indexscan = off")
+                ids = work(conn)
             if not ids:
                 return []
             rows = conn.execute(
