@@ -219,11 +219,8 @@ def parse_location(location: str) -> Location:
         shown += f"?schema={schema}"
     # jit off: marketdesk's queries are short, and a plan costed high before the tables have
     # statistics (a bulk load, autovacuum behind or off) would spend 100+ ms compiling one.
-    # Custom plans always: psycopg prepares a statement run five times, and the server would
-    # keep a generic plan made while the tables were empty (a sequential scan) until the next
-    # ANALYZE, which a server without autovacuum never runs; grouping then slowed as the
-    # store grew. Planning each time costs a tenth of a millisecond.
-    settings = "-c TimeZone=UTC -c jit=off -c plan_cache_mode=force_custom_plan" + (
+    # Writes ask for custom plans (_on_connection); reads keep the server's choice.
+    settings = "-c TimeZone=UTC -c jit=off" + (
         f" -c search_path={schema}" if schema else ""
     )
     options = f"{params_dict.get('options') or ''} {settings}".strip()
@@ -440,6 +437,13 @@ class PostgresStorage:
             if not transaction:
                 return work(conn)
             with conn.transaction():
+                # Custom plans for writes: psycopg prepares a statement run five times, and
+                # the server would keep a generic plan made while the tables were empty (a
+                # sequential scan of story_bands) until the next ANALYZE, which a server
+                # without autovacuum never runs: grouping slowed as the store grew. Reads
+                # keep generic plans, a third of a millisecond less a statement (a story page
+                # is three); ANALYZE (``optimize``, after bulk loads) has them planned again.
+                conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
                 return work(conn)
 
         def once() -> T:
@@ -788,6 +792,10 @@ class PostgresStorage:
             # first, in spans that grow until they hold it or the whole table.
             newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
             top = int(newest[0]) if newest is not None else 0
+            # Then matches through the GIN index, ANDed with the id range as bitmaps: walking
+            # the primary key newest first tests every article in the range, most of them not
+            # matches (a common word at 100,000 articles: 95 ms against 24 ms).
+            conn.execute("SET LOCAL enable_indexscan = off")
             span = SEARCH_SCAN * 8
             while True:
                 above = max(0, top - span)
@@ -816,10 +824,6 @@ class PostgresStorage:
 
         def read(conn: Conn) -> list[StoredArticle]:
             with conn.transaction():
-                # Matches through the GIN index, ANDed with the id range as bitmaps: walking
-                # the primary key newest first tests every article in the range, most of them
-                # not matches (a common word at 100,000 articles: 95 ms against 24 ms).
-                conn.execute("SET LOCAL enable_indexscan = off")
                 ids = work(conn)
             if not ids:
                 return []
