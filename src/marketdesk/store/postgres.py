@@ -220,9 +220,7 @@ def parse_location(location: str) -> Location:
     # jit off: marketdesk's queries are short, and a plan costed high before the tables have
     # statistics (a bulk load, autovacuum behind or off) would spend 100+ ms compiling one.
     # Writes ask for custom plans (_on_connection); reads keep the server's choice.
-    settings = "-c TimeZone=UTC -c jit=off" + (
-        f" -c search_path={schema}" if schema else ""
-    )
+    settings = "-c TimeZone=UTC -c jit=off" + (f" -c search_path={schema}" if schema else "")
     options = f"{params_dict.get('options') or ''} {settings}".strip()
     conninfo = make_conninfo(
         libpq_url,
