@@ -1602,6 +1602,23 @@ def test_search_stories_ranks_among_the_latest_matches(
     assert store.count_stories("harbour") == 8  # counting is not bounded by the scan
 
 
+def test_count_stories_is_exact_under_the_cap_however_it_is_looked_for(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend may count among the newest articles first (PostgreSQL's COUNT_SPAN, made
+    small here so that both of its ways are taken): the answer is the same."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "COUNT_SPAN", 1, raising=False)
+    for n in range(6):
+        words = "harbour" if n % 3 else "quay"  # quay, harbour, harbour, quay, harbour, harbour
+        p = page(f"Port report {n}", f"The {words} worked late on day {n}.", published=AT)
+        store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, [])
+    assert store.count_stories("harbour", cap=1) == 2  # settled among the newest two
+    assert store.count_stories("harbour", cap=2) == 3  # newest three hold two: counted all
+    assert store.count_stories("harbour") == 4 and store.count_stories("quay", cap=1) == 2
+    assert store.count_stories("quay") == 2 and store.count_stories("crane") == 0
+
+
 def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:
     assert store.find_entity("place:jp") is None and store.related_entities("place:jp") == []
     _tagged(store, "https://a.example/1", story(1), ("Japan", "place", "place:jp"),

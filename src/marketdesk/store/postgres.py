@@ -103,6 +103,7 @@ __all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_locati
 Conn = psycopg.Connection[tuple[Any, ...]]
 T = TypeVar("T")
 
+COUNT_SPAN = 8  # count_stories looks first among the newest COUNT_SPAN * (cap + 1) articles
 SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002_search.sql
 TABLES = (
     "documents",
@@ -841,15 +842,34 @@ class PostgresStorage:
         if found is None:
             return 0
         where, args = found
-        row = self._reading(
-            lambda conn: conn.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
-                f" JOIN stories s ON s.id = a.story_id,"
-                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {where} LIMIT %s) x",
-                (*args, cap + 1),
-            ).fetchone()
+        counting = (
+            "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+            f" JOIN stories s ON s.id = a.story_id,"
+            f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {{where}} LIMIT %s) x"
         )
-        return int(row[0]) if row else 0
+
+        def work(conn: Conn) -> int:
+            # A common word first among the newest articles, as bitmaps (GIN and the id
+            # range): more than ``cap`` stories there settles it. Counting in story order
+            # tests every article's tsvector until ``cap`` stories match (60 ms at 100,000).
+            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            above = (int(newest[0]) if newest is not None else 0) - COUNT_SPAN * (cap + 1)
+            if above > 0:
+                conn.execute("SET LOCAL enable_indexscan = off")
+                row = conn.execute(
+                    counting.format(where=f"{where} AND a.id > %s"), (*args, above, cap + 1)
+                ).fetchone()
+                if row is not None and row[0] > cap:
+                    return int(row[0])
+                conn.execute("SET LOCAL enable_indexscan = on")
+            row = conn.execute(counting.format(where=where), (*args, cap + 1)).fetchone()
+            return int(row[0]) if row else 0
+
+        def counted(conn: Conn) -> int:
+            with conn.transaction():
+                return work(conn)
+
+        return self._reading(counted)
 
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = self._reading(
