@@ -10,12 +10,18 @@ rarely asked twice within a second, so nearly every one is searched afresh). Pri
 requests per second, p50, p95 and p99 latency, and errors (connect, read, write, timeout,
 non-2xx). wrk (Debian's package `wrk`) must be installed.
 
+With `--base REF`, each desk is served twice, by the commit REF (a git worktree under .bench/,
+as bench_before_after.py makes) and by this checkout, and each run of wrk is made against both,
+one after the other (which goes first alternates), with after/before ratios: on a shared,
+noisy machine the noise falls on both alike. The desk's schema must be one both can read.
+
 Desks are built once and kept under .bench/ (SQLite files, and PostgreSQL databases named
 marketdesk_bench_N on 127.0.0.1:5432); `--rebuild` builds them again. A desk of 100,000
 stories takes about 40 minutes to build on SQLite.
 
     .venv/bin/python benchmarks/bench_web_load.py [--stories 1000,100000] \
-        [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2] [--workers 2]
+        [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2] [--workers 2] \
+        [--base REF]
 """
 
 from __future__ import annotations
@@ -106,12 +112,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(db: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve(db: str, workers: int, source: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A server on ``db``, running this checkout's code or, with ``source``, another tree's."""
     port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(source / "src")} if source else None
     proc = subprocess.Popen(
         marketdesk("serve", "--db", db, "--port", str(port), "--workers", str(workers)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -166,6 +175,15 @@ def wrk(url: str, paths: list[str], clients: int, seconds: int, threads: int) ->
     return result
 
 
+def report(backend: str, stories: int, label: str, r: dict[str, float]) -> None:
+    errors = sum(int(r[k]) for k in ("connect", "read", "write", "status", "timeout"))
+    print(
+        f"{backend:9} {stories:>8,} {label:15} {r['rps']:>8.0f} {r['p50']:>7.1f} "
+        f"{r['p95']:>7.1f} {r['p99']:>7.1f} {errors:>6}",
+        flush=True,
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--stories", default="1000,100000")
@@ -175,6 +193,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    ap.add_argument("--base", help="also serve each desk with this earlier commit, side by side")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -185,13 +204,22 @@ def main() -> int:
         f"{args.workers} server processes; "
         "latency in ms"
     )
-    print(f"{'backend':9} {'stories':>8} {'page':7} {'req/s':>8} {'p50':>7} {'p95':>7} "
+    print(f"{'backend':9} {'stories':>8} {'page':15} {'req/s':>8} {'p50':>7} {'p95':>7} "
           f"{'p99':>7} {'errors':>6}")  # fmt: skip
+    base = None
+    if args.base:
+        from bench_before_after import checkout
+
+        base = checkout(args.base)
+        print(f"each run against {args.base} (before) and this checkout (after), in turn")
     for backend in args.backend.split(","):
         for stories in (int(n) for n in args.stories.split(",")):
             db = build(backend, stories, args.rebuild)
-            proc, url = serve(db, args.workers)
+            servers = {"after": serve(db, args.workers)}
+            if base is not None:
+                servers["before"] = serve(db, args.workers, base)
             try:
+                url = servers["after"][1]
                 rng = random.Random(2)
                 kinds = {
                     "front": ["/"],
@@ -199,20 +227,29 @@ def main() -> int:
                     "search": [f"/search?q={rng.choice(WORDS)}" for _ in range(500)],
                     "search*": distinct_searches(),
                 }
-                for kind, paths in kinds.items():
-                    wrk(url, paths[:50], args.clients, 3, args.threads)  # warm up
-                    r = wrk(url, paths, args.clients, args.duration, args.threads)
-                    errors = sum(
-                        int(r[k]) for k in ("connect", "read", "write", "status", "timeout")
-                    )
-                    print(
-                        f"{backend:9} {stories:>8,} {kind:7} {r['rps']:>8.0f} {r['p50']:>7.1f} "
-                        f"{r['p95']:>7.1f} {r['p99']:>7.1f} {errors:>6}",
-                        flush=True,
-                    )
+                for n, (kind, paths) in enumerate(kinds.items()):
+                    order = ["after", "before"] if n % 2 else ["before", "after"]
+                    got: dict[str, dict[str, float]] = {}
+                    for name in (o for o in order if o in servers):
+                        there = servers[name][1]
+                        wrk(there, paths[:50], args.clients, 3, args.threads)  # warm up
+                        got[name] = wrk(there, paths, args.clients, args.duration, args.threads)
+                    for name in ("before", "after"):
+                        if name in got:
+                            label = f"{kind} ({name})" if base is not None else kind
+                            report(backend, stories, label, got[name])
+                    if "before" in got:
+                        b, a = got["before"], got["after"]
+                        print(
+                            f"{'':9} {'':>8} {'ratio':15} {a['rps'] / b['rps']:>7.2f}x"
+                            f" {a['p50'] / b['p50']:>6.2f}x {a['p95'] / b['p95']:>6.2f}x"
+                            f" {a['p99'] / b['p99']:>6.2f}x",
+                            flush=True,
+                        )
             finally:
-                proc.terminate()
-                proc.wait(30)
+                for proc, _ in servers.values():
+                    proc.terminate()
+                    proc.wait(30)
     return 0
 
 

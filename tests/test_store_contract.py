@@ -546,6 +546,20 @@ def test_optimize_changes_no_data(store: Storage) -> None:
     assert store.latest_quotes(["spx", "dji"]).keys() == {"spx", "dji"}
 
 
+def test_a_store_that_is_not_durable_keeps_the_contract(
+    opened: Callable[..., Storage],
+) -> None:
+    """``durable=False`` (sample desks) changes when a commit reaches the disk, not what is
+    committed: another store on the same database reads every write."""
+    fast = opened(durable=False)
+    result = fast.add_page(raw("doc 1", AT), story(1), [quote("spx", AT, 1.0)])
+    assert result.article_created and fast.add_quotes([quote("dji", AT, 2.0)]) == 1
+    other = opened()
+    assert other.counts() == fast.counts() and other.latest_quotes(["spx", "dji"]).keys() == {
+        "spx", "dji",
+    }  # fmt: skip
+
+
 def test_latest_articles_order_and_paging(store: Storage) -> None:
     times = [AT, AT + timedelta(hours=2), AT + timedelta(hours=1), AT + timedelta(hours=2)]
     ids = []

@@ -70,11 +70,13 @@ class Desk:
         storage: Storage | None = None,
         registry: Registry | None = None,
         create: bool = True,
+        durable: bool = True,
     ) -> None:
         self.settings = settings
         self.services = services or Services()
         self.registry = registry or _registry(settings)
         self._create = create
+        self._durable = durable  # False: commits do not wait for the disk (sample desks)
         self._storage = storage
         self._own_storage = storage is None
         self._fetchers: list[Fetcher] = []
@@ -106,7 +108,9 @@ class Desk:
         """The store, opened on first use (read-only commands never create one)."""
         with self._lock:
             if self._storage is None:
-                self._storage = open_storage(self.settings.db, create=self._create)
+                self._storage = open_storage(
+                    self.settings.db, create=self._create, durable=self._durable
+                )
             return self._storage
 
     def nlp(self) -> Language:

@@ -171,7 +171,11 @@ def demo(args: argparse.Namespace, con: Console, services: Services) -> int:
 
     settings = load_settings()
     db = args.db or default_demo_db()
-    desk = Desk(replace(settings, db=db, edition="us"), services=services, create=True)
+    # A sample desk: commits need not wait for the disk (a crash may lose the last writes;
+    # running demo again adds them), which builds it several times faster.
+    desk = Desk(
+        replace(settings, db=db, edition="us"), services=services, create=True, durable=False
+    )
     try:
         summary = build_demo(desk, progress=con.note)
         if args.stories:

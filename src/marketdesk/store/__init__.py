@@ -41,17 +41,19 @@ __all__ = [
 ]
 
 
-def open_storage(location: str, *, create: bool = True) -> Storage:
+def open_storage(location: str, *, create: bool = True, durable: bool = True) -> Storage:
     """Open the store at ``location`` (a path or URL), applying pending migrations.
 
     With ``create=False`` a database that does not exist yet is a StorageError with a hint,
-    not a new empty database: read-only commands use it.
+    not a new empty database: read-only commands use it. With ``durable=False`` a commit does
+    not wait for the disk (SQLite's synchronous=NORMAL, PostgreSQL's synchronous_commit=off):
+    a crash of the machine may lose the last writes, never the database (sample desks).
     """
     if backend_of(location) == "postgresql":
         from marketdesk.store.postgres import PostgresStorage  # psycopg loads only when used
 
-        return PostgresStorage(location, create=create)
+        return PostgresStorage(location, create=create, durable=durable)
     path = sqlite_path(location)
     if not path:
         raise StorageError(f"{location!r} names no database file")
-    return SQLiteStorage(path, create=create)
+    return SQLiteStorage(path, create=create, durable=durable)

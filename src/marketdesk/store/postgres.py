@@ -342,15 +342,27 @@ class PostgresStorage:
     """A marketdesk database on a PostgreSQL server. ``create=False`` refuses to make tables."""
 
     def __init__(
-        self, location: str, *, create: bool = True, pool_size: int = 4, timeout: float = 10.0
+        self,
+        location: str,
+        *,
+        create: bool = True,
+        durable: bool = True,
+        pool_size: int = 4,
+        timeout: float = 10.0,
     ) -> None:
         self._where = parse_location(location)
         self.location = self._where.shown
         with self._first_connection() as conn:
             self._migrate(conn, create)
+        conninfo = self._where.conninfo
+        if not durable:
+            # Commits that do not wait for the WAL to reach the disk (a sample desk: four
+            # times the pages a second); a crash may lose the last ones, never corrupts.
+            options = conninfo_to_dict(conninfo).get("options") or ""
+            conninfo = make_conninfo(conninfo, options=f"{options} -c synchronous_commit=off")
         # The pool starts with one connection and grows on demand to pool_size.
         self._pool: ConnectionPool[Conn] = ConnectionPool(
-            self._where.conninfo,
+            conninfo,
             kwargs={"autocommit": True},
             min_size=1,
             max_size=max(1, pool_size),

@@ -110,8 +110,9 @@ def migrations() -> list[tuple[int, str]]:
 class SQLiteStorage:
     """A marketdesk database in one SQLite file. ``create=False`` refuses to make a new one."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, durable: bool = True) -> None:
         self.path = str(path)
+        self._durable = durable
         if "://" in self.path:
             # A URL taken for a path would become a folder named "postgresql:" beside the user.
             raise StorageError(
@@ -147,7 +148,8 @@ class SQLiteStorage:
                 conn.execute("PRAGMA query_only=ON")
             else:
                 _use_wal(conn)
-                conn.execute("PRAGMA synchronous=FULL")
+                # NORMAL (not durable): WAL synced at checkpoints only, safe from corruption.
+                conn.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
                 conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
         except sqlite3.DatabaseError as exc:
