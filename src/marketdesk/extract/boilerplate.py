@@ -262,25 +262,21 @@ _NOTICE = _rx(
     r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
     r"\bexternal (?:links|sites) are provided for reference\b",
     r"\bis not responsible for the content of external\b",
-    r"\bif you(?:'|’)re new here\b",
 )
+# Each notice's rarest word: a block without one skips the patterns.
 _NOTICE_TRIGGER = frozenset(
-    [
-        "entry",
-        "post",
-        "article",
-        "follow",
-        "leave",
-        "both",
+    {
+        "posted",
+        "responses",
+        "response",
+        "pings",
         "disclaimer",
         "disclosure",
-        "views",
-        "opinions",
-        "version",
+        "expressed",
+        "print",
+        "reference",
         "external",
-        "responsible",
-        "new",
-    ]
+    }
 )
 _NOTICE_MAX_WORDS = 80
 _RIGHTS_MAX_WORDS = 250
