@@ -116,3 +116,56 @@ def test_structured_data_names_a_partner() -> None:
     )
     page = extract(RawDocument(source="p.html", content=html.encode()), "html")
     assert page.article.origin == "Northwind Broadcasting"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Privacy Notice",
+        "Terms and Conditions",
+        "Disclaimer",
+        "Reprints and Permissions",
+        "Cookie Settings",
+        "Advertising Standards",
+        "Harbour Daily 2019",
+    ],
+)
+def test_furniture_wording_is_no_organisation(name: str) -> None:
+    assert not is_organisation(name)
+
+
+def test_a_credit_naming_the_page_own_copyright_holder_is_no_origin() -> None:
+    # A text dump says nothing of its site; its copyright line says whose the page is.
+    lines = [
+        *PARAGRAPHS,
+        "Source: Harbour Media Group",
+        "Copyright 2026 Harbour Media Group. All rights reserved.",
+    ]
+    assert origin_of(lines) is None
+    credited = [
+        *PARAGRAPHS,
+        "This article originally appeared in the Harbour Gazette.",
+        "Copyright 2026 Harbour Media Group. All rights reserved.",
+    ]
+    assert origin_of(credited) == "Harbour Gazette"
+
+
+@pytest.mark.parametrize("word", ["Printers", "Company", "Survey", "Estimates"])
+def test_a_one_word_source_line_credits_no_publisher(word: str) -> None:
+    assert origin_of([*PARAGRAPHS, f"Source: {word}"]) is None
+    assert origin_of([*PARAGRAPHS, f"Source: {word}"], html_site="Harbour Daily") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "origin"), [("Source: Reuters", "Reuters"), ("Source: NHK", "NHK")]
+)
+def test_a_one_word_source_line_naming_an_agency_or_initialism(line: str, origin: str) -> None:
+    assert origin_of([*PARAGRAPHS, line], html_site="Harbour Daily") == origin
+
+
+def test_a_disclaimer_or_a_year_is_no_origin() -> None:
+    disclaimer = (
+        "Disclaimer: This article is provided by the Harbour Daily newsroom for information only."
+    )
+    assert origin_of([*PARAGRAPHS, disclaimer], html_site="Harbour Daily") is None
+    assert origin_of([*PARAGRAPHS, "Source: 2026"]) is None

@@ -7,11 +7,12 @@ import pytest
 from marketdesk.errors import InputError
 from marketdesk.extract import detect_kind, extract
 from marketdesk.extract.banner import is_market_status
+from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.credits import syndication_origin, wire_dateline_origin
 from marketdesk.extract.numerals import guess_decimal_separator, parse_number
 from marketdesk.extract.textdump import split_blocks
 from marketdesk.extract.ticker import find_strips
-from marketdesk.model import RawDocument
+from marketdesk.model import BlockKind, RawDocument
 
 
 @pytest.mark.parametrize(
@@ -180,3 +181,31 @@ def test_mixed_encoding_does_not_fail() -> None:
     content = "Caf\u00e9 prices rose sharply this week.".encode() + b" \xe9t\xe9 " * 3
     page = extract(RawDocument("mixed", content * 5))
     assert page.kind == "text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This entry was posted on Monday, March 2nd, 2026 at 9:15 am and is filed under Water, "
+        "Weather. You can follow any responses to this entry through the RSS 2.0 feed.",
+        "You can leave a response, or trackback from your own site.",
+        "Both comments and pings are currently closed.",
+        "Disclaimer: the author holds no shares in any company named in this post.",
+        "The opinions expressed here are the writer's own and not those of her employer.",
+        "A version of this article appeared in print on 03/02/2026, on page B4.",
+        "External links are provided for reference purposes only.",
+    ],
+)
+def test_a_post_own_notices_are_footer(text: str) -> None:
+    assert classify_text(text) is BlockKind.FOOTER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The board posted a loss for the quarter and said the views of its engineers differed.",
+        "She printed the response on the front page and posted it to every household.",
+    ],
+)
+def test_article_sentences_with_notice_words_stay_text(text: str) -> None:
+    assert classify_text(text) is None

@@ -249,6 +249,36 @@ _RIGHTS_NOTICE = _rx(
     r"\border presentation-ready copies\b",
 )
 _RIGHTS_TRIGGER = frozenset(("trademark", "trademarks", "commercial", "presentation"))
+# A post's own notices, in the wording blog software and news sites print under or beside every
+# article: the filing line ("This entry was posted on ... and is filed under ..."), the feed and
+# trackback line, a disclaimer, a print-edition note, an external-links notice.
+_NOTICE = _rx(
+    r"\bthis (?:entry|post|article) was posted (?:on|in|by)\b",
+    r"\byou can follow any (?:responses|comments) to this (?:entry|post)\b",
+    r"\byou can (?:leave a response|skip to the end)\b",
+    r"\bboth comments and pings are (?:currently )?closed\b",
+    r"^(?:disclaimer|disclosure)\s*:",
+    r"\bthe (?:views|opinions) expressed (?:here|on this (?:site|blog)|in this (?:blog|post))\b",
+    r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
+    r"\bexternal (?:links|sites) are provided for reference\b",
+    r"\bis not responsible for the content of external\b",
+)
+# Each notice's rarest word: a block without one skips the patterns.
+_NOTICE_TRIGGER = frozenset(
+    {
+        "posted",
+        "responses",
+        "response",
+        "pings",
+        "disclaimer",
+        "disclosure",
+        "expressed",
+        "print",
+        "reference",
+        "external",
+    }
+)
+_NOTICE_MAX_WORDS = 80
 _RIGHTS_MAX_WORDS = 250
 _NOTIFY_MAX_WORDS = 45
 
@@ -322,6 +352,7 @@ _ALL_TRIGGERS = (
     | _NOTIFY_TRIGGER
     | _COMMENT_FORM_TRIGGER
     | _RIGHTS_TRIGGER
+    | _NOTICE_TRIGGER
 )
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
@@ -388,6 +419,12 @@ def classify_text(text: str) -> BlockKind | None:
         and _RIGHTS_NOTICE.search(text)
     ):
         return BlockKind.FOOTER  # not the page's copyright line: no holder, no year
+    if (
+        words <= _NOTICE_MAX_WORDS
+        and not tokens.isdisjoint(_NOTICE_TRIGGER)
+        and _NOTICE.search(text)
+    ):
+        return BlockKind.FOOTER
     if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
         return None
     # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.

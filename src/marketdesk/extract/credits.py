@@ -149,6 +149,13 @@ def copyright_holder(text: str) -> str | None:
     return _clean_org(_CORPORATE_SUFFIX.sub("", m.group("org"))) or None
 
 
+def copyright_owner(text: str) -> str | None:
+    """The copyright line's holder as written ('Harbour Media Group'), for telling the page's
+    own name from a credit's; copyright_holder drops the corporate suffix."""
+    m = _COPYRIGHT_HOLDER.search(text)
+    return (_clean_org(m.group("org")) or None) if m else None
+
+
 def _clean_org(org: str) -> str:
     org = org.strip(" .,;:&")
     # Credits often end the name with a sentence: drop a trailing 'The'/'All' that starts it.
@@ -196,6 +203,15 @@ _PICTURE_AGENCY = re.compile(
 # Where a name reads on into a sentence ('BBC. The BBC is not responsible ...').
 _SENTENCE_INSIDE = re.compile(r"[.!?;:]\s+\S|\b(?:is|are|was|not|for the)\b")
 _MAX_ORG_WORDS = 8
+# The wording of page furniture inside a caught name ('Privacy Notice', 'Terms and Conditions',
+# 'Disclaimer', 'Reprints and Permissions'): a notice, not a publisher.
+_FURNITURE_NAME = re.compile(
+    r"\b(?:disclaimers?|disclosures?|privacy|terms|conditions|cookies?|reserved|notices?|"
+    r"subscribe|subscriptions?|newsletters?|advertis\w*|printers?|reprints?|permissions?|"
+    r"sitemap|login|sign)\b",
+    re.IGNORECASE,
+)
+_WIRE_NAME = re.compile(rf"(?:{_WIRES})")
 
 
 def is_organisation(name: str) -> bool:
@@ -211,8 +227,24 @@ def is_organisation(name: str) -> bool:
         return False  # '2020', 'Copyright 2016', 'Vaubel Medienberatung 2018'
     if _PICTURE_AGENCY.search(name) or _SENTENCE_INSIDE.search(name):
         return False
+    if _FURNITURE_NAME.search(name):
+        return False
     # A name starts with a capital (or is a known lower-case wire, 'dpa').
     return words[0][0].isupper() or folded in {"dpa"}
+
+
+def is_weak_source_name(name: str) -> bool:
+    """Whether a name from a bare 'Source: X' line is too weak to be a publisher: one word that
+    is neither an initialism ('BBC', 'CNBC') nor a news agency ('Reuters'). 'Source: Printers',
+    'Source: Company' credit a chart or a table, not a story."""
+    words = name.split()
+    if len(words) != 1:
+        return False
+    word = words[0].strip(".")
+    if _WIRE_NAME.fullmatch(word) or word in _WIRE_NAMES:
+        return False
+    capitals = sum(ch.isupper() for ch in word)
+    return capitals < 2
 
 
 def casefolded_name(name: str) -> str:

@@ -32,9 +32,11 @@ from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.comments import thread_start
 from marketdesk.extract.credits import (
+    copyright_owner,
     copyright_wire,
     is_organisation,
     is_source_line,
+    is_weak_source_name,
     same_organisation,
     syndication_origin,
     wire_dateline_origin,
@@ -380,20 +382,34 @@ def _credits(
     # 'Source: X' between paragraphs, or on several lines, credits pictures and charts; one
     # after the article's last paragraph credits the story.
     sources = sum(c.source_line for c in credits)
-    names = [
-        c.name
+    # The holder of the page's own copyright line is the page (a 'Source: Harbour Media' or a
+    # structured-data source over a page '© 2026 Harbour Media'): not the origin. A credit in
+    # words ('originally appeared in X', often over X's own copyright line) and a wire's
+    # dateline ('(AP) -', under the wire's copyright too) name the origin all the same.
+    holder = copyright_owner(copyright_text) if copyright_text else None
+    candidates = [
+        (c.name, holder if c.source_line else None)
         for c in credits
-        if not c.source_line or (sources == 1 and c.after == len(paragraphs))
+        if not c.source_line
+        or (sources == 1 and c.after == len(paragraphs) and not is_weak_source_name(c.name))
     ]
-    if paragraphs and (wire := wire_dateline_origin(paragraphs[0])):
-        names.append(wire)
+    if paragraphs and (dateline := wire_dateline_origin(paragraphs[0])):
+        candidates.append((dateline, None))
     if meta.source:
-        names.append(meta.source)
+        candidates.append((meta.source, holder))
+    origin = next(
+        (
+            n
+            for n, mine in candidates
+            if is_organisation(n) and not same_organisation(n, *own, mine)
+        ),
+        None,
+    )
     # 'Copyright 2024 The Associated Press' on a page that does not say whose it is may be
     # the agency's own site: the wire is the origin only where the page names itself.
-    if copyright_text and any(own) and (wire := copyright_wire(copyright_text)):
-        names.append(wire)
-    origin = next((n for n in names if is_organisation(n) and not same_organisation(n, *own)), None)
+    wire = copyright_wire(copyright_text) if copyright_text and any(own) else None
+    if origin is None and wire and is_organisation(wire) and not same_organisation(wire, *own):
+        origin = wire
     return origin, copyright_text
 
 

@@ -25,8 +25,9 @@ from marketdesk.extract.html.container import (
 )
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
-from marketdesk.extract.segment import MarkupEvidence, assemble
-from marketdesk.model import BlockKind, Page, RawDocument
+from marketdesk.extract.segment import MarkupEvidence, Metadata, assemble
+from marketdesk.extract.text import sentence_like, words
+from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 
 def extract_html(raw: RawDocument) -> Page:
@@ -68,13 +69,59 @@ def extract_html(raw: RawDocument) -> Page:
     features = htmlmodel.evidence(
         blocks, [b.hint for b in blocks], container, scores, depths, built.marks, built.paths
     )
-    return assemble(
+    page = assemble(
         blocks,
         source=raw.source,
         kind="html",
         meta=meta,
         markup=MarkupEvidence(container=container, scores=tuple(scores), features=features),
     )
+    if page.article.paragraphs:
+        return page
+    # No article in the element the text chose: the element the hint-aware scores choose
+    # (a sidebar of offers written in sentences, named as such, loses to the article there).
+    best2, container2 = main_container(blocks, built.paths, scores)
+    if (
+        container2
+        and container2 != container
+        and sum(max(scores[i], 0.0) for i in container2) >= _SECOND_TRY_GAIN
+    ):
+        depths = depths_below(built.paths, best2)
+        features = htmlmodel.evidence(
+            blocks, [b.hint for b in blocks], container2, scores, depths, built.marks, built.paths
+        )
+        evidence = MarkupEvidence(container=container2, scores=tuple(scores), features=features)
+        again = assemble(blocks, source=raw.source, kind="html", meta=meta, markup=evidence)
+        if again.article.paragraphs:
+            return again
+    return _second_try(blocks, raw.source, meta) or page
+
+
+# The least article score a re-chosen container must hold, and the fewest words a second try's
+# article must have: on a page where the first try found nothing, a sentence or two is more
+# often a sidebar's blurb than the article (chosen on the body set's training half).
+_SECOND_TRY_GAIN = 40.0
+_SECOND_TRY_MIN_WORDS = 40
+
+
+# A page where the first try found no article (a short post, an article whose paragraphs a
+# class name calls captions or a byline, a container won by a sidebar of offers): the text
+# rules alone, over blocks whose soft hints are dropped where the block reads as prose.
+
+
+def _second_try(blocks: list[Block], source: str, meta: Metadata) -> Page | None:
+    relaxed = [
+        replace(b, hint=None)
+        if b.hint is not None
+        and b.hint is not BlockKind.COMMENTS
+        and b.link_density < 0.5
+        and words(b.text) >= 8
+        and sentence_like(b.text)
+        else b
+        for b in blocks
+    ]
+    page = assemble(relaxed, source=source, kind="html", meta=meta)
+    return page if sum(map(words, page.article.paragraphs)) >= _SECOND_TRY_MIN_WORDS else None
 
 
 def _declared_charset(head: bytes, media_type: str | None) -> str | None:
