@@ -67,6 +67,7 @@ from marketdesk.model import Article, Page, RawDocument  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "entities_written.txt"
+UNSEEN = HERE / "data" / "entities_unseen.txt"
 DEV_LABELS = HERE / "data" / "entities_dev_labels.json"
 SHARED = HERE.parent.parent / "shared"
 KINDS = ("person", "organisation", "place")
@@ -445,6 +446,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         help="dev pages (English articles) to time on; 0: no timing",
     )
     ap.add_argument(
+        "--final",
+        action="store_true",
+        help="also score the held-out half of entities_unseen.txt (report it once)",
+    )
+    ap.add_argument(
         "--unseen",
         action="store_true",
         help="first: one pass over the cut articles, after reading the other dev articles",
@@ -459,6 +465,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(f"marketdesk: pipes {', '.join(ours.pipe_names)}")
     tuned, held_out = halves(written_cases())
     sets = [("written passages, half A (tuned)", tuned), ("written, half B (held out)", held_out)]
+    hard_a, hard_b = halves(written_cases(UNSEEN))
+    sets.append(("written round 3, half A (tuned)", hard_a))
+    if args.final:
+        sets.append(("written round 3, half B (held out, reported once)", hard_b))
     dev, notes = dev_cases()
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -45,6 +45,7 @@ from marketdesk.enrich.vocab import (
     GENERIC_WORDS,
     HONORIFICS,
     INDUSTRY_WORDS,
+    PLURAL_ROLES,
     acronyms,
     gazetteer,
     is_acronym,
@@ -87,10 +88,12 @@ def candidates(doc: Doc) -> list[Candidate]:
         if cand is not None:
             found.append(cand)
     found.sort(key=lambda c: c.token_start)
+    found = _surname_lists(doc, found, words, sentence_of)
     found = _join_people(doc, found)
     in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
     found = _names_again(doc, found, in_ents, words, sentence_of)
     found = _same_names(doc, found, in_ents, words, sentence_of)
+    found = _acronyms_of(doc, found, in_ents, words, sentence_of)
     found.sort(key=lambda c: c.token_start)
     found = _attach_tickers(doc, found, tickers)
     found = _aliases(doc, found)
@@ -134,6 +137,13 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         end -= 1
     if label != "PERSON" and not ent.ent_id_ and _after_title(doc, start):
         label = "PERSON"  # "Governor Eli Remolona", "Chancellor Olaf Scholz"
+    elif label != "PERSON" and not ent.ent_id_ and _after_lower_title(doc, start, end):
+        label = "PERSON"  # "its chief executive Pablo Vegas"
+    if label != "PERSON" and not ent.ent_id_:
+        place = _place_before_title(doc, start, end)
+        if place is not None:
+            # "British Business Secretary" read as one organisation: the place, then a title.
+            end, label = place, "GPE"
     if label == "PERSON":
         # "Chief Executive [Bharat] Masrani": the given name the model left out.
         before = doc[start - 1] if start > 0 else None
@@ -235,6 +245,118 @@ def _noun_after(tok: Token) -> bool:
         return False
     word = tok.lower_
     return word not in _VERBS_AFTER and not (len(word) > 4 and word.endswith("ed"))
+
+
+# Lower-case heads that may stand before any name ("the bank's chairman Stuart Calloway").
+_LOWER_TITLE_VAGUE = frozenset({"head", "leader", "chief", "representative"})
+
+
+def _after_lower_title(doc: Doc, start: int, end: int) -> bool:
+    """Whether a span of two or three capitalised words, no listed name nor a company's, follows
+    a lower-case title head ("chief executive Pablo Vegas", which the model read as a place)."""
+    if start == 0 or not 2 <= end - start <= 3:
+        return False
+    prev = doc[start - 1]
+    if not (prev.is_lower and is_title_head(prev.text)) or prev.lower_ in _LOWER_TITLE_VAGUE:
+        return False
+    span = doc[start:end]
+    if not all(t.is_title and t.is_alpha for t in span):
+        return False
+    if span.text in gazetteer().by_name or doc[end - 1].lower_ in COMPANY_WORDS | INDUSTRY_WORDS:
+        return False
+    return not any(t.lower_ in GENERIC_WORDS for t in span)
+
+
+def _place_before_title(doc: Doc, start: int, end: int) -> int | None:
+    """The end of a country or demonym that opens a span of title words ("British Business
+    Secretary", "Saudi Energy Minister"): the span is the place, the rest the title that
+    follows; None for any other span."""
+    if end - start < 2:
+        return None
+    known = gazetteer().by_name.get(doc[start].text)
+    if known is None or known.kind != "place":
+        return None
+    rest = doc[start + 1 : end]
+    if not all(is_title_word(t.text) and t.is_title for t in rest):
+        return None
+    if is_title_head(rest[-1].text) or (end < len(doc) and is_title_word(doc[end].text)):
+        return start + 1
+    return None
+
+
+def _surname_lists(
+    doc: Doc, found: list[Candidate], words: list[str], sentence_of: list[int]
+) -> list[Candidate]:
+    """People named by surname in a list after a plural role ("Commissioners Phillips, Christie
+    and Rosner", "board members Huang, Petrov and Mendes"): each a person, whatever the model
+    called them, unless the gazetteer knows the name."""
+    gaz = gazetteer()
+    lists: list[list[int]] = []
+    for i, word in enumerate(words):
+        if word.lower() not in PLURAL_ROLES:
+            continue
+        names: list[int] = []
+        j = i + 1
+        while j < len(doc) and doc[j].is_title and doc[j].is_alpha and words[j] not in gaz.by_name:
+            names.append(j)
+            nxt = words[j + 1] if j + 1 < len(doc) else ""
+            if nxt == "," and j + 2 < len(doc) and words[j + 2] == "and":
+                j += 3
+            elif nxt in (",", "and"):
+                j += 2
+            else:
+                break
+        # A list: two names or more, the last after "and", each one word.
+        if len(names) >= 2 and words[names[-1] - 1] == "and":
+            lists.append(names)
+    if not lists:
+        return found
+    single = {k for names in lists for k in names}
+    out = [
+        c
+        for c in found
+        if c.key is not None or not any(k in single for k in range(c.token_start, c.token_end))
+    ]
+    keyed = {k for c in out for k in range(c.token_start, c.token_end)}
+    for k in sorted(single - keyed):
+        out.append(_single(doc[k], None, EntityKind.PERSON, None, sentence_of))
+    out.sort(key=lambda c: c.token_start)
+    return out
+
+
+def _acronyms_of(
+    doc: Doc,
+    found: list[Candidate],
+    in_ents: set[int],
+    words: list[str],
+    sentence_of: list[int],
+) -> list[Candidate]:
+    """An upper-case word made of the initials of an organisation named earlier ("ERCOT" after
+    "Electric Reliability Council of Texas") where the model marked nothing: a mention of it."""
+    first: dict[str, Candidate] = {}
+    for c in found:
+        if c.kind is EntityKind.ORGANISATION and c.token_end - c.token_start >= 3:
+            for a in acronyms(c.text):
+                if len(a) >= 3:
+                    first.setdefault(a, c)
+    if not first:
+        return found
+    taken = set(in_ents)
+    for c in found:
+        taken.update(range(c.token_start, c.token_end))
+    out = list(found)
+    for i, word in enumerate(words):
+        like = first.get(word)
+        if like is None or i in taken or like.token_start > i:
+            continue
+        out.append(
+            replace(
+                _single(doc[i], like, EntityKind.ORGANISATION, like.key, sentence_of),
+                sentence=sentence_of[i],
+                canonical=like.canonical,
+            )
+        )
+    return out
 
 
 def _after_title(doc: Doc, i: int) -> bool:
@@ -355,7 +477,12 @@ def _names_again(
         ):
             continue
         following = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if kind is EntityKind.ORGANISATION and following is not None and following.is_title:
+        if (
+            kind is EntityKind.ORGANISATION
+            and following is not None
+            and following.is_title
+            and not is_title_word(following.text)  # "Ostrander Chief Executive ..."
+        ):
             continue
         out.append(_single(tok, None, kind, None, sentence_of))
     return out

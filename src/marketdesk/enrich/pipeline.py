@@ -224,14 +224,22 @@ class ListedNames:
         self.labels = {nlp.vocab.strings.add(f"ORG:{n}"): "ORG" for n in range(len(_shapes()))}
         # Every shape has one of these words (a legal suffix, "Central", "Ministry", ...): the
         # shape matcher runs only on docs that have one.
-        words = {*_LEGAL_WORDS, *(w for h in _SHAPE_HEADS for w in h.split()[:1])}
+        words = {
+            *_LEGAL_WORDS,
+            *(w for h in _SHAPE_HEADS for w in h.split()[:1]),
+            *_BODY_HEADS,
+            "Bank",
+        }
         self.shape_words = np.array(sorted(nlp.vocab.strings.add(w) for w in words), np.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
         listed = list(self.phrases(doc, as_spans=True))
         if np.isin(doc.to_array("ORTH"), self.shape_words).any():
+            # A shape never takes a name the ruler gave an id ("European Commission").
+            keyed = {i for e in doc.ents if e.ent_id for i in range(e.start, e.end)}
             for key, start, end in self.shapes(doc):
-                listed.append(Span(doc, start, end, label=self.labels[key]))
+                if not keyed.intersection(range(start, end)):
+                    listed.append(Span(doc, start, end, label=self.labels[key]))
         if not listed:
             return doc
         kept = filter_spans([*listed, *doc.ents])  # stable: a listed name wins a tie
@@ -271,6 +279,31 @@ _DAYS_MONTHS = {
 
 
 _SHAPE_HEADS = ("Central Bank", "National Bank", "Reserve Bank", "Ministry", "Stock Exchange")
+# The last word of the long names of public bodies, regulators and the like ("Federal Energy
+# Regulatory Commission", "California Independent System Operator"), or their first before
+# "of" ("Office of the Comptroller of the Currency").
+_BODY_HEADS = (
+    "Commission",
+    "Authority",
+    "Agency",
+    "Administration",
+    "Council",
+    "Bureau",
+    "Corporation",
+    "Operator",
+    "Office",
+    "Institute",
+    "Organisation",
+    "Organization",
+    "Association",
+    "Federation",
+    "Fund",
+    "Service",
+    "Exchange",
+)
+# Words that open no body's name though capitalised: "U.S. Securities and Exchange Commission"
+# is the commission (with a place before it), "Former ..." no name at all.
+_NOT_BODY = {"u.s.", "u.k.", "former", "acting", "interim", "senior", "deputy", "vice", "first"}
 
 
 def _shapes() -> list[dict[str, Any]]:
@@ -296,6 +329,25 @@ def _shapes() -> list[dict[str, Any]]:
         out.append({"label": "ORG", "pattern": [*pattern, {"ORTH": "of"}, link, words]})
         # "Finance Ministry", "Johannesburg Stock Exchange"
         out.append({"label": "ORG", "pattern": [name, *pattern]})
+    # Public bodies: title words (a title's modifiers too: "Energy", "Securities") with "and"
+    # or "of" between them, ending in a head, and "of" a place or name after it ("Electric
+    # Reliability Council of Texas"); or a head, "of", the name ("Office of the Comptroller of
+    # the Currency").
+    loose_never = sorted({*_DAYS_MONTHS, *TITLE_HEADS, *places, *_NOT_BODY})
+    loose = {**_NAME, "LOWER": {"NOT_IN": loose_never}}
+    tail = {**_NAME, "LOWER": {"NOT_IN": sorted({*_DAYS_MONTHS, *TITLE_HEADS})}, "OP": "+"}
+    glue = {"LOWER": {"IN": ["and", "of", "for", "&"]}}
+    the = {"LOWER": "the", "OP": "?"}
+    heads = {"ORTH": {"IN": list(_BODY_HEADS)}}
+    of = {"LOWER": {"IN": ["of", "for"]}}
+    runs = [[{**loose, "OP": "+"}], [{**loose, "OP": "+"}, glue, {**loose, "OP": "+"}]]
+    for run in runs:
+        out.append({"label": "ORG", "pattern": [*run, heads]})
+        out.append({"label": "ORG", "pattern": [*run, heads, of, the, tail]})
+    out.append({"label": "ORG", "pattern": [heads, of, the, tail]})
+    out.append({"label": "ORG", "pattern": [heads, of, the, tail, of, the, tail]})
+    # "Bank Indonesia": a central bank named "Bank" and its country.
+    out.append({"label": "ORG", "pattern": [{"ORTH": "Bank"}, {"LOWER": {"IN": sorted(places)}}]})
     return out
 
 

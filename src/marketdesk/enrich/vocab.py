@@ -35,7 +35,8 @@ TITLE_HEADS = _set(
     spokesman spokeswoman king queen senator sen. congressman congresswoman representative
     rep. mayor ambassador commissioner treasurer founder co-founder cofounder economist
     strategist analyst chief president-elect envoy prosecutor justice judge speaker
-    premier-elect"""
+    premier-elect superintendent comptroller administrator secretary-general
+    attorney-general"""
 )
 TITLE_MODIFIERS = _set(
     """prime vice deputy foreign finance economy economic trade energy defence defense
@@ -43,7 +44,15 @@ TITLE_MODIFIERS = _set(
     agriculture justice education environment chief executive operating financial
     technology investment investments information managing general senior acting former
     interim co- co lead global market markets head portfolio fund central bank bank's
-    monetary policy attorney first u.s. us crown supreme house"""
+    monetary policy attorney first u.s. us crown supreme house business climate electricity
+    digital tourism housing mining oil petroleum communications science cabinet mission"""
+)
+# Plural roles that introduce a list of people by surname ("Commissioners Phillips, Christie
+# and Rosner", "board members Huang, Petrov and Mendes"): lower-cased.
+PLURAL_ROLES = _set(
+    """lawmakers legislators senators representatives congressmen congresswomen commissioners
+    members directors executives judges justices economists analysts strategists ministers
+    governors officials trustees founders co-founders"""
 )
 # Heads that are too vague to refer back to a person alone ("the analyst" is anyone).
 VAGUE_HEADS = _set(
