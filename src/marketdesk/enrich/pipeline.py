@@ -231,15 +231,53 @@ class ListedNames:
             "Bank",
         }
         self.shape_words = np.array(sorted(nlp.vocab.strings.add(w) for w in words), np.uint64)
+        # The tokens a shape can hold besides title-case words: its lower-case links, legal
+        # suffixes, "&". A match lies within one run of such tokens around its head word.
+        glue = ["of", "for", "the", "and", "de", "du", "ng"]
+        places = [n.lower() for n, k in gaz.by_name.items() if k.kind == "place" and " " not in n]
+        self.glue_lower = np.array(
+            sorted({nlp.vocab.strings.add(w) for w in [*glue, *places]}), np.uint64
+        )
+        self.glue_orth = np.array(
+            sorted(nlp.vocab.strings.add(w) for w in [*_LEGAL_WORDS, "&"]), np.uint64
+        )
+
+    def _stretches(self, doc: Doc) -> list[tuple[int, int]]:
+        """The runs of tokens a shape could span that hold one of its head words: the shape
+        matcher reads these, not the whole document (the same matches, a tenth of the time)."""
+        orth = doc.to_array("ORTH")
+        heads = np.flatnonzero(np.isin(orth, self.shape_words))
+        if not len(heads):
+            return []
+        fits = (
+            doc.to_array("IS_TITLE").astype(bool)
+            | np.isin(doc.to_array("LOWER"), self.glue_lower)
+            | np.isin(orth, self.glue_orth)
+        )
+        out: list[tuple[int, int]] = []
+        for head in heads.tolist():
+            if out and head < out[-1][1]:
+                continue  # inside the last stretch
+            start = head
+            while start > 0 and fits[start - 1]:
+                start -= 1
+            end = head + 1
+            while end < len(doc) and fits[end]:
+                end += 1
+            out.append((start, end))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         listed = list(self.phrases(doc, as_spans=True))
-        if np.isin(doc.to_array("ORTH"), self.shape_words).any():
+        stretches = self._stretches(doc)
+        if stretches:
             # A shape never takes a name the ruler gave an id ("European Commission").
             keyed = {i for e in doc.ents if e.ent_id for i in range(e.start, e.end)}
-            for key, start, end in self.shapes(doc):
-                if not keyed.intersection(range(start, end)):
-                    listed.append(Span(doc, start, end, label=self.labels[key]))
+            for first, last in stretches:
+                for key, start, end in self.shapes(doc[first:last]):
+                    start, end = start + first, end + first
+                    if not keyed.intersection(range(start, end)):
+                        listed.append(Span(doc, start, end, label=self.labels[key]))
         if not listed:
             return doc
         kept = filter_spans([*listed, *doc.ents])  # stable: a listed name wins a tie
