@@ -312,7 +312,9 @@ def test_kill_9_of_an_ingest_with_workers_loses_doubles_and_leaves_nothing(
         pytest.skip("needs /proc to find the worker processes")
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(150):  # enough that the run is still going when it is killed
+    for i in range(
+        400
+    ):  # enough that the run is still going when it is killed, even on a loaded machine
         (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
     db = str(tmp_path / "kill.db")
     marker = uuid.uuid4().hex  # in the environment of the run and of every worker
@@ -334,7 +336,7 @@ def test_kill_9_of_an_ingest_with_workers_loses_doubles_and_leaves_nothing(
     store = open_storage(db)
     try:
         counts = store.counts()
-        assert (counts.documents, counts.articles, counts.stories) == (150, 150, 150)
+        assert (counts.documents, counts.articles, counts.stories) == (400, 400, 400)
     finally:
         store.close()
 
@@ -350,8 +352,10 @@ def test_ctrl_c_of_an_ingest_with_workers_stops_it_cleanly(tmp_path: Path) -> No
         pytest.skip("needs /proc to find the worker processes")
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(150):
-        (folder / f"p{i:03d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
+    # Far more pages than a loaded machine stores between the fifth line and the signal: with
+    # 150, the run sometimes finished first and exited 0.
+    for i in range(1500):
+        (folder / f"p{i:04d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
     marker = uuid.uuid4().hex
     env = {**os.environ, "MARKETDESK_TEST_RUN": marker}
     db = str(tmp_path / "c.db")
