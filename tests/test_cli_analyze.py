@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -387,6 +388,12 @@ def test_countries_by_salience_and_only_countries() -> None:
         _entity(5, "org:ecb", 0.6, EntityKind.ORGANISATION),
     ]
     assert countries(entities) == ("USA", "JPN", "GBR")
+    # then the countries of the cities named, after every country named
+    cities = [
+        replace(_entity(6, "city:shanghai", 0.9), country="CHN"),
+        replace(_entity(7, "city:osaka", 0.9), country="JPN"),
+    ]
+    assert countries([*entities, *cities]) == ("USA", "JPN", "GBR", "CHN")
     assert wikidata_ids(entities) == {
         "place:jp": "Q17",
         "place:us": "Q30",

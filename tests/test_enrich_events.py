@@ -57,6 +57,7 @@ def test_a_meeting_with_its_place_date_and_countries(nlp: Language) -> None:
     assert brief(e) == ("CONSULT", "Olaf Scholz", "Li Qiang", "2024-05-28")
     assert (e.actor.country, e.recipient and e.recipient.country) == ("DEU", "CHN")
     assert e.location is not None and e.location.name == "Beijing"
+    assert e.location.country == "CHN"  # a capital of the knowledge base: its country's
     assert (e.date_text, e.cue, e.sentence) == ("on Tuesday", "met", 0)
 
 
@@ -318,6 +319,10 @@ def test_the_reference_page_six_meetings(reference_page: Path, nlp: Language) ->
     for pair, (place, when) in expected.items():
         e = meetings[pair]
         assert (e.location.name if e.location else None, e.date) == (place, when), pair
+    # The cities' countries, from the knowledge base: Tokyo is Japan's capital, San Francisco
+    # and Shanghai are city lines; a meeting in neither party's country is a third party's.
+    towns = {e.location.name: e.location.country for e in meetings.values() if e.location}
+    assert towns == {"Tokyo": "JPN", "San Francisco": "USA", "Shanghai": "CHN"}
     kishida = meetings[("Fumio Kishida", "Xi Jinping")]
     assert (kishida.actor.country, kishida.recipient and kishida.recipient.country) == (
         "JPN",

@@ -27,6 +27,10 @@ PERSON = {"type": "person", "id": "person:hana-sato", "name": "Hana Sato", "alia
           "roles": [{"role": "finance minister", "of": "JPN", "start": "2020-01-01", "end": None}]}  # fmt: skip
 
 
+CITY = {"type": "city", "id": "city:osaka", "name": "Osaka", "aliases": [], "country": "JPN",
+        "wikidata": None}  # fmt: skip
+
+
 def lines(*records: object) -> list[str]:
     return [json.dumps(r) for r in records]
 
@@ -117,6 +121,8 @@ def test_the_gazetteer_reads_its_countries_from_the_knowledge_base() -> None:
         (json.dumps({**PERSON, "wikidata": "17"}), "not a Wikidata item id"),
         (json.dumps({"type": "planet", "name": "Mars"}), "unknown type 'planet'"),
         (json.dumps(COUNTRY), "given twice"),
+        (json.dumps({**CITY, "country": "XYZ"}), "unknown country 'XYZ'"),
+        (json.dumps({**CITY, "country": None}), "'country' must be a non-empty string"),
     ],
 )
 def test_a_malformed_line_names_the_file_and_the_line(bad: str, reason: str) -> None:
@@ -141,7 +147,23 @@ def test_dumps_reads_back_the_same() -> None:
     again = kb.parse(list(kb.dumps(base, "round trip")), "again")
     assert again.people == base.people
     assert again.countries == base.countries
+    assert again.cities == base.cities
     assert again.organisations == base.organisations
+
+
+def test_cities_and_the_capitals_of_the_countries() -> None:
+    small = kb.parse(lines(COUNTRY, CITY), "cities.jsonl")
+    assert [(c.id, c.name, c.country, c.listed) for c in small.cities] == [
+        ("city:osaka", "Osaka", "JPN", True),
+        ("city:tokyo", "Tokyo", "JPN", False),  # Japan's capital, from its country line
+    ]
+    assert small.named("tokyo") == (small.cities[1],)
+    # A capital is written back through its country's line only.
+    assert [json.loads(x)["type"] for x in kb.dumps(small, "x")] == ["about", "country", "city"]
+    bundled = kb.load()
+    (dc,) = [c for c in bundled.named("Washington, D.C.") if isinstance(c, kb.City)]
+    assert (dc.id, dc.country) == ("city:washington", "USA")  # the line, not a second city
+    assert len({c.id for c in bundled.cities}) == len(bundled.cities)
 
 
 def test_the_cli_refuses_to_start_with_a_broken_knowledge_base(
@@ -277,6 +299,7 @@ def test_refresh_writes_a_file_the_loader_reads(config: Path, tmp_path: Path, sp
         "prime minister"
     )
     assert fresh.people_named("Kenta Izumi")  # kept: no office the queries ask for
+    assert any(c.name == "Osaka" for c in fresh.cities)  # the bundled cities are kept
     toyota = next(o for o in fresh.organisations if o.wikidata == "Q53268")
     assert [(x.exchange, x.ticker) for x in toyota.listings] == [("Tokyo Stock Exchange", "7203")]
 

@@ -4,6 +4,7 @@ model on passages written for these tests, then on the reference article (skippe
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -83,6 +84,44 @@ def test_places_and_organisations() -> None:
     assert p.key == "org:conservative-party-ca"  # the Canadian one: the article names Canada
     alone = link([party], kb, date(2024, 1, 2))[0]
     assert alone.key is None  # British or Canadian: left unlinked
+
+
+def test_a_city_gives_the_place_its_country() -> None:
+    kb = load_kb()
+    tokyo, shanghai, dc, nowhere = link(
+        [
+            entity(0, EntityKind.PLACE, "Tokyo"),  # a capital, from Japan's line
+            entity(1, EntityKind.PLACE, "Shanghai"),  # a city line
+            entity(2, EntityKind.PLACE, "Washington, D.C."),  # a city line's alias
+            entity(3, EntityKind.PLACE, "Springfield"),
+        ],
+        kb,
+        date(2024, 1, 2),
+    )
+    assert (tokyo.key, tokyo.country, tokyo.wikidata) == ("city:tokyo", "JPN", None)
+    assert (shanghai.key, shanghai.country) == ("city:shanghai", "CHN")
+    assert (dc.key, dc.country) == ("city:washington", "USA")
+    assert (nowhere.key, nowhere.country) == (None, None)  # unknown: stays, unlinked
+
+
+def test_a_city_name_of_two_countries_takes_the_one_the_article_names() -> None:
+    from marketdesk.enrich.kb import parse
+
+    rows = [
+        {"type": "country", "alpha2": "GB", "alpha3": "GBR", "name": "United Kingdom",
+         "aliases": [], "demonyms": [], "capital": "London", "wikidata": None},
+        {"type": "country", "alpha2": "AU", "alpha3": "AUS", "name": "Australia",
+         "aliases": [], "demonyms": [], "capital": "Canberra", "wikidata": None},
+        {"type": "city", "id": "city:perth-au", "name": "Perth", "aliases": [],
+         "country": "AUS", "wikidata": None},
+        {"type": "city", "id": "city:perth-gb", "name": "Perth", "aliases": [],
+         "country": "GBR", "wikidata": None},
+    ]  # fmt: skip
+    kb = parse([json.dumps(r) for r in rows], "two-perths")
+    perth = entity(0, EntityKind.PLACE, "Perth")
+    australia = Entity(1, EntityKind.PLACE, "Australia", (), 1.0, key="place:au")
+    assert link([perth], kb)[0].country is None  # which Perth: unknown
+    assert link([perth, australia], kb)[0].key == "city:perth-au"
 
 
 def test_without_a_date_only_the_article_title_decides() -> None:

@@ -118,7 +118,13 @@ def refresh_kb(
     companies = _companies(ask("companies", _companies_query(base)), base)
     merged = kbase.KnowledgeBase.of(
         target,
-        [*countries, *[o for o in base.organisations if not o.company], *companies, *people],
+        [
+            *countries,
+            *[c for c in base.cities if c.listed and c.country in alpha3],
+            *[o for o in base.organisations if not o.company],
+            *companies,
+            *people,
+        ],
     )
     lines = list(kbase.dumps(merged, _ABOUT))
     progress("checking")

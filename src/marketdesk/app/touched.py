@@ -52,7 +52,8 @@ def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:
 
 def countries(entities: Iterable[Entity]) -> tuple[str, ...]:
     """The ISO 3166-1 alpha-3 codes of the places that are countries (those the gazetteer
-    gives a code), most salient first, the first mentioned first among equals."""
+    gives a code), most salient first, the first mentioned first among equals; then those of
+    the cities named (linked to the knowledge base's cities) that no country mention gave."""
     from marketdesk.enrich import known
 
     ranked = sorted(
@@ -63,6 +64,9 @@ def countries(entities: Iterable[Entity]) -> tuple[str, ...]:
         facts = known(e.key) if e.key else None
         if facts is not None and facts.alpha3:
             codes.setdefault(facts.alpha3)
+    for e in ranked:  # then the countries of the cities it names ("Shanghai": CHN)
+        if e.country and e.key and e.key.startswith("city:"):
+            codes.setdefault(e.country)
     return tuple(codes)
 
 

@@ -1314,6 +1314,8 @@ def _countries(text: str, mentions: list[_Mention], entities: Sequence[Entity]) 
     for e in entities:
         if e.key and (known := by_key.get(e.key)) is not None and known.alpha3:
             out[e.id] = known.alpha3
+        elif e.country:
+            out[e.id] = e.country  # linked: a city's, a person's or a listed company's country
         elif e.kind is ORGANISATION:
             hit = names.search(e.name)
             if hit and (code := _country_code(hit.group())):

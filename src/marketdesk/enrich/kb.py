@@ -11,6 +11,8 @@ The format (docs/knowledge-base.md): one JSON object a line with a ``type``:
 
 - ``about``: free text, skipped;
 - ``country``: alpha2, alpha3, name, aliases, demonyms, capital, wikidata;
+- ``city``: id, name, aliases, country (alpha-3, required), wikidata. A country's capital is a
+  city of it without a line of its own (a line of the same name takes its place);
 - ``organisation``: id, name, aliases, country (alpha-3 or null), wikidata;
 - ``company``: the same, and listings [{exchange, ticker}];
 - ``person``: id, name, aliases, country, wikidata, roles [{role, of, start, end}], where
@@ -36,7 +38,7 @@ from typing import Any
 from marketdesk.errors import KnowledgeBaseError
 
 KB_FILE = Path(__file__).with_name("kb.jsonl")
-KINDS = ("country", "organisation", "company", "person")
+KINDS = ("country", "city", "organisation", "company", "person")
 _QID = re.compile(r"Q[1-9][0-9]*")
 _ALPHA2 = re.compile(r"[A-Z]{2}")
 _ALPHA3 = re.compile(r"[A-Z]{3}")
@@ -86,6 +88,23 @@ class Country:
 
 
 @dataclass(frozen=True, slots=True)
+class City:
+    """A city and the country it is in: "Shanghai" in a story places it in China."""
+
+    id: str  # "city:shanghai"
+    name: str
+    country: str  # ISO 3166-1 alpha-3
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None
+    listed: bool = True  # False: a capital, known from its country's line only
+
+
+def city_id(name: str) -> str:
+    """The key of a city without a line of its own (a capital): "city:kuala-lumpur"."""
+    return "city:" + "-".join(re.findall(r"\w+", name_key(name)))
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     exchange: str
     ticker: str
@@ -131,7 +150,7 @@ class Person:
         return tuple(r for r in self.roles if r.held_on(day))
 
 
-Record = Country | Organisation | Person
+Record = Country | City | Organisation | Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +159,7 @@ class KnowledgeBase:
 
     source: str
     countries: tuple[Country, ...] = ()
+    cities: tuple[City, ...] = ()  # those of the file, and the capitals without a line
     organisations: tuple[Organisation, ...] = ()
     people: tuple[Person, ...] = ()
     by_alpha3: Mapping[str, Country] = field(default_factory=dict)
@@ -150,6 +170,7 @@ class KnowledgeBase:
     @classmethod
     def of(cls, source: str, records: Iterable[Record]) -> KnowledgeBase:
         countries: list[Country] = []
+        cities: list[City] = []
         orgs: list[Organisation] = []
         people: list[Person] = []
         names: dict[str, list[Record]] = {}
@@ -159,6 +180,8 @@ class KnowledgeBase:
             if isinstance(r, Country):
                 countries.append(r)
                 forms = (*forms, *r.demonyms)
+            elif isinstance(r, City):
+                cities.append(r)
             elif isinstance(r, Organisation):
                 orgs.append(r)
             else:
@@ -172,9 +195,17 @@ class KnowledgeBase:
                             short.setdefault(w, []).append(r)
             for form in dict.fromkeys(name_key(f) for f in forms):
                 names.setdefault(form, []).append(r)
+        for c in countries:
+            # A capital is a city of its country unless a city line or the country itself
+            # has the name (Singapore, Luxembourg).
+            if c.capital and name_key(c.capital) not in names:
+                capital = City(city_id(c.capital), c.capital, c.alpha3, listed=False)
+                cities.append(capital)
+                names[name_key(c.capital)] = [capital]
         return cls(
             source=source,
             countries=tuple(countries),
+            cities=tuple(cities),
             organisations=tuple(orgs),
             people=tuple(people),
             by_alpha3={c.alpha3: c for c in countries},
@@ -335,6 +366,14 @@ def _record(r: _Line, kind: str, alpha3: set[str], ids: set[str]) -> Record:
             capital=r.optional("capital"),
             wikidata=r.wikidata(),
         )
+    if kind == "city":
+        return City(
+            id=r.text("id"),
+            name=r.text("name"),
+            country=r.country("country", alpha3, required=True) or "",
+            aliases=r.texts("aliases"),
+            wikidata=r.wikidata(),
+        )
     if kind in ("organisation", "company"):
         listings = tuple(
             Listing(r.text("exchange", item), r.text("ticker", item))
@@ -382,6 +421,17 @@ def dumps(kb: KnowledgeBase, about: str) -> Iterator[str]:
             demonyms=list(c.demonyms),
             capital=c.capital,
             wikidata=c.wikidata,
+        )
+    for city in kb.cities:
+        if not city.listed:
+            continue  # a capital: read again from its country's line
+        yield _line(
+            type="city",
+            id=city.id,
+            name=city.name,
+            aliases=list(city.aliases),
+            country=city.country,
+            wikidata=city.wikidata,
         )
     for o in kb.organisations:
         extra: dict[str, Any] = {}

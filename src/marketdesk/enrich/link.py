@@ -6,7 +6,10 @@ entity.
 The rules, in order:
 
 1. Places: the gazetteer's key names the country ("place:jp" is Japan); else the name, an
-   alias or a demonym of a knowledge-base country.
+   alias or a demonym of a knowledge-base country; else a city of the knowledge base (a
+   capital, or a city line: "Shanghai"), which gives the place its country and the key
+   "city:shanghai". A city name that fits several cities takes the one in a country the
+   article names, else stays unlinked.
 2. Organisations and companies: the gazetteer's key where the knowledge base shares it, else
    the name or an alias (any of the entity's mentions). Namesakes ("Conservative Party" in
    the United Kingdom and in Canada) are told apart by the countries the article names; a
@@ -37,7 +40,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from marketdesk.enrich.kb import Country, KnowledgeBase, Organisation, Person, Role, name_key
+from marketdesk.enrich.kb import (
+    City,
+    Country,
+    KnowledgeBase,
+    Organisation,
+    Person,
+    Role,
+    name_key,
+)
 from marketdesk.enrich.vocab import gazetteer
 from marketdesk.model import Entity, EntityKind
 
@@ -81,8 +92,8 @@ def link(
     for e in entities:
         said = clues.get(e.id, Clues(titles=e.titles))
         if e.kind is EntityKind.PLACE:
-            country = _place(e, kb)
-            out.append(_with(e, country) if country else e)
+            place = _place(e, kb) or _city(e, kb, article_countries)
+            out.append(_with(e, place) if place else e)
         elif e.kind is EntityKind.ORGANISATION:
             org = _organisation(e, kb, article_countries)
             if org is None and not e.key and _a_person(e, kb):
@@ -94,7 +105,9 @@ def link(
     return tuple(out)
 
 
-def _with(e: Entity, record: Country | Organisation | Person, role: str | None = None) -> Entity:
+def _with(
+    e: Entity, record: Country | City | Organisation | Person, role: str | None = None
+) -> Entity:
     # key: the gazetteer's where it had one, else the knowledge base's ("person:li-qiang"),
     # so that stories can be found by the record they name.
     return replace(
@@ -108,6 +121,18 @@ def _place(e: Entity, kb: KnowledgeBase) -> Country | None:
         return kb.by_alpha3.get(known.alpha3)
     for name in _names(e):
         found = [r for r in kb.named(name) if isinstance(r, Country)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _city(e: Entity, kb: KnowledgeBase, countries: set[str]) -> City | None:
+    if e.key:  # a place of the gazetteer (the euro zone) is no city
+        return None
+    for name in _names(e):
+        found = list(dict.fromkeys(r for r in kb.named(name) if isinstance(r, City)))
+        if len(found) > 1:
+            found = [c for c in found if c.country in countries]
         if len(found) == 1:
             return found[0]
     return None
