@@ -130,10 +130,11 @@ class SQLiteStorage:
                 ) from exc
         self._lock = threading.Lock()  # the writer's
         self._readers_lock = threading.Lock()  # a thread's first read must not wait for a write
-        self._local = threading.local()
         # A thread's reader lives in its thread-local slot and closes when the thread ends (a
-        # web server's worker threads come and go); the set lets close() reach the live ones.
-        self._readers: weakref.WeakSet[_ReaderSlot] = weakref.WeakSet()
+        # web server's worker threads come and go) or the store is closed.
+        self._local = threading.local()
+        self._readers: weakref.WeakSet[_ReaderSlot] = weakref.WeakSet()  # the live ones
+        self._closed = False
         self._writer = self._connect()
         self._migrate()
 
@@ -164,9 +165,11 @@ class SQLiteStorage:
             return self._writer
         slot: _ReaderSlot | None = getattr(self._local, "slot", None)
         if slot is None:
-            slot = _ReaderSlot(self._connect(reader=True))
-            self._local.slot = slot
             with self._readers_lock:
+                if self._closed:  # a thread that outlived the store (a live wait, abandoned)
+                    raise StorageError(f"the store {self.path} is closed")
+                slot = _ReaderSlot(self._connect(reader=True))
+                self._local.slot = slot
                 self._readers.add(slot)
         return slot.conn
 
@@ -208,12 +211,19 @@ class SQLiteStorage:
             raise StorageError(f"{self.path} is not a marketdesk database: {exc}") from exc
 
     def close(self) -> None:
+        # Another thread's reader is never closed from here: closing a connection while its
+        # thread is inside a statement crashed the process (a live strip's wait, abandoned at
+        # shutdown, still reading). Dropping the thread-locals drops the store's references;
+        # each connection closes when its last use ends (sqlite3 closes on deallocation), and
+        # a thread that reads again gets a StorageError.
         with self._lock, self._readers_lock:
+            self._closed = True
             self._writer.close()
-            for slot in list(self._readers):
-                slot.conn.close()
+            own: _ReaderSlot | None = getattr(self._local, "slot", None)
+            if own is not None:
+                own.conn.close()
+            self._local = threading.local()
             self._readers.clear()
-        self._local = threading.local()
 
     # -- writes ------------------------------------------------------------------------
     def add_page(
@@ -787,15 +797,13 @@ class SQLiteStorage:
 
 
 class _ReaderSlot:
-    """One thread's reader connection, closed when the thread's locals go."""
+    """One thread's reader connection, closed by sqlite3 when its last reference goes (the
+    thread's locals, and a statement running on it), in whichever thread that is."""
 
     __slots__ = ("__weakref__", "conn")
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-
-    def __del__(self) -> None:
-        self.conn.close()
 
 
 def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
