@@ -152,6 +152,23 @@ def test_company_names_that_look_like_people(nlp: Language) -> None:
     assert texts(by_name(ann)["Goldman Sachs"]) == ["Goldman Sachs", "Goldman"]
 
 
+def test_a_list_of_listed_companies_read_as_one_name_is_split(nlp: Language) -> None:
+    # The small model reads "Applied Materials and Lam Research" as one organisation.
+    ann = annotate(
+        nlp,
+        "The rules widen curbs on tools made by companies such as Applied Materials and Lam "
+        "Research, people familiar with the matter said.",
+    )
+    names = {e.name: e.kind for e in ann.entities}
+    assert names == {
+        "Applied Materials": EntityKind.ORGANISATION,
+        "Lam Research": EntityKind.ORGANISATION,
+    }
+    # A name the model saw whole that holds a listed name and more stays whole.
+    whole = annotate(nlp, "Shares of Applied Materials Research Partners rose.")
+    assert "Applied Materials" not in {e.name for e in whole.entities}
+
+
 def test_a_surname_like_short_form_stays_a_person_where_one_has_it(nlp: Language) -> None:
     ann = annotate(nlp, "Economist Alan Goldman said rates would fall. Goldman expects two cuts.")
     assert texts(by_name(ann)["Alan Goldman"]) == ["Alan Goldman", "Goldman"]

@@ -1,10 +1,18 @@
-"""Instrument links (markets/links.py): countries and topics to the registry's instruments."""
+"""Instrument links (markets/links.py): countries, companies and topics to the registry's
+instruments."""
 
 from __future__ import annotations
 
-from marketdesk.markets.links import COUNTRY_MARKETS, TOPIC_MARKETS, instrument_links
+from marketdesk.enrich import load_kb
+from marketdesk.markets.links import (
+    COMPANY_MARKETS,
+    COUNTRY_MARKETS,
+    PAIR_MARKETS,
+    TOPIC_MARKETS,
+    instrument_links,
+)
 from marketdesk.markets.registry import Registry
-from marketdesk.model import TopicTag
+from marketdesk.model import InstrumentKind, TopicTag
 
 REGISTRY = Registry.bundled()
 
@@ -30,6 +38,32 @@ def test_a_topic_leads_to_its_markets_and_reasons_are_joined() -> None:
 
 
 def test_every_listed_instrument_is_in_the_registry() -> None:
-    for keys in (*COUNTRY_MARKETS.values(), *TOPIC_MARKETS.values()):
+    pairs = (keys for _, keys in PAIR_MARKETS.values())
+    for keys in (*COUNTRY_MARKETS.values(), *TOPIC_MARKETS.values(), *pairs):
         for key in keys:
             assert REGISTRY.find(key) is not None, key
+    companies = {o.id: o for o in load_kb().organisations}
+    for company, key in COMPANY_MARKETS.items():
+        inst = REGISTRY.find(key)
+        assert inst is not None and inst.kind is InstrumentKind.EQUITY, key
+        assert company in companies and companies[company].listings, company
+
+
+def test_a_company_named_leads_to_its_shares() -> None:
+    links = instrument_links(
+        REGISTRY, [("JPN", "Japan", 0.1)], [], [("company:toyota", "Toyota Motor", 0.4)]
+    )
+    assert [(x.key, x.relevance) for x in links[:2]] == [("toyota", 1.0), ("nikkei225", 0.25)]
+    assert links[0].symbol == "7203.T" and links[0].reason == "Toyota Motor is named"
+    # a company the registry has no shares of leads nowhere
+    assert instrument_links(REGISTRY, [], [], [("company:bhp", "BHP", 0.4)]) == ()
+
+
+def test_export_controls_on_technology_lead_to_the_chip_equipment_makers() -> None:
+    sanctions = TopicTag("sanctions", "Sanctions and export controls", 0.5)
+    tech = TopicTag("technology", "Technology and semiconductors", 1.0)
+    links = instrument_links(REGISTRY, [], [sanctions, tech])
+    assert {x.key for x in links} == {"asml", "tokyo_electron", "amat", "lrcx", "klac"}
+    assert {x.relevance for x in links} == {0.4}  # the lesser topic's, times 0.8
+    assert links[0].reason.startswith("the chip-equipment makers: the story is about")
+    assert instrument_links(REGISTRY, [], [tech]) == ()  # technology alone: no industry

@@ -1,7 +1,7 @@
 """What a story touches, worked out from its annotations once, when it is enriched, and stored
 with them: the countries it names (ISO 3166-1 alpha-3), each entity's Wikidata item where the
-gazetteer knows one, and the registry's instruments (markets/links.py) through its countries
-and topics, so that stories can be found by an instrument.
+gazetteer knows one, and the registry's instruments (markets/links.py) through its countries,
+companies and topics, so that stories can be found by an instrument.
 
 A page on show reads these back (``shown``) and so needs neither spaCy nor the gazetteer;
 annotations stored before countries were kept (``Annotations.countries`` is None) are worked
@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from marketdesk.markets.links import InstrumentLink, instrument_link, instrument_links
+from marketdesk.markets.links import (
+    COMPANY_MARKETS,
+    InstrumentLink,
+    instrument_link,
+    instrument_links,
+)
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Annotations, Entity, EntityKind, InstrumentRef
 
@@ -29,13 +34,19 @@ def touched(registry: Registry, annotations: Annotations) -> tuple[InstrumentLin
     from marketdesk.enrich import known  # spaCy is loaded already where annotations are
 
     named: dict[str, tuple[str, str, float]] = {}
+    companies: dict[str, tuple[str, str, float]] = {}
     for e in annotations.entities:
+        if e.kind is EntityKind.ORGANISATION and e.key in COMPANY_MARKETS:
+            was = companies.get(e.key)
+            companies[e.key] = (e.key, e.name, e.salience + (was[2] if was else 0.0))
         facts = known(e.key) if e.kind is EntityKind.PLACE and e.key else None
         if facts is not None and facts.alpha3:
             was = named.get(facts.alpha3)
             salience = e.salience + (was[2] if was else 0.0)  # "Japan" and "Japanese"
             named[facts.alpha3] = (facts.alpha3, facts.name, salience)
-    return instrument_links(registry, list(named.values()), annotations.topics)
+    return instrument_links(
+        registry, list(named.values()), annotations.topics, list(companies.values())
+    )
 
 
 def wikidata_ids(entities: Iterable[Entity]) -> dict[str, str]:

@@ -208,7 +208,9 @@ class ListedNames:
     organisation names (_shapes) are marked where the model missed them or cut them short
     ("Hynix" of "SK Hynix"), or gave them another kind ("Nvidia" read as a place). A longer span
     of the model's keeps its place ("South Washington County" is not "Washington"); a listed
-    name wins a tie. Unlike the ruler's, these matches never split a name the model saw whole."""
+    name wins a tie. Unlike the ruler's, these matches never split a name the model saw whole,
+    but for a list: a span of the model's that is listed names and nothing else but "and" and
+    commas ("Applied Materials and Lam Research") is those names."""
 
     def __init__(self, nlp: Language) -> None:
         gaz = gazetteer()
@@ -280,9 +282,26 @@ class ListedNames:
                         listed.append(Span(doc, start, end, label=self.labels[key]))
         if not listed:
             return doc
-        kept = filter_spans([*listed, *doc.ents])  # stable: a listed name wins a tie
+        kept = filter_spans([*listed, *_unlisted(doc.ents, listed)])  # a listed name wins a tie
         doc.set_ents(kept, default="outside")
         return doc
+
+
+_LIST_GLUE = frozenset({"and", ","})
+
+
+def _unlisted(ents: Iterable[Span], listed: list[Span]) -> list[Span]:
+    """The model's spans, less those that are only a list of listed names."""
+    out = []
+    for e in ents:
+        inside = [s for s in listed if e.start <= s.start and s.end <= e.end]
+        if len(inside) >= 2:
+            held = {i for s in inside for i in range(s.start, s.end)}
+            rest = [t.text for t in e if t.i not in held]
+            if rest and all(w in _LIST_GLUE for w in rest):
+                continue
+        out.append(e)
+    return out
 
 
 @Language.factory(NAMES)
