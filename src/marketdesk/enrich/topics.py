@@ -182,6 +182,17 @@ def _pattern(cues: Sequence[str]) -> re.Pattern[str]:
 
 
 _PATTERNS = tuple((t, _pattern(t.cues)) for t in TAXONOMY)
+_RUN = re.compile(r"[\w&]+")
+
+
+def _first_runs(cues: Sequence[str]) -> frozenset[str]:
+    """The first run of word characters of each cue ("anti" of "anti-dumping"). A match of
+    a cue begins where no word character stands before it, so the text holds that run as a
+    whole run of its own: a topic none of whose first runs the text holds has no match."""
+    return frozenset(m.group() for c in cues if (m := _RUN.match(c)) is not None)
+
+
+_FIRST_RUNS = tuple(_first_runs(t.cues) for t in TAXONOMY)
 
 
 def topics(article: Article) -> tuple[TopicTag, ...]:
@@ -192,7 +203,10 @@ def topics(article: Article) -> tuple[TopicTag, ...]:
         ("\n".join(article.paragraphs[2:]).casefold(), _BODY),
     ]
     found: list[tuple[float, TopicDef, tuple[str, ...]]] = []
-    for topic, pattern in _PATTERNS:
+    runs = {m for text, _ in parts for m in _RUN.findall(text)}
+    for (topic, pattern), firsts in zip(_PATTERNS, _FIRST_RUNS, strict=True):
+        if runs.isdisjoint(firsts):
+            continue  # no cue of it can match: most topics, most articles
         score = 0.0
         cues: dict[str, None] = {}
         telling = False  # a phrase of several words in the headline or the lead
