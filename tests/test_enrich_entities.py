@@ -169,6 +169,22 @@ def test_a_list_of_listed_companies_read_as_one_name_is_split(nlp: Language) -> 
     assert "Applied Materials" not in {e.name for e in whole.entities}
 
 
+def test_a_full_name_and_the_word_the_model_cut_off_it_are_one_person(nlp: Language) -> None:
+    # The small model reads "Indrawati" of "Sri Mulyani Indrawati" as an organisation.
+    ann = annotate(
+        nlp, "Indonesian Finance Minister Sri Mulyani Indrawati said the deficit would stay low."
+    )
+    people = [e.name for e in ann.entities if e.kind is EntityKind.PERSON]
+    assert people == ["Sri Mulyani Indrawati"]
+    assert {e.name for e in ann.entities} == {"Sri Mulyani Indrawati", "Indonesia"}
+
+
+def test_one_word_after_a_firms_noun_is_an_organisation(nlp: Language) -> None:
+    ann = annotate(nlp, "Chile's state copper miner Codelco said output fell in March.")
+    kinds = {e.name: e.kind for e in ann.entities}
+    assert kinds["Codelco"] is EntityKind.ORGANISATION  # the model reads a place
+
+
 def test_a_surname_like_short_form_stays_a_person_where_one_has_it(nlp: Language) -> None:
     ann = annotate(nlp, "Economist Alan Goldman said rates would fall. Goldman expects two cuts.")
     assert texts(by_name(ann)["Alan Goldman"]) == ["Alan Goldman", "Goldman"]

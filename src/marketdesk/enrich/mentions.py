@@ -12,7 +12,8 @@ The rules, in order (each documented where it is applied):
    A person followed by a company word is a company ("Cantor Fitzgerald & Co."), one followed
    by a facility word a place ("the Fukushima nuclear plant"), one whose last word is an
    industry word a company ("Altair Engineering"), one word after "the" and before no noun an
-   organisation ("the Louvre,", "the Louvre has"). A name right after a capitalised title is a
+   organisation ("the Louvre,", "the Louvre has"), and so is one word after a firm's noun
+   ("copper miner Codelco", "chipmaker Nvidia"). A name right after a capitalised title is a
    person ("Governor Eli Remolona", whatever the model called it), and a capitalised word
    between the title and the model's person is part of the name ("Chief Executive Bharat
    Masrani"). Index, currency and commodity names, ticker notes, award ceremonies and page
@@ -215,6 +216,15 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
             # "the Louvre," and "the Louvre has": people are not "the Smith" (but "the Trump
             # administration" is Trump's).
             kind = EntityKind.ORGANISATION
+    if (
+        key is None
+        and kind is not EntityKind.ORGANISATION
+        and end - start == 1
+        and start > 0
+        and doc[start - 1].is_lower
+        and doc[start - 1].lower_ in _FIRM_NOUNS
+    ):
+        kind, firm = EntityKind.ORGANISATION, True  # "state copper miner Codelco"
     return Candidate(
         start=doc[start].idx,
         end=doc[end - 1].idx + len(doc[end - 1].text),
@@ -228,6 +238,15 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         token_start=start,
         token_end=end,
     )
+
+
+# Nouns for a firm that stand right before its one-word name ("chipmaker Nvidia", "copper miner
+# Codelco"); none is also a person's occupation before a surname ("producer", "investor").
+_FIRM_NOUNS = frozenset(
+    {"miner", "chipmaker", "automaker", "carmaker", "drugmaker", "lender", "insurer", "retailer"}
+    | {"airline", "carrier", "conglomerate", "refiner", "brokerage", "shipbuilder", "shipper"}
+    | {"firm", "company", "giant", "startup", "subsidiary", "maker", "bank", "group", "utility"}
+)
 
 
 # Words after "the NAME" that make NAME the subject, not a modifier of a noun: auxiliaries and
@@ -490,16 +509,28 @@ def _names_again(
 
 def _join_people(doc: Doc, found: list[Candidate]) -> list[Candidate]:
     """Two people's spans with only a space between are one name the model cut in two
-    ("Abdulaziz" + "bin Salman")."""
+    ("Abdulaziz" + "bin Salman"); so are a person's full name and one capitalised word of
+    another kind right after it ("Sri Mulyani" + "Indrawati", read as an organisation)."""
     out: list[Candidate] = []
     for c in found:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev.kind is c.kind is EntityKind.PERSON
+            and prev.kind is EntityKind.PERSON
             and prev.token_end == c.token_start
             and prev.key is None
             and c.key is None
+            and (
+                c.kind is EntityKind.PERSON
+                or (
+                    prev.token_end - prev.token_start >= 2
+                    and c.token_end - c.token_start == 1
+                    and not c.firm
+                    and doc[c.token_start].is_title
+                    and doc[c.token_start].is_alpha
+                    and doc[prev.token_end - 1].whitespace_ == " "
+                )
+            )
         ):
             out[-1] = replace(
                 prev,
