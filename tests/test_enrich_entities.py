@@ -185,6 +185,13 @@ def test_one_word_after_a_firms_noun_is_an_organisation(nlp: Language) -> None:
     assert kinds["Codelco"] is EntityKind.ORGANISATION  # the model reads a place
 
 
+def test_the_firm_that_analysts_work_at_is_an_organisation(nlp: Language) -> None:
+    ann = annotate(nlp, "Analysts at Grant Thornton expect a slowdown in the second half.")
+    assert {e.name: e.kind for e in ann.entities} == {
+        "Grant Thornton": EntityKind.ORGANISATION  # the model reads a person
+    }
+
+
 def test_a_surname_like_short_form_stays_a_person_where_one_has_it(nlp: Language) -> None:
     ann = annotate(nlp, "Economist Alan Goldman said rates would fall. Goldman expects two cuts.")
     assert texts(by_name(ann)["Alan Goldman"]) == ["Alan Goldman", "Goldman"]

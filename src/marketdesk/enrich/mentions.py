@@ -13,7 +13,8 @@ The rules, in order (each documented where it is applied):
    by a facility word a place ("the Fukushima nuclear plant"), one whose last word is an
    industry word a company ("Altair Engineering"), one word after "the" and before no noun an
    organisation ("the Louvre,", "the Louvre has"), and so is one word after a firm's noun
-   ("copper miner Codelco", "chipmaker Nvidia"). A name right after a capitalised title is a
+   ("copper miner Codelco", "chipmaker Nvidia"), or after a worker's noun and "at"
+   ("analysts at Grant Thornton"). A name right after a capitalised title is a
    person ("Governor Eli Remolona", whatever the model called it), and a capitalised word
    between the title and the model's person is part of the name ("Chief Executive Bharat
    Masrani"). Index, currency and commodity names, ticker notes, award ceremonies and page
@@ -225,6 +226,15 @@ def _candidate(doc: Doc, ent: Span, sentence_of: list[int]) -> Candidate | None:
         and doc[start - 1].lower_ in _FIRM_NOUNS
     ):
         kind, firm = EntityKind.ORGANISATION, True  # "state copper miner Codelco"
+    if (
+        key is None
+        and kind is EntityKind.PERSON
+        and not titles
+        and start > 1
+        and doc[start - 1].lower_ == "at"
+        and doc[start - 2].lower_ in _WORKERS
+    ):
+        kind, firm = EntityKind.ORGANISATION, True  # "analysts at Grant Thornton"
     return Candidate(
         start=doc[start].idx,
         end=doc[end - 1].idx + len(doc[end - 1].text),
@@ -246,6 +256,15 @@ _FIRM_NOUNS = frozenset(
     {"miner", "chipmaker", "automaker", "carmaker", "drugmaker", "lender", "insurer", "retailer"}
     | {"airline", "carrier", "conglomerate", "refiner", "brokerage", "shipbuilder", "shipper"}
     | {"firm", "company", "giant", "startup", "subsidiary", "maker", "bank", "group", "utility"}
+)
+
+
+# People who work "at" a firm: "analysts at Grant Thornton" names a firm, whatever the model
+# read (people are worked with, not at).
+_WORKERS = frozenset(
+    {"analyst", "analysts", "economist", "economists", "strategist", "strategists", "partner"}
+    | {"partners", "trader", "traders", "banker", "bankers", "researcher", "researchers"}
+    | {"executive", "executives", "employee", "employees", "staff", "director", "manager"}
 )
 
 
