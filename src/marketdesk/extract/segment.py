@@ -58,6 +58,9 @@ class Metadata:
     data, the caller): the values an Article takes when the blocks do not say otherwise."""
 
     title: str | None = None
+    # Every title the page declares (the headline chosen, structured data's, the social and
+    # the document title, some with the site's name): where the blocks show the headline.
+    declared_titles: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     modified: datetime | None = None

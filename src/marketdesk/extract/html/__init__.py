@@ -26,7 +26,7 @@ from marketdesk.extract.html.container import (
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
 from marketdesk.extract.segment import MarkupEvidence, Metadata, assemble
-from marketdesk.extract.text import sentence_like, words
+from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 
@@ -50,7 +50,8 @@ def extract_html(raw: RawDocument) -> Page:
         html_block_score(b, BlockKind.COMMENTS if c else classify(b))
         for b, c in zip(blocks, in_comments, strict=True)
     ]
-    best, container = main_container(blocks, built.paths, plain)
+    anchors = _headline_blocks(blocks, meta)
+    best, container = main_container(blocks, built.paths, plain, anchors=anchors)
     if best and container:
         blocks = clear_hints(blocks, built.paths, built.hint_srcs, best, container)
     # A block in a comment section is a comment whatever its prose, unless every block of the
@@ -122,6 +123,30 @@ def _second_try(blocks: list[Block], source: str, meta: Metadata) -> Page | None
     ]
     page = assemble(relaxed, source=source, kind="html", meta=meta)
     return page if sum(map(words, page.article.paragraphs)) >= _SECOND_TRY_MIN_WORDS else None
+
+
+def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
+    """The blocks that show a declared title word for word, or the headline as the part of
+    it before or after the site's name ('Blog name: Post title'); not the site's name."""
+    if not meta.declared_titles:
+        return []
+    exact = {casefolded_words(t) for t in meta.declared_titles}
+    headline = casefolded_words(meta.title or "")
+    longest = max(map(len, meta.declared_titles))
+    found = []
+    for i, b in enumerate(blocks):
+        if len(b.text) > 2 * longest + 20:
+            continue
+        got = casefolded_words(b.text)
+        if got.count(" ") + 1 < _MIN_HEADLINE_WORDS:
+            continue
+        if got in exact or headline.startswith(got + " ") or headline.endswith(" " + got):
+            found.append(i)
+    return found
+
+
+# A headline of one or two words is as often the site's name or a menu's.
+_MIN_HEADLINE_WORDS = 3
 
 
 def _declared_charset(head: bytes, media_type: str | None) -> str | None:
