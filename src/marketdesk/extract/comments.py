@@ -43,6 +43,10 @@ _SAYS_TAIL = " \t:,.…"
 _SAYS_WORDS = (" says", " said", " wrote", " writes")
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
+# 'writes:' with its colon: the header of an entry whose text follows in the same block (an
+# article's 'X writes "..."' has no colon).
+_SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
+_SAYS_HEAD_CHARS = 120
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
     r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
@@ -101,8 +105,13 @@ def is_entry_header(text: str) -> bool:
 def is_entry_start(text: str) -> bool:
     """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
     11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
-    a name of a few words, then a date and a clock time, at the start of a longer block."""
-    if len(text) <= _HEADER_MAX_CHARS // 2 or _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
+    a name of a few words, then a date and a clock time, at the start of a longer block; or a
+    writer's 'says:' or 'writes:' near its start ('Re: (Score:3) by vlm writes: I make ...')."""
+    if len(text) <= _HEADER_MAX_CHARS // 2:
+        return False
+    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+        return True
+    if _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
         return False
     head = text[:_ENTRY_HEAD_CHARS]
     date = _DATE.search(head)
@@ -144,7 +153,10 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             headers.append((i, False))
         elif is_entry_start(text):
             headers.append((i, True))
+    first = min(n, _repeated_stamp(blocks, max(ready, start + 1)))
     for h, (at, merged) in enumerate(headers):
+        if at > first:
+            break
         for j in range(max(ready, at - _LOOKAHEAD), at):
             if is_opener(blocks[j].text):
                 return j
@@ -153,7 +165,61 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             _ENTRY_MAX_BLOCKS
         ):
             return _back_to_opener(blocks, kinds, at, start)
+    if first < n:
+        return _back_to_opener(blocks, kinds, _back_over_name(blocks, first, start), start)
     return n
+
+
+_STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article's, once
+_NAME_LINE_WORDS = 4
+_STAMP_OTHER_WORDS = 5
+_NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's words
+
+
+def _repeated_stamp(blocks: Sequence[Block], begin: int) -> int:
+    """The first of three or more stamp lines of one shape, a few blocks apart ('Posted
+    10/18/2012 at 12:18 pm | Permalink', entry after entry, its writer's name on the line above);
+    len(blocks): none."""
+    n = len(blocks)
+    last: dict[str, tuple[int, int, int]] = {}  # shape -> (first of the run, last, count)
+    for i in range(begin, n):
+        shape = _stamp_shape(blocks[i].text)
+        if shape is None:
+            continue
+        run = last.get(shape)
+        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
+            run = (run[0], i, run[2] + 1)
+            if run[2] >= _STAMP_REPEATS:
+                return run[0]
+        else:
+            run = (i, i, 1)
+        last[shape] = run
+    return n
+
+
+@lru_cache(maxsize=8192)
+def _stamp_shape(text: str) -> str | None:
+    """A short line's words besides its date and time, where it has a date; else None."""
+    if len(text) > _HEADER_MAX_CHARS or _DIGIT.search(text) is None:
+        return None
+    if len(text.split()) > _HEADER_MAX_WORDS or _DATE.search(text) is None:
+        return None
+    rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
+    # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
+    # time of day; a caption or a sentence with a date has more, a picture's file name
+    # ('2012-11-12 12.43.28') neither.
+    if len(rest) > _STAMP_OTHER_WORDS or (not rest and _CLOCK.search(text) is None):
+        return None
+    return " ".join(w.casefold() for w in rest)
+
+
+def _back_over_name(blocks: Sequence[Block], at: int, start: int) -> int:
+    """The entry's first block: the stamp, or the short name line just above it."""
+    if at - 1 > start:
+        above = blocks[at - 1].text
+        if words(above) <= _NAME_LINE_WORDS and not above.rstrip().endswith((".", "!", "?")):
+            return at - 1
+    return at
 
 
 def _back_to_opener(
