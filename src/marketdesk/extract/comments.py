@@ -134,8 +134,10 @@ def is_opener(text: str) -> bool:
 def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], start: int) -> int:
     """The first block of the comment thread after the article's start; len(blocks): none.
 
-    A thread begins at an entry header that another follows, or at an opener that an
-    entry header follows within a few blocks; only after some article text.
+    A thread begins at an entry header that another follows, at an opener that an entry
+    header follows within a few blocks, or at the first of three or more stamp lines of one
+    shape a few blocks apart ('Posted 10/18/2012 at 12:18 pm | Permalink' entry after entry,
+    the writer's name on the line above); only after some article text.
     """
     n = len(blocks)
     ready = n  # the first block after enough article text
@@ -147,13 +149,34 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         if kinds[i] is None:
             prose += words(blocks[i].text)
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
+    first = n  # the first of a run of repeated stamp lines
+    runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
     for i in range(max(ready, start + 1), n):
         text = blocks[i].text
+        if len(text) <= _HEADER_MAX_CHARS and _DIGIT.search(text) is None:
+            # Most lines: no date, so no stamp; only 'X says:' can be a header.
+            if is_entry_header(text):
+                headers.append((i, False))
+            elif len(text) > _HEADER_MAX_CHARS // 2 and is_entry_start(text):
+                headers.append((i, True))
+            continue
         if is_entry_header(text):
             headers.append((i, False))
         elif is_entry_start(text):
             headers.append((i, True))
-    first = min(n, _repeated_stamp(blocks, max(ready, start + 1)))
+        if first < n:
+            continue
+        shape = _stamp_shape(text)
+        if shape is None:
+            continue
+        run = runs.get(shape)
+        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
+            run = (run[0], i, run[2] + 1)
+            if run[2] >= _STAMP_REPEATS:
+                first = run[0]
+        else:
+            run = (i, i, 1)
+        runs[shape] = run
     for h, (at, merged) in enumerate(headers):
         if at > first:
             break
@@ -174,27 +197,6 @@ _STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article'
 _NAME_LINE_WORDS = 4
 _STAMP_OTHER_WORDS = 5
 _NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's words
-
-
-def _repeated_stamp(blocks: Sequence[Block], begin: int) -> int:
-    """The first of three or more stamp lines of one shape, a few blocks apart ('Posted
-    10/18/2012 at 12:18 pm | Permalink', entry after entry, its writer's name on the line above);
-    len(blocks): none."""
-    n = len(blocks)
-    last: dict[str, tuple[int, int, int]] = {}  # shape -> (first of the run, last, count)
-    for i in range(begin, n):
-        shape = _stamp_shape(blocks[i].text)
-        if shape is None:
-            continue
-        run = last.get(shape)
-        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
-            run = (run[0], i, run[2] + 1)
-            if run[2] >= _STAMP_REPEATS:
-                return run[0]
-        else:
-            run = (i, i, 1)
-        last[shape] = run
-    return n
 
 
 @lru_cache(maxsize=8192)
