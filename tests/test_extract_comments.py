@@ -208,3 +208,36 @@ def test_entries_with_writes_colon_in_one_block() -> None:
         'Jane Roe writes "Say that you are leaving a job, either on your own or because they '
         'decided it was time for you to go: what should you say on the way out?"'
     )
+
+
+def test_comment_count_after_the_article_ends_it() -> None:
+    """'Reader Comments (3)' after the text: what follows is the thread, even where its entries'
+    headers have no shape the rules know ('HOLY!', 'October 11, 2012 | Eve')."""
+    thread = (
+        "Reader Comments (3)",
+        "What a decision, and what a way to tell the markets about it on a quiet afternoon.",
+        "October 11, 2012 | Eve",
+        "We are expecting the next cut in the spring, whatever the governor says about it now.",
+    )
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_comment_count_in_the_share_row_above_the_text_is_no_thread() -> None:
+    lines = ("Rates on hold as inflation eases", "Tweet", "Comments (0)", *_ARTICLE)
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_about_the_author_box_is_not_article() -> None:
+    box = (
+        "About the author",
+        "Jane Roe",
+        "Jane Roe has covered central banks for twenty years and writes a weekly column on the "
+        "bond market for this site.",
+    )
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *box))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+    assert {r.text: r.kind for r in page.removed}[box[2]] is BlockKind.BYLINE

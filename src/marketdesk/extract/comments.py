@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from marketdesk.extract.text import words
+from marketdesk.extract.text import sentence_like, words
 from marketdesk.model import Block, BlockKind
 
 _CLOCK = re.compile(r"(?:\b|@)\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?", re.I)
@@ -55,6 +55,13 @@ _OPENER = re.compile(
     r"|^\W*(?:add|post|write) (?:a|your) comment\b",
     re.I,
 )
+# A count of the thread's entries: '14 comments', 'Comments (0)', 'No comments yet'.
+_COUNT = re.compile(
+    r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies)\b"
+    r"|^\W*(?:\w+\s+)?(?:comments?|responses?|replies)\s*\(\d+\)\W*$",
+    re.I,
+)
+_SENTENCE_WORDS = 10
 _HEADER_MAX_WORDS = 16
 _HEADER_MAX_CHARS = 200
 _SAYS_MAX_WORDS = 8
@@ -190,6 +197,22 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             return _back_to_opener(blocks, kinds, at, start)
     if first < n:
         return _back_to_opener(blocks, kinds, _back_over_name(blocks, first, start), start)
+    # A count of the comments after the article's text opens its thread even where no entry
+    # header is told by shape ('Reader Comments (14)', '0 Comments', 'No comments yet'): once
+    # some of the article's sentences came first, not in the share row above them.
+    said = 0
+    for i in range(start, n):
+        text = blocks[i].text
+        if said >= _ARTICLE_WORDS_FIRST and words(text) <= _OPENER_MAX_WORDS:
+            if _COUNT.search(text) is not None:
+                return i
+        elif (
+            kinds[i] is None
+            and blocks[i].tag != "li"  # a teaser list is no article text
+            and words(text) >= _SENTENCE_WORDS
+            and sentence_like(text)
+        ):
+            said += words(text)
     return n
 
 

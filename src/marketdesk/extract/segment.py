@@ -117,6 +117,7 @@ def assemble(
     start, end = _article_span(blocks, kinds, markup, page_text)
     end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
+    _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
@@ -578,6 +579,36 @@ def _mark_related_lists(
             i = j
         else:
             i += 1
+
+
+_ABOUT_HEADING = re.compile(
+    r"(?:about|über|à propos|acerca|sobre) (?:the |this )?(?:author|authors|writer|blogger|"
+    r"autor|autorin|auteur|me)\W*",
+    re.I,
+)
+_ABOUT_REACH = 4  # the name lines and the bio after the heading
+
+
+def _mark_author_boxes(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """'About the author' and what follows it, up to and with the first paragraph (the bio,
+    behind a line or two with the name): a box about the writer, not the article."""
+    for i, block in enumerate(blocks):
+        if (
+            kinds[i] is not None
+            or len(block.text) > 30
+            or not _ABOUT_HEADING.fullmatch(block.text.strip())
+        ):
+            continue
+        kinds[i] = BlockKind.BYLINE
+        for j in range(i + 1, min(len(blocks), i + 1 + _ABOUT_REACH)):
+            if kinds[j] is not None:
+                break
+            kinds[j] = BlockKind.BYLINE
+            if words(blocks[j].text) > _NAME_LINE_WORDS:
+                break
+
+
+_NAME_LINE_WORDS = 5
 
 
 def _find_title(
