@@ -241,3 +241,16 @@ def test_about_the_author_box_is_not_article() -> None:
     page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
     assert page.article.paragraphs == _ARTICLE
     assert {r.text: r.kind for r in page.removed}[box[2]] is BlockKind.BYLINE
+
+
+def test_opener_and_entries_after_a_short_post() -> None:
+    """Ten words of a post are enough before a thread that an opener announces."""
+    from marketdesk.extract.comments import thread_start
+    from marketdesk.extract.textdump import split_blocks
+
+    post = ("The reading room opens again on Monday, all day.", "Bring your card.")
+    blocks = split_blocks("\n".join(("Reading room", *post, *_THREAD)))
+    assert thread_start(blocks, [None] * len(blocks), 1) == 3
+    # Without the opener, two entries need thirty words of article first.
+    blocks = split_blocks("\n".join(("Reading room", *post, *_THREAD[1:])))
+    assert thread_start(blocks, [None] * len(blocks), 1) == len(blocks)

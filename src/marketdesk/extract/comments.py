@@ -71,6 +71,7 @@ _NAME_MAX_WORDS = 4
 _DATE_ONLY_MAX_WORDS = 6
 _OPENER_MAX_WORDS = 12
 _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
+_ARTICLE_WORDS_SHORT = 10  # before a thread that an opener announces
 _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
 
@@ -148,8 +149,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     """
     n = len(blocks)
     ready = n  # the first block after enough article text
+    # An opener with an entry under it is evidence enough to follow a short post.
+    ready_short = n
     prose = 0
     for i in range(start, n):
+        if prose >= _ARTICLE_WORDS_SHORT and ready_short == n:
+            ready_short = i
         if prose >= _ARTICLE_WORDS_FIRST:
             ready = i
             break
@@ -158,7 +163,7 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
     first = n  # the first of a run of repeated stamp lines
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
-    for i in range(max(ready, start + 1), n):
+    for i in range(max(ready_short, start + 1), n):
         text = blocks[i].text
         if len(text) <= _HEADER_MAX_CHARS and _DIGIT.search(text) is None:
             # Most lines: no date, so no stamp; only 'X says:' can be a header.
@@ -171,7 +176,7 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             headers.append((i, False))
         elif is_entry_start(text):
             headers.append((i, True))
-        if first < n:
+        if first < n or i < ready:
             continue
         shape = _stamp_shape(text)
         if shape is None:
@@ -187,9 +192,11 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     for h, (at, merged) in enumerate(headers):
         if at > first:
             break
-        for j in range(max(ready, at - _LOOKAHEAD), at):
+        for j in range(max(ready_short, at - _LOOKAHEAD), at):
             if is_opener(blocks[j].text):
                 return j
+        if at < ready:
+            continue
         # The next entry follows, after this one's text.
         if h + 1 < len(headers) and (1 if merged else 2) <= headers[h + 1][0] - at <= (
             _ENTRY_MAX_BLOCKS
