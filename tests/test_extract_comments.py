@@ -230,9 +230,10 @@ def test_comment_count_in_the_share_row_above_the_text_is_no_thread() -> None:
     assert page.article.paragraphs == _ARTICLE
 
 
-def test_about_the_author_box_is_not_article() -> None:
+@pytest.mark.parametrize("heading", ["About the author", "About this blog", "About:"])
+def test_about_the_author_box_is_not_article(heading: str) -> None:
     box = (
-        "About the author",
+        heading,
         "Jane Roe",
         "Jane Roe has covered central banks for twenty years and writes a weekly column on the "
         "bond market for this site.",

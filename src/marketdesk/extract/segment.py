@@ -583,15 +583,16 @@ def _mark_related_lists(
 
 _ABOUT_HEADING = re.compile(
     r"(?:about|über|à propos|acerca|sobre) (?:the |this )?(?:author|authors|writer|blogger|"
-    r"autor|autorin|auteur|me)\W*",
+    r"blog|site|autor|autorin|auteur|me)\W*|about:",
     re.I,
 )
 _ABOUT_REACH = 4  # the name lines and the bio after the heading
 
 
 def _mark_author_boxes(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
-    """'About the author' and what follows it, up to and with the first paragraph (the bio,
-    behind a line or two with the name): a box about the writer, not the article."""
+    """'About the author' ('About this blog', 'About:') and what follows it, up to and with
+    the first paragraph (the bio, behind a line or two with the name): a box about the writer
+    or the site, not the article."""
     for i, block in enumerate(blocks):
         if (
             kinds[i] is not None
