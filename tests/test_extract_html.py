@@ -414,3 +414,19 @@ def test_post_class_naming_its_author_is_no_author_box() -> None:
     assert body is not None
     blocks = walk_blocks(body).blocks
     assert [b.hint for b in blocks] == [None, BlockKind.BYLINE]
+
+
+def test_one_sentence_post_under_its_headline() -> None:
+    """Too short for any element to hold 'real prose': the text under the declared headline."""
+    html = """<html><head><title>Harbour Notes | New moorings open</title>
+<meta property="og:title" content="New moorings open"></head><body>
+<ul class="menu"><li><a href="/">Home</a></li><li><a href="/about">About</a></li></ul>
+<h2>New moorings open</h2><p class="meta">By Ann Lee, 01 June 2010</p>
+<p>The new moorings by the north wall open today, for small boats</p>
+<h3>Archive</h3><ul><li><a href="/1">May 2010</a></li><li><a href="/2">April 2010</a></li></ul>
+</body></html>"""
+    page = extract(RawDocument(source="m.html", content=html.encode()))
+    assert page.article.paragraphs == (
+        "The new moorings by the north wall open today, for small boats",
+    )
+    assert page.reason is None

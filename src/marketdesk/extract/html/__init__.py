@@ -25,7 +25,7 @@ from marketdesk.extract.html.container import (
 )
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
-from marketdesk.extract.segment import MarkupEvidence, Metadata, assemble
+from marketdesk.extract.segment import FIRM_HINTS, MarkupEvidence, Metadata, assemble
 from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
@@ -95,7 +95,7 @@ def extract_html(raw: RawDocument) -> Page:
         again = assemble(blocks, source=raw.source, kind="html", meta=meta, markup=evidence)
         if again.article.paragraphs:
             return again
-    return _second_try(blocks, raw.source, meta) or page
+    return _second_try(blocks, raw.source, meta) or _after_headline(page, blocks, anchors)
 
 
 # The least article score a re-chosen container must hold, and the fewest words a second try's
@@ -147,6 +147,39 @@ def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
 
 # A headline of one or two words is as often the site's name or a menu's.
 _MIN_HEADLINE_WORDS = 3
+
+
+def _after_headline(page: Page, blocks: list[Block], anchors: list[int]) -> Page:
+    """A page where every try found nothing: a post of a sentence or two under its headline
+    (the text between the declared headline and the next heading), if there is one."""
+    if not anchors:
+        return page
+    taken: list[int] = []
+    for i in range(anchors[0] + 1, min(len(blocks), anchors[0] + 1 + _POST_REACH)):
+        b = blocks[i]
+        if b.tag in _HEADINGS or b.hint is BlockKind.COMMENTS:
+            break
+        if (
+            (b.hint is None or b.hint not in FIRM_HINTS)
+            and b.link_density < 0.5
+            and words(b.text) >= _POST_LINE_WORDS
+            and (sentence_like(b.text) or words(b.text) >= 2 * _POST_LINE_WORDS)
+            and classify(b) is None
+        ):
+            taken.append(i)
+    if sum(words(blocks[i].text) for i in taken) < _POST_MIN_WORDS:
+        return page
+    texts = [blocks[i].text for i in taken]
+    kept = set(texts)
+    article = replace(page.article, paragraphs=tuple(texts))
+    removed = tuple(r for r in page.removed if r.text not in kept)
+    return replace(page, article=article, removed=removed, reason=None)
+
+
+_POST_REACH = 6
+_POST_LINE_WORDS = 6
+_POST_MIN_WORDS = 8
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _declared_charset(head: bytes, media_type: str | None) -> str | None:
