@@ -57,11 +57,13 @@ _OPENER = re.compile(
 )
 # A count of the thread's entries: '14 comments', 'Comments (0)', 'No comments yet'.
 _COUNT = re.compile(
-    r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies)\b"
-    r"|^\W*(?:\w+\s+)?(?:comments?|responses?|replies)\s*\(\d+\)\W*$",
+    r"\W*(?:(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies)\b"
+    r"|(?:\w+\s+)?(?:comments?|responses?|replies)\s*\(\d+\)\W*$)",
     re.I,
 )
+_COUNT_MAX_CHARS = 100  # a count is a short line (_OPENER_MAX_WORDS words at most)
 _SENTENCE_WORDS = 10
+_SENTENCE_CHARS = 40  # fewer characters are fewer than ten words: no count needed
 _HEADER_MAX_WORDS = 16
 _HEADER_MAX_CHARS = 200
 _SAYS_MAX_WORDS = 8
@@ -163,14 +165,23 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
     first = n  # the first of a run of repeated stamp lines
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
+    counts: list[int] = []  # comment counts ('14 comments'), for the last rule below
     for i in range(max(ready_short, start + 1), n):
         text = blocks[i].text
-        if len(text) <= _HEADER_MAX_CHARS and _DIGIT.search(text) is None:
-            # Most lines: no date, so no stamp; only 'X says:' can be a header.
-            if is_entry_header(text):
-                headers.append((i, False))
-            elif len(text) > _HEADER_MAX_CHARS // 2 and is_entry_start(text):
+        if len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None:
+            counts.append(i)
+        if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
+            # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
+            # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
+            if len(text) <= _HEADER_MAX_CHARS // 2:
+                if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
+                    len(text.split()) <= _SAYS_MAX_WORDS
+                ):
+                    headers.append((i, False))
+            elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
                 headers.append((i, True))
+            elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
+                headers.append((i, False))
             continue
         if is_entry_header(text):
             headers.append((i, False))
@@ -207,19 +218,28 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     # A count of the comments after the article's text opens its thread even where no entry
     # header is told by shape ('Reader Comments (14)', '0 Comments', 'No comments yet'): once
     # some of the article's sentences came first, not in the share row above them.
+    if not counts:
+        return n
     said = 0
+    pending = iter(counts)
+    c = next(pending)
     for i in range(start, n):
-        text = blocks[i].text
-        if said >= _ARTICLE_WORDS_FIRST and words(text) <= _OPENER_MAX_WORDS:
-            if _COUNT.search(text) is not None:
+        if i == c:
+            if said >= _ARTICLE_WORDS_FIRST:
                 return i
-        elif (
+            c = next(pending, n)
+            if c == n:
+                break
+            continue
+        block = blocks[i]
+        if (
             kinds[i] is None
-            and blocks[i].tag != "li"  # a teaser list is no article text
-            and words(text) >= _SENTENCE_WORDS
-            and sentence_like(text)
+            and block.tag != "li"  # a teaser list is no article text
+            and len(block.text) >= _SENTENCE_CHARS
+            and words(block.text) >= _SENTENCE_WORDS
+            and sentence_like(block.text)
         ):
-            said += words(text)
+            said += words(block.text)
     return n
 
 
