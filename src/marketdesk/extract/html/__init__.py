@@ -132,10 +132,13 @@ def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
         return []
     exact = {casefolded_words(t) for t in meta.declared_titles}
     headline = casefolded_words(meta.title or "")
-    longest = max(map(len, meta.declared_titles))
+    longest = max(map(len, meta.declared_titles)) + _TITLE_SLACK
+    folded = " ".join(t.casefold() for t in meta.declared_titles)
     found = []
     for i, b in enumerate(blocks):
-        if len(b.text) > 2 * longest + 20:
+        # Cheap tests first: a block that shows a title is no longer than it, and it starts
+        # as some part of it does.
+        if not _MIN_HEADLINE_CHARS <= len(b.text) <= longest or b.text[:3].casefold() not in folded:
             continue
         got = casefolded_words(b.text)
         if got.count(" ") + 1 < _MIN_HEADLINE_WORDS:
@@ -147,6 +150,8 @@ def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
 
 # A headline of one or two words is as often the site's name or a menu's.
 _MIN_HEADLINE_WORDS = 3
+_MIN_HEADLINE_CHARS = 8
+_TITLE_SLACK = 10  # spaces and punctuation the block may have beyond the title's
 
 
 def _after_headline(page: Page, blocks: list[Block], anchors: list[int]) -> Page:
