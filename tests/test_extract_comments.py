@@ -162,3 +162,96 @@ def test_entry_header_and_text_in_one_block() -> None:
     )
     assert not is_entry_header("Von Jörg Staff am 16.11.2022")  # a teaser's byline
     assert not is_entry_header("example.com/2017/01/21/a-story")
+
+
+def test_thread_of_repeated_stamp_lines_under_names() -> None:
+    """'1. Ann' then 'Posted 10/18/2012 at 12:18 pm | Permalink', entry after entry: the stamp
+    names no one, but it comes back in the same words before every entry's text."""
+    thread = []
+    for n, (name, clock, text) in enumerate(
+        [
+            ("Ann Lee", "12:18 pm", "Thank you for writing this, it was good to read it today."),
+            ("Bo", "12:29 pm", "We saw the same thing at our branch and nobody explained it."),
+            ("Kathy", "12:40 pm", "I hope they think again before the next meeting comes round."),
+            ("Kelly", "1:02 pm", "This is the clearest account of the decision I have seen."),
+        ],
+        start=1,
+    ):
+        thread += [f"{n}. {name}", f"Posted 10/18/2012 at {clock} | Permalink", text]
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, "29 Comments", *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_dated_schedule_in_an_article_is_no_thread() -> None:
+    """A schedule's dates repeat too, but with nothing besides them."""
+    schedule = (
+        "November 9th & 10th",
+        "Austin, the south side cinema, for the whole week of screenings.",
+        "Dallas, the old theatre on the corner, on both nights this weekend.",
+        "November 16th & 17th",
+        "Tulsa, the cinema by the river, with a talk after the Friday show.",
+        "November 23rd & 24th",
+        "Portland, the hall on the hill, where the film opened last year.",
+    )
+    dump = "\n".join(("Screenings", *_ARTICLE, *schedule))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert schedule[4] in page.article.paragraphs
+
+
+def test_entries_with_writes_colon_in_one_block() -> None:
+    assert is_entry_start(
+        "Re: Rates (Score:3) by vlm (69642) writes: I make my own forecasts, and they were no "
+        "better than the bank's this year, so I would not be too hard on them."
+    )
+    assert not is_entry_start(
+        'Jane Roe writes "Say that you are leaving a job, either on your own or because they '
+        'decided it was time for you to go: what should you say on the way out?"'
+    )
+
+
+def test_comment_count_after_the_article_ends_it() -> None:
+    """'Reader Comments (3)' after the text: what follows is the thread, even where its entries'
+    headers have no shape the rules know ('HOLY!', 'October 11, 2012 | Eve')."""
+    thread = (
+        "Reader Comments (3)",
+        "What a decision, and what a way to tell the markets about it on a quiet afternoon.",
+        "October 11, 2012 | Eve",
+        "We are expecting the next cut in the spring, whatever the governor says about it now.",
+    )
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_comment_count_in_the_share_row_above_the_text_is_no_thread() -> None:
+    lines = ("Rates on hold as inflation eases", "Tweet", "Comments (0)", *_ARTICLE)
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+@pytest.mark.parametrize("heading", ["About the author", "About this blog", "About:"])
+def test_about_the_author_box_is_not_article(heading: str) -> None:
+    box = (
+        heading,
+        "Jane Roe",
+        "Jane Roe has covered central banks for twenty years and writes a weekly column on the "
+        "bond market for this site.",
+    )
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *box))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+    assert {r.text: r.kind for r in page.removed}[box[2]] is BlockKind.BYLINE
+
+
+def test_opener_and_entries_after_a_short_post() -> None:
+    """Ten words of a post are enough before a thread that an opener announces."""
+    from marketdesk.extract.comments import thread_start
+    from marketdesk.extract.textdump import split_blocks
+
+    post = ("The reading room opens again on Monday, all day.", "Bring your card.")
+    blocks = split_blocks("\n".join(("Reading room", *post, *_THREAD)))
+    assert thread_start(blocks, [None] * len(blocks), 1) == 3
+    # Without the opener, two entries need thirty words of article first.
+    blocks = split_blocks("\n".join(("Reading room", *post, *_THREAD[1:])))
+    assert thread_start(blocks, [None] * len(blocks), 1) == len(blocks)

@@ -368,3 +368,65 @@ def test_class_hint_pattern_matches_group_by_group_search() -> None:
         want = reference.search(name)
         got = _CLASS_HINT_RX.search(name)
         assert (got.lastgroup if got else None) == (want.lastgroup if want else None), name
+
+
+ABOUT_ME_BLOG = (
+    """<html><head><title>Harbour Notes: Tide tables for the new season</title></head>
+<body><div class="widget Header"><h1><a href="/" rel="home">Harbour Notes</a></h1>
+<p class="description">I have kept boats on this coast for thirty years and write here about the
+harbour, the weather, the people who work on the water and the small changes that come with each
+season, in the hope that newcomers find their way around a little faster than I did when I began.</p>
+</div>
+<div class="widget Blog"><div class="post"><h2>Tide tables for the new season</h2>
+<div class="post-body"><p>The harbour office printed the tide tables for the coming season today.</p>
+<p>Copies are free at the office and at the chandlery on the quay.</p>
+<p>The spring tides in March run higher than usual, so mind the lower slipway.</p></div>
+</div></div>
+<div id="sidebar"><ul>"""
+    + "".join(
+        f'<li><a href="/{i}">Older post number {i} in the archive</a></li>' for i in range(20)
+    )
+    + """</ul></div></body></html>"""
+)
+
+
+def test_short_post_after_its_headline_beats_a_longer_blurb_before_it() -> None:
+    """The blurb under the blog's name outweighs the post; the headline shows which is which."""
+    page = extract(RawDocument(source="b.html", content=ABOUT_ME_BLOG.encode()))
+    text = page.article.text
+    assert "tide tables for the coming season" in text
+    assert "lower slipway" in text
+
+
+def test_post_class_naming_its_author_is_no_author_box() -> None:
+    """'entry-author-NAME' names the post's author on the post's own element; a bare
+    'entry-author' is the byline's."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from marketdesk.extract.html.blocks import walk_blocks
+    from marketdesk.model import BlockKind
+
+    html = """<html><body>
+<div class="entry-author-jane_roe entry-type-post entry"><div class="entry-body">
+<p>This week the reading room reopened after the repairs to its roof.</p></div></div>
+<div class="entry-author">By Jane Roe</div></body></html>"""
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    blocks = walk_blocks(body).blocks
+    assert [b.hint for b in blocks] == [None, BlockKind.BYLINE]
+
+
+def test_one_sentence_post_under_its_headline() -> None:
+    """Too short for any element to hold 'real prose': the text under the declared headline."""
+    html = """<html><head><title>Harbour Notes | New moorings open</title>
+<meta property="og:title" content="New moorings open"></head><body>
+<ul class="menu"><li><a href="/">Home</a></li><li><a href="/about">About</a></li></ul>
+<h2>New moorings open</h2><p class="meta">By Ann Lee, 01 June 2010</p>
+<p>The new moorings by the north wall open today, for small boats</p>
+<h3>Archive</h3><ul><li><a href="/1">May 2010</a></li><li><a href="/2">April 2010</a></li></ul>
+</body></html>"""
+    page = extract(RawDocument(source="m.html", content=html.encode()))
+    assert page.article.paragraphs == (
+        "The new moorings by the north wall open today, for small boats",
+    )
+    assert page.reason is None

@@ -293,3 +293,26 @@ def test_blocks_are_capped() -> None:
     blocks = split_blocks("line\n" * 50_000)
     assert len(blocks) < 21_000
     assert "".join(b.text for b in blocks).count("line") == 50_000
+
+
+def test_teaser_cards_that_say_their_headline_twice_are_not_article() -> None:
+    from marketdesk.extract.segment import said_twice
+
+    assert said_twice("Bike Sharing Takes Over America Bike Sharing Takes Over America")
+    assert said_twice("Miners Rally on Copper's Record Run Miners Rally on Copper's Record")
+    assert not said_twice("The bank held rates. The bank said inflation would ease next year.")
+    assert not said_twice("Rates held again")
+    teasers = (
+        "Bike Sharing Takes Over America Bike Sharing Takes Over America",
+        "Miners Rally on Copper's Record Run Miners Rally on Copper's Record",
+        "The Long Road to a Cheaper Battery The Long Road to a Cheaper Battery",
+    )
+    article = (
+        "The central bank held its main rate at 4.5 percent on Thursday, as economists had "
+        "expected, and said inflation would ease over the coming year.",
+        "Officials pointed to slower wage growth and cheaper energy, but warned that the housing "
+        "market remained a risk to the outlook for prices.",
+    )
+    dump = "\n".join((*(f"• {t}" for t in teasers), *article)).encode()
+    page = extract(RawDocument(source="t.txt", content=dump), kind="text")
+    assert page.article.paragraphs == article

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from marketdesk.extract.text import words
+from marketdesk.extract.text import sentence_like, words
 from marketdesk.model import Block, BlockKind
 
 _CLOCK = re.compile(r"(?:\b|@)\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?", re.I)
@@ -43,6 +43,10 @@ _SAYS_TAIL = " \t:,.…"
 _SAYS_WORDS = (" says", " said", " wrote", " writes")
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
+# 'writes:' with its colon: the header of an entry whose text follows in the same block (an
+# article's 'X writes "..."' has no colon).
+_SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
+_SAYS_HEAD_CHARS = 120
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
     r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
@@ -51,6 +55,15 @@ _OPENER = re.compile(
     r"|^\W*(?:add|post|write) (?:a|your) comment\b",
     re.I,
 )
+# A count of the thread's entries: '14 comments', 'Comments (0)', 'No comments yet'.
+_COUNT = re.compile(
+    r"\W*(?:(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies)\b"
+    r"|(?:\w+\s+)?(?:comments?|responses?|replies)\s*\(\d+\)\W*$)",
+    re.I,
+)
+_COUNT_MAX_CHARS = 100  # a count is a short line (_OPENER_MAX_WORDS words at most)
+_SENTENCE_WORDS = 10
+_SENTENCE_CHARS = 40  # fewer characters are fewer than ten words: no count needed
 _HEADER_MAX_WORDS = 16
 _HEADER_MAX_CHARS = 200
 _SAYS_MAX_WORDS = 8
@@ -60,6 +73,7 @@ _NAME_MAX_WORDS = 4
 _DATE_ONLY_MAX_WORDS = 6
 _OPENER_MAX_WORDS = 12
 _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
+_ARTICLE_WORDS_SHORT = 10  # before a thread that an opener announces
 _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
 
@@ -101,8 +115,13 @@ def is_entry_header(text: str) -> bool:
 def is_entry_start(text: str) -> bool:
     """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
     11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
-    a name of a few words, then a date and a clock time, at the start of a longer block."""
-    if len(text) <= _HEADER_MAX_CHARS // 2 or _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
+    a name of a few words, then a date and a clock time, at the start of a longer block; or a
+    writer's 'says:' or 'writes:' near its start ('Re: (Score:3) by vlm writes: I make ...')."""
+    if len(text) <= _HEADER_MAX_CHARS // 2:
+        return False
+    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+        return True
+    if _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
         return False
     head = text[:_ENTRY_HEAD_CHARS]
     date = _DATE.search(head)
@@ -125,35 +144,134 @@ def is_opener(text: str) -> bool:
 def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], start: int) -> int:
     """The first block of the comment thread after the article's start; len(blocks): none.
 
-    A thread begins at an entry header that another follows, or at an opener that an
-    entry header follows within a few blocks; only after some article text.
+    A thread begins at an entry header that another follows, at an opener that an entry
+    header follows within a few blocks, or at the first of three or more stamp lines of one
+    shape a few blocks apart ('Posted 10/18/2012 at 12:18 pm | Permalink' entry after entry,
+    the writer's name on the line above); only after some article text.
     """
     n = len(blocks)
     ready = n  # the first block after enough article text
+    # An opener with an entry under it is evidence enough to follow a short post.
+    ready_short = n
     prose = 0
     for i in range(start, n):
+        if prose >= _ARTICLE_WORDS_SHORT and ready_short == n:
+            ready_short = i
         if prose >= _ARTICLE_WORDS_FIRST:
             ready = i
             break
         if kinds[i] is None:
             prose += words(blocks[i].text)
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
-    for i in range(max(ready, start + 1), n):
+    first = n  # the first of a run of repeated stamp lines
+    runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
+    counts: list[int] = []  # comment counts ('14 comments'), for the last rule below
+    for i in range(max(ready_short, start + 1), n):
         text = blocks[i].text
+        if len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None:
+            counts.append(i)
+        if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
+            # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
+            # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
+            if len(text) <= _HEADER_MAX_CHARS // 2:
+                if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
+                    len(text.split()) <= _SAYS_MAX_WORDS
+                ):
+                    headers.append((i, False))
+            elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+                headers.append((i, True))
+            elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
+                headers.append((i, False))
+            continue
         if is_entry_header(text):
             headers.append((i, False))
         elif is_entry_start(text):
             headers.append((i, True))
+        if first < n or i < ready:
+            continue
+        shape = _stamp_shape(text)
+        if shape is None:
+            continue
+        run = runs.get(shape)
+        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
+            run = (run[0], i, run[2] + 1)
+            if run[2] >= _STAMP_REPEATS:
+                first = run[0]
+        else:
+            run = (i, i, 1)
+        runs[shape] = run
     for h, (at, merged) in enumerate(headers):
-        for j in range(max(ready, at - _LOOKAHEAD), at):
+        if at > first:
+            break
+        for j in range(max(ready_short, at - _LOOKAHEAD), at):
             if is_opener(blocks[j].text):
                 return j
+        if at < ready:
+            continue
         # The next entry follows, after this one's text.
         if h + 1 < len(headers) and (1 if merged else 2) <= headers[h + 1][0] - at <= (
             _ENTRY_MAX_BLOCKS
         ):
             return _back_to_opener(blocks, kinds, at, start)
+    if first < n:
+        return _back_to_opener(blocks, kinds, _back_over_name(blocks, first, start), start)
+    # A count of the comments after the article's text opens its thread even where no entry
+    # header is told by shape ('Reader Comments (14)', '0 Comments', 'No comments yet'): once
+    # some of the article's sentences came first, not in the share row above them.
+    if not counts:
+        return n
+    said = 0
+    pending = iter(counts)
+    c = next(pending)
+    for i in range(start, n):
+        if i == c:
+            if said >= _ARTICLE_WORDS_FIRST:
+                return i
+            c = next(pending, n)
+            if c == n:
+                break
+            continue
+        block = blocks[i]
+        if (
+            kinds[i] is None
+            and block.tag != "li"  # a teaser list is no article text
+            and len(block.text) >= _SENTENCE_CHARS
+            and words(block.text) >= _SENTENCE_WORDS
+            and sentence_like(block.text)
+        ):
+            said += words(block.text)
     return n
+
+
+_STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article's, once
+_NAME_LINE_WORDS = 4
+_STAMP_OTHER_WORDS = 5
+_NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's words
+
+
+@lru_cache(maxsize=8192)
+def _stamp_shape(text: str) -> str | None:
+    """A short line's words besides its date and time, where it has a date; else None."""
+    if len(text) > _HEADER_MAX_CHARS or _DIGIT.search(text) is None:
+        return None
+    if len(text.split()) > _HEADER_MAX_WORDS or _DATE.search(text) is None:
+        return None
+    rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
+    # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
+    # time of day; a caption or a sentence with a date has more, a picture's file name
+    # ('2012-11-12 12.43.28') neither.
+    if len(rest) > _STAMP_OTHER_WORDS or (not rest and _CLOCK.search(text) is None):
+        return None
+    return " ".join(w.casefold() for w in rest)
+
+
+def _back_over_name(blocks: Sequence[Block], at: int, start: int) -> int:
+    """The entry's first block: the stamp, or the short name line just above it."""
+    if at - 1 > start:
+        above = blocks[at - 1].text
+        if words(above) <= _NAME_LINE_WORDS and not above.rstrip().endswith((".", "!", "?")):
+            return at - 1
+    return at
 
 
 def _back_to_opener(

@@ -58,6 +58,9 @@ class Metadata:
     data, the caller): the values an Article takes when the blocks do not say otherwise."""
 
     title: str | None = None
+    # Every title the page declares (the headline chosen, structured data's, the social and
+    # the document title, some with the site's name): where the blocks show the headline.
+    declared_titles: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     modified: datetime | None = None
@@ -114,6 +117,7 @@ def assemble(
     start, end = _article_span(blocks, kinds, markup, page_text)
     end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
+    _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
@@ -176,7 +180,30 @@ def _furniture_kinds(
                 and (hint in FIRM_HINTS or (take_hints and not _strong_prose(block)))
             ):
                 k = hint
+            if k is None and len(block.text) <= _TWICE_MAX_CHARS and said_twice(block.text):
+                k = BlockKind.RELATED
             kinds[i] = k
+
+
+# A teaser card's headline comes twice in its text (the link's and the picture's: 'Bike
+# Sharing Takes Over America Bike Sharing Takes Over America', the second often cut short);
+# no article sentence repeats its own opening words straight after them.
+_TWICE_MAX_CHARS = 400
+_TWICE_MIN_WORDS = 3
+
+
+def said_twice(text: str) -> bool:
+    """The text is a phrase of three words or more, then the same phrase again (or its start)."""
+    tokens = text.split()
+    n = len(tokens)
+    if n < 2 * _TWICE_MIN_WORDS:
+        return False
+    head = tokens[:_TWICE_MIN_WORDS]
+    for k in range(_TWICE_MIN_WORDS, n - _TWICE_MIN_WORDS + 1):
+        if tokens[k : k + _TWICE_MIN_WORDS] == head:
+            rest = tokens[k:]
+            return len(rest) <= k and tokens[: len(rest) - 1] == rest[:-1]
+    return False
 
 
 def _article_span(
@@ -575,6 +602,37 @@ def _mark_related_lists(
             i = j
         else:
             i += 1
+
+
+_ABOUT_HEADING = re.compile(
+    r"(?:about|über|à propos|acerca|sobre) (?:the |this )?(?:author|authors|writer|blogger|"
+    r"blog|site|autor|autorin|auteur|me)\W*|about:",
+    re.I,
+)
+_ABOUT_REACH = 4  # the name lines and the bio after the heading
+
+
+def _mark_author_boxes(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """'About the author' ('About this blog', 'About:') and what follows it, up to and with
+    the first paragraph (the bio, behind a line or two with the name): a box about the writer
+    or the site, not the article."""
+    for i, block in enumerate(blocks):
+        if (
+            kinds[i] is not None
+            or len(block.text) > 30
+            or not _ABOUT_HEADING.fullmatch(block.text.strip())
+        ):
+            continue
+        kinds[i] = BlockKind.BYLINE
+        for j in range(i + 1, min(len(blocks), i + 1 + _ABOUT_REACH)):
+            if kinds[j] is not None:
+                break
+            kinds[j] = BlockKind.BYLINE
+            if words(blocks[j].text) > _NAME_LINE_WORDS:
+                break
+
+
+_NAME_LINE_WORDS = 5
 
 
 def _find_title(

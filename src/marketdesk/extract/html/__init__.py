@@ -25,8 +25,8 @@ from marketdesk.extract.html.container import (
 )
 from marketdesk.extract.html.metadata import read_metadata
 from marketdesk.extract.html.published import htmldate_date, visible_date
-from marketdesk.extract.segment import MarkupEvidence, Metadata, assemble
-from marketdesk.extract.text import sentence_like, words
+from marketdesk.extract.segment import FIRM_HINTS, MarkupEvidence, Metadata, assemble
+from marketdesk.extract.text import casefolded_words, sentence_like, words
 from marketdesk.model import Block, BlockKind, Page, RawDocument
 
 
@@ -50,7 +50,8 @@ def extract_html(raw: RawDocument) -> Page:
         html_block_score(b, BlockKind.COMMENTS if c else classify(b))
         for b, c in zip(blocks, in_comments, strict=True)
     ]
-    best, container = main_container(blocks, built.paths, plain)
+    anchors = _headline_blocks(blocks, meta)
+    best, container = main_container(blocks, built.paths, plain, anchors=anchors)
     if best and container:
         blocks = clear_hints(blocks, built.paths, built.hint_srcs, best, container)
     # A block in a comment section is a comment whatever its prose, unless every block of the
@@ -94,7 +95,7 @@ def extract_html(raw: RawDocument) -> Page:
         again = assemble(blocks, source=raw.source, kind="html", meta=meta, markup=evidence)
         if again.article.paragraphs:
             return again
-    return _second_try(blocks, raw.source, meta) or page
+    return _second_try(blocks, raw.source, meta) or _after_headline(page, blocks, anchors)
 
 
 # The least article score a re-chosen container must hold, and the fewest words a second try's
@@ -122,6 +123,68 @@ def _second_try(blocks: list[Block], source: str, meta: Metadata) -> Page | None
     ]
     page = assemble(relaxed, source=source, kind="html", meta=meta)
     return page if sum(map(words, page.article.paragraphs)) >= _SECOND_TRY_MIN_WORDS else None
+
+
+def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
+    """The blocks that show a declared title word for word, or the headline as the part of
+    it before or after the site's name ('Blog name: Post title'); not the site's name."""
+    if not meta.declared_titles:
+        return []
+    exact = {casefolded_words(t) for t in meta.declared_titles}
+    headline = casefolded_words(meta.title or "")
+    longest = max(map(len, meta.declared_titles)) + _TITLE_SLACK
+    folded = " ".join(t.casefold() for t in meta.declared_titles)
+    found = []
+    for i, b in enumerate(blocks):
+        # Cheap tests first: a block that shows a title is no longer than it, and it starts
+        # as some part of it does.
+        if not _MIN_HEADLINE_CHARS <= len(b.text) <= longest or b.text[:3].casefold() not in folded:
+            continue
+        got = casefolded_words(b.text)
+        if got.count(" ") + 1 < _MIN_HEADLINE_WORDS:
+            continue
+        if got in exact or headline.startswith(got + " ") or headline.endswith(" " + got):
+            found.append(i)
+    return found
+
+
+# A headline of one or two words is as often the site's name or a menu's.
+_MIN_HEADLINE_WORDS = 3
+_MIN_HEADLINE_CHARS = 8
+_TITLE_SLACK = 10  # spaces and punctuation the block may have beyond the title's
+
+
+def _after_headline(page: Page, blocks: list[Block], anchors: list[int]) -> Page:
+    """A page where every try found nothing: a post of a sentence or two under its headline
+    (the text between the declared headline and the next heading), if there is one."""
+    if not anchors:
+        return page
+    taken: list[int] = []
+    for i in range(anchors[0] + 1, min(len(blocks), anchors[0] + 1 + _POST_REACH)):
+        b = blocks[i]
+        if b.tag in _HEADINGS or b.hint is BlockKind.COMMENTS:
+            break
+        if (
+            (b.hint is None or b.hint not in FIRM_HINTS)
+            and b.link_density < 0.5
+            and words(b.text) >= _POST_LINE_WORDS
+            and (sentence_like(b.text) or words(b.text) >= 2 * _POST_LINE_WORDS)
+            and classify(b) is None
+        ):
+            taken.append(i)
+    if sum(words(blocks[i].text) for i in taken) < _POST_MIN_WORDS:
+        return page
+    texts = [blocks[i].text for i in taken]
+    kept = set(texts)
+    article = replace(page.article, paragraphs=tuple(texts))
+    removed = tuple(r for r in page.removed if r.text not in kept)
+    return replace(page, article=article, removed=removed, reason=None)
+
+
+_POST_REACH = 6
+_POST_LINE_WORDS = 6
+_POST_MIN_WORDS = 8
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _declared_charset(head: bytes, media_type: str | None) -> str | None:

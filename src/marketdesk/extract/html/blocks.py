@@ -115,7 +115,7 @@ _CLASS_HINTS: tuple[tuple[str, BlockKind], ...] = (
     ),
     (
         r"(?:author-?(?:bio|box|info|infos|description|details|profile|card|about)|"
-        r"about-?(?:the-?)?author|entry-author|post-author-bio|bio|biography|"
+        r"about-?(?:the-?)?author|entry-author(?=$|\s)|post-author-bio|bio|biography|"
         r"shortBiography|autor(?:en)?-?(?:box|info|bio))",
         BlockKind.BYLINE,  # a box about the author, after or beside the article
     ),

@@ -8,6 +8,7 @@ it gave to the blocks inside, and those that the article's own prose outweighs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from marketdesk.extract.boilerplate import classify
@@ -67,13 +68,22 @@ def html_block_score(block: Block, kind: BlockKind | None) -> float:
 
 
 def main_container(
-    blocks: list[Block], paths: list[tuple[int, ...]], scores: list[float], penalty: float = 0.5
+    blocks: list[Block],
+    paths: list[tuple[int, ...]],
+    scores: list[float],
+    penalty: float = 0.5,
+    anchors: Sequence[int] = (),
 ) -> tuple[int, frozenset[int] | None]:
     """The blocks of the element whose subtree holds the most article-like text.
 
     Each element scores the positive block scores under it plus `penalty` times the
     negative ones, so a wrapper that adds menus and footers to the article loses to
     the article's own container. Returns None when no element holds real prose.
+
+    `anchors` are the blocks that show a title the page declares: the article follows its
+    headline, so where the best element lies away from all of them (a blog's blurb about its
+    author, a sidebar of teasers outweighing a short post), the best element among those right
+    after a headline is the article's, if it holds more than one block of prose.
     """
     gain: dict[int, float] = {}
     for path, score in zip(paths, scores, strict=True):
@@ -83,7 +93,18 @@ def main_container(
     if not gain:
         return 0, None
     best, best_gain = max(gain.items(), key=lambda item: (item[1], -item[0]))
-    if best_gain < 15:
+    found = best_gain >= _MIN_GAIN
+    nears = [range(a, min(len(paths), a + 1 + _ANCHOR_REACH)) for a in anchors]
+    if nears and not (found and any(best in paths[i] for near in nears for i in near)):
+        # Not the elements that hold the best one: they would bring it along.
+        around = set(paths[next(i for i, p in enumerate(paths) if best in p)]) if found else set()
+        candidates = {eid for near in nears for i in near for eid in paths[i]} - around
+        if candidates:
+            alt = max(candidates, key=lambda eid: (gain[eid], -eid))
+            prose = sum(1 for p, sc in zip(paths, scores, strict=True) if sc > 0 and alt in p)
+            if gain[alt] >= _MIN_ANCHORED_GAIN and (prose >= 2 or not found):
+                best, best_gain, found = alt, gain[alt], True
+    if not found:
         return 0, None
     inside = {i for i, path in enumerate(paths) if best in path}
     # Articles split over sibling elements (a section per subheading, an element per page
@@ -101,6 +122,13 @@ def main_container(
             if gain.get(sibling, 0.0) >= threshold:
                 inside.update(members)
     return best, frozenset(inside) or None
+
+
+_MIN_GAIN = 15.0
+# How many blocks after the headline the article's element must reach, and the least score
+# it must gather there.
+_ANCHOR_REACH = 10
+_MIN_ANCHORED_GAIN = 10.0
 
 
 def clear_hints(

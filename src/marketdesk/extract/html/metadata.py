@@ -45,10 +45,15 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     mastheads: list[str] = []
     for h in tree.css("h1")[:5]:
         (mastheads if is_masthead(h) else headings).append(" ".join(h.text().split()))
+    declared = (
+        first_str(ld.get("headline")),
+        meta("og:title", "twitter:title"),
+        " ".join(title_node.text().split()) if title_node is not None else None,
+    )
     title = choose_title(
-        headline=first_str(ld.get("headline")),
-        social=meta("og:title", "twitter:title"),
-        document=" ".join(title_node.text().split()) if title_node is not None else None,
+        headline=declared[0],
+        social=declared[1],
+        document=declared[2],
         headings=headings,
         site=site_name or next(iter(mastheads), None),
     )
@@ -103,6 +108,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     return Metadata(
         body=declared_body(ld.get("articleBody")),
         title=title or None,
+        declared_titles=tuple(dict.fromkeys(t for t in (title, *declared) if t)),
         authors=authors,
         published=published,
         publisher=publisher,
