@@ -807,16 +807,16 @@ class PostgresStorage:
             # word has SEARCH_SCAN of them there), else in the whole table. Every read is of
             # the narrow search table (migrations_pg/0008), not of the wide articles, and the
             # newest matches are found and ranked in one scan of it.
-            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-            top = int(newest[0]) if newest is not None else 0
             # Matches through the GIN index, ANDed with the id range as bitmaps: walking the
             # primary key newest first tests every article in the range, most of them not
             # matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
             # matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
-            conn.execute(
-                "SELECT set_config('enable_indexscan', 'off', true),"
-                " set_config('work_mem', '32MB', true)"
-            )
+            # Both settings ride on the read of the newest id (planned before they change).
+            newest = conn.execute(
+                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true),"
+                " set_config('work_mem', '32MB', true) FROM articles"
+            ).fetchone()
+            top = int(newest[0]) if newest is not None else 0
             above = max(0, top - SEARCH_SCAN * 8)
 
             def ranked(scan: int) -> list[tuple[int, int]]:
@@ -883,10 +883,12 @@ class PostgresStorage:
             # article of six would otherwise count all its matches (66 ms at 100,000 articles
             # against 10 and 25 ms). Counting in story order tests every article's tsvector
             # until ``cap`` stories match (60 ms at 100,000).
-            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            newest = conn.execute(
+                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true)"
+                " FROM articles"
+            ).fetchone()
             top = int(newest[0]) if newest is not None else 0
             span = COUNT_SPAN * (cap + 1)
-            conn.execute("SET LOCAL enable_indexscan = off")
             while top - span > 0:
                 row = conn.execute(
                     counting.format(more=" AND t.article_id > %s"),
