@@ -73,38 +73,83 @@ def scratch_db(pg_server: PgServer) -> Iterator[str]:
 
 # -- search ------------------------------------------------------------------------------------
 @pytest.mark.postgres
-def test_search_is_a_weighted_tsvector_with_a_gin_index(
+def test_search_is_a_narrow_table_of_weighted_tsvectors_with_a_gin_index(
     store: PostgresStorage, pg_url: str
 ) -> None:
-    store.add_page(_raw(b"c"), _page("Copper rallies", "Prices of copper rose."), [])
+    r = store.add_page(_raw(b"c"), _page("Copper rallies", "Prices of copper rose."), [])
     with _admin(pg_url) as conn:
-        column = conn.execute(
-            "SELECT data_type, is_generated FROM information_schema.columns"
-            " WHERE table_schema = current_schema() AND table_name = 'articles'"
-            " AND column_name = 'search'"
+        columns = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = 'article_search'"
+            " ORDER BY ordinal_position"
+        ).fetchall()
+        assert columns == [
+            ("article_id", "bigint"),
+            ("story_id", "bigint"),
+            ("current", "boolean"),
+            ("search", "tsvector"),
+        ]
+        wide = conn.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = 'articles' AND column_name = 'search'"
         ).fetchone()
-        assert column == ("tsvector", "ALWAYS")
+        assert wide is None  # the articles table keeps no tsvector of its own
         index = conn.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-            " AND indexname = 'articles_search'"
+            " AND indexname = 'article_search_words'"
         ).fetchone()
         assert index is not None and "USING gin (search)" in str(index[0])
+        # Written when the article's transaction committed, with the story it joined.
+        row = conn.execute("SELECT article_id, story_id, current FROM article_search").fetchone()
+        assert row == (r.article_id, r.story_id, True)
         # Title words weigh A, text words B.
         weights = conn.execute(
             "SELECT search @@ to_tsquery('english', 'copper:A'),"
             " search @@ to_tsquery('english', 'rose:A'), search @@ to_tsquery('english', 'rose:B')"
-            " FROM articles"
+            " FROM article_search"
         ).fetchone()
         assert weights == (True, False, True)
         conn.execute("SET enable_seqscan = off")  # a table this small would be scanned
         plan = "\n".join(
             str(r[0])
             for r in conn.execute(
-                "EXPLAIN SELECT id FROM articles"
+                "EXPLAIN SELECT article_id FROM article_search"
                 " WHERE search @@ plainto_tsquery('english', 'copper')"
             )
         )
-        assert "articles_search" in plan
+        assert "article_search_words" in plan
+
+
+@pytest.mark.postgres
+def test_the_search_table_follows_any_writer(store: PostgresStorage, pg_url: str) -> None:
+    """Triggers keep the search table, so a row written by other code (another process, an
+    older marketdesk, psql) is found too, and a change of story or replacement is followed."""
+    r = store.add_page(_raw(b"n"), _page("Nickel jumps", "Nickel prices jumped."), [])
+    assert r.article_id is not None and r.story_id is not None
+    with _admin(pg_url) as conn:
+        doc = conn.execute("SELECT document_id FROM articles WHERE id = %s", (r.article_id,))
+        (document_id,) = doc.fetchone() or (None,)
+        row = conn.execute(
+            "INSERT INTO articles (document_id, fingerprint, title, text, paragraphs, authors,"
+            " fetched_at, story_id) VALUES (%s, 'fp-zinc', 'Zinc slides', 'Zinc fell.',"
+            " ARRAY['Zinc fell.'], ARRAY[]::text[], %s, %s) RETURNING id",
+            (document_id, AT, r.story_id),
+        ).fetchone()
+        assert row is not None
+        zinc = int(row[0])
+        assert [a.id for a in store.search_articles("zinc")] == [zinc]
+        assert store.count_stories("zinc") == 1
+        conn.execute("UPDATE articles SET replaced_by = %s WHERE id = %s", (zinc, r.article_id))
+        assert store.search_articles("nickel") == []
+        assert store.count_stories("nickel") == 0
+        conn.execute("UPDATE articles SET title = 'Tin rallies' WHERE id = %s", (zinc,))
+        assert [a.id for a in store.search_articles("tin")] == [zinc]
+        assert store.search_articles("slides") == []  # the old title's word
+        conn.execute("UPDATE articles SET replaced_by = NULL WHERE id = %s", (r.article_id,))
+        assert [a.id for a in store.search_articles("nickel")] == [r.article_id]
+        conn.execute("DELETE FROM articles WHERE id = %s", (zinc,))
+        kept = conn.execute("SELECT count(*) FROM article_search").fetchone()
+        assert kept == (1,)
 
 
 @pytest.mark.postgres

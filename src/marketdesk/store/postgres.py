@@ -28,10 +28,14 @@ Concurrency
     once.
 
 Search
-    A stored ``tsvector`` (title weight A, text weight B) with a GIN index, in the 'english'
+    A ``tsvector`` an article (title weight A, text weight B) with a GIN index, in the 'english'
     configuration: words are stemmed and English stop words dropped, so "rallies" finds
-    "rallied" (SQLite matches words as written). Queries go through ``plainto_tsquery``, which
-    reads operators and quotes as plain text; results are ranked by ``ts_rank_cd``, ties by id.
+    "rallied" (SQLite's porter tokenizer does as much). Queries go through ``plainto_tsquery``,
+    which reads operators and quotes as plain text; results are ranked by ``ts_rank_cd``, ties
+    by id. The tsvectors live in a narrow table of their own, ``article_search`` (article id,
+    story id, current, tsvector), kept by triggers on ``articles`` whoever writes
+    (migrations_pg/0008): a search reads thousands of matches, and of this table that is a few
+    hundred pages, not thousands of wide article rows and their TOAST.
 
 Text
     PostgreSQL text cannot hold NUL characters; they are stored as U+FFFD.
@@ -104,7 +108,7 @@ Conn = psycopg.Connection[tuple[Any, ...]]
 T = TypeVar("T")
 
 COUNT_SPAN = 8  # count_stories looks first among the newest COUNT_SPAN * (cap + 1) articles
-SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002_search.sql
+SEARCH_CONFIG = "english"  # the configuration of migrations_pg/0002 and 0008
 TABLES = (
     "documents",
     "articles",
@@ -584,9 +588,9 @@ class PostgresStorage:
             return []  # no words, no lexemes: skip the server's notice
         rows = self._reading(
             lambda conn: conn.execute(
-                f"{_ARTICLE_SELECT}, plainto_tsquery('{SEARCH_CONFIG}', %s) AS q"
-                f" WHERE a.search @@ q AND {_CURRENT} ORDER BY ts_rank_cd(a.search, q) DESC, a.id"
-                " LIMIT %s OFFSET %s",
+                f"{_ARTICLE_SELECT} JOIN article_search t ON t.article_id = a.id,"
+                f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE t.search @@ q AND t.current"
+                " ORDER BY ts_rank_cd(t.search, q) DESC, a.id LIMIT %s OFFSET %s",
                 (_clean(query), limit, offset),
             ).fetchall()
         )
@@ -793,43 +797,55 @@ class PostgresStorage:
         found = _search_where(query, filters)
         if found is None:
             return []
-        where, args = found
+        joins, where, args = found
         tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
 
         def work(conn: Conn) -> list[int]:
-            # The oldest article ranked: the SEARCH_SCAN-th newest match, so that a common word
-            # ranks a bounded number of matches (ts_rank_cd reads each one's whole tsvector).
-            # The GIN index hands matches over in no order: look for it among the newest ids
-            # first, in spans that grow until they hold it or the whole table.
-            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            # Ranked: the SEARCH_SCAN newest matches, so that a common word ranks a bounded
+            # number of them (ts_rank_cd reads each one's whole tsvector). The GIN index hands
+            # matches over in no order: look for them among the newest ids first (a common
+            # word has SEARCH_SCAN of them there), else in the whole table. Every read is of
+            # the narrow search table (migrations_pg/0008), not of the wide articles, and the
+            # newest matches are found and ranked in one scan of it.
+            # Matches through the GIN index, ANDed with the id range as bitmaps: walking the
+            # primary key newest first tests every article in the range, most of them not
+            # matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
+            # matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
+            # Both settings ride on the read of the newest id (planned before they change).
+            newest = conn.execute(
+                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true),"
+                " set_config('work_mem', '32MB', true) FROM articles"
+            ).fetchone()
             top = int(newest[0]) if newest is not None else 0
-            # Then matches through the GIN index, ANDed with the id range as bitmaps: walking
-            # the primary key newest first tests every article in the range, most of them not
-            # matches (a common word at 100,000 articles: 95 ms against 24 ms).
-            conn.execute("SET LOCAL enable_indexscan = off")
-            span = SEARCH_SCAN * 8
-            while True:
-                above = max(0, top - span)
-                floor = conn.execute(
-                    f"SELECT a.id FROM articles a, {tsquery} AS q WHERE a.search @@ q"
-                    " AND a.id > %s ORDER BY a.id DESC OFFSET %s LIMIT 1",
-                    (args[0], above, SEARCH_SCAN - 1),
-                ).fetchone()
-                if floor is not None or above == 0:
-                    break
-                span *= 4
-            lowest = int(floor[0]) if floor is not None else 0
+            above = max(0, top - SEARCH_SCAN * 8)
 
             def ranked(scan: int) -> list[tuple[int, int]]:
-                # The best-ranked matches first, then the filters on them.
-                return conn.execute(
-                    "SELECT a.id, a.story_id FROM (SELECT m.id, ts_rank_cd(m.search, mq) AS r"
-                    f" FROM articles m, {tsquery} AS mq WHERE m.search @@ mq AND m.id >= %s"
-                    " ORDER BY r DESC, m.id LIMIT %s) f JOIN articles a ON a.id = f.id"
-                    f" JOIN stories s ON s.id = a.story_id, {tsquery} AS q WHERE {where}"
-                    " ORDER BY f.r DESC, f.id",
-                    (args[0], lowest, scan, *args),
-                ).fetchall()
+                # The best-ranked of the newest matches first, then the filters on them; with
+                # how many newest matches there were, to tell a span that held too few.
+                nonlocal above
+                while True:
+                    rows = conn.execute(
+                        f"WITH n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
+                        f" ts_rank_cd(m.search, q) AS r FROM (SELECT article_id, story_id,"
+                        f" current, search FROM article_search, {tsquery} AS q"
+                        " WHERE search @@ q AND article_id > %s ORDER BY article_id DESC"
+                        f" LIMIT %s) m, {tsquery} AS q)"
+                        " SELECT t.article_id, t.story_id, (SELECT count(*) FROM n)"
+                        " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
+                        f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id",
+                        (args[0], above, SEARCH_SCAN, args[0], scan, *args[1:]),
+                    ).fetchall()
+                    if above == 0 or (rows and rows[0][2] >= SEARCH_SCAN):
+                        return [(r[0], r[1]) for r in rows]
+                    if not rows:
+                        held = conn.execute(
+                            f"SELECT count(*) FROM (SELECT 1 FROM article_search, {tsquery} AS q"
+                            " WHERE search @@ q AND article_id > %s LIMIT %s) x",
+                            (args[0], above, SEARCH_SCAN),
+                        ).fetchone()
+                        if held is not None and held[0] >= SEARCH_SCAN:
+                            return []  # the filters left none of the newest matches
+                    above = 0  # too few in the span: the newest of the whole table
 
             return page_of_stories(ranked, offset, limit, SEARCH_SCAN)
 
@@ -853,28 +869,36 @@ class PostgresStorage:
         found = _search_where(query, filters)
         if found is None:
             return 0
-        where, args = found
+        joins, where, args = found
         counting = (
-            "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
-            f" JOIN stories s ON s.id = a.story_id,"
-            f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE {{where}} LIMIT %s) x"
+            f"SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM article_search t{joins},"
+            f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE t.search @@ q AND {where}"
+            "{more} LIMIT %s) x"
         )
 
         def work(conn: Conn) -> int:
             # A common word first among the newest articles, as bitmaps (GIN and the id
-            # range): more than ``cap`` stories there settles it. Counting in story order
-            # tests every article's tsvector until ``cap`` stories match (60 ms at 100,000).
-            newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-            above = (int(newest[0]) if newest is not None else 0) - COUNT_SPAN * (cap + 1)
-            if above > 0:
-                conn.execute("SET LOCAL enable_indexscan = off")
+            # range): more than ``cap`` stories there settles it. The span grows (four times
+            # as many articles) while it does not, before the whole table: a word in one
+            # article of six would otherwise count all its matches (66 ms at 100,000 articles
+            # against 10 and 25 ms). Counting in story order tests every article's tsvector
+            # until ``cap`` stories match (60 ms at 100,000).
+            newest = conn.execute(
+                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true)"
+                " FROM articles"
+            ).fetchone()
+            top = int(newest[0]) if newest is not None else 0
+            span = COUNT_SPAN * (cap + 1)
+            while top - span > 0:
                 row = conn.execute(
-                    counting.format(where=f"{where} AND a.id > %s"), (*args, above, cap + 1)
+                    counting.format(more=" AND t.article_id > %s"),
+                    (*args, top - span, cap + 1),
                 ).fetchone()
                 if row is not None and row[0] > cap:
                     return int(row[0])
-                conn.execute("SET LOCAL enable_indexscan = on")
-            row = conn.execute(counting.format(where=where), (*args, cap + 1)).fetchone()
+                span *= 4
+            conn.execute("SET LOCAL enable_indexscan = on")
+            row = conn.execute(counting.format(more=""), (*args, cap + 1)).fetchone()
             return int(row[0]) if row else 0
 
         def counted(conn: Conn) -> int:
@@ -1551,26 +1575,35 @@ def _user(row: tuple[Any, ...]) -> User:
     return User(int(uid), username, password_hash, created, changed)
 
 
-def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[Any]] | None:
-    """The WHERE clause of a search over ``articles a``, ``stories s`` and the tsquery ``q``,
-    with its arguments (the query's text first: it is bound in the FROM clause); None when
-    the query has no words."""
+def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, str, list[Any]] | None:
+    """The joins and the WHERE clause that narrow matches of the search table ``t``
+    (article_id, story_id, current) to current articles in a story and to ``filters``, with
+    their arguments, the query's text first (it is bound in the FROM clause, before the
+    joins); None when the query has no words. The joins (``articles a``, ``stories s``) are
+    there only where a filter needs them."""
     if not _WORD.search(query):
         return None  # no words, no lexemes: skip the server's notice
-    where = f"a.search @@ q AND {_CURRENT}"
+    joins = ""
+    where = "t.current AND t.story_id IS NOT NULL"
     args: list[Any] = [_clean(query)]
     f = filters or SearchFilters()
     if f.entity is not None:
         where += (
-            " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = %s OR key = %s)"
+            " AND t.article_id IN"
+            " (SELECT article_id FROM article_entities WHERE norm = %s OR key = %s)"
         )
         args += [_clean(norm_name(f.entity)), _clean(f.entity.strip())]
     if f.topic is not None:
-        where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = %s)"
+        where += " AND t.article_id IN (SELECT article_id FROM article_topics WHERE topic = %s)"
         args.append(_clean(f.topic.strip().casefold()))
     if f.instrument is not None:
-        where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = %s)"
+        where += (
+            " AND t.article_id IN"
+            " (SELECT article_id FROM article_instruments WHERE instrument = %s)"
+        )
         args.append(_clean(f.instrument.strip().casefold()))
+    if f.since is not None or f.until is not None:
+        joins += " JOIN stories s ON s.id = t.story_id"
     if f.since is not None:
         check_aware(f.since, "since")
         where += " AND s.sort_at >= %s"
@@ -1580,10 +1613,11 @@ def _search_where(query: str, filters: SearchFilters | None) -> tuple[str, list[
         where += " AND s.sort_at <= %s"
         args.append(f.until)
     if f.source is not None:
+        joins += " JOIN articles a ON a.id = t.article_id"
         where += " AND (lower(a.publisher) = %s OR lower(a.origin) = %s OR a.site = %s)"
         src = _clean(f.source.strip().lower())
         args += [src, src, src]
-    return where, args
+    return joins, where, args
 
 
 def _clean(s: str) -> str:
