@@ -352,8 +352,7 @@ def test_ctrl_c_of_an_ingest_with_workers_stops_it_cleanly(tmp_path: Path) -> No
         pytest.skip("needs /proc to find the worker processes")
     folder = tmp_path / "many"
     folder.mkdir()
-    # Far more pages than a loaded machine stores between the fifth line and the signal: with
-    # 150, the run sometimes finished first and exited 0.
+    # Far more pages than a loaded machine stores between the fifth line and the signal.
     for i in range(1500):
         (folder / f"p{i:04d}.html").write_bytes(article_html(f"Story {i}", f"Item {i} moved."))
     marker = uuid.uuid4().hex
@@ -365,6 +364,9 @@ def test_ctrl_c_of_an_ingest_with_workers_stops_it_cleanly(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+        # As from a terminal: a test run started in the background by a shell (`make test &`)
+        # ignores SIGINT, and a child would inherit that and never hear the Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None and proc.stderr is not None
     for _ in range(5):
