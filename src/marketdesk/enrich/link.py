@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
 
 from marketdesk.enrich.kb import (
     City,
@@ -129,10 +130,21 @@ def _place(e: Entity, kb: KnowledgeBase) -> Country | None:
 def _city(e: Entity, kb: KnowledgeBase, countries: set[str]) -> City | None:
     if e.key:  # a place of the gazetteer (the euro zone) is no city
         return None
+    return _one_named(e, kb, City, countries)
+
+
+_Named = TypeVar("_Named", City, Organisation)
+
+
+def _one_named(
+    e: Entity, kb: KnowledgeBase, kind: type[_Named], countries: set[str]
+) -> _Named | None:
+    """The one record of ``kind`` that one of the entity's names names; namesakes are told
+    apart by the countries the article names, else none is."""
     for name in _names(e):
-        found = list(dict.fromkeys(r for r in kb.named(name) if isinstance(r, City)))
+        found = list(dict.fromkeys(r for r in kb.named(name) if isinstance(r, kind)))
         if len(found) > 1:
-            found = [c for c in found if c.country in countries]
+            found = [r for r in found if r.country in countries]
         if len(found) == 1:
             return found[0]
     return None
@@ -148,13 +160,7 @@ def _place_country(e: Entity, kb: KnowledgeBase) -> str | None:
 def _organisation(e: Entity, kb: KnowledgeBase, countries: set[str]) -> Organisation | None:
     if e.key and e.key in kb.by_id:
         return kb.by_id[e.key]
-    for name in _names(e):
-        found = list(dict.fromkeys(r for r in kb.named(name) if isinstance(r, Organisation)))
-        if len(found) > 1:
-            found = [o for o in found if o.country in countries]
-        if len(found) == 1:
-            return found[0]
-    return None
+    return _one_named(e, kb, Organisation, countries)
 
 
 def _a_person(e: Entity, kb: KnowledgeBase) -> bool:
