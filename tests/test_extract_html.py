@@ -119,6 +119,21 @@ def test_no_printed_date_gives_none() -> None:
     assert _published(_article_page("en", "")) is None
 
 
+# Paragraphs of one article, each its own: an article does not say a paragraph twice.
+_SECOND = (
+    "Economists had expected the pause, and bond yields barely moved after the decision was "
+    "published at noon, while the currency rose against the dollar for a third day."
+)
+_THIRD = (
+    "The governor told reporters that the council would look again at rates in six weeks, "
+    "once the figures for wages and for retail sales in the autumn were in."
+)
+_FOURTH = (
+    "Lenders said mortgage rates would stay where they were for now, though two of the "
+    "largest had already cut the rates they offer on fixed loans of five years."
+)
+
+
 def test_author_box_and_caption_inside_the_article_are_removed() -> None:
     prose = (
         "The central bank kept its main rate unchanged on Thursday and said inflation was "
@@ -132,14 +147,15 @@ def test_author_box_and_caption_inside_the_article_are_removed() -> None:
         "The bank's headquarters in the city centre, where the council met on Thursday "
         "morning to decide on rates for the coming quarter of the year."
     )
+    second, third = _SECOND, _THIRD
     content = (
         "<html lang='en'><body><article><h1>Rates held</h1>"
         f"<p>{prose}</p><figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
-        f"<p>{prose}</p><p>{prose}</p><div class='author-box'><p>{bio}</p></div>"
+        f"<p>{second}</p><p>{third}</p><div class='author-box'><p>{bio}</p></div>"
         "</article></body></html>"
     ).encode()
     page = page_json(extract(RawDocument(source="a.html", content=content)))
-    assert page["paragraphs"] == [prose, prose, prose]
+    assert page["paragraphs"] == [prose, second, third]
     removed = {r["text"]: r["kind"] for r in page["removed"]}
     assert removed[caption] == "caption"
     assert removed[bio] == "byline"
@@ -210,9 +226,13 @@ def _strip_page(items: str) -> bytes:
         "The central bank kept its main rate unchanged on Thursday and said inflation was "
         "easing more slowly than it had expected at the start of the year."
     )
+    more = (
+        "Economists had expected the pause, and bond yields barely moved after the decision "
+        "was published at noon in the capital."
+    )
     return (
         f"<html><body><div>Canada markets close in 19 minutes</div>{items}<article>"
-        f"<h1>Rates held</h1><p>{prose}</p><p>{prose}</p></article></body></html>"
+        f"<h1>Rates held</h1><p>{prose}</p><p>{more}</p></article></body></html>"
     ).encode()
 
 
@@ -246,13 +266,13 @@ def test_subheadings_between_paragraphs_stay_in_the_article() -> None:
     )
     content = (
         "<html lang='en'><body><nav><a href='/'>Home</a> <a href='/m'>Markets</a></nav>"
-        f"<article><h1>Rates held</h1><p>{prose}</p><p>{prose}</p><h2>What comes next</h2>"
-        f"<p>{prose}</p><p>{prose}</p></article>"
+        f"<article><h1>Rates held</h1><p>{prose}</p><p>{_SECOND}</p><h2>What comes next</h2>"
+        f"<p>{_THIRD}</p><p>{_FOURTH}</p></article>"
         "<aside><h2>Most read</h2><ul><li><a href='/a'>Another story</a></li></ul></aside>"
         "</body></html>"
     ).encode()
     page = page_json(extract(RawDocument(source="h.html", content=content)))
-    assert page["paragraphs"] == [prose, prose, "What comes next", prose, prose]
+    assert page["paragraphs"] == [prose, _SECOND, "What comes next", _THIRD, _FOURTH]
 
 
 def test_keep_subheadings_decision() -> None:
@@ -430,3 +450,122 @@ def test_one_sentence_post_under_its_headline() -> None:
         "The new moorings by the north wall open today, for small boats",
     )
     assert page.reason is None
+
+
+def _article(*parts: str) -> bytes:
+    return (
+        "<html lang='en'><head><title>Rates held - The Daily</title></head><body>"
+        "<article><h1>Rates held</h1>" + "".join(parts) + "</article></body></html>"
+    ).encode()
+
+
+_LEAD = (
+    "The central bank kept its main rate unchanged on Thursday and said inflation was "
+    "easing more slowly than it had expected at the start of the year."
+)
+
+
+def test_the_lead_said_again_under_the_article_is_a_link_not_text() -> None:
+    # A teaser of the story itself below it: the lead and the next paragraph joined, cut.
+    teaser = _LEAD + " " + _SECOND[:60]
+    page = page_json(
+        extract(
+            RawDocument(
+                source="e.html",
+                content=_article(
+                    f"<p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p>",
+                    "<h3>Also on The Daily:</h3>",
+                    f"<p>{teaser}</p>",
+                ),
+            )
+        )
+    )
+    assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
+    removed = {r["text"]: r["kind"] for r in page["removed"]}
+    assert removed[teaser] == "related"
+    assert removed["Also on The Daily:"] == "related"
+
+
+def test_a_standfirst_that_the_body_goes_on_from_keeps_the_body() -> None:
+    # The standfirst is the body's first sentence; the body's paragraph says more: it stays.
+    first = _LEAD.split(" and said")[0] + "."
+    body = _LEAD + " " + _SECOND
+    page = page_json(
+        extract(
+            RawDocument(
+                source="s.html",
+                content=_article(f"<p>{first}</p><p>{body}</p><p>{_THIRD}</p><p>{_FOURTH}</p>"),
+            )
+        )
+    )
+    assert body in page["paragraphs"] and _FOURTH in page["paragraphs"]
+
+
+def test_the_writers_bio_after_the_article_is_a_byline() -> None:
+    bio = (
+        "Jane Doe covers central banks and bond markets for the paper from Frankfurt, where "
+        "she has lived since she joined it from a news agency in 2015."
+    )
+    content = (
+        "<html lang='en'><head><meta name='author' content='Jane Doe'></head><body><article>"
+        f"<h1>Rates held</h1><p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p><p>{bio}</p>"
+        "</article></body></html>"
+    ).encode()
+    page = page_json(extract(RawDocument(source="b.html", content=content)))
+    assert page["authors"] == ["Jane Doe"]
+    assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
+    assert {r["text"]: r["kind"] for r in page["removed"]}[bio] == "byline"
+
+
+@pytest.mark.parametrize("end", [" [...]", " […]", " more »", " Continue reading →"])
+def test_a_cut_excerpt_is_a_teaser(end: str) -> None:
+    teaser = "Lenders said mortgage rates would stay where they were for now, though two" + end
+    page = page_json(
+        extract(
+            RawDocument(
+                source="t.html",
+                content=_article(f"<p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p><p>{teaser}</p>"),
+            )
+        )
+    )
+    assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
+    assert {r["text"]: r["kind"] for r in page["removed"]}[teaser] == "related"
+
+
+def test_a_blogs_masthead_is_not_taken_for_the_posts_headline() -> None:
+    # 'Blog name: Post title', both parts shown: the one shown first is the masthead.
+    from marketdesk.extract.html import _headline_blocks
+    from marketdesk.extract.segment import Metadata
+    from marketdesk.model import Block
+
+    texts = ["Small Investor Notes", "A blurb about the blog", "The bakery went public", "x"]
+    blocks = [Block(text=t, position=i) for i, t in enumerate(texts)]
+    meta = Metadata(
+        title="Small Investor Notes: The bakery went public",
+        declared_titles=("Small Investor Notes: The bakery went public",),
+    )
+    assert _headline_blocks(blocks, meta) == [2]
+    # Shown whole, the title is the headline wherever it is.
+    whole = [*blocks, Block(text="Small Investor Notes: The bakery went public", position=4)]
+    assert _headline_blocks(whole, meta) == [2, 4]
+
+
+def test_the_model_is_cut_to_a_container_that_holds_most_of_its_choice() -> None:
+    import numpy as np
+
+    from marketdesk.extract import htmlmodel
+    from marketdesk.model import Block
+
+    lengths = [40, 30, 30, 12, 10]  # a blurb far above, the lead, two paragraphs, a bio
+    blocks = [Block(text=" ".join(["word"] * n), position=i) for i, n in enumerate(lengths)]
+    extra = np.zeros((5, len(htmlmodel.EXTRA_FEATURES)))
+    extra[:, htmlmodel.EXTRA_FEATURES.index("container_found")] = 1.0
+    extra[[2, 3], htmlmodel.EXTRA_FEATURES.index("in_container")] = 1.0
+    chosen = [False, True, True, True, False]
+    # The container holds 42 of 72 words: under the share, the model stands.
+    assert htmlmodel._within_container(chosen, blocks, extra) == chosen
+    # It holds most (42 of 57): the bio outside goes, the lead just above the container stays.
+    chosen = [False, True, True, True, True]
+    extra[1, htmlmodel.EXTRA_FEATURES.index("in_container")] = 0.0
+    blocks[1] = Block(text="word " * 5, position=1)
+    assert htmlmodel._within_container(chosen, blocks, extra) == [False, True, True, True, False]

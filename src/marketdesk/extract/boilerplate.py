@@ -167,6 +167,9 @@ _RELATED = _rx(
     r"^recommended(?: for you)?:?$",
     r"^(?:most (?:popular|read|viewed)|trending(?: now)?|top stories|latest news)$",
     r"^what to read next$",
+    # 'Also on HuffPost:', 'Related News On Huffington Post:': a site's own links follow.
+    r"^(?:also|related(?: (?:news|stories|articles|coverage|videos?))?) on (?:the )?"
+    r"[\w.'&-]+(?: [\w.'&-]+){0,2}:?$",
     r"^(?:also read|mehr zum thema|lesen sie auch|à lire aussi|lea también|leggi anche)\b",
     r"^(?:das könnte sie auch interessieren|weitere (?:artikel|nachrichten|meldungen)|"
     r"ähnliche artikel|verwandte (?:artikel|themen)|vous aimerez aussi|sur le même sujet|"
@@ -354,6 +357,16 @@ _ALL_TRIGGERS = (
     | _RIGHTS_TRIGGER
     | _NOTICE_TRIGGER
 )
+# What a site puts where it cuts another page's excerpt: a blog engine's '[...]' ('[…]'),
+# a link on to the rest ('more »', 'Continue reading →', 'Read more >>').
+_TEASER_END = re.compile(
+    r"(?:\[\s*(?:\.\.\.|…|&hellip;)\s*\]"
+    r"|\b(?:read more|more|continue reading|weiterlesen|lire la suite|leer más)\s*(?:»|›|→|>>|>)"
+    r"|\bcontinue reading(?: →)?)\s*$",
+    re.IGNORECASE,
+)
+_TEASER_TAIL = 24
+_TEASER_MIN_WORDS = 6  # a bare 'Read more »' is navigation
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
 _AD_MAX_CHARS = max(len(m) for m in _AD_MARKERS) + 8
@@ -380,6 +393,8 @@ def classify_text(text: str) -> BlockKind | None:
         found = folded_tokens(text)
     if len(text) <= _AD_MAX_CHARS and " ".join(found) in _AD_MARKERS:
         return BlockKind.AD
+    if len(found) >= _TEASER_MIN_WORDS and _TEASER_END.search(text[-_TEASER_TAIL:]):
+        return BlockKind.RELATED  # an excerpt cut with '[...]' or 'more »': a teaser
     if _ALL_TRIGGERS.isdisjoint(found) and "\u00a9" not in text:
         return None  # no family's cue word: the common case, decided without a regex
     words = len(text.split())

@@ -23,6 +23,7 @@ steps in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -121,6 +122,7 @@ def assemble(
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
+    _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
     paragraphs, removed, credits, copyright_text = _sort_blocks(
         blocks, kinds, start, end, chosen, header, container
     )
@@ -343,13 +345,10 @@ def _sort_blocks(
     credits: list[_Credit] = []
     copyright_text: str | None = None
     title_at, roles = header.title_at, header.roles
+    in_article = _article_test(start, end, chosen, header, container)
     for i, block in enumerate(blocks):
         k = kinds[i]
-        if chosen is not None:
-            in_span = chosen[i] and i != title_at and i not in roles
-        else:
-            in_span = start <= i <= end and (container is None or i in container)
-        if in_span and k is None:
+        if in_article(i) and k is None:
             paragraphs.append(block.text)
             continue
         if i == title_at:
@@ -382,6 +381,67 @@ def _sort_blocks(
     for at, lines in strip_lines.items():
         removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
     return paragraphs, removed, credits, copyright_text
+
+
+def _article_test(
+    start: int,
+    end: int,
+    chosen: list[bool] | None,
+    header: _Header,
+    container: frozenset[int] | None,
+) -> Callable[[int], bool]:
+    """Whether block i is article text, unless its kind says otherwise: the model's choice
+    where one spoke, else the span (within the container, for HTML)."""
+    if chosen is not None:
+        roles, title_at = header.roles, header.title_at
+        return lambda i: chosen[i] and i != title_at and i not in roles
+    return lambda i: start <= i <= end and (container is None or i in container)
+
+
+def _mark_echoes(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    in_article: Callable[[int], bool],
+    header: _Header,
+) -> None:
+    """Step 6b: article blocks that say again what the article has said, and the writer's bio.
+
+    A block that opens as an earlier paragraph does and says nothing the article has not
+    said (a teaser of the story itself under it, its end cut; the lead and what follows it
+    joined as a summary) is a link to the story: an article does not say a paragraph twice.
+    One that goes on to say more (the body's paragraph after a standfirst that was its first
+    sentence) stays. A paragraph after the first that opens with the writer's full name
+    ('Jane Doe covers media for ...') is the box about the writer.
+    """
+    openings: set[str] = set()  # the opening words of the article's paragraphs so far
+    said = " "  # their words, each paragraph's between spaces
+    names = [casefolded_words(a) for a in header.authors if len(a.split()) >= 2]
+    for i, block in enumerate(blocks):
+        if kinds[i] is not None or not in_article(i):
+            continue
+        folded = casefolded_words(block.text)
+        tokens = folded.split()
+        opening = " ".join(tokens[:_ECHO_WORDS]) if len(tokens) >= _ECHO_WORDS else None
+        # The last words may be cut mid-word ('But, at the en...'): they need not match.
+        if opening in openings and f" {' '.join(tokens[:-_ECHO_CUT])} " in said:
+            kinds[i] = BlockKind.RELATED
+            continue
+        if (
+            len(said) > 1
+            and names
+            and len(tokens) <= _BIO_MAX_WORDS
+            and any(folded.startswith(name + " ") for name in names)
+        ):
+            kinds[i] = BlockKind.BYLINE
+            continue
+        if opening is not None:
+            openings.add(opening)
+        said += folded + " "
+
+
+_ECHO_WORDS = 10  # the opening words two paragraphs must share to be one said twice
+_BIO_MAX_WORDS = 80
+_ECHO_CUT = 2  # the last words of a repeat, which a teaser may cut short
 
 
 @dataclass(frozen=True, slots=True)

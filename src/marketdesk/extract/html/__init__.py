@@ -134,7 +134,8 @@ def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
     headline = casefolded_words(meta.title or "")
     longest = max(map(len, meta.declared_titles)) + _TITLE_SLACK
     folded = " ".join(t.casefold() for t in meta.declared_titles)
-    found = []
+    found: list[int] = []
+    parts: dict[str, list[int]] = {}  # blocks that show a part of the title, by that part
     for i, b in enumerate(blocks):
         # Cheap tests first: a block that shows a title is no longer than it, and it starts
         # as some part of it does.
@@ -143,9 +144,15 @@ def _headline_blocks(blocks: list[Block], meta: Metadata) -> list[int]:
         got = casefolded_words(b.text)
         if got.count(" ") + 1 < _MIN_HEADLINE_WORDS:
             continue
-        if got in exact or headline.startswith(got + " ") or headline.endswith(" " + got):
+        if got in exact:
             found.append(i)
-    return found
+        elif headline.startswith(got + " ") or headline.endswith(" " + got):
+            parts.setdefault(got, []).append(i)
+    if len(parts) > 1:
+        # Both parts of 'Blog name: Post title' are shown: the one shown first is the site's
+        # masthead (above the post on a blog, above the headline on a news site).
+        del parts[min(parts, key=lambda part: parts[part][0])]
+    return sorted(found + [i for shown in parts.values() for i in shown])
 
 
 # A headline of one or two words is as often the site's name or a menu's.
