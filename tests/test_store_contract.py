@@ -1523,6 +1523,87 @@ def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Sto
     assert store.stories(instrument="sp500", topic="energy") == []
 
 
+def test_story_page_reads_the_article_its_copies_and_its_quotes_in_one_call(
+    store: Storage,
+) -> None:
+    # Six-hourly quotes from three days before AT to three days after: a moment read in the
+    # wrong zone (or the fetch time instead of the publication) moves the window by hours.
+    store.add_quotes(
+        quote("nikkei225", AT + timedelta(hours=6 * k), 100.0 + k) for k in range(-12, 13)
+    )
+    store.add_quotes([quote("usdjpy", AT - timedelta(days=30), 150.0)])  # long before: leads
+    store.add_quotes([quote("sp500", AT, 5000.0)])  # quoted, but no story links it
+    linked = replace(
+        annotations(("Japan", "place", "place:jp")),
+        instruments=(
+            InstrumentRef("nikkei225", 1.0, "Japan"),
+            InstrumentRef("usdjpy", 0.9, "Japan"),
+            InstrumentRef("nope", 0.5, "no quote at all"),
+        ),
+    )
+    tokyo = timezone(timedelta(hours=9))
+    odd = timezone(timedelta(hours=5, minutes=30, seconds=15))  # an offset with seconds
+    published = {
+        "offset": datetime(2024, 7, 6, 2, 0, tzinfo=tokyo),  # AT - 17h41m
+        "naive": datetime(2024, 7, 4, 7, 0),  # read as UTC
+        "odd offset": datetime(2024, 7, 5, 11, 0, tzinfo=odd),
+        "none": None,  # the fetch time
+    }
+    fetched = AT + timedelta(days=2)
+    around = timedelta(days=1)
+    ids = {}
+    for n, (name, when) in enumerate(published.items()):
+        # The first is the one copied below: the others are stories of their own.
+        words = BODY if n == 0 else (f"Paragraph of the story dated {name}, an article.",)
+        r = store.add_page(
+            web(f"https://a.example/{n}", name.encode(), fetched),
+            page(f"Story {name}", *words, published=when),
+            [],
+            annotations=linked,
+        )
+        assert r.article_id is not None
+        ids[name] = r.article_id
+    copy = store.add_page(
+        web("https://b.example/copy", b"copy", fetched + timedelta(hours=1)),
+        page("Story offset", *BODY, publisher="B Daily"),
+        [],
+    )
+    plain = store.add_page(web("https://c.example/plain", b"plain"), story(7), [])
+    assert copy.article_id is not None and plain.article_id is not None
+    for name, when in published.items():
+        got = store.story_page(ids[name], around)
+        article = store.get_article(ids[name])
+        assert got is not None and article is not None and got.article == article
+        assert article.story_id is not None
+        story_read = store.get_story(article.story_id)
+        assert story_read is not None and got.copies == story_read.copies
+        assert got.instruments == ("nikkei225", "usdjpy", "nope")
+        moment = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
+        moment = moment or fetched
+        assert got.quotes == store.quotes_around(got.instruments, moment - around, moment + around)
+        assert set(got.quotes) == {"nikkei225", "usdjpy"}
+        window = got.quotes["nikkei225"].window
+        assert window and moment - around <= window[0].at and window[-1].at <= moment + around
+        assert got.quotes["usdjpy"].window == () and got.quotes["usdjpy"].before is not None
+    assert [c.article_id for c in store.story_page(ids["offset"], around).copies] == [  # type: ignore[union-attr]
+        ids["offset"],
+        copy.article_id,
+    ]
+    # No annotations: no instruments, no quotes; copies as ever.
+    bare = store.story_page(copy.article_id, around)
+    assert bare is not None and bare.instruments == () and bare.quotes == {}
+    assert [c.article_id for c in bare.copies] == [ids["offset"], copy.article_id]
+    lone = store.story_page(plain.article_id, around)
+    assert lone is not None and [c.article_id for c in lone.copies] == [plain.article_id]
+    # Re-enrichment: the page follows the links as they are now.
+    store.set_annotations(
+        ids["naive"], replace(linked, instruments=(InstrumentRef("sp500", 1.0, "US"),))
+    )
+    again = store.story_page(ids["naive"], around)
+    assert again is not None and again.instruments == ("sp500",) and set(again.quotes) == {"sp500"}
+    assert store.story_page(10_000, around) is None
+
+
 def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store: Storage) -> None:
     ids = []
     for n in range(5):

@@ -49,7 +49,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from time import monotonic
 from typing import Any, TypeVar
@@ -93,7 +93,10 @@ from marketdesk.store.base import (
     RelatedEntity,
     SearchFilters,
     StoreCounts,
+    StoryPage,
     quotes_around_from,
+    story_instruments,
+    story_moment,
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
@@ -550,16 +553,13 @@ class PostgresStorage:
         # One round trip: the removed blocks come as one JSON array column after the article's.
         row = self._reading(
             lambda conn: conn.execute(
-                "SELECT x.*, (SELECT coalesce(json_agg(json_build_array(r.kind, r.text)"
-                " ORDER BY r.position), '[]') FROM removed_blocks r WHERE r.article_id = x.id)"
-                f" FROM ({_ARTICLE_SELECT} WHERE a.id = %s) x",
+                f"SELECT x.*, {_REMOVED_JSON} FROM ({_ARTICLE_SELECT} WHERE a.id = %s) x",
                 (article_id,),
             ).fetchone()
         )
         if row is None:
             return None
-        removed = tuple(RemovedBlock(kind=BlockKind(kind), text=text) for kind, text in row[-1])
-        return _stored(row[:-1], removed)
+        return _stored(row[:-1], _removed(row[-1]))
 
     def articles(self, article_ids: Sequence[int]) -> dict[int, StoredArticle]:
         if not article_ids:
@@ -655,40 +655,8 @@ class PostgresStorage:
         check_aware(end, "end")
         if not instruments:
             return {}
-        # One round trip for a story's charts: each key's newest row and its last row at the
-        # window's start, both through the (instrument, at) index, then the window's rows.
         keys = list(instruments)
-        rows = self._reading(
-            lambda conn: conn.execute(
-                f"SELECT 0 AS part, q.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
-                f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
-                " ORDER BY at DESC, id DESC LIMIT 1) q"
-                " UNION ALL"
-                f" SELECT 1, q.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
-                f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
-                " AND at <= %s ORDER BY at DESC, id DESC LIMIT 1) q"
-                " UNION ALL"
-                f" SELECT 2, {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = ANY(%s::text[])"
-                " AND at >= %s AND at <= %s"
-                " ORDER BY part, instrument, at, id",
-                (keys, keys, start, keys, start, end),
-            ).fetchall()
-        )
-        newest: dict[str, Quote] = {}
-        before: dict[str, Quote] = {}
-        windows: dict[str, list[Quote]] = {}
-        for part, *columns, _ in rows:
-            quote = Quote(*columns)
-            key = quote.instrument
-            if key is None:
-                continue
-            if part == 0:
-                newest[key] = quote
-            elif part == 1:
-                before[key] = quote
-            else:
-                windows.setdefault(key, []).append(quote)
-        return quotes_around_from(newest, before, windows)
+        return self._reading(lambda conn: _quotes_around(conn, keys, start, end))
 
     def quotes_version(self) -> int:
         row = self._reading(
@@ -953,6 +921,34 @@ class PostgresStorage:
             if row is None:
                 return None
             return _story(row, tuple(shown for _, _, _, shown in _read_copies(rows)))
+
+        return self._reading(work)
+
+    def story_page(self, article_id: int, around: timedelta) -> StoryPage | None:
+        def work(conn: Conn) -> StoryPage | None:
+            # Three statements in one round trip (pipeline mode): the server works out the
+            # story, the moment and the instruments from the article's row itself.
+            with conn.pipeline():
+                head = conn.execute(_STORY_PAGE_ARTICLE, (article_id,))
+                copies = conn.execute(_STORY_PAGE_COPIES, (article_id,))
+                quotes = conn.execute(_STORY_PAGE_QUOTES, {"id": article_id, "around": around})
+                row, copy_rows, quote_rows = head.fetchone(), copies.fetchall(), quotes.fetchall()
+            if row is None:
+                return None
+            *columns, removed, moment, linked = row
+            found = _stored(tuple(columns), _removed(removed))
+            keys, at = story_instruments(found), story_moment(found)
+            if at is None:
+                around_quotes = {}
+            elif moment == at and sorted(linked) == sorted(keys):
+                around_quotes = _read_quotes_around(quote_rows)
+            else:
+                # The server read another moment or other keys than the contract's (an
+                # offset its pattern does not take, instrument rows out of step with the
+                # annotations): read those the contract names, one more round trip.
+                around_quotes = _quotes_around(conn, list(keys), at - around, at + around)
+            shown = tuple(c for _, _, _, c in _read_copies(copy_rows))
+            return StoryPage(found, shown, keys, around_quotes)
 
         return self._reading(work)
 
@@ -1421,6 +1417,91 @@ _COPY_SELECT = (
     " a.fetched_at, d.source, d.url FROM articles a JOIN documents d ON d.id = a.document_id"
     " WHERE {where} AND a.replaced_by IS NULL ORDER BY a.fetched_at, a.id"
 )
+
+
+def _around(keys: str, key_array: str, start: str, end: str) -> str:
+    """``quotes_around``'s statement: each key's newest row and its last row at or before
+    ``start``, both through the (instrument, at) index, then the rows from ``start`` to ``end``;
+    ``keys`` is a FROM item of the keys (``k.key``), ``key_array`` them as an array."""
+    return (
+        f"SELECT 0 AS part, q.* FROM {keys} CROSS JOIN LATERAL"
+        f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
+        " ORDER BY at DESC, id DESC LIMIT 1) q"
+        " UNION ALL"
+        f" SELECT 1, q.* FROM {keys} CROSS JOIN LATERAL"
+        f" (SELECT {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = k.key"
+        f" AND at <= {start} ORDER BY at DESC, id DESC LIMIT 1) q"
+        " UNION ALL"
+        f" SELECT 2, {_QUOTE_COLUMNS}, id FROM quotes WHERE instrument = ANY({key_array})"
+        f" AND at >= {start} AND at <= {end}"
+        " ORDER BY part, instrument, at, id"
+    )
+
+
+_QUOTES_AROUND = _around(
+    "unnest(%(keys)s::text[]) AS k(key)", "%(keys)s::text[]", "%(start)s", "%(end)s"
+)
+_REMOVED_JSON = (
+    "(SELECT coalesce(json_agg(json_build_array(r.kind, r.text) ORDER BY r.position), '[]')"
+    " FROM removed_blocks r WHERE r.article_id = x.id)"
+)
+# story_moment() in SQL: ``published`` is the page's ISO text, read in the session's UTC where
+# it has no offset; a form the pattern does not take reads as NULL here, and story_page then
+# finds the moment differs and reads the quotes again.
+_MOMENT = (
+    r"coalesce(CASE WHEN x.published ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?"
+    r"([+-]\d\d:\d\d)?$' THEN x.published::timestamptz END, x.fetched_at)"
+)
+_STORY_PAGE_ARTICLE = (
+    f"SELECT x.*, {_REMOVED_JSON}, {_MOMENT},"
+    " ARRAY(SELECT instrument FROM article_instruments WHERE article_id = x.id)"
+    f" FROM ({_ARTICLE_SELECT} WHERE a.id = %s) x"
+)
+_STORY_PAGE_COPIES = _COPY_SELECT.format(
+    where="a.story_id = (SELECT story_id FROM articles WHERE id = %s)"
+)
+_STORY_PAGE_QUOTES = (
+    f"WITH x AS (SELECT published, fetched_at FROM articles WHERE id = %(id)s),"
+    f" m AS (SELECT {_MOMENT} AS moment FROM x),"
+    " k AS (SELECT instrument AS key FROM article_instruments WHERE article_id = %(id)s) "
+    + _around(
+        "k",
+        "ARRAY(SELECT key FROM k)",
+        "(SELECT moment FROM m) - %(around)s",
+        "(SELECT moment FROM m) + %(around)s",
+    )
+)
+
+
+def _quotes_around(
+    conn: Conn, keys: list[str], start: datetime, end: datetime
+) -> dict[str, QuotesAround]:
+    if not keys:
+        return {}
+    rows = conn.execute(_QUOTES_AROUND, {"keys": keys, "start": start, "end": end}).fetchall()
+    return _read_quotes_around(rows)
+
+
+def _read_quotes_around(rows: Sequence[tuple[Any, ...]]) -> dict[str, QuotesAround]:
+    newest: dict[str, Quote] = {}
+    before: dict[str, Quote] = {}
+    windows: dict[str, list[Quote]] = {}
+    for part, *columns, _ in rows:
+        quote = Quote(*columns)
+        key = quote.instrument
+        if key is None:
+            continue
+        if part == 0:
+            newest[key] = quote
+        elif part == 1:
+            before[key] = quote
+        else:
+            windows.setdefault(key, []).append(quote)
+    return quotes_around_from(newest, before, windows)
+
+
+def _removed(blocks: Sequence[tuple[str, str]]) -> tuple[RemovedBlock, ...]:
+    return tuple(RemovedBlock(kind=BlockKind(kind), text=text) for kind, text in blocks)
 
 
 def _copy_rows(
