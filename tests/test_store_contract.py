@@ -1714,6 +1714,39 @@ def test_count_stories_is_exact_under_the_cap_however_it_is_looked_for(
     assert store.count_stories("quay") == 2 and store.count_stories("crane") == 0
 
 
+def test_search_and_count_answers_as_search_stories_and_count_stories(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One call for a page of results and its count: the same answers as the two calls, on
+    every way a backend may take (a small SEARCH_SCAN and COUNT_SPAN here, so that its scan
+    of the newest matches, its wider spans and its whole-table reads are all taken)."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    monkeypatch.setattr(backend, "COUNT_SPAN", 1, raising=False)
+    words = ("harbour", "quay", "crane", "harbour quay", "harbour crane", "quay crane")
+    for n in range(40):
+        said = words[n % len(words)] if n % 7 else "harbour quay crane"
+        p = page(f"Port report {n}", f"The {said} worked late on day {n} of the strike.")
+        tagged = annotations(("Japan", "place", "place:jp")) if n % 5 == 0 else None
+        r = store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, [], annotations=tagged)
+        assert r.article_id is not None
+        if n % 4 == 0:  # a copy elsewhere: the same story, counted once
+            store.add_page(web(f"https://copy.example/{n}", f"copy {n}".encode()), p, [])
+    for q in ("harbour", "quay", "crane", "harbour quay", "quay crane", "harbour quay crane"):
+        for filters in (None, SearchFilters(entity="place:jp"), SearchFilters(topic="energy")):
+            for cap in (1, 3, 8, 1000):
+                for limit, offset in ((2, 0), (3, 3), (20, 0)):
+                    both = store.search_and_count(q, limit, offset, filters, cap)
+                    apart = (
+                        store.search_stories(q, limit, offset, filters),
+                        store.count_stories(q, filters, cap),
+                    )
+                    assert both == apart, (q, filters, cap, limit, offset)
+    assert store.search_and_count("  !! ") == ([], 0)
+    with pytest.raises(ValueError):
+        store.search_and_count("harbour", cap=-1)
+
+
 def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:
     assert store.find_entity("place:jp") is None and store.related_entities("place:jp") == []
     _tagged(store, "https://a.example/1", story(1), ("Japan", "place", "place:jp"),

@@ -388,6 +388,20 @@ class Storage(Protocol):
         work: ``cap`` + 1 means "more than ``cap``")."""
         ...
 
+    def search_and_count(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        cap: int = 1000,
+    ) -> tuple[list[StoredArticle], int]:
+        """``search_stories`` and ``count_stories`` of one query (a page of results and its
+        count), in one call, with the same answers: a backend may count the stories among
+        the matches its search has read already, where they settle the count (more than
+        ``cap`` of them, or every match read), instead of reading the matches again."""
+        ...
+
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         """The entity with this knowledge-base key, or this name (any case and spacing), over
         the current articles; None when no current article names it."""

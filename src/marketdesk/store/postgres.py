@@ -765,70 +765,7 @@ class PostgresStorage:
         found = _search_where(query, filters)
         if found is None:
             return []
-        joins, where, args = found
-        tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
-
-        def work(conn: Conn) -> list[int]:
-            # Ranked: the SEARCH_SCAN newest matches, so that a common word ranks a bounded
-            # number of them (ts_rank_cd reads each one's whole tsvector). The GIN index hands
-            # matches over in no order: look for them among the newest ids first (a common
-            # word has SEARCH_SCAN of them there), else in the whole table. Every read is of
-            # the narrow search table (migrations_pg/0008), not of the wide articles, and the
-            # newest matches are found and ranked in one scan of it.
-            # Matches through the GIN index, ANDed with the id range as bitmaps: walking the
-            # primary key newest first tests every article in the range, most of them not
-            # matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
-            # matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
-            # Both settings ride on the read of the newest id (planned before they change).
-            newest = conn.execute(
-                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true),"
-                " set_config('work_mem', '32MB', true) FROM articles"
-            ).fetchone()
-            top = int(newest[0]) if newest is not None else 0
-            above = max(0, top - SEARCH_SCAN * 8)
-
-            def ranked(scan: int) -> list[tuple[int, int]]:
-                # The best-ranked of the newest matches first, then the filters on them; with
-                # how many newest matches there were, to tell a span that held too few.
-                nonlocal above
-                while True:
-                    rows = conn.execute(
-                        f"WITH n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
-                        f" ts_rank_cd(m.search, q) AS r FROM (SELECT article_id, story_id,"
-                        f" current, search FROM article_search, {tsquery} AS q"
-                        " WHERE search @@ q AND article_id > %s ORDER BY article_id DESC"
-                        f" LIMIT %s) m, {tsquery} AS q)"
-                        " SELECT t.article_id, t.story_id, (SELECT count(*) FROM n)"
-                        " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
-                        f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id",
-                        (args[0], above, SEARCH_SCAN, args[0], scan, *args[1:]),
-                    ).fetchall()
-                    if above == 0 or (rows and rows[0][2] >= SEARCH_SCAN):
-                        return [(r[0], r[1]) for r in rows]
-                    if not rows:
-                        held = conn.execute(
-                            f"SELECT count(*) FROM (SELECT 1 FROM article_search, {tsquery} AS q"
-                            " WHERE search @@ q AND article_id > %s LIMIT %s) x",
-                            (args[0], above, SEARCH_SCAN),
-                        ).fetchone()
-                        if held is not None and held[0] >= SEARCH_SCAN:
-                            return []  # the filters left none of the newest matches
-                    above = 0  # too few in the span: the newest of the whole table
-
-            return page_of_stories(ranked, offset, limit, SEARCH_SCAN)
-
-        def read(conn: Conn) -> list[StoredArticle]:
-            with conn.transaction():
-                ids = work(conn)
-            if not ids:
-                return []
-            rows = conn.execute(
-                f"{_ARTICLE_SELECT} WHERE a.id = ANY(%s::bigint[])", (ids,)
-            ).fetchall()
-            by_id = {r[0]: r for r in rows}
-            return [_stored(by_id[i], ()) for i in ids if i in by_id]
-
-        return self._reading(read)
+        return self._reading(lambda conn: _read_search(conn, found, limit, offset, None)[0])
 
     def count_stories(
         self, query: str, filters: SearchFilters | None = None, cap: int = 1000
@@ -837,43 +774,27 @@ class PostgresStorage:
         found = _search_where(query, filters)
         if found is None:
             return 0
-        joins, where, args = found
-        counting = (
-            f"SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM article_search t{joins},"
-            f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE t.search @@ q AND {where}"
-            "{more} LIMIT %s) x"
-        )
-
-        def work(conn: Conn) -> int:
-            # A common word first among the newest articles, as bitmaps (GIN and the id
-            # range): more than ``cap`` stories there settles it. The span grows (four times
-            # as many articles) while it does not, before the whole table: a word in one
-            # article of six would otherwise count all its matches (66 ms at 100,000 articles
-            # against 10 and 25 ms). Counting in story order tests every article's tsvector
-            # until ``cap`` stories match (60 ms at 100,000).
-            newest = conn.execute(
-                "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true)"
-                " FROM articles"
-            ).fetchone()
-            top = int(newest[0]) if newest is not None else 0
-            span = COUNT_SPAN * (cap + 1)
-            while top - span > 0:
-                row = conn.execute(
-                    counting.format(more=" AND t.article_id > %s"),
-                    (*args, top - span, cap + 1),
-                ).fetchone()
-                if row is not None and row[0] > cap:
-                    return int(row[0])
-                span *= 4
-            conn.execute("SET LOCAL enable_indexscan = on")
-            row = conn.execute(counting.format(more=""), (*args, cap + 1)).fetchone()
-            return int(row[0]) if row else 0
 
         def counted(conn: Conn) -> int:
             with conn.transaction():
-                return work(conn)
+                return _count(conn, found, cap)
 
         return self._reading(counted)
+
+    def search_and_count(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        cap: int = 1000,
+    ) -> tuple[list[StoredArticle], int]:
+        check_paging(limit, offset)
+        check_paging(cap, 0)
+        found = _search_where(query, filters)
+        if found is None:
+            return [], 0
+        return self._reading(lambda conn: _read_search(conn, found, limit, offset, cap))
 
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = self._reading(
@@ -1471,6 +1392,132 @@ _STORY_PAGE_QUOTES = (
         "(SELECT moment FROM m) + %(around)s",
     )
 )
+
+
+Where = tuple[str, str, list[Any]]  # _search_where's joins, WHERE clause and arguments
+
+
+def _read_search(
+    conn: Conn, found: Where, limit: int, offset: int, cap: int | None
+) -> tuple[list[StoredArticle], int]:
+    """``search_stories``' page of articles and, with ``cap``, ``count_stories``' count (else
+    0): read in one transaction, the count from the search's own scan where that settles it."""
+    with conn.transaction():
+        ids, total = _search(conn, found, limit, offset, cap)
+    if not ids:
+        return [], total
+    rows = conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ANY(%s::bigint[])", (ids,)).fetchall()
+    by_id = {r[0]: r for r in rows}
+    return [_stored(by_id[i], ()) for i in ids if i in by_id], total
+
+
+def _search(
+    conn: Conn, found: Where, limit: int, offset: int, cap: int | None
+) -> tuple[list[int], int]:
+    """The ids of ``search_stories``' page, and with ``cap`` the capped count of stories.
+
+    Ranked: the SEARCH_SCAN newest matches, so that a common word ranks a bounded number of
+    them (ts_rank_cd reads each one's whole tsvector). The GIN index hands matches over in no
+    order: look for them among the newest ids first (a common word has SEARCH_SCAN of them
+    there), else in the whole table. Every read is of the narrow search table
+    (migrations_pg/0008), not of the wide articles, and the newest matches are found and
+    ranked in one scan of it. Matches come through the GIN index, ANDed with the id range as
+    bitmaps: walking the primary key newest first tests every article in the range, most of
+    them not matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
+    matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
+
+    The count: the stories among those newest matches, counted in the same scan, settle it
+    when there are more than ``cap`` of them, or when the scan held every match; else it is
+    counted apart (``_count``), as ``count_stories`` does.
+    """
+    joins, where, args = found
+    tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
+    # Both settings ride on the read of the newest id (planned before they change).
+    newest = conn.execute(
+        "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true),"
+        " set_config('work_mem', '32MB', true) FROM articles"
+    ).fetchone()
+    top = int(newest[0]) if newest is not None else 0
+    above = max(0, top - SEARCH_SCAN * 8)
+    counted = (
+        ""
+        if cap is None
+        else f", (SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM n t{joins}"
+        f" WHERE {where} LIMIT %s) c)"
+    )
+    seen: list[tuple[int, int]] = []  # (matches scanned, stories among them) of the last read
+    whole = False  # whether that read was of the whole table
+
+    def ranked(scan: int) -> list[tuple[int, int]]:
+        # The best-ranked of the newest matches first, then the filters on them; with how
+        # many newest matches there were, to tell a span that held too few.
+        nonlocal above, whole
+        while True:
+            more = [] if cap is None else [*args[1:], cap + 1]
+            rows = conn.execute(
+                f"WITH n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
+                f" ts_rank_cd(m.search, q) AS r FROM (SELECT article_id, story_id,"
+                f" current, search FROM article_search, {tsquery} AS q"
+                " WHERE search @@ q AND article_id > %s ORDER BY article_id DESC"
+                f" LIMIT %s) m, {tsquery} AS q)"
+                f" SELECT t.article_id, t.story_id, (SELECT count(*) FROM n){counted}"
+                " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
+                f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id",
+                (args[0], above, SEARCH_SCAN, args[0], *more, scan, *args[1:]),
+            ).fetchall()
+            if rows:
+                seen[:] = [(int(rows[0][2]), int(rows[0][-1]))]
+                whole = above == 0
+            if above == 0 or (rows and rows[0][2] >= SEARCH_SCAN):
+                return [(r[0], r[1]) for r in rows]
+            if not rows:
+                held = conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM article_search, {tsquery} AS q"
+                    " WHERE search @@ q AND article_id > %s LIMIT %s) x",
+                    (args[0], above, SEARCH_SCAN),
+                ).fetchone()
+                if held is not None and held[0] >= SEARCH_SCAN:
+                    return []  # the filters left none of the newest matches
+            above = 0  # too few in the span: the newest of the whole table
+
+    ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
+    if cap is None:
+        return ids, 0
+    if seen and (seen[0][1] > cap or (whole and seen[0][0] < SEARCH_SCAN)):
+        return ids, seen[0][1]
+    return ids, _count(conn, found, cap)
+
+
+def _count(conn: Conn, found: Where, cap: int) -> int:
+    """``count_stories``, inside the caller's transaction.
+
+    A common word first among the newest articles, as bitmaps (GIN and the id range): more
+    than ``cap`` stories there settles it. The span grows (four times as many articles)
+    while it does not, before the whole table: a word in one article of six would otherwise
+    count all its matches (66 ms at 100,000 articles against 10 and 25 ms). Counting in story
+    order tests every article's tsvector until ``cap`` stories match (60 ms at 100,000).
+    """
+    joins, where, args = found
+    counting = (
+        f"SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM article_search t{joins},"
+        f" plainto_tsquery('{SEARCH_CONFIG}', %s) AS q WHERE t.search @@ q AND {where}"
+        "{more} LIMIT %s) x"
+    )
+    newest = conn.execute(
+        "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true) FROM articles"
+    ).fetchone()
+    top = int(newest[0]) if newest is not None else 0
+    span = COUNT_SPAN * (cap + 1)
+    while top - span > 0:
+        row = conn.execute(
+            counting.format(more=" AND t.article_id > %s"), (*args, top - span, cap + 1)
+        ).fetchone()
+        if row is not None and row[0] > cap:
+            return int(row[0])
+        span *= 4
+    conn.execute("SET LOCAL enable_indexscan = on")
+    row = conn.execute(counting.format(more=""), (*args, cap + 1)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _quotes_around(

@@ -544,6 +544,19 @@ class SQLiteStorage:
         )
         return int(row[0])
 
+    def search_and_count(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        cap: int = 1000,
+    ) -> tuple[list[StoredArticle], int]:
+        check_paging(cap, 0)
+        return self.search_stories(query, limit, offset, filters), self.count_stories(
+            query, filters, cap
+        )
+
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = (
             self._reader()
