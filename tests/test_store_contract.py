@@ -1697,6 +1697,36 @@ def test_search_stories_ranks_among_the_latest_matches(
     assert store.count_stories("harbour") == 8  # counting is not bounded by the scan
 
 
+def test_search_ranks_the_newest_matches_of_the_whole_store_however_they_lie(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SEARCH_SCAN newest matches, wherever they are: all among the newest articles, some
+    there and the rest older, none there, or fewer than SEARCH_SCAN in all (PostgreSQL looks
+    among the newest 8 x SEARCH_SCAN articles first: 32 of the 48 here)."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    placed = {
+        "alpha": {2, 5, 9, 40},  # one among the newest, three older
+        "beta": {3, 6, 20, 30, 44},  # three among the newest, the fourth older
+        "gamma": {1, 10, 12, 14, 16},  # none among the newest (16: the last before them)
+        "delta": {17, 18, 19, 21, 22, 47},  # enough among the newest
+        "epsilon": {7, 8},  # fewer than the scan in all
+    }
+    ids = []
+    for n in range(1, 49):
+        said = " ".join(w for w, at in placed.items() if n in at) or "nothing"
+        p = page(f"Port report {n}", f"The {said} harbour worked late on day {n}.")
+        r = store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, [])
+        assert r.article_id is not None
+        ids.append(r.article_id)
+    for word, at in placed.items():
+        matches = sorted(ids[n - 1] for n in at)
+        found, total = store.search_and_count(word, limit=10)
+        assert {a.id for a in found} == set(matches[-4:]), word
+        assert [a.id for a in store.search_stories(word, limit=10)] == [a.id for a in found]
+        assert total == store.count_stories(word) == len(matches), word
+
+
 def test_count_stories_is_exact_under_the_cap_however_it_is_looked_for(
     store: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:

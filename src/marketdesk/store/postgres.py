@@ -1419,11 +1419,11 @@ def _search(
     Ranked: the SEARCH_SCAN newest matches, so that a common word ranks a bounded number of
     them (ts_rank_cd reads each one's whole tsvector). The GIN index hands matches over in no
     order: look for them among the newest ids first (a common word has SEARCH_SCAN of them
-    there), else in the whole table. Every read is of the narrow search table
-    (migrations_pg/0008), not of the wide articles, and the newest matches are found and
-    ranked in one scan of it. Matches come through the GIN index, ANDed with the id range as
-    bitmaps: walking the primary key newest first tests every article in the range, most of
-    them not matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
+    there), and below those only where they are too few. Every read is of the narrow search
+    table (migrations_pg/0008), not of the wide articles, and the newest matches are found
+    and ranked in one statement. Matches come through the GIN index, ANDed with the id range
+    as bitmaps: walking the primary key newest first tests every article in the range, most
+    of them not matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
     matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
 
     The count: the stories among those newest matches, counted in the same scan, settle it
@@ -1445,45 +1445,45 @@ def _search(
         else f", (SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM n t{joins}"
         f" WHERE {where} LIMIT %s) c)"
     )
-    seen: list[tuple[int, int]] = []  # (matches scanned, stories among them) of the last read
-    whole = False  # whether that read was of the whole table
+    # The newest SEARCH_SCAN matches of the whole table in one statement: those of the span
+    # first; only where it holds too few, the newest of those below it (a one-time filter:
+    # not read at all otherwise), so a rarer query reads each match once, not the span's
+    # twice. The best-ranked of them come first, then the filters on them.
+    below = (
+        ""
+        if above == 0
+        else " UNION ALL (SELECT article_id, story_id, current, search FROM article_search,"
+        f" {tsquery} AS q WHERE search @@ q AND article_id <= %s"
+        " AND (SELECT count(*) FROM s) < %s ORDER BY article_id DESC"
+        " LIMIT %s - (SELECT count(*) FROM s))"
+    )
+    below_args = [] if above == 0 else [args[0], above, SEARCH_SCAN, SEARCH_SCAN]
+    statement = (
+        "WITH s AS MATERIALIZED (SELECT article_id, story_id, current, search"
+        f" FROM article_search, {tsquery} AS q WHERE search @@ q AND article_id > %s"
+        " ORDER BY article_id DESC LIMIT %s),"
+        f" n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
+        f" ts_rank_cd(m.search, q) AS r FROM (SELECT * FROM s{below}) m, {tsquery} AS q)"
+        f" SELECT t.article_id, t.story_id, (SELECT count(*) FROM n){counted}"
+        " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
+        f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id"
+    )
+    more = [] if cap is None else [*args[1:], cap + 1]
+    seen: list[tuple[int, int]] = []  # (matches ranked, stories among them)
 
     def ranked(scan: int) -> list[tuple[int, int]]:
-        # The best-ranked of the newest matches first, then the filters on them; with how
-        # many newest matches there were, to tell a span that held too few.
-        nonlocal above, whole
-        while True:
-            more = [] if cap is None else [*args[1:], cap + 1]
-            rows = conn.execute(
-                f"WITH n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
-                f" ts_rank_cd(m.search, q) AS r FROM (SELECT article_id, story_id,"
-                f" current, search FROM article_search, {tsquery} AS q"
-                " WHERE search @@ q AND article_id > %s ORDER BY article_id DESC"
-                f" LIMIT %s) m, {tsquery} AS q)"
-                f" SELECT t.article_id, t.story_id, (SELECT count(*) FROM n){counted}"
-                " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
-                f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id",
-                (args[0], above, SEARCH_SCAN, args[0], *more, scan, *args[1:]),
-            ).fetchall()
-            if rows:
-                seen[:] = [(int(rows[0][2]), int(rows[0][-1]))]
-                whole = above == 0
-            if above == 0 or (rows and rows[0][2] >= SEARCH_SCAN):
-                return [(r[0], r[1]) for r in rows]
-            if not rows:
-                held = conn.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM article_search, {tsquery} AS q"
-                    " WHERE search @@ q AND article_id > %s LIMIT %s) x",
-                    (args[0], above, SEARCH_SCAN),
-                ).fetchone()
-                if held is not None and held[0] >= SEARCH_SCAN:
-                    return []  # the filters left none of the newest matches
-            above = 0  # too few in the span: the newest of the whole table
+        rows = conn.execute(
+            statement,
+            (args[0], above, SEARCH_SCAN, *below_args, args[0], *more, scan, *args[1:]),
+        ).fetchall()
+        if rows:
+            seen[:] = [(int(rows[0][2]), int(rows[0][-1]))]
+        return [(r[0], r[1]) for r in rows]
 
     ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
     if cap is None:
         return ids, 0
-    if seen and (seen[0][1] > cap or (whole and seen[0][0] < SEARCH_SCAN)):
+    if seen and (seen[0][1] > cap or seen[0][0] < SEARCH_SCAN):
         return ids, seen[0][1]
     return ids, _count(conn, found, cap)
 
