@@ -1432,10 +1432,13 @@ def _search(
     """
     joins, where, args = found
     tsquery = f"plainto_tsquery('{SEARCH_CONFIG}', %s)"
-    # Both settings ride on the read of the newest id (planned before they change).
+    # The settings ride on the read of the newest id (planned before they change). A custom
+    # plan: the server's generic one, not knowing the span's bound, ANDs the matches with a
+    # bitmap of every older id (115,714 of them at 100,000 stories: 18 ms a search).
     newest = conn.execute(
         "SELECT coalesce(max(id), 0), set_config('enable_indexscan', 'off', true),"
-        " set_config('work_mem', '32MB', true) FROM articles"
+        " set_config('work_mem', '32MB', true),"
+        " set_config('plan_cache_mode', 'force_custom_plan', true) FROM articles"
     ).fetchone()
     top = int(newest[0]) if newest is not None else 0
     above = max(0, top - SEARCH_SCAN * 8)
