@@ -1523,6 +1523,87 @@ def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Sto
     assert store.stories(instrument="sp500", topic="energy") == []
 
 
+def test_story_page_reads_the_article_its_copies_and_its_quotes_in_one_call(
+    store: Storage,
+) -> None:
+    # Six-hourly quotes from three days before AT to three days after: a moment read in the
+    # wrong zone (or the fetch time instead of the publication) moves the window by hours.
+    store.add_quotes(
+        quote("nikkei225", AT + timedelta(hours=6 * k), 100.0 + k) for k in range(-12, 13)
+    )
+    store.add_quotes([quote("usdjpy", AT - timedelta(days=30), 150.0)])  # long before: leads
+    store.add_quotes([quote("sp500", AT, 5000.0)])  # quoted, but no story links it
+    linked = replace(
+        annotations(("Japan", "place", "place:jp")),
+        instruments=(
+            InstrumentRef("nikkei225", 1.0, "Japan"),
+            InstrumentRef("usdjpy", 0.9, "Japan"),
+            InstrumentRef("nope", 0.5, "no quote at all"),
+        ),
+    )
+    tokyo = timezone(timedelta(hours=9))
+    odd = timezone(timedelta(hours=5, minutes=30, seconds=15))  # an offset with seconds
+    published = {
+        "offset": datetime(2024, 7, 6, 2, 0, tzinfo=tokyo),  # AT - 17h41m
+        "naive": datetime(2024, 7, 4, 7, 0),  # read as UTC
+        "odd offset": datetime(2024, 7, 5, 11, 0, tzinfo=odd),
+        "none": None,  # the fetch time
+    }
+    fetched = AT + timedelta(days=2)
+    around = timedelta(days=1)
+    ids = {}
+    for n, (name, when) in enumerate(published.items()):
+        # The first is the one copied below: the others are stories of their own.
+        words = BODY if n == 0 else (f"Paragraph of the story dated {name}, an article.",)
+        r = store.add_page(
+            web(f"https://a.example/{n}", name.encode(), fetched),
+            page(f"Story {name}", *words, published=when),
+            [],
+            annotations=linked,
+        )
+        assert r.article_id is not None
+        ids[name] = r.article_id
+    copy = store.add_page(
+        web("https://b.example/copy", b"copy", fetched + timedelta(hours=1)),
+        page("Story offset", *BODY, publisher="B Daily"),
+        [],
+    )
+    plain = store.add_page(web("https://c.example/plain", b"plain"), story(7), [])
+    assert copy.article_id is not None and plain.article_id is not None
+    for name, when in published.items():
+        got = store.story_page(ids[name], around)
+        article = store.get_article(ids[name])
+        assert got is not None and article is not None and got.article == article
+        assert article.story_id is not None
+        story_read = store.get_story(article.story_id)
+        assert story_read is not None and got.copies == story_read.copies
+        assert got.instruments == ("nikkei225", "usdjpy", "nope")
+        moment = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
+        moment = moment or fetched
+        assert got.quotes == store.quotes_around(got.instruments, moment - around, moment + around)
+        assert set(got.quotes) == {"nikkei225", "usdjpy"}
+        window = got.quotes["nikkei225"].window
+        assert window and moment - around <= window[0].at and window[-1].at <= moment + around
+        assert got.quotes["usdjpy"].window == () and got.quotes["usdjpy"].before is not None
+    assert [c.article_id for c in store.story_page(ids["offset"], around).copies] == [  # type: ignore[union-attr]
+        ids["offset"],
+        copy.article_id,
+    ]
+    # No annotations: no instruments, no quotes; copies as ever.
+    bare = store.story_page(copy.article_id, around)
+    assert bare is not None and bare.instruments == () and bare.quotes == {}
+    assert [c.article_id for c in bare.copies] == [ids["offset"], copy.article_id]
+    lone = store.story_page(plain.article_id, around)
+    assert lone is not None and [c.article_id for c in lone.copies] == [plain.article_id]
+    # Re-enrichment: the page follows the links as they are now.
+    store.set_annotations(
+        ids["naive"], replace(linked, instruments=(InstrumentRef("sp500", 1.0, "US"),))
+    )
+    again = store.story_page(ids["naive"], around)
+    assert again is not None and again.instruments == ("sp500",) and set(again.quotes) == {"sp500"}
+    assert store.story_page(10_000, around) is None
+
+
 def test_set_annotations_replaces_them_and_articles_after_walks_the_store(store: Storage) -> None:
     ids = []
     for n in range(5):
@@ -1616,6 +1697,36 @@ def test_search_stories_ranks_among_the_latest_matches(
     assert store.count_stories("harbour") == 8  # counting is not bounded by the scan
 
 
+def test_search_ranks_the_newest_matches_of_the_whole_store_however_they_lie(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SEARCH_SCAN newest matches, wherever they are: all among the newest articles, some
+    there and the rest older, none there, or fewer than SEARCH_SCAN in all (PostgreSQL looks
+    among the newest 8 x SEARCH_SCAN articles first: 32 of the 48 here)."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    placed = {
+        "alpha": {2, 5, 9, 40},  # one among the newest, three older
+        "beta": {3, 6, 20, 30, 44},  # three among the newest, the fourth older
+        "gamma": {1, 10, 12, 14, 16},  # none among the newest (16: the last before them)
+        "delta": {17, 18, 19, 21, 22, 47},  # enough among the newest
+        "epsilon": {7, 8},  # fewer than the scan in all
+    }
+    ids = []
+    for n in range(1, 49):
+        said = " ".join(w for w, at in placed.items() if n in at) or "nothing"
+        p = page(f"Port report {n}", f"The {said} harbour worked late on day {n}.")
+        r = store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, [])
+        assert r.article_id is not None
+        ids.append(r.article_id)
+    for word, at in placed.items():
+        matches = sorted(ids[n - 1] for n in at)
+        found, total = store.search_and_count(word, limit=10)
+        assert {a.id for a in found} == set(matches[-4:]), word
+        assert [a.id for a in store.search_stories(word, limit=10)] == [a.id for a in found]
+        assert total == store.count_stories(word) == len(matches), word
+
+
 def test_count_stories_is_exact_under_the_cap_however_it_is_looked_for(
     store: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1631,6 +1742,39 @@ def test_count_stories_is_exact_under_the_cap_however_it_is_looked_for(
     assert store.count_stories("harbour", cap=2) == 3  # newest three hold two: counted all
     assert store.count_stories("harbour") == 4 and store.count_stories("quay", cap=1) == 2
     assert store.count_stories("quay") == 2 and store.count_stories("crane") == 0
+
+
+def test_search_and_count_answers_as_search_stories_and_count_stories(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One call for a page of results and its count: the same answers as the two calls, on
+    every way a backend may take (a small SEARCH_SCAN and COUNT_SPAN here, so that its scan
+    of the newest matches, its wider spans and its whole-table reads are all taken)."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    monkeypatch.setattr(backend, "COUNT_SPAN", 1, raising=False)
+    words = ("harbour", "quay", "crane", "harbour quay", "harbour crane", "quay crane")
+    for n in range(40):
+        said = words[n % len(words)] if n % 7 else "harbour quay crane"
+        p = page(f"Port report {n}", f"The {said} worked late on day {n} of the strike.")
+        tagged = annotations(("Japan", "place", "place:jp")) if n % 5 == 0 else None
+        r = store.add_page(raw(f"port {n}", AT + timedelta(hours=n)), p, [], annotations=tagged)
+        assert r.article_id is not None
+        if n % 4 == 0:  # a copy elsewhere: the same story, counted once
+            store.add_page(web(f"https://copy.example/{n}", f"copy {n}".encode()), p, [])
+    for q in ("harbour", "quay", "crane", "harbour quay", "quay crane", "harbour quay crane"):
+        for filters in (None, SearchFilters(entity="place:jp"), SearchFilters(topic="energy")):
+            for cap in (1, 3, 8, 1000):
+                for limit, offset in ((2, 0), (3, 3), (20, 0)):
+                    both = store.search_and_count(q, limit, offset, filters, cap)
+                    apart = (
+                        store.search_stories(q, limit, offset, filters),
+                        store.count_stories(q, filters, cap),
+                    )
+                    assert both == apart, (q, filters, cap, limit, offset)
+    assert store.search_and_count("  !! ") == ([], 0)
+    with pytest.raises(ValueError):
+        store.search_and_count("harbour", cap=-1)
 
 
 def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:

@@ -32,6 +32,7 @@ from marketdesk.errors import InputError, MarketdeskError
 from marketdesk.markets.charts import daily
 from marketdesk.markets.clock import ALWAYS_OPEN, MarketClock
 from marketdesk.model import Instrument, Quote, Story
+from marketdesk.store import StoryPage, story_moment
 
 __all__ = [
     "DEFAULT_RANGE",
@@ -383,17 +384,23 @@ def csv_rows(
 
 
 def story_charts(
-    desk: Desk, at: datetime, keys: Sequence[str], limit: int = 6
+    desk: Desk, page: StoryPage, keys: Sequence[str], limit: int = 6
 ) -> tuple[StoryChart, ...]:
     """A small chart and the move since publication for each instrument a story touches (the
     first ``limit`` of ``keys`` that have quotes): points from the day before to the day after
-    ``at``, led by the last value before the window where the window starts without one."""
-    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a page's date without offset
+    the story's moment, led by the last value before the window where the window starts
+    without one."""
+    at = story_moment(page.article)
+    if at is None:
+        return ()
     found = {key: inst for key in keys if (inst := desk.registry.find(key)) is not None}
-    start, end = at - STORY_WINDOW, at + STORY_WINDOW
-    # One read, whatever the number of charts: a story page is read far more often than it
-    # changes. Keys beyond ``limit`` cost a few rows more, not another round trip.
-    around = desk.storage.quotes_around(list(found), start, end)
+    # The page's read holds the quotes of the instruments the stored annotations link; those
+    # worked out again on show (annotations stored before they were kept) cost one more read.
+    around = (
+        page.quotes
+        if set(found) <= set(page.instruments)
+        else desk.storage.quotes_around(list(found), at - STORY_WINDOW, at + STORY_WINDOW)
+    )
     out: list[StoryChart] = []
     for key in [key for key in found if key in around][:limit]:
         inst, quotes = found[key], around[key]

@@ -171,8 +171,9 @@ def search_page(
     if not terms:
         return SearchPage(q, given, (), 0, paging, (), ())
     text = " ".join(terms)
-    found = desk.storage.search_stories(text, PAGE_SIZE + 1, paging.offset, filters)
-    total = desk.storage.count_stories(text, filters, COUNT_CAP)
+    found, total = desk.storage.search_and_count(
+        text, PAGE_SIZE + 1, paging.offset, filters, COUNT_CAP
+    )
     hits = tuple(_hit(s, terms) for s in found[:PAGE_SIZE])
     goto = _goto(desk, q) if paging.page == 1 else ()
     return SearchPage(q, given, hits, total, paging.seen(len(found)), goto, terms)

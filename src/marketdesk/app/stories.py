@@ -6,36 +6,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from marketdesk.app.chart import STORY_WINDOW
 from marketdesk.app.desk import Desk
 from marketdesk.app.paging import MAX_ID, PAGE_SIZE, Paging
 from marketdesk.errors import InputError, NotFoundError
-from marketdesk.model import StoredArticle, Story, StoryCopy
+from marketdesk.model import StoredArticle, Story
+from marketdesk.store import StoryPage
 
 __all__ = [
     "MAX_QUERY_CHARS",
     "SearchResults",
-    "copies",
     "list_stories",
     "search",
-    "story",
     "story_filters",
+    "story_page",
 ]
 
 MAX_QUERY_CHARS = 200
 
 
-def story(desk: Desk, story_id: int) -> StoredArticle:
-    found = desk.storage.get_article(story_id) if 0 <= story_id <= MAX_ID else None
+def story_page(desk: Desk, story_id: int) -> StoryPage:
+    """The stored article, every current copy of its story (this one included, oldest first)
+    and the quotes of its instruments from the day before it to the day after, in one read."""
+    found = desk.storage.story_page(story_id, STORY_WINDOW) if 0 <= story_id <= MAX_ID else None
     if found is None:
         raise NotFoundError(f"no story {story_id}")
     return found
-
-
-def copies(desk: Desk, article: StoredArticle) -> tuple[StoryCopy, ...]:
-    """Every current copy of the article's story, this one included, oldest first."""
-    story_id = article.story_id
-    found = desk.storage.get_story(story_id) if story_id is not None else None
-    return found.copies if found is not None else ()
 
 
 def story_filters(

@@ -19,6 +19,8 @@ from marketdesk.store.base import (
     SearchFilters,
     Storage,
     StoreCounts,
+    StoryPage,
+    story_moment,
 )
 from marketdesk.store.locations import backend_of, redacted, sqlite_path
 from marketdesk.store.sqlite import SQLiteStorage
@@ -35,9 +37,11 @@ __all__ = [
     "SearchFilters",
     "Storage",
     "StoreCounts",
+    "StoryPage",
     "backend_of",
     "open_storage",
     "redacted",
+    "story_moment",
 ]
 
 

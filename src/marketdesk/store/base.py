@@ -76,7 +76,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from marketdesk.model import (
@@ -90,6 +90,7 @@ from marketdesk.model import (
     SourceSpec,
     StoredArticle,
     Story,
+    StoryCopy,
     User,
     WebSession,
 )
@@ -113,6 +114,34 @@ def quotes_around_from(
         key: QuotesAround(quote, before.get(key), tuple(windows.get(key, ())))
         for key, quote in newest.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """What a story page reads (``story_page``): the article, the current copies of its story
+    (oldest first, this one included), and ``quotes_around`` its moment of the instruments its
+    annotations link (``instruments``, as ``story_instruments`` gives them)."""
+
+    article: StoredArticle
+    copies: tuple[StoryCopy, ...]
+    instruments: tuple[str, ...]
+    quotes: dict[str, QuotesAround]
+
+
+def story_moment(found: StoredArticle) -> datetime | None:
+    """The moment a story page's charts are drawn around: the article's publication (in UTC
+    where the page gave no offset), else the time it was fetched."""
+    published = found.article.published
+    if published is None:
+        return found.fetched_at
+    return published if published.tzinfo is not None else published.replace(tzinfo=UTC)
+
+
+def story_instruments(found: StoredArticle) -> tuple[str, ...]:
+    """The registry keys the article's annotations link (``Annotations.instruments``), most
+    relevant first; none before it is enriched."""
+    refs = found.annotations.instruments if found.annotations is not None else ()
+    return tuple(dict.fromkeys(r.key for r in refs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +388,20 @@ class Storage(Protocol):
         work: ``cap`` + 1 means "more than ``cap``")."""
         ...
 
+    def search_and_count(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        cap: int = 1000,
+    ) -> tuple[list[StoredArticle], int]:
+        """``search_stories`` and ``count_stories`` of one query (a page of results and its
+        count), in one call, with the same answers: a backend may count the stories among
+        the matches its search has read already, where they settle the count (more than
+        ``cap`` of them, or every match read), instead of reading the matches again."""
+        ...
+
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         """The entity with this knowledge-base key, or this name (any case and spacing), over
         the current articles; None when no current article names it."""
@@ -372,6 +415,13 @@ class Storage(Protocol):
         ...
 
     def get_story(self, story_id: int) -> Story | None: ...
+
+    def story_page(self, article_id: int, around: timedelta) -> StoryPage | None:
+        """``get_article``, the current copies of its story (``get_story``'s), and
+        ``quotes_around`` of ``story_instruments`` from ``around`` before ``story_moment`` to
+        ``around`` after (none without a moment), in one call: one round trip on PostgreSQL,
+        where a story page read in three. None when there is no such article."""
+        ...
 
     def story_of_article(self, article_id: int) -> int | None: ...
 

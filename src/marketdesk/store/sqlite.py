@@ -17,7 +17,7 @@ import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,10 @@ from marketdesk.store.base import (
     RelatedEntity,
     SearchFilters,
     StoreCounts,
+    StoryPage,
     quotes_around_from,
+    story_instruments,
+    story_moment,
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
@@ -541,6 +544,19 @@ class SQLiteStorage:
         )
         return int(row[0])
 
+    def search_and_count(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        cap: int = 1000,
+    ) -> tuple[list[StoredArticle], int]:
+        check_paging(cap, 0)
+        return self.search_stories(query, limit, offset, filters), self.count_stories(
+            query, filters, cap
+        )
+
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = (
             self._reader()
@@ -583,6 +599,17 @@ class SQLiteStorage:
         c = self._reader()
         row = c.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         return None if row is None else _story(row, _copies(c, [story_id]).get(story_id, ()))
+
+    def story_page(self, article_id: int, around: timedelta) -> StoryPage | None:
+        # Read in process: the three reads cost no more than one statement would.
+        found = self.get_article(article_id)
+        if found is None:
+            return None
+        sid = found.story_id
+        copies = _copies(self._reader(), [sid]).get(sid, ()) if sid is not None else ()
+        keys, at = story_instruments(found), story_moment(found)
+        quotes = self.quotes_around(keys, at - around, at + around) if at is not None else {}
+        return StoryPage(found, copies, keys, quotes)
 
     def story_of_article(self, article_id: int) -> int | None:
         row = (

@@ -12,8 +12,7 @@ from marketdesk.app import shapes
 from marketdesk.app.desk import Desk
 from marketdesk.app.entities import entity_key
 from marketdesk.app.instrument_page import story_charts
-from marketdesk.app.stories import copies as story_copies
-from marketdesk.app.stories import story as get_story
+from marketdesk.app.stories import story_page
 from marketdesk.app.touched import Shown, shown
 from marketdesk.model import StoredArticle
 from marketdesk.web.views.state import desk, renderer
@@ -21,12 +20,11 @@ from marketdesk.web.views.state import desk, renderer
 
 def story(request: Request) -> Response:
     d = desk(request)
-    found = get_story(d, request.path_params["id"])
-    copies = story_copies(d, found)
+    page = story_page(d, request.path_params["id"])
+    found, copies = page.article, page.copies
     known = _facts(d, found)
     touched = known[2] if known else ()
-    when = found.article.published or found.fetched_at
-    charts = story_charts(d, when, [i.key for i in touched]) if when is not None else ()
+    charts = story_charts(d, page, [i.key for i in touched])
     return renderer(request).respond(
         request,
         "story.html",
