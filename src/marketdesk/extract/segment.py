@@ -194,6 +194,11 @@ _TWICE_MIN_WORDS = 3
 
 def said_twice(text: str) -> bool:
     """The text is a phrase of three words or more, then the same phrase again (or its start)."""
+    first = text.split(None, 1)
+    # The phrase's first word must come again: counted in C, that rules out most blocks
+    # before they are split into words.
+    if len(first) < 2 or text.count(first[0]) < 2:
+        return False
     tokens = text.split()
     n = len(tokens)
     if n < 2 * _TWICE_MIN_WORDS:
