@@ -123,3 +123,25 @@ def test_said_twice_first_word_gate() -> None:
     assert said_twice("a b c d a b c")
     assert not said_twice("one two three four five six seven")
     assert not said_twice("Rates")
+
+
+def test_every_family_trigger_is_among_all_triggers() -> None:
+    # classify_text tests each family's triggers against the block's words that are in
+    # _ALL_TRIGGERS only: a trigger outside it would never be seen.
+    sets = [
+        *boilerplate._TRIGGERS.values(),
+        boilerplate._BANNER_TRIGGER,
+        boilerplate._CREDIT_TRIGGER,
+        boilerplate._COPYRIGHT_TRIGGER,
+        boilerplate._NOTIFY_TRIGGER,
+        boilerplate._CAPTION_TRIGGER,
+        boilerplate._READ_ALSO_TRIGGER,
+        boilerplate._COMMENT_FORM_TRIGGER,
+        boilerplate._RIGHTS_TRIGGER,
+        boilerplate._NOTICE_TRIGGER,
+        boilerplate._NEWSLETTER_WORDS,
+        boilerplate._LONG_TRIGGERS,
+        boilerplate._SHORT_TRIGGERS,
+    ]
+    for words in sets:
+        assert words <= boilerplate._ALL_TRIGGERS, sorted(words - boilerplate._ALL_TRIGGERS)

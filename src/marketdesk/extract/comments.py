@@ -78,10 +78,8 @@ _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entr
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
 
 
-@lru_cache(maxsize=8192)
 def is_entry_header(text: str) -> bool:
     """A comment's header: a short line with a date and a clock time, or 'X says:'."""
-    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
     if len(text) > _HEADER_MAX_CHARS:
         return False
     if _DIGIT.search(text) is None:  # no date: only 'X says:' can be one (most lines)
@@ -111,7 +109,6 @@ def is_entry_header(text: str) -> bool:
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
 
 
-@lru_cache(maxsize=8192)
 def is_entry_start(text: str) -> bool:
     """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
     11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
@@ -167,30 +164,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
     counts: list[int] = []  # comment counts ('14 comments'), for the last rule below
     for i in range(max(ready_short, start + 1), n):
-        text = blocks[i].text
-        if len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None:
+        count, header, shape = _entry_facts(blocks[i].text)
+        if count:
             counts.append(i)
-        if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
-            # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
-            # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
-            if len(text) <= _HEADER_MAX_CHARS // 2:
-                if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
-                    len(text.split()) <= _SAYS_MAX_WORDS
-                ):
-                    headers.append((i, False))
-            elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
-                headers.append((i, True))
-            elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
-                headers.append((i, False))
-            continue
-        if is_entry_header(text):
-            headers.append((i, False))
-        elif is_entry_start(text):
-            headers.append((i, True))
-        if first < n or i < ready:
-            continue
-        shape = _stamp_shape(text)
-        if shape is None:
+        if header:
+            headers.append((i, header == _MERGED))
+        if shape is None or first < n or i < ready:
             continue
         run = runs.get(shape)
         if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
@@ -243,13 +222,45 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     return n
 
 
+_HEADER, _MERGED = 1, 2  # an entry's header alone, or with the entry's text in its block
+
+
+@lru_cache(maxsize=8192)
+def _entry_facts(text: str) -> tuple[bool, int, str | None]:
+    """What thread_start asks of a block, in one cached call: whether it is a comment count,
+    whether it is an entry header (_HEADER) or an entry with its header (_MERGED), 0 if
+    neither, and its stamp shape (`_stamp_shape`)."""
+    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
+    count = len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None
+    if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
+        # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
+        # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
+        header = 0
+        if len(text) <= _HEADER_MAX_CHARS // 2:
+            if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
+                len(text.split()) <= _SAYS_MAX_WORDS
+            ):
+                header = _HEADER
+        elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+            header = _MERGED
+        elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
+            header = _HEADER
+        return count, header, None
+    if is_entry_header(text):
+        header = _HEADER
+    elif is_entry_start(text):
+        header = _MERGED
+    else:
+        header = 0
+    return count, header, _stamp_shape(text)
+
+
 _STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article's, once
 _NAME_LINE_WORDS = 4
 _STAMP_OTHER_WORDS = 5
 _NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's words
 
 
-@lru_cache(maxsize=8192)
 def _stamp_shape(text: str) -> str | None:
     """A short line's words besides its date and time, where it has a date; else None."""
     if len(text) > _HEADER_MAX_CHARS or _DIGIT.search(text) is None:
