@@ -88,11 +88,15 @@ def is_entry_header(text: str) -> bool:
     n = len(text.split())
     if n > _HEADER_MAX_WORDS:
         return False
+    return _dated_header(text, n, _DATE.search(text))
+
+
+def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
+    """is_entry_header of a short text with a digit, its `n` words and first `date` read."""
     if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
         return True
     # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
     # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
-    date = _DATE.search(text)
     if date is None or _EMBED.search(text):
         return False
     # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
@@ -246,13 +250,19 @@ def _entry_facts(text: str) -> tuple[bool, int, str | None]:
         elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
             header = _HEADER
         return count, header, None
-    if is_entry_header(text):
+    # A digit near the start. Only a short line of few words can be a header or a stamp; its
+    # words and its date are read once for both.
+    n = len(text.split()) if len(text) <= _HEADER_MAX_CHARS else _HEADER_MAX_WORDS + 1
+    if n > _HEADER_MAX_WORDS:
+        return count, _MERGED if is_entry_start(text) else 0, None
+    date = _DATE.search(text)
+    if _dated_header(text, n, date):
         header = _HEADER
     elif is_entry_start(text):
         header = _MERGED
     else:
         header = 0
-    return count, header, _stamp_shape(text)
+    return count, header, None if date is None else _stamp_shape(text)
 
 
 _STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article's, once
@@ -262,11 +272,9 @@ _NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's wor
 
 
 def _stamp_shape(text: str) -> str | None:
-    """A short line's words besides its date and time, where it has a date; else None."""
-    if len(text) > _HEADER_MAX_CHARS or _DIGIT.search(text) is None:
-        return None
-    if len(text.split()) > _HEADER_MAX_WORDS or _DATE.search(text) is None:
-        return None
+    """A short line's words besides its date and time, or None where they are no stamp's.
+
+    Asked of lines of _HEADER_MAX_WORDS words at most with a digit and a date (_entry_facts)."""
     rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
     # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
     # time of day; a caption or a sentence with a date has more, a picture's file name
