@@ -295,6 +295,7 @@ _COMMENT_FORM = _rx(
     r"\bthe letters and numbers you entered\b",
     r"\b(?:log|sign) in to (?:reply|comment|post a comment)\b",
     r"\bcomments (?:are|is) owned by (?:whoever|the (?:poster|person))",
+    r"\bcomments powered by disqus\b",
 )
 _COMMENT_FORM_TRIGGER = frozenset(
     ("comment", "comments", "fields", "email", "letters", "log", "sign")
@@ -320,6 +321,9 @@ _NOTICE = _rx(
     r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
     r"\bexternal (?:links|sites) are provided for reference\b",
     r"\bis not responsible for the content of external\b",
+    # A post's tag or category line ('Labels: fascism, documentary', 'Filed under: Apps').
+    r"^(?:labels|tags|tagged(?: with| as)?|categories|category|filed (?:under|in)|posted in|"
+    r"topics)\s*:\s*\w",
 )
 # Each notice's rarest word: a block without one skips the patterns.
 _NOTICE_TRIGGER = frozenset(
@@ -334,6 +338,13 @@ _NOTICE_TRIGGER = frozenset(
         "print",
         "reference",
         "external",
+        "labels",
+        "tags",
+        "tagged",
+        "categories",
+        "category",
+        "filed",
+        "topics",
     }
 )
 _NOTICE_MAX_WORDS = 80

@@ -47,6 +47,9 @@ _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re
 # article's 'X writes "..."' has no colon).
 _SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
 _SAYS_HEAD_CHARS = 120
+# A comment that opens with its writer's link and name ('http://example.com/ jdoe That is ...'):
+# an article's paragraph does not start with a bare address.
+_LINKED_NAME = re.compile(r"https?://\S+\s+\S+\s+\S")
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
     r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
@@ -120,7 +123,7 @@ def is_entry_start(text: str) -> bool:
     writer's 'says:' or 'writes:' near its start ('Re: (Score:3) by vlm writes: I make ...')."""
     if len(text) <= _HEADER_MAX_CHARS // 2:
         return False
-    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None or _LINKED_NAME.match(text):
         return True
     if _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
         return False
@@ -245,7 +248,10 @@ def _entry_facts(text: str) -> tuple[bool, int, str | None]:
                 len(text.split()) <= _SAYS_MAX_WORDS
             ):
                 header = _HEADER
-        elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+        elif (
+            _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None
+            or _LINKED_NAME.match(text) is not None
+        ):
             header = _MERGED
         elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
             header = _HEADER

@@ -43,7 +43,7 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date, is_dateline
 from marketdesk.extract.language import detect_language
-from marketdesk.extract.text import casefolded_words, sentence_like, words
+from marketdesk.extract.text import casefolded_words, folded_tokens, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
@@ -182,6 +182,8 @@ def _furniture_kinds(
                 k = hint
             if k is None and len(block.text) <= _TWICE_MAX_CHARS and said_twice(block.text):
                 k = BlockKind.RELATED
+            if k is None and take_hints and headline_twice(block.text):
+                k = BlockKind.RELATED
             kinds[i] = k
 
 
@@ -208,6 +210,43 @@ def said_twice(text: str) -> bool:
         if tokens[k : k + _TWICE_MIN_WORDS] == head:
             rest = tokens[k:]
             return len(rest) <= k and tokens[: len(rest) - 1] == rest[:-1]
+    return False
+
+
+# A teaser card in a dump: its headline twice (the link's and the picture's), the second
+# often cut short, then the start of the story ('REVIEW: Ambitious ... Moving and Ridiculous
+# REVIEW: Ambitious ... Moving and... As in ...'), behind a section word or two at most.
+_CARD_MIN_WORDS = 5
+_CARD_MAX_WORDS = 30
+_CARD_LEAD_WORDS = 3
+_CARD_READ_WORDS = _CARD_LEAD_WORDS + 2 * _CARD_MAX_WORDS
+
+
+def headline_twice(text: str) -> bool:
+    """The text opens (after a word or three) with a phrase of five words or more said twice
+    in a row, the second time in full or cut short by a few words and an ellipsis."""
+    if len(text) < 40:
+        return False
+    head = text[: 12 * _CARD_READ_WORDS]
+    tokens = folded_tokens(head)[:_CARD_READ_WORDS]
+    n = len(tokens)
+    cut = "\u2026" in head or "..." in head
+    for i in range(min(_CARD_LEAD_WORDS + 1, n)):
+        first = tokens[i]
+        j = i + _CARD_MIN_WORDS
+        while True:
+            try:
+                j = tokens.index(first, j, min(n, i + _CARD_MAX_WORDS + 1))
+            except ValueError:
+                break
+            k = j - i
+            m = 0
+            while j + m < n and m < k and tokens[i + m] == tokens[j + m]:
+                m += 1
+            # Said in full, or cut short where the page marks the cut ('Moving and…').
+            if m == k or (m >= max(_CARD_MIN_WORDS, k - 3) and cut):
+                return True
+            j += 1
     return False
 
 
