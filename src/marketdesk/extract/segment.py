@@ -13,7 +13,8 @@ steps in order:
    marker, a promo) does not split it; text dumps then step past a headline caught inside.
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
-   dumps, htmlmodel.py with markup evidence for HTML.
+   dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
+   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
 7. Every block is article text or a removed block of a kind (`_sort_blocks`).
@@ -119,6 +120,8 @@ def assemble(
     _mark_related_lists(blocks, kinds, start, end)
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
+    if markup is None and chosen is not None:
+        _drop_teaser_cards(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     paragraphs, removed, credits, copyright_text = _sort_blocks(
@@ -181,8 +184,6 @@ def _furniture_kinds(
             ):
                 k = hint
             if k is None and len(block.text) <= _TWICE_MAX_CHARS and said_twice(block.text):
-                k = BlockKind.RELATED
-            if k is None and take_hints and headline_twice(block.text):
                 k = BlockKind.RELATED
             kinds[i] = k
 
@@ -248,6 +249,17 @@ def headline_twice(text: str) -> bool:
                 return True
             j += 1
     return False
+
+
+def _drop_teaser_cards(
+    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
+) -> None:
+    """Step 5b (text dumps): a kept block that is a teaser card is a related link. Asked of
+    the kept blocks only, a few a page: the test reads words, and most blocks are gone."""
+    for i, keep in enumerate(chosen):
+        if keep and headline_twice(blocks[i].text):
+            chosen[i] = False
+            kinds[i] = BlockKind.RELATED
 
 
 def _article_span(
