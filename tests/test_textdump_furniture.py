@@ -37,6 +37,8 @@ def test_teaser_cards_that_say_their_headline_twice_before_a_blurb(text: str) ->
         "The bank said rates would rise. The bank said rates would fall next year, analysts "
         "said on Monday.",
         "Short line",
+        # A sentence said over and over is odd prose, not a card.
+        "Shares of Toyota rose in Tokyo as the yen weakened again today. " * 3,
     ],
 )
 def test_prose_is_no_teaser_card(text: str) -> None:

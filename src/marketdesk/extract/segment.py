@@ -244,9 +244,12 @@ def headline_twice(text: str) -> bool:
             m = 0
             while j + m < n and m < k and tokens[i + m] == tokens[j + m]:
                 m += 1
-            # Said in full, or cut short where the page marks the cut ('Moving and…').
+            # Said in full, or cut short where the page marks the cut ('Moving and…'); not
+            # a third time, as far as the words read go (a sentence said over and over is
+            # no card).
             if m == k or (m >= max(_CARD_MIN_WORDS, k - 3) and cut):
-                return True
+                third = tokens[j + k : j + 2 * k]
+                return not third or third != tokens[i : i + len(third)]
             j += 1
     return False
 
