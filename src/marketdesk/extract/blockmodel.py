@@ -260,7 +260,7 @@ def read_page(blocks: list[Block]) -> PageText:
     """
     n = len(blocks)
     texts = [b.text for b in blocks]
-    full_lengths = [len(t) for t in texts]
+    full_lengths = list(map(len, texts))
     long_at = [i for i, k in enumerate(full_lengths) if k > _CAP_CHARS]
     capped = texts
     if long_at:
@@ -320,7 +320,6 @@ def read_page(blocks: list[Block]) -> PageText:
     for i in long_at:
         nw[i] = words(texts[i])
         sentence[i] = sentence_like(texts[i])
-    counts = Counter(texts)
     raw = np.empty((n, 13))
     raw[:, 0] = nw
     raw[:, 1] = sentence
@@ -332,7 +331,11 @@ def read_page(blocks: list[Block]) -> PageText:
     raw[:, 7] = head[4] / nh
     raw[:, 8] = (np.minimum(lengths, _HEAD_CHARS) - nh + 1) / nh
     raw[:, 9] = full[5]
-    raw[:, 10] = 0.0 if len(counts) == n else [counts[x] > 1 for x in texts]
+    if len(set(texts)) == n:  # most pages: no text twice, no count needed
+        raw[:, 10] = 0.0
+    else:
+        counts = Counter(texts)
+        raw[:, 10] = [counts[x] > 1 for x in texts]
     raw[:, 11] = last_codes == 58  # ':'
     raw[:, 12] = (cls[offsets] & _LOWER) != 0
     return PageText(raw, nw, sentence, exact)

@@ -87,7 +87,7 @@ _NEWSLETTER = _rx(
     r"\byour email address\b",
     r"\bI consent to receiv",
 )
-_PROMO = _rx(
+_PROMO_PATTERNS = (
     r"\bour (?:new |free |award-winning )?(?:app|apps|platform|podcast|website|site|service|"
     r"magazine|subscription|offers?|store|shop)\b",
     r"\bbrought to you by\b",
@@ -120,7 +120,65 @@ _PROMO = _rx(
     r"\b(?:amazon associates?|affiliate links?|participates? in the amazon)\b",
     r"\bletters? to the editor\b",
 )
+_PROMO = _rx(*_PROMO_PATTERNS)
 _PROMO_FOLDED = re.compile(_PROMO.pattern)
+
+
+def _all_of(*groups: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(g.split()) for g in groups)
+
+
+# What each _PROMO pattern needs among a block's words, in its order: one word of every
+# group. A long block with a cue word ('our', 'get', 'you') where no pattern can match skips
+# the patterns, whose scan over a paragraph cost more than the rest of its reading.
+_PROMO_NEEDS = (
+    _all_of(
+        "our",
+        "app apps platform podcast website site service magazine subscription offer "
+        "offers store shop",
+    ),
+    _all_of("brought", "you"),
+    _all_of("get", "the", "answers app latest full best"),
+    _all_of("download install get", "the our", "app"),
+    _all_of("download install", "now today free"),
+    _all_of("subscribe", "now today here"),
+    _all_of("sign", "up", "now today here free"),
+    _all_of("click", "here"),
+    _all_of("free", "trial"),
+    _all_of("try join explore visit discover follow like", "us our"),
+    _all_of("do", "you", "have want"),
+    _all_of("unlimited", "access"),
+    _all_of("limited", "time"),
+    _all_of("miss"),
+    _all_of("special", "offer"),
+    _all_of("become", "member subscriber supporter"),
+    _all_of("support", "our us"),
+    _all_of("jetzt", "abonnieren testen lesen registrieren"),
+    _all_of("abonnez", "vous"),
+    _all_of("please", "subscribe"),
+    _all_of("view read continue", "story article"),
+    _all_of("follow", "on", "twitter facebook instagram linkedin tiktok youtube"),
+    _all_of("thank", "you", "support reading visiting"),
+    _all_of("registrieren anmelden", "weiterlesen"),
+    _all_of("unterstützen", "sie"),
+    _all_of("unterstütze", "uns unsere"),
+    _all_of("spende spenden donate donation rely faire"),
+    _all_of("amazon affiliate"),
+    _all_of("editor", "letter letters"),
+)
+
+
+def _promo_possible(tokens: set[str]) -> bool:
+    """Some _PROMO pattern has all the words it needs among these."""
+    for needs in _PROMO_NEEDS:  # plain loops: generators cost more than the tests
+        for group in needs:
+            if tokens.isdisjoint(group):
+                break
+        else:
+            return True
+    return False
+
+
 # A browser's push-notification prompt: the site asks to send alerts ("Allow notifications",
 # "Dürfen wir Sie in Ihrem Browser ... informieren?", "Benachrichtigungen erfolgreich aktiviert").
 _NOTIFY = _rx(
@@ -240,6 +298,7 @@ _COMMENT_FORM = _rx(
     r"\bthe letters and numbers you entered\b",
     r"\b(?:log|sign) in to (?:reply|comment|post a comment)\b",
     r"\bcomments (?:are|is) owned by (?:whoever|the (?:poster|person))",
+    r"\bcomments powered by disqus\b",
 )
 _COMMENT_FORM_TRIGGER = frozenset(
     ("comment", "comments", "fields", "email", "letters", "log", "sign")
@@ -265,6 +324,9 @@ _NOTICE = _rx(
     r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
     r"\bexternal (?:links|sites) are provided for reference\b",
     r"\bis not responsible for the content of external\b",
+    # A post's tag or category line ('Labels: fascism, documentary', 'Filed under: Apps').
+    r"^(?:labels|tags|tagged(?: with| as)?|categories|category|filed (?:under|in)|posted in|"
+    r"topics)\s*:\s*\w",
 )
 # Each notice's rarest word: a block without one skips the patterns.
 _NOTICE_TRIGGER = frozenset(
@@ -279,6 +341,13 @@ _NOTICE_TRIGGER = frozenset(
         "print",
         "reference",
         "external",
+        "labels",
+        "tags",
+        "tagged",
+        "categories",
+        "category",
+        "filed",
+        "topics",
     }
 )
 _NOTICE_MAX_WORDS = 80
@@ -346,8 +415,11 @@ _LONG_TRIGGERS = (
     _TRIGGERS["cookie"] | _TRIGGERS["newsletter"] | _TRIGGERS["promo"] | _READ_ALSO_TRIGGER
 )
 _SHORT_TRIGGERS = _ANY_TRIGGER
+# The newsletter patterns' words; 'i' counts only beside 'consent' ('I consent to receive').
+_NEWSLETTER_WORDS = _TRIGGERS["newsletter"] - {"i"}
 _ALL_TRIGGERS = (
     _ANY_TRIGGER
+    | _READ_ALSO_TRIGGER
     | _BANNER_TRIGGER
     | _CREDIT_TRIGGER
     | _COPYRIGHT_TRIGGER
@@ -370,6 +442,10 @@ _TEASER_MIN_WORDS = 6  # a bare 'Read more »' is navigation
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
 _AD_MAX_CHARS = max(len(m) for m in _AD_MARKERS) + 8
+
+
+def _unquoted(text: str) -> str:
+    return _QUOTED.sub(" ", text) if not _QUOTE_CHARS.isdisjoint(text) else text
 
 
 def normalise(text: str) -> str:
@@ -395,10 +471,13 @@ def classify_text(text: str) -> BlockKind | None:
         return BlockKind.AD
     if len(found) >= _TEASER_MIN_WORDS and _TEASER_END.search(text[-_TEASER_TAIL:]):
         return BlockKind.RELATED  # an excerpt cut with '[...]' or 'more »': a teaser
-    if _ALL_TRIGGERS.isdisjoint(found) and "\u00a9" not in text:
+    # The block's cue words: every family's trigger set below is a part of _ALL_TRIGGERS, so
+    # testing these few stands for testing all the block's words (a paragraph's fifty, a
+    # dozen times over, cost more than the patterns).
+    tokens = _ALL_TRIGGERS.intersection(found)
+    if not tokens and "\u00a9" not in text:
         return None  # no family's cue word: the common case, decided without a regex
     words = len(text.split())
-    tokens = set(found)
     if words <= 10 and not tokens.isdisjoint(_BANNER_TRIGGER) and is_market_status(text):
         return BlockKind.MARKET_STATUS
     # syndication_origin refuses blocks over its word limit: they skip the call.
@@ -442,23 +521,28 @@ def classify_text(text: str) -> BlockKind | None:
         return BlockKind.FOOTER
     if tokens.isdisjoint(_SHORT_TRIGGERS if words <= 12 else _LONG_TRIGGERS):
         return None
-    # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay.
-    unquoted = _QUOTED.sub(" ", text) if not _QUOTE_CHARS.isdisjoint(text) else text
-    if words <= 60 and not tokens.isdisjoint(_TRIGGERS["cookie"]) and _COOKIE.search(unquoted):
-        return BlockKind.COOKIE
-    if (
-        words <= 40
-        and not tokens.isdisjoint(_TRIGGERS["newsletter"])
-        and _NEWSLETTER.search(unquoted)
+    # Quoted speech is no cue; stripping it costs, so only blocks with a cue word pay, once.
+    unquoted: str | None = None
+    if words <= 60 and not tokens.isdisjoint(_TRIGGERS["cookie"]):
+        unquoted = _unquoted(text)
+        if _COOKIE.search(unquoted):
+            return BlockKind.COOKIE
+    if words <= 40 and (
+        not tokens.isdisjoint(_NEWSLETTER_WORDS) or ("i" in tokens and "consent" in found)
     ):
-        return BlockKind.NEWSLETTER
+        unquoted = unquoted or _unquoted(text)
+        if _NEWSLETTER.search(unquoted):
+            return BlockKind.NEWSLETTER
     promo = _TRIGGERS["promo"]
     # Two cues in a long block need two cue words (the matches do not overlap).
     cue_words = tokens & promo
     # Two cue words in the block: two different ones, or one of them twice.
-    if cue_words and (
-        words <= 12 or len(cue_words) >= 2 or found.count(next(iter(cue_words))) >= 2
+    if (
+        cue_words
+        and (words <= 12 or len(cue_words) >= 2 or found.count(next(iter(cue_words))) >= 2)
+        and _promo_possible(set(found))
     ):
+        unquoted = unquoted or _unquoted(text)
         # Matching casefolded text without IGNORECASE is three times faster, same matches.
         promo_cues = len({m.group(0) for m in _PROMO_FOLDED.finditer(unquoted.casefold())})
         if promo_cues >= 2 or (promo_cues == 1 and words <= 12):

@@ -47,6 +47,9 @@ _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re
 # article's 'X writes "..."' has no colon).
 _SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
 _SAYS_HEAD_CHARS = 120
+# A comment that opens with its writer's link and name ('http://example.com/ jdoe That is ...'):
+# an article's paragraph does not start with a bare address.
+_LINKED_NAME = re.compile(r"https?://\S+\s+\S+\s+\S")
 _OPENER = re.compile(
     r"^\W*(?:\d+|no|one)\s+(?:\w+\s+)?(?:comments?|responses?|replies|thoughts)\b"
     r"|\b(?:there (?:are|is)|with) (?:\d+|no|one) (?:comments?|responses?|replies)\b"
@@ -78,10 +81,8 @@ _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entr
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
 
 
-@lru_cache(maxsize=8192)
 def is_entry_header(text: str) -> bool:
     """A comment's header: a short line with a date and a clock time, or 'X says:'."""
-    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
     if len(text) > _HEADER_MAX_CHARS:
         return False
     if _DIGIT.search(text) is None:  # no date: only 'X says:' can be one (most lines)
@@ -90,11 +91,15 @@ def is_entry_header(text: str) -> bool:
     n = len(text.split())
     if n > _HEADER_MAX_WORDS:
         return False
+    return _dated_header(text, n, _DATE.search(text))
+
+
+def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
+    """is_entry_header of a short text with a digit, its `n` words and first `date` read."""
     if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
         return True
     # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
     # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
-    date = _DATE.search(text)
     if date is None or _EMBED.search(text):
         return False
     # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
@@ -111,7 +116,6 @@ def is_entry_header(text: str) -> bool:
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
 
 
-@lru_cache(maxsize=8192)
 def is_entry_start(text: str) -> bool:
     """A comment whose header and text share a block: 'Barry Joseph September 27th, 2012 at
     11:01 pm danah, That was brilliant ...', 'rusticred 1 November 2012 9:37PM Who needs ...':
@@ -119,7 +123,7 @@ def is_entry_start(text: str) -> bool:
     writer's 'says:' or 'writes:' near its start ('Re: (Score:3) by vlm writes: I make ...')."""
     if len(text) <= _HEADER_MAX_CHARS // 2:
         return False
-    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
+    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None or _LINKED_NAME.match(text):
         return True
     if _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
         return False
@@ -167,30 +171,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
     counts: list[int] = []  # comment counts ('14 comments'), for the last rule below
     for i in range(max(ready_short, start + 1), n):
-        text = blocks[i].text
-        if len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None:
+        count, header, shape = _entry_facts(blocks[i].text)
+        if count:
             counts.append(i)
-        if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
-            # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
-            # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
-            if len(text) <= _HEADER_MAX_CHARS // 2:
-                if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
-                    len(text.split()) <= _SAYS_MAX_WORDS
-                ):
-                    headers.append((i, False))
-            elif _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None:
-                headers.append((i, True))
-            elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
-                headers.append((i, False))
-            continue
-        if is_entry_header(text):
-            headers.append((i, False))
-        elif is_entry_start(text):
-            headers.append((i, True))
-        if first < n or i < ready:
-            continue
-        shape = _stamp_shape(text)
-        if shape is None:
+        if header:
+            headers.append((i, header == _MERGED))
+        if shape is None or first < n or i < ready:
             continue
         run = runs.get(shape)
         if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
@@ -243,19 +229,58 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
     return n
 
 
+_HEADER, _MERGED = 1, 2  # an entry's header alone, or with the entry's text in its block
+
+
+@lru_cache(maxsize=8192)
+def _entry_facts(text: str) -> tuple[bool, int, str | None]:
+    """What thread_start asks of a block, in one cached call: whether it is a comment count,
+    whether it is an entry header (_HEADER) or an entry with its header (_MERGED), 0 if
+    neither, and its stamp shape (`_stamp_shape`)."""
+    # Cached by text, as classify_text is: menus and footers repeat across a site's pages.
+    count = len(text) <= _COUNT_MAX_CHARS and _COUNT.match(text) is not None
+    if _DIGIT.search(text, 0, _HEADER_MAX_CHARS) is None:
+        # Most blocks: no date near the start, so no stamp; only 'X says:' can be a header
+        # and 'X writes: ...' an entry (is_entry_header and is_entry_start, inlined).
+        header = 0
+        if len(text) <= _HEADER_MAX_CHARS // 2:
+            if text.rstrip(_SAYS_TAIL)[-8:].lower().endswith(_SAYS_WORDS) and (
+                len(text.split()) <= _SAYS_MAX_WORDS
+            ):
+                header = _HEADER
+        elif (
+            _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None
+            or _LINKED_NAME.match(text) is not None
+        ):
+            header = _MERGED
+        elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
+            header = _HEADER
+        return count, header, None
+    # A digit near the start. Only a short line of few words can be a header or a stamp; its
+    # words and its date are read once for both.
+    n = len(text.split()) if len(text) <= _HEADER_MAX_CHARS else _HEADER_MAX_WORDS + 1
+    if n > _HEADER_MAX_WORDS:
+        return count, _MERGED if is_entry_start(text) else 0, None
+    date = _DATE.search(text)
+    if _dated_header(text, n, date):
+        header = _HEADER
+    elif is_entry_start(text):
+        header = _MERGED
+    else:
+        header = 0
+    return count, header, None if date is None else _stamp_shape(text)
+
+
 _STAMP_REPEATS = 3  # a thread's stamp line comes entry after entry; an article's, once
 _NAME_LINE_WORDS = 4
 _STAMP_OTHER_WORDS = 5
 _NUMBERED = re.compile(r"\S*\d\S*")  # '10th', '#4074', '(69642)': no name's words
 
 
-@lru_cache(maxsize=8192)
 def _stamp_shape(text: str) -> str | None:
-    """A short line's words besides its date and time, where it has a date; else None."""
-    if len(text) > _HEADER_MAX_CHARS or _DIGIT.search(text) is None:
-        return None
-    if len(text.split()) > _HEADER_MAX_WORDS or _DATE.search(text) is None:
-        return None
+    """A short line's words besides its date and time, or None where they are no stamp's.
+
+    Asked of lines of _HEADER_MAX_WORDS words at most with a digit and a date (_entry_facts)."""
     rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
     # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
     # time of day; a caption or a sentence with a date has more, a picture's file name

@@ -80,22 +80,56 @@ _CORPORATE_SUFFIX = re.compile(
 MAX_CREDIT_WORDS = 80  # a credit is a sentence or two; longer blocks are not read
 
 
-# Every credit pattern needs one of these words; most blocks have none and skip the patterns.
-_CREDIT_CUE = re.compile(
-    r"originally|\bfirst\s+(?:appeared|published|ran|posted)|republish|reprint|reproduc|"
-    r"^\s*(?:distributed|syndicated|provided|source|quelle|fuente|fonte|źródło)\b|"
-    r"\bthis\s+(?:article|story|content)\b"
+# Every credit pattern needs one of these cues; most blocks have none and skip the patterns.
+# Literal cues are looked for as substrings, the others only behind their literal word: one
+# alternation tried at every position of a long block cost more than the rest of its reading.
+_CREDIT_FIRST = re.compile(r"\bfirst\s+(?:appeared|published|ran|posted)")
+_CREDIT_OPENING = re.compile(
+    r"\s*(?:distributed|syndicated|provided|source|quelle|fuente|fonte|źródło)\b"
 )
-_COPYRIGHT_CUE = re.compile(r"©|\(c\)|copyright|rights|droits|rechte|derechos")
+_CREDIT_THIS = re.compile(r"\bthis\s+(?:article|story|content)\b")
+
+
+def _credit_cue(folded: str) -> bool:
+    return (
+        "originally" in folded
+        or "republish" in folded
+        or "reprint" in folded
+        or "reproduc" in folded
+        or (
+            "first" in folded
+            and (
+                "appeared" in folded
+                or "published" in folded
+                or "ran" in folded
+                or "posted" in folded
+            )
+            and _CREDIT_FIRST.search(folded) is not None
+        )
+        or _CREDIT_OPENING.match(folded) is not None
+        or (
+            "this" in folded
+            and ("article" in folded or "story" in folded or "content" in folded)
+            and _CREDIT_THIS.search(folded) is not None
+        )
+    )
+
+
+def _copyright_cue(folded: str) -> bool:
+    return (
+        "©" in folded
+        or "(c)" in folded
+        or "copyright" in folded
+        or "rights" in folded
+        or "droits" in folded
+        or "rechte" in folded
+        or "derechos" in folded
+    )
 
 
 def syndication_origin(text: str) -> str | None:
     """The original publisher named by a syndication credit, if the block is one."""
-    if (
-        len(text) > 1200
-        or len(text.split()) > MAX_CREDIT_WORDS
-        or not _CREDIT_CUE.search(text.casefold())
-    ):
+    if len(text) > 1200 or len(text.split()) > MAX_CREDIT_WORDS or not _credit_cue(text.casefold()):
         return None
     for rx in _SYNDICATION:
         m = rx.search(text)
@@ -128,7 +162,7 @@ def is_copyright(text: str) -> bool:
     return (
         len(text) <= 600
         and len(text.split()) <= 40
-        and bool(_COPYRIGHT_CUE.search(text.casefold()))
+        and _copyright_cue(text.casefold())
         and bool(_COPYRIGHT.search(text))
     )
 

@@ -13,7 +13,8 @@ steps in order:
    marker, a promo) does not split it; text dumps then step past a headline caught inside.
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
-   dumps, htmlmodel.py with markup evidence for HTML.
+   dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
+   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
 7. Every block is article text or a removed block of a kind (`_sort_blocks`).
@@ -44,7 +45,7 @@ from marketdesk.extract.credits import (
 )
 from marketdesk.extract.dates import find_date, is_dateline
 from marketdesk.extract.language import detect_language
-from marketdesk.extract.text import casefolded_words, sentence_like, words
+from marketdesk.extract.text import casefolded_words, folded_tokens, sentence_like, words
 from marketdesk.extract.ticker import find_strips, spaced_text
 from marketdesk.model import Article, Block, BlockKind, Page, QuoteObservation, RemovedBlock
 
@@ -120,6 +121,8 @@ def assemble(
     _mark_related_lists(blocks, kinds, start, end)
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
+    if markup is None and chosen is not None:
+        _drop_teaser_cards(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
@@ -196,6 +199,11 @@ _TWICE_MIN_WORDS = 3
 
 def said_twice(text: str) -> bool:
     """The text is a phrase of three words or more, then the same phrase again (or its start)."""
+    first = text.split(None, 1)
+    # The phrase's first word must come again: counted in C, that rules out most blocks
+    # before they are split into words.
+    if len(first) < 2 or text.count(first[0]) < 2:
+        return False
     tokens = text.split()
     n = len(tokens)
     if n < 2 * _TWICE_MIN_WORDS:
@@ -206,6 +214,57 @@ def said_twice(text: str) -> bool:
             rest = tokens[k:]
             return len(rest) <= k and tokens[: len(rest) - 1] == rest[:-1]
     return False
+
+
+# A teaser card in a dump: its headline twice (the link's and the picture's), the second
+# often cut short, then the start of the story ('REVIEW: Ambitious ... Moving and Ridiculous
+# REVIEW: Ambitious ... Moving and... As in ...'), behind a section word or two at most.
+_CARD_MIN_WORDS = 5
+_CARD_MAX_WORDS = 30
+_CARD_LEAD_WORDS = 3
+_CARD_READ_WORDS = _CARD_LEAD_WORDS + 2 * _CARD_MAX_WORDS
+
+
+def headline_twice(text: str) -> bool:
+    """The text opens (after a word or three) with a phrase of five words or more said twice
+    in a row, the second time in full or cut short by a few words and an ellipsis."""
+    if len(text) < 40:
+        return False
+    head = text[: 12 * _CARD_READ_WORDS]
+    tokens = folded_tokens(head)[:_CARD_READ_WORDS]
+    n = len(tokens)
+    cut = "\u2026" in head or "..." in head
+    for i in range(min(_CARD_LEAD_WORDS + 1, n)):
+        first = tokens[i]
+        j = i + _CARD_MIN_WORDS
+        while True:
+            try:
+                j = tokens.index(first, j, min(n, i + _CARD_MAX_WORDS + 1))
+            except ValueError:
+                break
+            k = j - i
+            m = 0
+            while j + m < n and m < k and tokens[i + m] == tokens[j + m]:
+                m += 1
+            # Said in full, or cut short where the page marks the cut ('Moving and…'); not
+            # a third time, as far as the words read go (a sentence said over and over is
+            # no card).
+            if m == k or (m >= max(_CARD_MIN_WORDS, k - 3) and cut):
+                third = tokens[j + k : j + 2 * k]
+                return not third or third != tokens[i : i + len(third)]
+            j += 1
+    return False
+
+
+def _drop_teaser_cards(
+    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
+) -> None:
+    """Step 5b (text dumps): a kept block that is a teaser card is a related link. Asked of
+    the kept blocks only, a few a page: the test reads words, and most blocks are gone."""
+    for i, keep in enumerate(chosen):
+        if keep and headline_twice(blocks[i].text):
+            chosen[i] = False
+            kinds[i] = BlockKind.RELATED
 
 
 def _article_span(

@@ -17,6 +17,13 @@ ASCII_WORD_BYTES = bytes(
     c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() or c == 95 else 32 for c in range(256)
 )
 _LATIN1_WORD_BYTES = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(256))
+# casefold() maps every Latin-1 character to one Latin-1 character, but for 'ß' ('ss') and 'µ'
+# (a Greek mu): a text without those two is folded and cut by one byte table.
+_FOLD_APART = (0xDF, 0xB5)
+_LATIN1_FOLDED_WORD_BYTES = bytes(
+    ord(chr(c).casefold()) if (chr(c).isalnum() or c == 95) and c not in _FOLD_APART else 32
+    for c in range(256)
+)
 _NON_WORD_MARKS = "\u2018\u2019\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac"  # ‘’“”„–—…•€
 
 # Chinese and Japanese write no spaces between words: their characters count half a word
@@ -35,11 +42,15 @@ def folded_tokens(text: str) -> list[str]:
     """The \\w+ runs of the casefolded text, as TOKEN.findall(text.casefold()) gives them."""
     if text.isascii():
         return text.encode("ascii").translate(ASCII_WORD_BYTES).decode("ascii").split()
-    folded = text.casefold()
-    latin1 = _latin1(folded)
-    if latin1 is None:
-        return TOKEN.findall(folded)
-    return latin1.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
+    latin1 = _latin1(text)
+    if latin1 is None:  # other scripts: casefolding rarely makes them Latin-1
+        return TOKEN.findall(text.casefold())
+    if b"\xdf" in latin1 or b"\xb5" in latin1:
+        latin1 = _latin1(text.casefold())
+        if latin1 is None:
+            return TOKEN.findall(text.casefold())
+        return latin1.translate(_LATIN1_WORD_BYTES).decode("latin-1").split()
+    return latin1.translate(_LATIN1_FOLDED_WORD_BYTES).decode("latin-1").split()
 
 
 def _latin1(text: str) -> bytes | None:
