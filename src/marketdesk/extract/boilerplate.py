@@ -438,6 +438,8 @@ _TEASER_END = re.compile(
     re.IGNORECASE,
 )
 _TEASER_TAIL = 24
+# The last characters those ends can have: every other block skips the regex.
+_TEASER_LAST = frozenset("]»›→>gG")
 _TEASER_MIN_WORDS = 6  # a bare 'Read more »' is navigation
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')
@@ -469,7 +471,11 @@ def classify_text(text: str) -> BlockKind | None:
         found = folded_tokens(text)
     if len(text) <= _AD_MAX_CHARS and " ".join(found) in _AD_MARKERS:
         return BlockKind.AD
-    if len(found) >= _TEASER_MIN_WORDS and _TEASER_END.search(text[-_TEASER_TAIL:]):
+    if (
+        text[-1:] in _TEASER_LAST
+        and len(found) >= _TEASER_MIN_WORDS
+        and _TEASER_END.search(text[-_TEASER_TAIL:])
+    ):
         return BlockKind.RELATED  # an excerpt cut with '[...]' or 'more »': a teaser
     # The block's cue words: every family's trigger set below is a part of _ALL_TRIGGERS, so
     # testing these few stands for testing all the block's words (a paragraph's fifty, a

@@ -17,6 +17,8 @@ steps in order:
    headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
+   6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
+   link to the story; one that opens with the writer's full name is a bio (`_mark_echoes`).
 7. Every block is article text or a removed block of a kind (`_sort_blocks`).
 8. Credits give origin and copyright (`_credits`).
 """
@@ -473,7 +475,7 @@ def _mark_echoes(
     ('Jane Doe covers media for ...') is the box about the writer.
     """
     openings: set[str] = set()  # the opening words of the article's paragraphs so far
-    said = " "  # their words, each paragraph's between spaces
+    said: list[str] = []  # their words, a paragraph's an item
     names = [casefolded_words(a) for a in header.authors if len(a.split()) >= 2]
     for i, block in enumerate(blocks):
         if kinds[i] is not None or not in_article(i):
@@ -482,11 +484,12 @@ def _mark_echoes(
         tokens = folded.split()
         opening = " ".join(tokens[:_ECHO_WORDS]) if len(tokens) >= _ECHO_WORDS else None
         # The last words may be cut mid-word ('But, at the en...'): they need not match.
-        if opening in openings and f" {' '.join(tokens[:-_ECHO_CUT])} " in said:
+        # Joined only where an opening repeats: most pages never pay for it.
+        if opening in openings and f" {' '.join(tokens[:-_ECHO_CUT])} " in f" {' '.join(said)} ":
             kinds[i] = BlockKind.RELATED
             continue
         if (
-            len(said) > 1
+            said
             and names
             and len(tokens) <= _BIO_MAX_WORDS
             and any(folded.startswith(name + " ") for name in names)
@@ -495,7 +498,7 @@ def _mark_echoes(
             continue
         if opening is not None:
             openings.add(opening)
-        said += folded + " "
+        said.append(folded)
 
 
 _ECHO_WORDS = 10  # the opening words two paragraphs must share to be one said twice
