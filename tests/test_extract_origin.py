@@ -87,6 +87,28 @@ def test_a_wire_copyright_on_another_site_is_the_origin() -> None:
     assert origin_of([*PARAGRAPHS, notice], html_site="The Associated Press") is None
 
 
+def test_a_wire_copyright_of_the_site_parent_is_no_origin() -> None:
+    # A paper owned by a news agency carries the agency's copyright on its own stories; its
+    # footer links to the agency's 'About' page, which says whose site it is.
+    notice = "Copyright 2026 Dow Jones & Company, Inc. All Rights Reserved"
+    body = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS, notice])
+    footer = "<footer><ul><li><a href='/about'>About Dow Jones</a></li>" + "".join(
+        f"<li><a href='/{w}'>{w.title()}</a></li>" for w in ("contact", "privacy", "careers")
+    )
+    html = (
+        '<html><head><meta property="og:site_name" content="The Harbour Ledger">'
+        "<title>Reservoirs at a ten-year low</title></head><body><article>"
+        f"<h1>Reservoirs at a ten-year low</h1>{body}</article>{footer}</ul></footer></body></html>"
+    )
+    page = extract(RawDocument(source="p.html", content=html.encode()), "html")
+    assert page.article.origin is None
+    # Without that link, the agency's copyright on another paper's page is the origin.
+    plain = html.replace("About Dow Jones", "About us")
+    assert extract(RawDocument(source="p.html", content=plain.encode()), "html").article.origin == (
+        "Dow Jones"
+    )
+
+
 def test_a_credit_naming_the_site_itself_is_no_origin() -> None:
     credit = "This article originally appeared in the Harbour Gazette."
     assert origin_of([*PARAGRAPHS, credit], html_site="Harbour Gazette") is None

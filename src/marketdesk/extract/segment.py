@@ -527,7 +527,7 @@ def _credits(
     is never the origin: most sites hold the copyright of what they carry."""
     if copyright_text is None:
         copyright_text = _copyright_sentence(removed)
-    own = (meta.publisher, _host(meta.url))
+    own = (meta.publisher, _host(meta.url), *_about_names(removed))
     # 'Source: X' between paragraphs, or on several lines, credits pictures and charts; one
     # after the article's last paragraph credits the story.
     sources = sum(c.source_line for c in credits)
@@ -560,6 +560,25 @@ def _credits(
     if origin is None and wire and is_organisation(wire) and not same_organisation(wire, *own):
         origin = wire
     return origin, copyright_text
+
+
+def _about_names(removed: list[RemovedBlock]) -> list[str]:
+    """The names a page gives itself in its menus and footer ('About Dow Jones', 'About The
+    Example Times'): a site links to its own 'About' page, so a credit or a wire's copyright
+    naming one of them names the page's own publisher (a paper's parent company)."""
+    return [
+        m.group(1)
+        for r in removed
+        if r.kind in _SITE_FURNITURE
+        and len(r.text) <= _ABOUT_MAX_CHARS
+        and (m := _ABOUT.fullmatch(r.text.strip()))
+    ]
+
+
+_SITE_FURNITURE = frozenset({BlockKind.FOOTER, BlockKind.NAVIGATION})
+_ABOUT_MAX_CHARS = 60
+# 'About' and a capitalised name of at most five words; not 'About us', 'About this site'.
+_ABOUT = re.compile(r"About\s+((?:The\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z&][\w&.'-]*){0,4})")
 
 
 def _host(url: str | None) -> str | None:
