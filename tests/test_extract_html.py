@@ -517,7 +517,32 @@ def test_the_writers_bio_after_the_article_is_a_byline() -> None:
     assert {r["text"]: r["kind"] for r in page["removed"]}[bio] == "byline"
 
 
-@pytest.mark.parametrize("end", [" [...]", " […]", " more »", " Continue reading →"])
+_DESKS = ("bond", "rates", "currency", "oil", "metals", "grain", "sugar", "coffee", "gas")
+
+
+def test_a_long_bio_that_opens_as_bios_do_is_a_byline() -> None:
+    bio = (
+        "Jane Doe is the founder of a newsletter on central banks, which she has written from "
+        "Frankfurt since 2015. "
+        + " ".join(
+            f"Before that she spent {n} years at a news agency, on the {desk} desk."
+            for n, desk in enumerate(_DESKS, start=2)
+        )
+    )
+    assert len(bio.split()) > 80
+    content = (
+        "<html lang='en'><head><meta name='author' content='Jane Doe'></head><body><article>"
+        f"<h1>Rates held</h1><p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p><p>{bio}</p>"
+        "</article></body></html>"
+    ).encode()
+    page = page_json(extract(RawDocument(source="b.html", content=content)))
+    assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
+    assert {r["text"]: r["kind"] for r in page["removed"]}[bio] == "byline"
+
+
+@pytest.mark.parametrize(
+    "end", [" [...]", " […]", " more »", " Continue reading →", " READ FULL STORY"]
+)
 def test_a_cut_excerpt_is_a_teaser(end: str) -> None:
     teaser = "Lenders said mortgage rates would stay where they were for now, though two" + end
     page = page_json(

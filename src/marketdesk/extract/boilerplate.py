@@ -434,12 +434,12 @@ _ALL_TRIGGERS = (
 _TEASER_END = re.compile(
     r"(?:\[\s*(?:\.\.\.|…|&hellip;)\s*\]"
     r"|\b(?:read more|more|continue reading|weiterlesen|lire la suite|leer más)\s*(?:»|›|→|>>|>)"
-    r"|\bcontinue reading(?: →)?)\s*$",
+    r"|\bcontinue reading(?: →)?|\bread (?:the )?full (?:story|article|post))\s*$",
     re.IGNORECASE,
 )
 _TEASER_TAIL = 24
 # The last characters those ends can have: every other block skips the regex.
-_TEASER_LAST = frozenset("]»›→>gG")
+_TEASER_LAST = frozenset("]»›→>gGyYeEtT")
 _TEASER_MIN_WORDS = 6  # a bare 'Read more »' is navigation
 _NON_WORD = re.compile(r"[^\w\s]")
 _QUOTE_CHARS = frozenset('"“”«»„')

@@ -488,12 +488,7 @@ def _mark_echoes(
         if opening in openings and f" {' '.join(tokens[:-_ECHO_CUT])} " in f" {' '.join(said)} ":
             kinds[i] = BlockKind.RELATED
             continue
-        if (
-            said
-            and names
-            and len(tokens) <= _BIO_MAX_WORDS
-            and any(folded.startswith(name + " ") for name in names)
-        ):
+        if said and names and len(tokens) <= _BIO_LONG_WORDS and _opens_bio(folded, names, tokens):
             kinds[i] = BlockKind.BYLINE
             continue
         if opening is not None:
@@ -501,8 +496,24 @@ def _mark_echoes(
         said.append(folded)
 
 
+def _opens_bio(folded: str, names: list[str], tokens: list[str]) -> bool:
+    """Whether a paragraph opens with the writer's full name as a bio does: any such paragraph
+    of up to _BIO_MAX_WORDS, a longer one where the name is followed by what a bio says next
+    ('Jane Doe is the founder of ...', 'Jane Doe has written for ...')."""
+    for name in names:
+        if folded.startswith(name + " "):
+            if len(tokens) <= _BIO_MAX_WORDS:
+                return True
+            after = tokens[name.count(" ") + 1]
+            if after in _BIO_VERBS:
+                return True
+    return False
+
+
 _ECHO_WORDS = 10  # the opening words two paragraphs must share to be one said twice
 _BIO_MAX_WORDS = 80
+_BIO_LONG_WORDS = 250
+_BIO_VERBS = frozenset({"is", "was", "has", "writes", "covers", "joined", "founded", "lives"})
 _ECHO_CUT = 2  # the last words of a repeat, which a teaser may cut short
 
 
