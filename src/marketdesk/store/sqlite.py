@@ -138,6 +138,7 @@ class SQLiteStorage:
         self._local = threading.local()
         self._readers: weakref.WeakSet[_ReaderSlot] = weakref.WeakSet()  # the live ones
         self._closed = False
+        self._commits = 0  # since the last look at the WAL's length
         self._writer = self._connect()
         self._migrate()
 
@@ -152,6 +153,8 @@ class SQLiteStorage:
                 conn.execute("PRAGMA query_only=ON")
             else:
                 _use_wal(conn)
+                # A WAL the checkpoints reset is cut back to this size, not kept at its peak.
+                conn.execute(f"PRAGMA journal_size_limit={_WAL_KEEP_BYTES}")
                 # NORMAL (not durable): WAL synced at checkpoints only, safe from corruption.
                 conn.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
                 conn.execute("PRAGMA foreign_keys=ON")
@@ -194,6 +197,10 @@ class SQLiteStorage:
             except sqlite3.OperationalError as exc:
                 conn.execute("ROLLBACK")
                 raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+            self._commits += 1
+            if self._commits >= _WAL_LOOK_EVERY:
+                self._commits = 0
+                _bound_wal(conn)
 
     def _migrate(self) -> None:
         try:
@@ -831,6 +838,36 @@ class _ReaderSlot:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+
+
+def _bound_wal(conn: sqlite3.Connection) -> None:
+    """Start the WAL over where it has grown long. SQLite's own checkpoints copy the WAL into
+    the database but start it over only at a moment no reader is using it; a desk read all
+    the time by other processes (web workers under load, while `demo` or the daemon writes)
+    may have no such moment, and its WAL grew to gigabytes. A RESTART checkpoint waits for the
+    readers of the moment to finish (new ones read the database itself); the wait is cut
+    short, and tried again later, so that writes are never held up for long."""
+    if conn.in_transaction:
+        return
+    row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    if row is None or row[1] < _WAL_RESTART_FRAMES:
+        return
+    conn.execute(f"PRAGMA busy_timeout={_WAL_RESTART_WAIT_MS}")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except sqlite3.OperationalError:
+        pass  # busy: the next look tries again
+    finally:
+        conn.execute("PRAGMA busy_timeout=10000")
+
+
+# How often the writer looks at the WAL's length (commits), the length at which it starts it
+# over (frames of the 4 KiB default page: 64 MiB), how long it waits for the readers, and
+# the size a WAL that was started over is cut back to.
+_WAL_LOOK_EVERY = 50
+_WAL_RESTART_FRAMES = 16_384
+_WAL_RESTART_WAIT_MS = 50
+_WAL_KEEP_BYTES = 64 * 1024 * 1024
 
 
 def _use_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
