@@ -110,6 +110,36 @@ def test_story_page_and_twin(client: Client) -> None:
     assert saskatchewan["type"] == "PLACE" and saskatchewan["mentions"][0]["text"] == "Saskatchewan"
 
 
+def test_story_page_says_who_published_it_and_when_with_the_zone(db_path: str) -> None:
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "Grain elevators across the province reported record deliveries this week as "
+            "farmers hurried to move the harvest before the first heavy snow.",
+            "Rail operators said they had added cars to the busiest lines and expected the "
+            "backlog at the coast to clear by the end of the month.",
+            "Buyers in Asia have placed early orders for the new crop, traders said, lifting "
+            "prices for milling wheat to their highest level since the spring.",
+        )
+    )
+    html = (
+        '<html lang="en"><head><meta property="og:site_name" content="Harbour Ledger">'
+        '<meta property="article:published_time" content="2026-03-02T09:30:00+02:00">'
+        "<title>Record grain deliveries</title></head><body><article>"
+        f"<h1>Record grain deliveries</h1>{paragraphs}</article></body></html>"
+    )
+    with make_desk(db_path, now=AT) as desk:
+        store_document(desk, RawDocument(source="grain.html", content=html.encode()))
+        page = Client(create_app(desk)).get("/stories/1")
+    assert page.status_code == 200
+    meta = re.search(r'<p class="meta parts">(.*?)</p>', page.text, re.S)
+    assert meta is not None
+    assert '<span class="publisher">Harbour Ledger</span>' in meta.group(1)
+    assert (
+        '<time datetime="2026-03-02T09:30:00+02:00">2026-03-02 09:30 +02:00</time>' in meta.group(1)
+    )
+
+
 def test_untrusted_text_is_escaped(client: Client) -> None:
     story = next(s for s in client.get("/.json").json()["stories"] if s["id"] == 2)
     page = client.get(story["url"])

@@ -25,6 +25,7 @@ __all__ = [
     "format_pct",
     "format_price",
     "history_line",
+    "moment",
     "mover_rows",
     "quote_trend",
     "sparkline_svg",
@@ -132,6 +133,23 @@ def history_line(q: Quote, decimals: int, resolution: str = "daily") -> str:
         if q.change_pct is not None:
             change += f" {format_pct(q.change_pct)}"
     return f"{q.at:{stamp}} {format_price(q.last, decimals)}{change} {q.source}"
+
+
+def moment(at: datetime | None) -> str:
+    """A publication or fetch time as a story shows it: '2026-11-22 04:43 UTC', with the
+    page's own offset where it gave one ('2026-11-22 09:30 +02:00'); a time without an offset
+    as the page gave it ('2026-11-22 09:30, zone not given'); a bare date as a date."""
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        if (at.hour, at.minute, at.second, at.microsecond) == (0, 0, 0, 0):
+            return at.strftime("%Y-%m-%d")
+        return at.strftime("%Y-%m-%d %H:%M") + ", zone not given"
+    offset = at.utcoffset()
+    if offset is not None and not offset:
+        return at.strftime("%Y-%m-%d %H:%M") + " UTC"
+    zone = at.strftime("%z")
+    return f"{at:%Y-%m-%d %H:%M} {zone[:3]}:{zone[3:5]}" if zone else at.strftime("%Y-%m-%d %H:%M")
 
 
 def quote_trend(change: float | None) -> str:

@@ -47,6 +47,7 @@ class Renderer:
             change=present.format_change,
             pct=present.format_pct,
             trend=present.quote_trend,
+            moment=present.moment,
         )
 
     def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
