@@ -14,7 +14,8 @@ steps in order:
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
-   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`).
+   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`), and so is a
+   kept block standing alone after the article (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
    6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
@@ -125,6 +126,7 @@ def assemble(
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     if markup is None and chosen is not None:
         _drop_teaser_cards(blocks, kinds, chosen)
+        _drop_strays(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
@@ -267,6 +269,45 @@ def _drop_teaser_cards(
         if keep and headline_twice(blocks[i].text):
             chosen[i] = False
             kinds[i] = BlockKind.RELATED
+
+
+# Kept blocks with this many blocks or more between them, furniture not counted, are in
+# separate runs; a run of one block after the longest run, much shorter than it, is a stray
+# (_drop_strays).
+_STRAY_GAP = 2
+_STRAY_SHARE = 0.5
+
+
+def _drop_strays(blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]) -> None:
+    """Step 5c (text dumps): after the article, a kept block standing alone is no article
+    text: a blurb about the site or its writer in a sidebar, a teaser, a comment the thread
+    scan missed. The kept blocks fall into runs, _STRAY_GAP blocks or more between two runs
+    (blocks of a furniture kind not counted: an ad marker or a 'Read more' box inside the
+    article does not split it); the article is the longest run (in characters). A run of one
+    block after it, under half its length, is dropped. Runs before the article are not
+    asked: a lead or a standfirst stands apart from the body above a picture, its caption
+    and share buttons."""
+    kept = [i for i, keep in enumerate(chosen) if keep]
+    if len(kept) < 3:
+        return
+    # plain[i]: the blocks without a furniture kind before block i.
+    plain = [0] * len(blocks)
+    count = 0
+    for i, kind in enumerate(kinds):
+        plain[i] = count
+        count += kind is None
+    runs: list[list[int]] = [[kept[0]]]
+    for i in kept[1:]:
+        if plain[i] - plain[runs[-1][-1]] > _STRAY_GAP:
+            runs.append([i])
+        else:
+            runs[-1].append(i)
+    sizes = [sum(len(blocks[i].text) for i in run) for run in runs]
+    most = max(sizes)
+    main = sizes.index(most)
+    for run, size in zip(runs[main + 1 :], sizes[main + 1 :], strict=True):
+        if len(run) == 1 and size < most * _STRAY_SHARE:
+            chosen[run[0]] = False
 
 
 def _article_span(
