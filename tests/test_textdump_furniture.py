@@ -1,5 +1,5 @@
 """Furniture kinds of text dumps: teaser cards, tag lines, comment widgets, linked comments,
-kept blocks standing alone after the article."""
+headlines run together, kept blocks standing alone after the article."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
-from marketdesk.extract.segment import _drop_strays, headline_twice
+from marketdesk.extract.segment import _drop_strays, headline_twice, reads_as_titles
 from marketdesk.model import Block, BlockKind, RawDocument
 
 PROSE = (
@@ -150,3 +150,34 @@ def test_furniture_between_paragraphs_does_not_set_one_apart() -> None:
     kinds = [None, None, BlockKind.RELATED, BlockKind.RELATED, BlockKind.RELATED, None]
     _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen)
     assert chosen[5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Markets Video: Copper Traders Brace For A Long Winter Latest on Desk TV Morning Call "
+        "Market Movers The Week Ahead Earnings Season Explained",
+        "Business & Finance Dealing with Clients Finding Work Freebies Home Office Freelance "
+        "Design Freelance Marketing Freelance Writing Tax Tips",
+        "2024 Outlook 10 Stocks For A Rainy Day Why Bond Funds Fell 5 Charts On Housing "
+        "Gold Slips As Dollar Firms",
+    ],
+)
+def test_headlines_run_together_read_as_titles(text: str) -> None:
+    assert reads_as_titles(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE,
+        # Names and places all through, but a sentence: it ends with its full stop.
+        "The board, which meets on May 5, also named Anna Berg, Tomas Lind, Jon Ek, Sara "
+        "Holm and Per Ahl of Uppsala Capital Partners as directors.",
+        "Weekly Market Roundup",  # a short heading
+        "central banks rates inflation bonds equities currencies commodities credit "
+        "emerging markets",
+    ],
+)
+def test_prose_and_headings_do_not_read_as_titles(text: str) -> None:
+    assert not reads_as_titles(text)
