@@ -557,8 +557,9 @@ def _mark_echoes(
     for i, block in enumerate(blocks):
         if kinds[i] is not None or not in_article(i):
             continue
-        folded = casefolded_words(block.text)
-        tokens = folded.split()
+        # casefolded_words(block.text), through the byte tables: the same words, faster.
+        tokens = folded_tokens(block.text)
+        folded = " ".join(tokens)
         opening = " ".join(tokens[:_ECHO_WORDS]) if len(tokens) >= _ECHO_WORDS else None
         # The last words may be cut mid-word ('But, at the en...'): they need not match.
         # Joined only where an opening repeats: most pages never pay for it.
