@@ -316,3 +316,52 @@ def test_teaser_cards_that_say_their_headline_twice_are_not_article() -> None:
     dump = "\n".join((*(f"• {t}" for t in teasers), *article)).encode()
     page = extract(RawDocument(source="t.txt", content=dump), kind="text")
     assert page.article.paragraphs == article
+
+
+def _reference_counts(text: str) -> list[float]:
+    """read_page's columns of one block, character by character: words, sentence shape (its
+    last character, or two sentence marks before a space), punctuation, digit and capital
+    word starts (in the head), separators."""
+    from marketdesk.extract import blockmodel as bm
+
+    table = bm._char_classes()
+    t = text[: bm._CAP_CHARS]
+    bits = [int(table[min(ord(ch), len(table) - 1)]) for ch in t + "\n"]
+    word = [b & bm._WORD != 0 for b in bits]
+    starts = [w and (k == 0 or not word[k - 1]) for k, w in enumerate(word)][: len(t)]
+    spaced = [bits[k + 1] & bm._SPACE != 0 for k in range(len(t))]
+    marks = sum(1 for k in range(len(t)) if bits[k] & bm._MARK and spaced[k])
+    punct = sum(1 for k in range(len(t)) if bits[k] & bm._PUNCT_BIT)
+    head = min(len(t), bm._HEAD_CHARS)
+    digit = sum(1 for k in range(head) if starts[k] and bits[k] & bm._DIGIT)
+    upper = sum(1 for k in range(head) if starts[k] and bits[k] & bm._UPPER)
+    dash = sum(1 for k in range(1, len(t)) if t[k] == "-" and t[k - 1] == " " and spaced[k])
+    seps = sum(1 for k in range(len(t)) if bits[k] & bm._SEP_BIT) + dash
+    cjk = sum(1 for k in range(len(t)) if bits[k] & bm._CJK)
+    n_words = sum(starts) + (cjk + 1) // 2
+    head_words = max(1.0, sum(starts[:head]))
+    sentence = bits[len(t) - 1] & bm._SENT_BIT != 0 or marks >= 2
+    shares = [punct / max(1.0, n_words), digit / head_words, upper / head_words]
+    return [float(n_words), float(sentence), *shares, seps]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["Emoji stay counted \U0001f4c8 - after a wide character.", "No wide characters - here."],
+)
+def test_packed_counts_equal_counting_each_character(extra: str) -> None:
+    texts = [
+        "Home | Markets » Stocks",
+        "Shares of 3M rose 2.5% on Tuesday - the most in a month. Analysts said so! Then?",
+        "東京株式市場で日経平均株価は反落した。",
+        "A" * 10 + " " + "word. " * 90,  # over the cap: read up to _CAP_CHARS
+        "x",
+        extra,
+    ]
+    blocks = [Block(text=t, position=i) for i, t in enumerate(texts)]
+    raw = read_page(blocks).raw
+    for i, text in enumerate(texts):
+        if len(text) > 400:
+            continue  # a long block's word count comes from text.words, not the counts
+        got = [raw[i, 0], raw[i, 1], raw[i, 5], raw[i, 6], raw[i, 7], raw[i, 9]]
+        assert got == pytest.approx(_reference_counts(text)), text

@@ -1,4 +1,5 @@
-"""Furniture kinds of text dumps: teaser cards, tag lines, comment widgets, linked comments."""
+"""Furniture kinds of text dumps: teaser cards, tag lines, comment widgets, linked comments,
+headlines run together, kept blocks standing alone after the article."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
-from marketdesk.extract.segment import headline_twice
-from marketdesk.model import BlockKind, RawDocument
+from marketdesk.extract.segment import _drop_strays, headline_twice, reads_as_titles
+from marketdesk.model import Block, BlockKind, RawDocument
 
 PROSE = (
     "The central bank held its main rate at 4.5 percent on Thursday, saying inflation had "
@@ -88,3 +89,95 @@ def test_linked_comments_after_an_article_are_removed() -> None:
     )
     assert not any(p.startswith("http://") for p in page.article.paragraphs)
     assert any(r.kind is BlockKind.COMMENTS for r in page.removed)
+
+
+STRAY_PAGE = """Home
+Markets
+Port of Harwick widens its channel as freight volumes climb
+By Jane Tarrow
+March 3, 2026
+The harbour authority in Harwick said on Tuesday it would deepen and widen the main shipping \
+channel, after container traffic rose for a sixth straight quarter.
+Work on the channel is due to start in the autumn and to last two years, during which the \
+largest ships will be guided in at high tide only, the authority said.
+Freight operators welcomed the plan, saying the narrow approach had forced them to split \
+cargoes between smaller vessels, which raised their costs.
+The project will be paid for partly by a levy on each container landed, which the port \
+expects to raise about forty million over a decade.
+Local fishing crews asked for the dredged sand to be kept away from the breeding grounds \
+north of the breakwater, and the authority said it would publish a map.
+Photo galleries
+Events this week
+Letters to the editor
+Harbour Notes is a weekly blog about shipping, ports and the people who work in them, \
+written by a small team of reporters on the coast.
+Contact us
+Privacy
+"""
+
+
+def test_a_blurb_standing_alone_after_the_article_is_dropped() -> None:
+    page = extract(RawDocument(source="t.txt", content=STRAY_PAGE.encode()), kind="text")
+    paragraphs = page.article.paragraphs
+    assert len(paragraphs) == 5
+    assert paragraphs[0].startswith("The harbour authority")
+    assert not any(p.startswith("Harbour Notes") for p in paragraphs)
+
+
+def _blocks(lengths: list[int]) -> list[Block]:
+    return [Block(text="x" * n, position=i, tag="p") for i, n in enumerate(lengths)]
+
+
+def test_strays_are_single_kept_blocks_after_the_longest_run() -> None:
+    # Kept: a lead apart (0), the body (3-5), a stray (8), a run of two (11-12), a last
+    # stray (15), and one as long as half the body (18).
+    lengths = [200, 5, 5, 300, 300, 300, 5, 5, 150, 5, 5, 100, 100, 5, 5, 100, 5, 5, 450]
+    kept = {0, 3, 4, 5, 8, 11, 12, 15, 18}
+    chosen = [i in kept for i in range(len(lengths))]
+    _drop_strays(_blocks(lengths), [None] * len(lengths), chosen)
+    assert {i for i, c in enumerate(chosen) if c} == {0, 3, 4, 5, 11, 12, 18}
+
+
+def test_a_block_one_line_from_the_article_is_no_stray() -> None:
+    chosen = [True, True, False, True, False, False, True]
+    _drop_strays(_blocks([300, 300, 5, 100, 5, 5, 100]), [None] * 7, chosen)
+    assert chosen == [True, True, False, True, False, False, False]
+
+
+def test_furniture_between_paragraphs_does_not_set_one_apart() -> None:
+    # The last paragraph after an in-article box of related links (kinds set) stays.
+    chosen = [True, True, False, False, False, True]
+    kinds = [None, None, BlockKind.RELATED, BlockKind.RELATED, BlockKind.RELATED, None]
+    _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen)
+    assert chosen[5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Markets Video: Copper Traders Brace For A Long Winter Latest on Desk TV Morning Call "
+        "Market Movers The Week Ahead Earnings Season Explained",
+        "Business & Finance Dealing with Clients Finding Work Freebies Home Office Freelance "
+        "Design Freelance Marketing Freelance Writing Tax Tips",
+        "2024 Outlook 10 Stocks For A Rainy Day Why Bond Funds Fell 5 Charts On Housing "
+        "Gold Slips As Dollar Firms",
+    ],
+)
+def test_headlines_run_together_read_as_titles(text: str) -> None:
+    assert reads_as_titles(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE,
+        # Names and places all through, but a sentence: it ends with its full stop.
+        "The board, which meets on May 5, also named Anna Berg, Tomas Lind, Jon Ek, Sara "
+        "Holm and Per Ahl of Uppsala Capital Partners as directors.",
+        "Weekly Market Roundup",  # a short heading
+        "central banks rates inflation bonds equities currencies commodities credit "
+        "emerging markets",
+    ],
+)
+def test_prose_and_headings_do_not_read_as_titles(text: str) -> None:
+    assert not reads_as_titles(text)

@@ -228,6 +228,37 @@ def _char_classes() -> npt.NDArray[np.uint16]:
     return table
 
 
+# read_page's seven per-character counts, packed into one int64: 0 word starts, 1 sentence
+# marks before a space, 2 punctuation, 3 words starting with a digit, 4 words starting with a
+# capital, 5 separators ('|', '»', ' - '), 6 CJK characters.
+_FIELD_BITS = 9
+assert _CAP_CHARS < 1 << _FIELD_BITS  # a segment's count fits its field
+_FIELD_SHIFTS = np.arange(0, 7 * _FIELD_BITS, _FIELD_BITS, dtype=np.int64)[:, None]
+_FIELD_ONE = [1 << int(k) for k in _FIELD_SHIFTS[:, 0]]
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_WORD_START_BIT, _SPACE_AFTER_BIT = 11, 12  # above the class bits (_CJK is bit 10)
+
+
+@cache
+def _packed_counts() -> npt.NDArray[np.int64]:
+    """A character's packed counts by its class, whether it starts a word and whether a
+    space follows it (the index read_page builds)."""
+    out = np.zeros(1 << (_SPACE_AFTER_BIT + 1), dtype=np.int64)
+    for i in range(len(out)):
+        c, starts, spaced = i & 0x7FF, (i >> _WORD_START_BIT) & 1, (i >> _SPACE_AFTER_BIT) & 1
+        flags = (
+            starts,
+            spaced and c & _MARK,
+            c & _PUNCT_BIT,
+            starts and c & _DIGIT,
+            starts and c & _UPPER,
+            c & _SEP_BIT,
+            c & _CJK,
+        )
+        out[i] = sum(one for one, flag in zip(_FIELD_ONE, flags, strict=True) if flag)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class PageText:
     """What the characters of a page's blocks say, counted once for the whole page."""
@@ -282,28 +313,26 @@ def read_page(blocks: list[Block]) -> PageText:
     head_ends = np.minimum(ends, offsets + _HEAD_CHARS)
 
     # Segment sums: even slots sum a block's head, odd slots the rest of the block (and its
-    # newline), so a full count is the pair's sum. reduceat beats cumsum several times over;
-    # the six masks are rows of one array, so one reduceat call counts them all.
+    # newline), so a full count is the pair's sum. reduceat beats cumsum several times over.
+    # The seven counts are packed into one int64 a character (_FIELD_BITS bits each: a
+    # segment is at most _CAP_CHARS characters long, so no field overflows into the next), read
+    # from one table by the character's class and whether it starts a word and comes before a
+    # space; one reduceat over one row sums them all.
     cuts = np.empty(2 * n, dtype=np.int64)
     cuts[0::2] = offsets
     cuts[1::2] = head_ends
-    masks = np.empty((7, len(codes)), dtype=np.bool_)
     word = (cls & _WORD) != 0
-    word_start = masks[0]
-    word_start[:] = word
+    word_start = word.copy()
     word_start[1:] &= ~word[:-1]
     space_after = np.zeros(len(codes), dtype=np.bool_)
     space_after[:-1] = (cls[1:] & _SPACE) != 0
-    # '. ', '! ', '? ', '。' ... before a space or end
-    np.logical_and(space_after, (cls & _MARK) != 0, out=masks[1])
-    np.not_equal(cls & _PUNCT_BIT, 0, out=masks[2])
-    np.logical_and(word_start, (cls & _DIGIT) != 0, out=masks[3])
-    np.logical_and(word_start, (cls & _UPPER) != 0, out=masks[4])
-    dash = np.zeros(len(codes), dtype=np.bool_)
-    dash[1:-1] = (codes[1:-1] == 45) & (codes[:-2] == 32) & space_after[1:-1]
-    np.logical_or((cls & _SEP_BIT) != 0, dash, out=masks[5])
-    np.not_equal(cls & _CJK, 0, out=masks[6])
-    sums = np.add.reduceat(masks.view(np.uint8), cuts, axis=1, dtype=np.int64)
+    index = cls | (word_start.astype(np.uint16) << _WORD_START_BIT)
+    index |= space_after.astype(np.uint16) << _SPACE_AFTER_BIT
+    packed = np.take(_packed_counts(), index)
+    # ' - ' between words: a separator, as '|' is (a dash is in no other count).
+    dash = (codes[1:-1] == 45) & (codes[:-2] == 32) & space_after[1:-1]
+    packed[1:-1] += dash * _FIELD_ONE[5]
+    sums = (np.add.reduceat(packed, cuts) >> _FIELD_SHIFTS) & _FIELD_MASK
     head_sums = sums[:, 0::2]
     full = (head_sums + np.where(head_ends < ends, sums[:, 1::2], 0)).astype(np.float64)
     head = head_sums.astype(np.float64)

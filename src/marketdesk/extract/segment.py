@@ -14,7 +14,9 @@ steps in order:
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
-   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`).
+   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`), and so is a
+   kept block that reads as headlines or menu entries run together (`_drop_title_runs`), and
+   one standing alone after the article (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
    6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
@@ -125,6 +127,8 @@ def assemble(
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     if markup is None and chosen is not None:
         _drop_teaser_cards(blocks, kinds, chosen)
+        _drop_title_runs(blocks, kinds, chosen)
+        _drop_strays(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
@@ -267,6 +271,79 @@ def _drop_teaser_cards(
         if keep and headline_twice(blocks[i].text):
             chosen[i] = False
             kinds[i] = BlockKind.RELATED
+
+
+# Headlines and menu entries run together in one block ('Celebrity Video: A Star Shares Her
+# Moment Latest on Video Fashion Week Specials The Buzz ...'): ten words or more, six in ten
+# of them capitalised (or numbers), under one sentence end in twenty words, and not ending as
+# a sentence does (a caption or a sentence full of names ends with its full stop).
+_TITLES_MIN_WORDS = 10
+_TITLES_CAPITALISED = 0.6
+_TITLES_WORDS_PER_END = 20
+_SENTENCE_CLOSE = frozenset('.!?"\u201d)')
+
+
+def reads_as_titles(text: str) -> bool:
+    """The block is headlines or menu entries run together, not prose."""
+    tokens = text.split()
+    n = len(tokens)
+    if n < _TITLES_MIN_WORDS or tokens[-1][-1] in _SENTENCE_CLOSE:
+        return False
+    capitalised = sum(1 for t in tokens if t[0].isupper() or t[0].isdigit())
+    if capitalised < n * _TITLES_CAPITALISED:
+        return False
+    ends = sum(1 for t in tokens if t[-1] in ".!?")
+    return ends * _TITLES_WORDS_PER_END < n
+
+
+def _drop_title_runs(
+    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
+) -> None:
+    """Step 5c (text dumps): a kept block that reads as headlines or menu entries run
+    together is navigation (a mega-menu's items, a sidebar of teasers on one line)."""
+    for i, keep in enumerate(chosen):
+        if keep and reads_as_titles(blocks[i].text):
+            chosen[i] = False
+            kinds[i] = BlockKind.NAVIGATION
+
+
+# Kept blocks with this many blocks or more between them, furniture not counted, are in
+# separate runs; a run of one block after the longest run, much shorter than it, is a stray
+# (_drop_strays).
+_STRAY_GAP = 2
+_STRAY_SHARE = 0.5
+
+
+def _drop_strays(blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]) -> None:
+    """Step 5d (text dumps): after the article, a kept block standing alone is no article
+    text: a blurb about the site or its writer in a sidebar, a teaser, a comment the thread
+    scan missed. The kept blocks fall into runs, _STRAY_GAP blocks or more between two runs
+    (blocks of a furniture kind not counted: an ad marker or a 'Read more' box inside the
+    article does not split it); the article is the longest run (in characters). A run of one
+    block after it, under half its length, is dropped. Runs before the article are not
+    asked: a lead or a standfirst stands apart from the body above a picture, its caption
+    and share buttons."""
+    kept = [i for i, keep in enumerate(chosen) if keep]
+    if len(kept) < 3:
+        return
+    # plain[i]: the blocks without a furniture kind before block i.
+    plain = [0] * len(blocks)
+    count = 0
+    for i, kind in enumerate(kinds):
+        plain[i] = count
+        count += kind is None
+    runs: list[list[int]] = [[kept[0]]]
+    for i in kept[1:]:
+        if plain[i] - plain[runs[-1][-1]] > _STRAY_GAP:
+            runs.append([i])
+        else:
+            runs[-1].append(i)
+    sizes = [sum(len(blocks[i].text) for i in run) for run in runs]
+    most = max(sizes)
+    main = sizes.index(most)
+    for run, size in zip(runs[main + 1 :], sizes[main + 1 :], strict=True):
+        if len(run) == 1 and size < most * _STRAY_SHARE:
+            chosen[run[0]] = False
 
 
 def _article_span(
@@ -480,8 +557,9 @@ def _mark_echoes(
     for i, block in enumerate(blocks):
         if kinds[i] is not None or not in_article(i):
             continue
-        folded = casefolded_words(block.text)
-        tokens = folded.split()
+        # casefolded_words(block.text), through the byte tables: the same words, faster.
+        tokens = folded_tokens(block.text)
+        folded = " ".join(tokens)
         opening = " ".join(tokens[:_ECHO_WORDS]) if len(tokens) >= _ECHO_WORDS else None
         # The last words may be cut mid-word ('But, at the en...'): they need not match.
         # Joined only where an opening repeats: most pages never pay for it.
