@@ -594,3 +594,35 @@ def test_the_model_is_cut_to_a_container_that_holds_most_of_its_choice() -> None
     extra[1, htmlmodel.EXTRA_FEATURES.index("in_container")] = 0.0
     blocks[1] = Block(text="word " * 5, position=1)
     assert htmlmodel._within_container(chosen, blocks, extra) == [False, True, True, True, False]
+
+
+_BREAKWATER = (
+    "The harbour authority said on Monday that the new breakwater would be finished by the "
+    "spring, two years later than planned, after storms damaged the first sections.",
+    "Engineers had to rebuild the foundations of the northern arm, which the winter storms "
+    "had undermined, and the cost of the work rose by a third, the authority said.",
+    "Fishing crews, who moor inside the old wall, said they had lost weeks of work to the "
+    "delays and asked for lower berth fees until the work is done.",
+    "The authority said it would consider the request at its next meeting and that the new "
+    "berths would open in stages from the summer onwards.",
+)
+
+
+def test_a_blurb_standing_alone_after_the_article_is_not_article_text() -> None:
+    blurb = (
+        "Coastline Weekly is a small newsroom that covers ports, shipping and the towns along "
+        "the coast, with a long read for its readers every Friday."
+    )
+    links = "".join(
+        f"<p><a href='/{n}'>{text}</a></p>"
+        for n, text in enumerate(("Photo gallery of the week", "Ships in port today", "Sea"))
+    )
+    html = (
+        "<html lang='en'><head><title>Breakwater late - Coastline Weekly</title></head><body>"
+        "<article><h1>Breakwater late</h1>"
+        + "".join(f"<p>{p}</p>" for p in _BREAKWATER)
+        + f"{links}<p>{blurb}</p></article></body></html>"
+    )
+    page = extract(RawDocument(source="b.html", content=html.encode()))
+    assert page.article.paragraphs == _BREAKWATER
+    assert blurb in {r.text for r in page.removed}

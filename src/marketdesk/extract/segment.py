@@ -15,8 +15,8 @@ steps in order:
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
    headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`), and so is a
-   kept block that reads as headlines or menu entries run together (`_drop_title_runs`), and
-   one standing alone after the article (`_drop_strays`).
+   kept block that reads as headlines or menu entries run together (`_drop_title_runs`); in
+   both, a kept block standing alone after the article (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
    6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
@@ -128,6 +128,7 @@ def assemble(
     if markup is None and chosen is not None:
         _drop_teaser_cards(blocks, kinds, chosen)
         _drop_title_runs(blocks, kinds, chosen)
+    if chosen is not None:
         _drop_strays(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
@@ -315,14 +316,16 @@ _STRAY_SHARE = 0.5
 
 
 def _drop_strays(blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]) -> None:
-    """Step 5d (text dumps): after the article, a kept block standing alone is no article
+    """Step 5d (dumps and HTML): after the article, a kept block standing alone is no article
     text: a blurb about the site or its writer in a sidebar, a teaser, a comment the thread
     scan missed. The kept blocks fall into runs, _STRAY_GAP blocks or more between two runs
     (blocks of a furniture kind not counted: an ad marker or a 'Read more' box inside the
     article does not split it); the article is the longest run (in characters). A run of one
     block after it, under half its length, is dropped. Runs before the article are not
     asked: a lead or a standfirst stands apart from the body above a picture, its caption
-    and share buttons."""
+    and share buttons. On HTML (the body set's training half) precision 0.939 -> 0.946 for
+    recall 0.888 -> 0.887; on the dev set's news pages kept 0.931 -> 0.925 for removed 0.930
+    -> 0.937: the sidebars' blurbs and bios the container did not cut."""
     kept = [i for i, keep in enumerate(chosen) if keep]
     if len(kept) < 3:
         return
