@@ -180,14 +180,14 @@ def search_page(
 
 
 def _filters(desk: Desk, given: dict[str, str | None]) -> SearchFilters:
-    entity, topic, held = story_filters(
+    entity, alpha3, topic, held = story_filters(
         desk, given["entity"], given["country"], given["topic"], given["instrument"]
     )
     since = parse_bound(given["from"], end=False) if given["from"] else None
     until = parse_bound(given["to"], end=True) if given["to"] else None
     if since is not None and until is not None and since > until:
         raise InputError(f"from {since:%Y-%m-%d} is after to {until:%Y-%m-%d}")
-    return SearchFilters(entity, topic, held, since, until, given["source"])
+    return SearchFilters(entity, topic, held, since, until, given["source"], alpha3)
 
 
 def _hit(s: StoredArticle, terms: tuple[str, ...]) -> Hit:

@@ -444,6 +444,7 @@ class SQLiteStorage:
         entity: str | None = None,
         topic: str | None = None,
         instrument: str | None = None,
+        country: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
@@ -470,6 +471,12 @@ class SQLiteStorage:
                 f" JOIN articles a ON a.id = i.article_id WHERE i.instrument = ? AND {_CURRENT})"
             )
             args.append(instrument.strip().casefold())
+        if country is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_countries n"
+                f" JOIN articles a ON a.id = n.article_id WHERE n.country = ? AND {_CURRENT})"
+            )
+            args.append(country.strip().upper())
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -1045,6 +1052,11 @@ class _Writer:
             " VALUES (?,?,?)",
             [(article_id, i.key, i.relevance) for i in annotations.instruments],
         )
+        self.conn.execute("DELETE FROM article_countries WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_countries(article_id, country) VALUES (?,?)",
+            [(article_id, code.upper()) for code in annotations.countries or ()],
+        )
 
 
 def _search_where(
@@ -1068,6 +1080,9 @@ def _search_where(
     if f.instrument is not None:
         where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = ?)"
         args.append(f.instrument.strip().casefold())
+    if f.country is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_countries WHERE country = ?)"
+        args.append(f.country.strip().upper())
     if f.since is not None:
         check_aware(f.since, "since")
         where += " AND s.sort_at >= ?"
