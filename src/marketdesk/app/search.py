@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from marketdesk.app import urls
@@ -83,6 +84,7 @@ class SearchPage:
         return self.total > COUNT_CAP
 
 
+@lru_cache(maxsize=1 << 16)  # a page of hits stems every word of ten snippets and headlines
 def stem(word: str) -> str:
     """A rough English stem for highlighting only ("rallies", "rallied" and "rally" agree, as
     do "rate", "rates" and "rating"); the backends' own stemmers decide what matches."""
