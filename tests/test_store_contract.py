@@ -1732,6 +1732,11 @@ def test_search_stories_stems_filters_counts_and_keeps_one_copy_a_story(store: S
     s2 = store.add_page(web("https://c.example/2", b"c2", at=later), other, []).story_id
     found = store.search_stories("rallies copper")
     assert len(found) == 2 and {store.story_of_article(a.id) for a in found} == {s1, s2}
+    # Hits come without annotations (a page of hits shows none); get_article reads them.
+    hits, _ = store.search_and_count("rallies copper")
+    assert all(a.annotations is None for a in [*found, *hits])
+    tagged = store.get_article(next(a.id for a in found if store.story_of_article(a.id) == s1))
+    assert tagged is not None and tagged.annotations is not None
     assert store.count_stories("rallies copper") == 2
     assert store.count_stories("rallied", cap=1) == 2  # over the cap: cap + 1
     assert store.count_stories("") == 0 and store.search_stories("  !! ") == []

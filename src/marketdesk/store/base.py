@@ -384,7 +384,9 @@ class Storage(Protocol):
         filters: SearchFilters | None = None,
     ) -> list[StoredArticle]:
         """Full-text search as ``search_articles`` (stemmed where the backend stems: both do),
-        one copy a story (its best match), narrowed by ``filters``; without removed blocks.
+        one copy a story (its best match), narrowed by ``filters``; without removed blocks
+        and without annotations (``annotations`` None: a page of hits shows none, and
+        reading them was a fifth of a search; ``get_article`` reads them).
         Ranked by relevance among the ``SEARCH_SCAN`` matching articles stored last (every
         match where there are fewer): ranking all the matches of a common word costs time in
         proportion to the store, and a desk's reader wants the recent ones first."""

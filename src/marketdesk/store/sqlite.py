@@ -528,7 +528,9 @@ class SQLiteStorage:
             ids,
         ).fetchall()
         by_id = {r["id"]: r for r in rows}
-        return [_stored(by_id[i], ()) for i in ids if i in by_id]
+        # Without annotations: a page of hits shows none, and reading them was a fifth of
+        # a search.
+        return [_stored(by_id[i], (), annotated=False) for i in ids if i in by_id]
 
     def count_stories(
         self, query: str, filters: SearchFilters | None = None, cap: int = 1000
@@ -1266,7 +1268,9 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticle:
+def _stored(
+    row: sqlite3.Row, removed: tuple[RemovedBlock, ...], *, annotated: bool = True
+) -> StoredArticle:
     published = row["published"]
     modified = row["modified"]
     return StoredArticle(
@@ -1290,7 +1294,9 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         market_status=row["market_status"],
         removed=removed,
         from_feed_entry=row["doc_kind"] == "feed-entry",
-        annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
+        annotations=annotations_json.load(row["annotations"])
+        if annotated and row["annotations"]
+        else None,
         story_id=row["story_id"],
     )
 
