@@ -16,7 +16,8 @@ one after the other (which goes first alternates), with after/before ratios: on 
 noisy machine the noise falls on both alike. The desk's schema must be one both can read.
 
 Desks are built once and kept under .bench/ (SQLite files, and PostgreSQL databases named
-marketdesk_bench_N on 127.0.0.1:5432); `--rebuild` builds them again. A desk of 100,000
+marketdesk_bench_N on 127.0.0.1:5432, or PREFIX_N with `--pg-prefix`); `--rebuild` builds them
+again. `--pages story,search*` makes only those runs. A desk of 100,000
 stories takes about 40 minutes to build on SQLite.
 
     .venv/bin/python benchmarks/bench_web_load.py [--stories 1000,100000] \
@@ -43,6 +44,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PAGES = ("front", "story", "search", "search*")
+pg_prefix = "marketdesk_bench"  # --pg-prefix: the PostgreSQL desks are PREFIX_N
 WORDS = (
     "rates", "inflation", "export", "controls", "merger", "profit", "oil", "dividend", "tariffs",
     "yen", "robots", "shipping", "copper", "talks", "governor", "semiconductor", "brent",
@@ -73,7 +76,7 @@ def marketdesk(*argv: str) -> list[str]:
 def desk_address(backend: str, stories: int) -> str:
     if backend == "sqlite":
         return str(BENCH / f"desk-{stories}.db")
-    return f"postgresql://postgres@127.0.0.1:5432/marketdesk_bench_{stories}"
+    return f"postgresql://postgres@127.0.0.1:5432/{pg_prefix}_{stories}"
 
 
 def build(backend: str, stories: int, rebuild: bool) -> str:
@@ -86,7 +89,7 @@ def build(backend: str, stories: int, rebuild: bool) -> str:
     else:
         import psycopg
 
-        name = f"marketdesk_bench_{stories}"
+        name = f"{pg_prefix}_{stories}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             if rebuild:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -194,7 +197,21 @@ def main() -> int:
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
     ap.add_argument("--base", help="also serve each desk with this earlier commit, side by side")
+    ap.add_argument(
+        "--pages", default=",".join(PAGES), help=f"which runs, of {','.join(PAGES)} (default all)"
+    )
+    ap.add_argument(
+        "--pg-prefix",
+        default="marketdesk_bench",
+        help="PostgreSQL desks are named PREFIX_N (default marketdesk_bench)",
+    )
     args = ap.parse_args()
+    global pg_prefix
+    pg_prefix = args.pg_prefix
+    pages = args.pages.split(",")
+    if not pages or not set(pages) <= set(PAGES):
+        print(f"--pages: give some of {','.join(PAGES)}", file=sys.stderr)
+        return 2
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
@@ -227,6 +244,7 @@ def main() -> int:
                     "search": [f"/search?q={rng.choice(WORDS)}" for _ in range(500)],
                     "search*": distinct_searches(),
                 }
+                kinds = {k: v for k, v in kinds.items() if k in pages}
                 for n, (kind, paths) in enumerate(kinds.items()):
                     order = ["after", "before"] if n % 2 else ["before", "after"]
                     got: dict[str, dict[str, float]] = {}

@@ -1523,6 +1523,83 @@ def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Sto
     assert store.stories(instrument="sp500", topic="energy") == []
 
 
+def test_stories_are_found_by_the_countries_their_annotations_store(store: Storage) -> None:
+    # "Shanghai" gives the story China without China among its entities; a country named gives
+    # itself. The filter reads the stored countries, not the country's entity.
+    shanghai = replace(
+        annotations(("Shanghai", "place", "city:shanghai")), countries=("CHN", "JPN")
+    )
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [],
+        annotations=shanghai,
+    )  # fmt: skip
+    b = store.add_page(
+        web("https://b.example/z", b"<z>"), story(1), [],
+        annotations=replace(annotations(("Japan", "place", "place:jp")), countries=("JPN",)),
+    )  # fmt: skip
+    c = store.add_page(  # stored before countries were kept: none stored
+        web("https://c.example/w", b"<w>"), story(2), [],
+        annotations=annotations(("China", "place", "place:cn")),
+    )  # fmt: skip
+    assert a.article_id is not None and b.article_id is not None and c.article_id is not None
+    assert [s.id for s in store.stories(country="CHN")] == [a.story_id]
+    assert [s.id for s in store.stories(country=" chn ")] == [a.story_id]
+    assert [s.id for s in store.stories(entity="place:cn")] == [c.story_id]
+    assert {s.id for s in store.stories(country="JPN")} == {a.story_id, b.story_id}
+    assert [s.id for s in store.stories(country="JPN", entity="place:jp")] == [b.story_id]
+    assert store.stories(country="USA") == []
+    assert store.stories(country="CHN", topic="energy") == []
+
+    def searched(**f: Any) -> set[int | None]:
+        found = store.search_stories("rates", filters=SearchFilters(**f))
+        return {store.story_of_article(x.id) for x in found}
+
+    assert searched(country="chn") == {a.story_id} and searched(country="USA") == set()
+    assert store.count_stories("rates", SearchFilters(country="CHN")) == 1
+    hits, count = store.search_and_count("rates", filters=SearchFilters(country="JPN"))
+    assert [store.story_of_article(x.id) for x in hits] == [a.story_id] and count == 1
+    # Re-enrichment replaces them.
+    assert store.set_annotations(a.article_id, replace(shanghai, countries=("USA",)))
+    assert store.stories(country="CHN") == []
+    assert [s.id for s in store.stories(country="usa")] == [a.story_id]
+
+
+def test_upgrading_copies_the_countries_of_annotations_already_stored(
+    storage_url: str, opened: Callable[..., Storage]
+) -> None:
+    store = opened()
+    noted = replace(annotations(("Shanghai", "place", "city:shanghai")), countries=("CHN",))
+    a = store.add_page(
+        web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [], annotations=noted
+    )
+    b = store.add_page(  # annotations without countries (stored before they were kept)
+        web("https://b.example/z", b"<z>"), story(1), [], annotations=annotations()
+    )
+    assert a.story_id is not None and b.article_id is not None
+    store.close()
+    # Back to the schema before the table of countries (as an older marketdesk left it).
+    if is_postgres(storage_url):
+        import psycopg
+
+        from marketdesk.store import postgres
+
+        where = postgres.parse_location(storage_url)
+        with psycopg.connect(where.conninfo, autocommit=True) as conn:
+            conn.execute("DROP TABLE article_countries")
+            conn.execute("DELETE FROM schema_migrations WHERE version = 9")
+            conn.execute("UPDATE articles SET annotations = NULL WHERE id = %s", (b.article_id,))
+    else:
+        conn = sqlite3.connect(storage_url)
+        conn.execute("DROP TABLE article_countries")
+        conn.execute("PRAGMA user_version=8")
+        conn.execute("UPDATE articles SET annotations = NULL WHERE id = ?", (b.article_id,))
+        conn.commit()
+        conn.close()
+    again = opened()
+    assert [s.id for s in again.stories(country="CHN")] == [a.story_id]
+    assert again.stories(country="JPN") == []
+
+
 def test_story_page_reads_the_article_its_copies_and_its_quotes_in_one_call(
     store: Storage,
 ) -> None:
@@ -1655,6 +1732,11 @@ def test_search_stories_stems_filters_counts_and_keeps_one_copy_a_story(store: S
     s2 = store.add_page(web("https://c.example/2", b"c2", at=later), other, []).story_id
     found = store.search_stories("rallies copper")
     assert len(found) == 2 and {store.story_of_article(a.id) for a in found} == {s1, s2}
+    # Hits come without annotations (a page of hits shows none); get_article reads them.
+    hits, _ = store.search_and_count("rallies copper")
+    assert all(a.annotations is None for a in [*found, *hits])
+    tagged = store.get_article(next(a.id for a in found if store.story_of_article(a.id) == s1))
+    assert tagged is not None and tagged.annotations is not None
     assert store.count_stories("rallies copper") == 2
     assert store.count_stories("rallied", cap=1) == 2  # over the cap: cap + 1
     assert store.count_stories("") == 0 and store.search_stories("  !! ") == []

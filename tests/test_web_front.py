@@ -50,18 +50,23 @@ LUMBER = (
 )
 
 
-def annotations(topic: str, label: str, place: tuple[str, str] | None = None) -> Annotations:
+def annotations(topic: str, label: str, place: tuple[str, str, str] | None = None) -> Annotations:
+    """As enrichment stores them: a place (name, key, its country's alpha-3) gives the story
+    that country and the Nikkei."""
     entities: tuple[Entity, ...] = ()
     instruments: tuple[InstrumentRef, ...] = ()
+    countries: tuple[str, ...] = ()
     if place is not None:
-        name, key = place
+        name, key, country = place
         mention = Mention(text=name, start=0, end=len(name), sentence=0)
         entities = (Entity(0, EntityKind.PLACE, name, (mention,), 1.0, key=key),)
         instruments = (InstrumentRef("nikkei225", 0.9, f"{name} is named in the story"),)
+        countries = (country,)
     return Annotations(
         entities=entities,
         topics=(TopicTag(topic, label, 1.0),),
         instruments=instruments,
+        countries=countries,
     )
 
 
@@ -117,7 +122,7 @@ def desk_db(db_path: str) -> str:
         TRADE,
         AT - timedelta(hours=12),
         ["North Wire", "Harbour Daily", "Valley Post"],
-        annotations("trade", "Trade and tariffs", ("Japan", "place:jp")),
+        annotations("trade", "Trade and tariffs", ("Japan", "place:jp", "JPN")),
     )
     store_story(
         db_path,
@@ -252,6 +257,36 @@ def test_filters(client: Client, params: dict[str, str], titles: list[str]) -> N
     html = client.get("/", **params).text
     if not titles:
         assert "No stories match these filters." in html
+
+
+def test_the_country_filter_reads_the_countries_enrichment_stored(desk_db: str) -> None:
+    # A story of Osaka: enrichment stored Japan among its countries, though Japan is none of
+    # its entities. The front page finds it by country, as `marketdesk stories --country` does.
+    osaka = Mention(text="Osaka", start=0, end=5, sentence=0)
+    store_story(
+        desk_db,
+        "Osaka port handles record container volumes",
+        RATES,
+        AT - timedelta(hours=2),
+        ["Harbour Daily"],
+        Annotations(
+            entities=(Entity(0, EntityKind.PLACE, "Osaka", (osaka,), 1.0, key="city:osaka"),),
+            topics=(TopicTag("shipping", "Shipping", 1.0),),
+            countries=("JPN",),
+        ),
+    )
+    desk = make_desk(desk_db, now=AT)
+    try:
+        data = Client(desk).json("/.json", country="jpn")
+        assert [s["title"] for s in data["stories"]] == [
+            "Osaka port handles record container volumes",
+            "Tariffs on machine parts hit Japan's exporters",
+        ]
+        assert [s["title"] for s in Client(desk).json("/.json", entity="place:jp")["stories"]] == [
+            "Tariffs on machine parts hit Japan's exporters"
+        ]
+    finally:
+        desk.close()
 
 
 @pytest.mark.parametrize(

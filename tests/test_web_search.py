@@ -23,11 +23,12 @@ def app(db_path: str) -> Iterator[object]:
     add_story(
         store, "https://wire.example/a", "Tin futures rallied as <script>smelters</script> paused",
         AT, (entity(0, "Japan", "place", "place:jp"),), publisher="Wire Example",
-        topics=("trade",), instruments=("nikkei225",),
+        topics=("trade",), instruments=("nikkei225",), countries=("JPN",),
     )  # fmt: skip
     add_story(
         store, "https://post.example/b", "Tin rallies for a second week", AT + timedelta(days=40),
-        publisher="Post Example",
+        (entity(0, "Shanghai", "place", "city:shanghai"),), publisher="Post Example",
+        countries=("CHN",),
     )  # fmt: skip
     for n in range(23):  # more than a page of one word
         add_story(store, f"https://bulk.example/{n}", f"Nickel note {n}", AT - timedelta(days=n))
@@ -72,6 +73,9 @@ def test_filters(app: object) -> None:
     assert len(found(entity="place:jp")) == 1 and found(entity="place:jp")[0].startswith(
         "Tin futures"
     )
+    # A country is the countries enrichment stored: a city in it names it too.
+    assert found(country="chn") == ["Tin rallies for a second week"]
+    assert found(entity="place:cn") == []
     assert found(source="post example") == ["Tin rallies for a second week"]
     assert found(**{"from": "2025-06-01"}) == ["Tin rallies for a second week"]
     assert len(found(**{"to": "2025-05-05"})) == 1

@@ -125,8 +125,10 @@ def add_story(
     publisher: str | None = None,
     topics: tuple[str, ...] = (),
     instruments: tuple[str, ...] = (),
+    countries: tuple[str, ...] = (),
 ) -> int:
-    """Store one article (fetched and published at ``at``) with its annotations; its id."""
+    """Store one article (fetched and published at ``at``) with its annotations (``countries``
+    as enrichment stores them: those named and those of the places named); its id."""
     page = Page(
         source=url,
         kind="html",
@@ -142,6 +144,7 @@ def add_story(
         model="test",
         topics=tuple(TopicTag(t, t.title(), 1.0) for t in topics),
         instruments=tuple(InstrumentRef(k, 1.0, "named in the test story") for k in instruments),
+        countries=countries,
     )
     raw = RawDocument(source=url, content=url.encode(), url=url, fetched_at=at)
     found = store.add_page(raw, page, [], annotations=notes)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from marketdesk.app import urls
@@ -83,6 +84,7 @@ class SearchPage:
         return self.total > COUNT_CAP
 
 
+@lru_cache(maxsize=1 << 16)  # a page of hits stems every word of ten snippets and headlines
 def stem(word: str) -> str:
     """A rough English stem for highlighting only ("rallies", "rallied" and "rally" agree, as
     do "rate", "rates" and "rating"); the backends' own stemmers decide what matches."""
@@ -180,14 +182,14 @@ def search_page(
 
 
 def _filters(desk: Desk, given: dict[str, str | None]) -> SearchFilters:
-    entity, topic, held = story_filters(
+    entity, alpha3, topic, held = story_filters(
         desk, given["entity"], given["country"], given["topic"], given["instrument"]
     )
     since = parse_bound(given["from"], end=False) if given["from"] else None
     until = parse_bound(given["to"], end=True) if given["to"] else None
     if since is not None and until is not None and since > until:
         raise InputError(f"from {since:%Y-%m-%d} is after to {until:%Y-%m-%d}")
-    return SearchFilters(entity, topic, held, since, until, given["source"])
+    return SearchFilters(entity, topic, held, since, until, given["source"], alpha3)
 
 
 def _hit(s: StoredArticle, terms: tuple[str, ...]) -> Hit:

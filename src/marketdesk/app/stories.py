@@ -40,22 +40,25 @@ def story_filters(
     country: str | None,
     topic: str | None,
     instrument: str | None,
-) -> tuple[str | None, str | None, str | None]:
-    """The store's (entity, topic, instrument key) for filters as a user gives them (see
-    list_stories), or an InputError that says which one names nothing. Shared by the list of
-    stories, the front page and search."""
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """The store's (entity, country code, topic, instrument key) for filters as a user gives
+    them (see list_stories), or an InputError that says which one names nothing. Shared by the
+    list of stories, the front page and search: a country is the store's country filter (the
+    countries a story's annotations store: the country named, or a place in it), not the
+    country's entity."""
     entity = entity if entity and entity.strip() else None
+    alpha3 = None
     if country is not None:
         from marketdesk.enrich import country_key  # with spaCy: only when asked for
 
         found_country = country_key(country)
-        if found_country is None:
+        if found_country is None or found_country.alpha3 is None:
             raise InputError(
                 f"no country {country.strip()!r}: give an ISO 3166-1 alpha-3 code (JPN, CHN, USA)"
             )
         if entity is not None:
             raise InputError("give an entity or a country, not both")
-        entity = found_country.key
+        alpha3 = found_country.alpha3
     if topic is not None:
         from marketdesk.enrich.topics import TAXONOMY  # with spaCy: only when asked for
 
@@ -72,7 +75,7 @@ def story_filters(
                 " (`marketdesk instruments` lists them)"
             )
         held = inst.key
-    return entity, topic, held
+    return entity, alpha3, topic, held
 
 
 def list_stories(
@@ -88,15 +91,22 @@ def list_stories(
 ) -> list[Story]:
     """Stories newest first; ``limit`` 0 for all of them; ``entity``: only those that name it
     (a person's, organisation's or place's name, or its knowledge-base key); ``topic``: only
-    those about it (a taxonomy code: docs/topics.md); ``country``: only those that name it (an
-    ISO 3166-1 alpha-3 code of the gazetteer's countries); ``instrument``: only those that touch
-    it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225"); ``offset``: that
-    many newest left out (a page of them)."""
-    entity, topic, held = story_filters(desk, entity, country, topic, instrument)
+    those about it (a taxonomy code: docs/topics.md); ``country``: only those whose enrichment
+    stored it among the story's countries (an ISO 3166-1 alpha-3 code of the gazetteer's
+    countries: the country named, or a place in it, "Shanghai" for CHN); ``instrument``: only
+    those that touch it (a registry key, name or symbol: "nikkei225", "Nikkei 225", "^N225");
+    ``offset``: that many newest left out (a page of them)."""
+    entity, alpha3, topic, held = story_filters(desk, entity, country, topic, instrument)
 
     def page(size: int, offset: int) -> list[Story]:
         return desk.storage.stories(
-            limit=size, offset=offset, since=since, entity=entity, topic=topic, instrument=held
+            limit=size,
+            offset=offset,
+            since=since,
+            entity=entity,
+            topic=topic,
+            instrument=held,
+            country=alpha3,
         )
 
     if limit:

@@ -244,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--country",
         metavar="ISO3",
-        help="only stories that name this country (ISO 3166-1 alpha-3: JPN, CHN, USA, ...)",
+        help="only stories whose enrichment stored this country (ISO 3166-1 alpha-3: JPN, CHN,"
+        " USA, ...): named, or a place in it named (Tokyo for JPN)",
     )
     p.add_argument(
         "--topic",

@@ -188,7 +188,9 @@ class SearchFilters:
     """What narrows a search (``search_stories``), each optional: ``entity`` as ``stories``
     reads it (a name, any case and spacing, or a knowledge-base key), ``topic`` a taxonomy code,
     ``instrument`` a registry key, ``since``/``until`` the story's time (its earliest copy's
-    publication, else first seen), ``source`` a publisher, an origin or a site's host, any case."""
+    publication, else first seen), ``source`` a publisher, an origin or a site's host, any case,
+    ``country`` an ISO 3166-1 alpha-3 code as ``stories`` reads it (the copy's stored
+    countries)."""
 
     entity: str | None = None
     topic: str | None = None
@@ -196,6 +198,7 @@ class SearchFilters:
     since: datetime | None = None
     until: datetime | None = None
     source: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,13 +361,19 @@ class Storage(Protocol):
         entity: str | None = None,
         topic: str | None = None,
         instrument: str | None = None,
+        country: str | None = None,
     ) -> list[Story]:
         """Stories newest first (the earliest copy's publication time, else first seen; then
         id), with their current copies oldest first; ``since`` keeps those at or after it,
         ``entity`` those with a current copy that names it (an entity's name, any case and
         spacing, or its knowledge-base key), ``topic`` those with a current copy about it (a
         taxonomy code, docs/topics.md), ``instrument`` those with a current copy that touches
-        it (a registry key, as the copy's annotations link it: ``Annotations.instruments``)."""
+        it (a registry key, as the copy's annotations link it: ``Annotations.instruments``),
+        ``country`` those with a current copy whose annotations store that country (an ISO
+        3166-1 alpha-3 code, any case, as ``Annotations.countries`` holds it: the countries
+        the copy names and those of the places it names, whether or not the country itself is
+        one of its entities; annotations stored before countries were kept store none). The
+        filters given are all kept (AND)."""
         ...
 
     def search_stories(
@@ -375,7 +384,9 @@ class Storage(Protocol):
         filters: SearchFilters | None = None,
     ) -> list[StoredArticle]:
         """Full-text search as ``search_articles`` (stemmed where the backend stems: both do),
-        one copy a story (its best match), narrowed by ``filters``; without removed blocks.
+        one copy a story (its best match), narrowed by ``filters``; without removed blocks
+        and without annotations (``annotations`` None: a page of hits shows none, and
+        reading them was a fifth of a search; ``get_article`` reads them).
         Ranked by relevance among the ``SEARCH_SCAN`` matching articles stored last (every
         match where there are fewer): ranking all the matches of a common word costs time in
         proportion to the store, and a desk's reader wants the recent ones first."""

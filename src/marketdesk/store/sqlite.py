@@ -451,6 +451,7 @@ class SQLiteStorage:
         entity: str | None = None,
         topic: str | None = None,
         instrument: str | None = None,
+        country: str | None = None,
     ) -> list[Story]:
         check_paging(limit, offset)
         if since is not None:
@@ -477,6 +478,12 @@ class SQLiteStorage:
                 f" JOIN articles a ON a.id = i.article_id WHERE i.instrument = ? AND {_CURRENT})"
             )
             args.append(instrument.strip().casefold())
+        if country is not None:
+            where += (
+                " AND s.id IN (SELECT a.story_id FROM article_countries n"
+                f" JOIN articles a ON a.id = n.article_id WHERE n.country = ? AND {_CURRENT})"
+            )
+            args.append(country.strip().upper())
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -528,7 +535,9 @@ class SQLiteStorage:
             ids,
         ).fetchall()
         by_id = {r["id"]: r for r in rows}
-        return [_stored(by_id[i], ()) for i in ids if i in by_id]
+        # Without annotations: a page of hits shows none, and reading them was a fifth of
+        # a search.
+        return [_stored(by_id[i], (), annotated=False) for i in ids if i in by_id]
 
     def count_stories(
         self, query: str, filters: SearchFilters | None = None, cap: int = 1000
@@ -1082,6 +1091,11 @@ class _Writer:
             " VALUES (?,?,?)",
             [(article_id, i.key, i.relevance) for i in annotations.instruments],
         )
+        self.conn.execute("DELETE FROM article_countries WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_countries(article_id, country) VALUES (?,?)",
+            [(article_id, code.upper()) for code in annotations.countries or ()],
+        )
 
 
 def _search_where(
@@ -1105,6 +1119,9 @@ def _search_where(
     if f.instrument is not None:
         where += " AND a.id IN (SELECT article_id FROM article_instruments WHERE instrument = ?)"
         args.append(f.instrument.strip().casefold())
+    if f.country is not None:
+        where += " AND a.id IN (SELECT article_id FROM article_countries WHERE country = ?)"
+        args.append(f.country.strip().upper())
     if f.since is not None:
         check_aware(f.since, "since")
         where += " AND s.sort_at >= ?"
@@ -1288,7 +1305,9 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticle:
+def _stored(
+    row: sqlite3.Row, removed: tuple[RemovedBlock, ...], *, annotated: bool = True
+) -> StoredArticle:
     published = row["published"]
     modified = row["modified"]
     return StoredArticle(
@@ -1312,7 +1331,9 @@ def _stored(row: sqlite3.Row, removed: tuple[RemovedBlock, ...]) -> StoredArticl
         market_status=row["market_status"],
         removed=removed,
         from_feed_entry=row["doc_kind"] == "feed-entry",
-        annotations=annotations_json.load(row["annotations"]) if row["annotations"] else None,
+        annotations=annotations_json.load(row["annotations"])
+        if annotated and row["annotations"]
+        else None,
         story_id=row["story_id"],
     )
 
