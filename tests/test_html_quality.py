@@ -18,12 +18,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT.parent / "shared" / "data" / "dev" / "html" / "evaldata.json"
 
-# Measured: all pages kept 0.944, removed 0.914, F1 0.929, title 0.817, author 0.571,
-# date 0.874; heldout kept 0.943, removed 0.901, F1 0.921 (trafilatura 2.3.1: all F1 0.924,
-# heldout 0.917).
+# Measured: all pages kept 0.925, removed 0.937, F1 0.931, title 0.817, author 0.580,
+# date 0.875; heldout kept 0.928, removed 0.928, F1 0.928 (trafilatura 2.3.1: all F1 0.924,
+# heldout 0.917). Kept was 0.931 before round six dropped blocks standing alone after the
+# article on HTML too (segment._drop_strays): removed rose as much, and precision on the
+# whole-body set (the gap on unseen news pages) with it; the kept floor follows.
 FLOORS = {
-    "all": {"kept": 0.93, "removed": 0.905, "f1": 0.92},
-    "heldout": {"kept": 0.925, "removed": 0.89, "f1": 0.91},
+    "all": {"kept": 0.92, "removed": 0.93, "f1": 0.925},
+    "heldout": {"kept": 0.92, "removed": 0.92, "f1": 0.92},
 }
 META_FLOORS = {"title": 0.80, "author": 0.555, "date": 0.86}
 
