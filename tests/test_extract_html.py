@@ -483,6 +483,28 @@ def test_short_post_under_its_headline_beats_a_blurb_above() -> None:
     assert any("I walk. I collect." in r.text for r in page.removed)
 
 
+def test_the_sites_welcome_above_the_headline_is_no_part_of_the_article() -> None:
+    """Kept above the headline, outside its element, outweighed by what is kept under it."""
+    html = """<html><head><title>Tide tables for the autumn | The Shore Log</title>
+<meta property="og:title" content="Tide tables for the autumn"></head><body><div id="page">
+<div id="masthead"><div class="intro"><p>Welcome to The Shore Log, where we write about the
+coast, its boats and its weather every week. If you are new here, you may want to read our
+guide for first visits, or sign up for the letter.</p></div></div>
+<div id="content"><div class="posts"><div class="post"><div class="post-head">
+<h1>Tide tables for the autumn</h1></div>
+<p>The harbour office printed its tide tables for the autumn on Friday, a week later than
+usual, after the survey boat was out of the water for repairs to its engine.</p>
+<p>Spring tides in October will reach higher than last year's, the office said, and the
+lower slipway will be closed on the two days of the highest water in the month.</p>
+<p>The tables are free at the office and at the chandlery on the quay, and boat owners can
+ask for them to be sent by post for the cost of a stamp.</p></div></div></div></div>
+</body></html>"""
+    page = extract(RawDocument(source="t.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 3
+    assert page.article.paragraphs[0].startswith("The harbour office printed")
+    assert any(r.text.startswith("Welcome to The Shore Log") for r in page.removed)
+
+
 def test_a_short_brief_under_its_headline_stays_beside_a_most_read_list() -> None:
     """The headline shown again in a 'most read' list below a brief: the brief, shown under
     its own headline, is the article, not the teasers under the list's entry."""
