@@ -452,6 +452,77 @@ def test_one_sentence_post_under_its_headline() -> None:
     assert page.reason is None
 
 
+_BLURB_BLOG = (
+    """<html><head><title>Pebble Log: Kites over the dunes</title>
+<meta property="og:title" content="Kites over the dunes"></head><body>
+<div id="top"><h1><a href="/">Pebble Log</a></h1>
+<div class="profile"><p><a href="/me">Tom Reed (@pebblelog)</a></p>
+<p>I walk. I collect. I write it down. Here I keep the odd things found along the shore, and
+the people who find them with me.</p></div></div>
+<div id="side"><h3>Labels</h3><ul>"""
+    + "".join(f'<li><a href="/l/{i}">label number {i}</a></li>' for i in range(12))
+    + """</ul></div>
+<div id="main"><div class="posts"><div class="post">
+<p class="when">12 Aug 2011</p>
+<h2><a href="/kites">Kites over the dunes</a></h2>
+<div class="body"><p><a href="http://example.net/k">via example.net</a></p>
+<p>Flying a kite is a fine way to spend a windy day. @pebblelog</p></div>
+<p><a href="/kites#c">Comments &raquo;</a></p>
+</div></div></div>
+<div id="foot"><p><a href="/rss">RSS</a></p></div></body></html>"""
+)
+
+
+def test_short_post_under_its_headline_beats_a_blurb_above() -> None:
+    """The blog's 'about me' is the page's only prose; the post under the headline, however
+    short (a line ending in a handle reads as no sentence), is the article."""
+    page = extract(RawDocument(source="k.html", content=_BLURB_BLOG.encode()))
+    assert page.article.paragraphs == (
+        "Flying a kite is a fine way to spend a windy day. @pebblelog",
+    )
+    assert any("I walk. I collect." in r.text for r in page.removed)
+
+
+def test_the_sites_welcome_above_the_headline_is_no_part_of_the_article() -> None:
+    """Kept above the headline, outside its element, outweighed by what is kept under it."""
+    html = """<html><head><title>Tide tables for the autumn | The Shore Log</title>
+<meta property="og:title" content="Tide tables for the autumn"></head><body><div id="page">
+<div id="masthead"><div class="intro"><p>Welcome to The Shore Log, where we write about the
+coast, its boats and its weather every week. If you are new here, you may want to read our
+guide for first visits, or sign up for the letter.</p></div></div>
+<div id="content"><div class="posts"><div class="post"><div class="post-head">
+<h1>Tide tables for the autumn</h1></div>
+<p>The harbour office printed its tide tables for the autumn on Friday, a week later than
+usual, after the survey boat was out of the water for repairs to its engine.</p>
+<p>Spring tides in October will reach higher than last year's, the office said, and the
+lower slipway will be closed on the two days of the highest water in the month.</p>
+<p>The tables are free at the office and at the chandlery on the quay, and boat owners can
+ask for them to be sent by post for the cost of a stamp.</p></div></div></div></div>
+</body></html>"""
+    page = extract(RawDocument(source="t.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 3
+    assert page.article.paragraphs[0].startswith("The harbour office printed")
+    assert any(r.text.startswith("Welcome to The Shore Log") for r in page.removed)
+
+
+def test_a_short_brief_under_its_headline_stays_beside_a_most_read_list() -> None:
+    """The headline shown again in a 'most read' list below a brief: the brief, shown under
+    its own headline, is the article, not the teasers under the list's entry."""
+    html = """<html><head><title>Ferry fares frozen - The Coast Times</title>
+<meta property="og:title" content="Ferry fares frozen"></head><body>
+<div class="story"><h1>Ferry fares frozen</h1>
+<p>The island council froze ferry fares for another year on Monday, saying that the cost of
+fuel had eased since the spring and that traffic was back to where it was.</p></div>
+<div class="most-read"><h3>Most read</h3><ol>
+<li><a href="/a">Ferry fares frozen</a></li>
+<li><a href="/b">Harbour wall repairs to start in June, the works office says</a></li>
+<li><a href="/c">School bus timetable changes after the holiday</a></li></ol></div>
+</body></html>"""
+    page = extract(RawDocument(source="f.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 1
+    assert page.article.paragraphs[0].startswith("The island council froze ferry fares")
+
+
 def _article(*parts: str) -> bytes:
     return (
         "<html lang='en'><head><title>Rates held - The Daily</title></head><body>"
