@@ -7,11 +7,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from marketdesk.app.chart import ChartPoint, date_ticks, line_chart_svg, value_ticks
+from marketdesk.app.chart import ChartPoint, date_ticks, line_chart_svg, story_chart, value_ticks
 from marketdesk.app.instrument_page import detect_resolution
 from marketdesk.markets.providers import SeriesRequest
 from marketdesk.markets.providers.bundled import BundledProvider
@@ -175,6 +175,20 @@ def test_chart_helpers() -> None:
     ]
     svg = line_chart_svg(many, decimals=2, label="big")
     assert svg.count("<rect") <= 401 and len(svg) < 200_000  # thinned, hover bounded
+
+
+def test_a_story_chart_drawn_again_is_the_same_and_keeps_its_own_moment() -> None:
+    window = [ChartPoint(NOW - timedelta(hours=h), 100.0 + h) for h in (20, 10, 0)]
+    first = story_chart("gold", "Gold", NOW, window, base=110.0, latest=None, decimals=2)
+    again = story_chart("gold", "Gold", NOW, list(window), base=110.0, latest=None, decimals=2)
+    assert first.svg and again.svg == first.svg
+    assert "story published 2024-07-08 12:00 UTC" in first.svg
+    # The same instant given at another offset: equal datetimes, but its own label.
+    tokyo = NOW.astimezone(timezone(timedelta(hours=9)))
+    there = story_chart("gold", "Gold", tokyo, window, base=110.0, latest=None, decimals=2)
+    assert "story published 2024-07-08 21:00" in there.svg and there.svg != first.svg
+    other = story_chart("gold", "Gold", NOW, window[1:], base=110.0, latest=None, decimals=2)
+    assert other.svg != first.svg  # other points, another chart
 
 
 def test_resolution_is_read_from_the_points() -> None:

@@ -8,6 +8,7 @@ stylesheets only): colours come from classes in desk.css and presentation attrib
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
 MAX_LINE = 1_500  # points drawn: a 50-year daily series is thinned, keeping each bucket's extremes
 STORY_WINDOW = timedelta(days=1)  # a story's chart: from the day before to the day after
 MAX_HOVER = 400  # points with a hover value: one per few pixels is all a pointer can tell apart
+STORY_SVGS = 4_096  # story charts' SVG kept, each a few kB: ~12 MB a process at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,20 +332,22 @@ class StoryChart:
         return "down" if math.copysign(1.0, self.move) < 0 else ("up" if self.move > 0 else "")
 
 
-def story_chart(
-    key: str,
+@functools.lru_cache(maxsize=STORY_SVGS)
+def _story_svg(
     name: str,
     at: datetime,
-    window: Sequence[ChartPoint],
-    *,
+    offset: timedelta | None,
+    window: tuple[ChartPoint, ...],
     base: float | None,
-    latest: ChartPoint | None,
     decimals: int,
-) -> StoryChart:
-    """The chart of ``window`` (the points from the day before to the day after ``at``, oldest
-    first) with ``at`` marked and the value at publication as a dashed line, and the move."""
+) -> str:
+    """A story chart's SVG: a pure function of these, kept for the next page that shows the
+    same instrument around the same moment (the same story again, or a copy of it). ``offset``
+    is ``at``'s own, part of the key: equal instants at other offsets compare equal, but the
+    mark's label prints ``at`` as given (the points are UTC, as quotes are stored)."""
+    del offset  # only a part of the cache's key
     start, end = at - STORY_WINDOW, at + STORY_WINDOW
-    svg = line_chart_svg(
+    return line_chart_svg(
         window,
         decimals=decimals,
         label=f"{name} around the story",
@@ -356,6 +360,21 @@ def story_chart(
         date_format="%Y-%m-%d %H:%M",
         baseline=base,
     )
+
+
+def story_chart(
+    key: str,
+    name: str,
+    at: datetime,
+    window: Sequence[ChartPoint],
+    *,
+    base: float | None,
+    latest: ChartPoint | None,
+    decimals: int,
+) -> StoryChart:
+    """The chart of ``window`` (the points from the day before to the day after ``at``, oldest
+    first) with ``at`` marked and the value at publication as a dashed line, and the move."""
+    svg = _story_svg(name, at, at.utcoffset(), tuple(window), base, decimals)
     move = pct = None
     if base is not None and latest is not None:
         move = latest.value - base

@@ -22,7 +22,15 @@ from marketdesk.markets.links import (
 from marketdesk.markets.registry import Registry
 from marketdesk.model import Annotations, Entity, EntityKind, InstrumentRef
 
-__all__ = ["Shown", "countries", "shown", "touched", "wikidata_ids", "with_instruments"]
+__all__ = [
+    "InstrumentLink",
+    "Shown",
+    "countries",
+    "shown",
+    "touched",
+    "wikidata_ids",
+    "with_instruments",
+]
 
 # What a story page shows besides the annotations: Wikidata items by gazetteer key, the
 # countries, and the instruments touched.

@@ -88,6 +88,7 @@ def search(
     return _with_query(_json("/search", json), params)
 
 
+@functools.lru_cache(maxsize=4096)  # a story page links its entities: the same few often
 def entity(key: str, *, json: bool = False, page: int = 1) -> str:
     """An entity's page, by its knowledge-base key ("place:jp") or its normalised name."""
     path = _json(f"/entities/{quote(key, safe=':')}", json)

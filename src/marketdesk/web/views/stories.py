@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -9,12 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketdesk.app import shapes
+from marketdesk.app.chart import StoryChart
 from marketdesk.app.desk import Desk
-from marketdesk.app.entities import entity_key
 from marketdesk.app.instrument_page import story_charts
 from marketdesk.app.stories import story_page
-from marketdesk.app.touched import Shown, shown
-from marketdesk.model import StoredArticle
+from marketdesk.app.touched import InstrumentLink, Shown, shown
+from marketdesk.model import StoredArticle, StoryCopy
+from marketdesk.web import story_parts
 from marketdesk.web.views.state import desk, renderer
 
 
@@ -38,10 +40,27 @@ def story(request: Request) -> Response:
             "story": found,
             "copies": copies,
             "instruments": touched,
-            "entity_key": entity_key,
-            "charts": [(c, Markup(c.svg)) for c in charts],  # app/chart.py escapes its text
+            "charts": charts,
+            "parts": _parts(found, copies, touched, charts),
         },
     )
+
+
+def _parts(
+    found: StoredArticle,
+    copies: Sequence[StoryCopy],
+    touched: Sequence[InstrumentLink],
+    charts: Sequence[StoryChart],
+) -> dict[str, Markup]:
+    """The page's long lists as markup (web/story_parts.py), each only where it is shown."""
+    entities = found.annotations.entities if found.annotations is not None else ()
+    return {
+        "paragraphs": story_parts.paragraphs(found.article.paragraphs),
+        "entities": story_parts.entities(entities) if entities else Markup(),
+        "instruments": story_parts.instruments(touched) if touched else Markup(),
+        "charts": story_parts.charts(charts) if charts else Markup(),
+        "copies": story_parts.copies(copies, found.id) if len(copies) > 1 else Markup(),
+    }
 
 
 def _facts(d: Desk, found: StoredArticle) -> Shown | None:
