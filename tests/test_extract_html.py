@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from marketdesk.app.shapes import page_json
+from marketdesk.app.shapes import JSON, page_json
 from marketdesk.extract import extract
 from marketdesk.model import RawDocument
 from support import slowdown
@@ -572,17 +572,22 @@ def test_a_standfirst_that_the_body_goes_on_from_keeps_the_body() -> None:
     assert body in page["paragraphs"] and _FOURTH in page["paragraphs"]
 
 
-def test_the_writers_bio_after_the_article_is_a_byline() -> None:
-    bio = (
-        "Jane Doe covers central banks and bond markets for the paper from Frankfurt, where "
-        "she has lived since she joined it from a news agency in 2015."
-    )
+def _page_with_bio(bio: str) -> JSON:
+    """Jane Doe's article of three paragraphs, then the paragraph given."""
     content = (
         "<html lang='en'><head><meta name='author' content='Jane Doe'></head><body><article>"
         f"<h1>Rates held</h1><p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p><p>{bio}</p>"
         "</article></body></html>"
     ).encode()
-    page = page_json(extract(RawDocument(source="b.html", content=content)))
+    return page_json(extract(RawDocument(source="b.html", content=content)))
+
+
+def test_the_writers_bio_after_the_article_is_a_byline() -> None:
+    bio = (
+        "Jane Doe covers central banks and bond markets for the paper from Frankfurt, where "
+        "she has lived since she joined it from a news agency in 2015."
+    )
+    page = _page_with_bio(bio)
     assert page["authors"] == ["Jane Doe"]
     assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
     assert {r["text"]: r["kind"] for r in page["removed"]}[bio] == "byline"
@@ -601,12 +606,7 @@ def test_a_long_bio_that_opens_as_bios_do_is_a_byline() -> None:
         )
     )
     assert len(bio.split()) > 80
-    content = (
-        "<html lang='en'><head><meta name='author' content='Jane Doe'></head><body><article>"
-        f"<h1>Rates held</h1><p>{_LEAD}</p><p>{_SECOND}</p><p>{_THIRD}</p><p>{bio}</p>"
-        "</article></body></html>"
-    ).encode()
-    page = page_json(extract(RawDocument(source="b.html", content=content)))
+    page = _page_with_bio(bio)
     assert page["paragraphs"] == [_LEAD, _SECOND, _THIRD]
     assert {r["text"]: r["kind"] for r in page["removed"]}[bio] == "byline"
 

@@ -14,9 +14,9 @@ steps in order:
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
-   headline twice, then a blurb) is dropped after it (`_drop_teaser_cards`), and so is a
-   kept block that reads as headlines or menu entries run together (`_drop_title_runs`); in
-   both, a kept block standing alone after the article (`_drop_strays`).
+   headline twice, then a blurb) is dropped after it, and so is a kept block that reads
+   as headlines or menu entries run together (both `_drop_kept`); in both, a kept block
+   standing alone after the article (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
    6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
@@ -126,8 +126,8 @@ def assemble(
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
     if markup is None and chosen is not None:
-        _drop_teaser_cards(blocks, kinds, chosen)
-        _drop_title_runs(blocks, kinds, chosen)
+        _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
+        _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -263,15 +263,22 @@ def headline_twice(text: str) -> bool:
     return False
 
 
-def _drop_teaser_cards(
-    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
+def _drop_kept(
+    blocks: list[Block],
+    kinds: list[BlockKind | None],
+    chosen: list[bool],
+    test: Callable[[str], bool],
+    kind: BlockKind,
 ) -> None:
-    """Step 5b (text dumps): a kept block that is a teaser card is a related link. Asked of
-    the kept blocks only, a few a page: the test reads words, and most blocks are gone."""
+    """Steps 5b and 5c (text dumps): a kept block whose text passes `test` is furniture of
+    `kind`. Asked of the kept blocks only, a few a page: the tests read words, and most blocks
+    are gone. 5b: a teaser card (`headline_twice`) is a related link; 5c: headlines or menu
+    entries run together (`reads_as_titles`) are navigation (a mega-menu's items, a sidebar
+    of teasers on one line)."""
     for i, keep in enumerate(chosen):
-        if keep and headline_twice(blocks[i].text):
+        if keep and test(blocks[i].text):
             chosen[i] = False
-            kinds[i] = BlockKind.RELATED
+            kinds[i] = kind
 
 
 # Headlines and menu entries run together in one block ('Celebrity Video: A Star Shares Her
@@ -295,17 +302,6 @@ def reads_as_titles(text: str) -> bool:
         return False
     ends = sum(1 for t in tokens if t[-1] in ".!?")
     return ends * _TITLES_WORDS_PER_END < n
-
-
-def _drop_title_runs(
-    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
-) -> None:
-    """Step 5c (text dumps): a kept block that reads as headlines or menu entries run
-    together is navigation (a mega-menu's items, a sidebar of teasers on one line)."""
-    for i, keep in enumerate(chosen):
-        if keep and reads_as_titles(blocks[i].text):
-            chosen[i] = False
-            kinds[i] = BlockKind.NAVIGATION
 
 
 # Kept blocks with this many blocks or more between them, furniture not counted, are in
