@@ -202,3 +202,12 @@ def test_resolution_is_read_from_the_points() -> None:
     assert detect_resolution(series(0, 31, 59, 90)) == "monthly"
     assert detect_resolution(series(0, 7, 14)) == "weekly"
     assert detect_resolution(series(0)) == ""
+
+
+def test_a_series_that_ends_before_the_story_has_no_move_since_publication() -> None:
+    before = [ChartPoint(NOW - timedelta(days=d), 100.0 + d) for d in (40, 30)]
+    ended = story_chart("gold", "Gold", NOW, before, base=130.0, latest=before[-1], decimals=2)
+    assert ended.move is None and ended.move_pct is None and ended.latest_at == before[-1].at
+    after = ChartPoint(NOW + timedelta(hours=3), 143.0)
+    moved = story_chart("gold", "Gold", NOW, before, base=130.0, latest=after, decimals=2)
+    assert moved.move == 13.0 and moved.move_pct == 10.0

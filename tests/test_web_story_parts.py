@@ -59,3 +59,11 @@ def test_the_lists_keep_their_bounds_and_order() -> None:
     assert story_parts.copies([this], this=1) == (
         '<li><strong>this copy</strong> · unknown publisher · <span class="url">a.html</span></li>'
     )
+
+
+def test_a_chart_whose_series_ends_before_the_story_says_so_and_shows_no_move() -> None:
+    ended = StoryChart("gold", "Gold", AT, "", 1.0, 1.0, datetime(2026, 1, 30, tzinfo=UTC),
+                       None, None, 2)  # fmt: skip
+    shown = story_parts.charts([ended])
+    assert "no quote since publication (the last is of 2026-01-30)" in shown
+    assert "since publication (to" not in shown and 'class="move"' not in shown

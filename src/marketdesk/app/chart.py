@@ -373,10 +373,11 @@ def story_chart(
     decimals: int,
 ) -> StoryChart:
     """The chart of ``window`` (the points from the day before to the day after ``at``, oldest
-    first) with ``at`` marked and the value at publication as a dashed line, and the move."""
+    first) with ``at`` marked and the value at publication as a dashed line, and the move: only
+    where a quote came after ``at`` (a series that ends before the story has not moved since)."""
     svg = _story_svg(name, at, at.utcoffset(), tuple(window), base, decimals)
     move = pct = None
-    if base is not None and latest is not None:
+    if base is not None and latest is not None and latest.at > at:
         move = latest.value - base
         pct = change_pct(latest.value, base) if base else None
     return StoryChart(

@@ -83,6 +83,8 @@ def charts(shown: Sequence[StoryChart]) -> Markup:
                 f' · <span class="move">{escape(present.format_change(c.move, c.decimals))}'
                 f"{pct}</span> since publication{to}"
             )
+        elif c.latest_at is not None and c.latest_at <= c.at:
+            move = f" · no quote since publication (the last is of {c.latest_at:%Y-%m-%d})"
         body = (
             c.svg  # app/chart.py escapes its text
             if c.svg
