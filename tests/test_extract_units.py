@@ -8,7 +8,7 @@ from marketdesk.errors import InputError
 from marketdesk.extract import detect_kind, extract
 from marketdesk.extract.banner import is_market_status
 from marketdesk.extract.boilerplate import classify_text
-from marketdesk.extract.credits import syndication_origin, wire_dateline_origin
+from marketdesk.extract.credits import copyright_wire, syndication_origin, wire_dateline_origin
 from marketdesk.extract.numerals import guess_decimal_separator, parse_number
 from marketdesk.extract.textdump import split_blocks
 from marketdesk.extract.ticker import find_strips
@@ -73,6 +73,27 @@ def test_syndication_origin() -> None:
     )
     assert syndication_origin("The bank said it would originally plan to expand.") is None
     assert wire_dateline_origin("TOKYO (AP) \u2014 Shares fell.") == "Associated Press"
+
+
+def test_a_portals_copyright_line_can_be_its_credit() -> None:
+    credit = "\u00a9 Provided by The Harbour Ledger Photograph: Jo Lee/Northfield Images"
+    assert syndication_origin(credit) == "The Harbour Ledger"
+    assert syndication_origin("Source: Northfield Picture Agency") == "Northfield Picture Agency"
+
+
+def test_a_wire_credited_for_a_picture_is_not_the_storys() -> None:
+    assert copyright_wire("Copyright 2026 The Associated Press. All rights reserved.") == (
+        "Associated Press"
+    )
+    for picture in (
+        "\u00a9 picture alliance/dpa",
+        "\u00a9 Provided by The Harbour Ledger Photograph: Jo Lee/AFP/Getty",
+        "Foto: Reuters",
+        "\u00a9 Photo: Reuters, 2026",
+    ):
+        assert copyright_wire(picture) is None, picture
+    # A picture's credit before the story's own wire line does not hide it.
+    assert copyright_wire("Photo: Jo Lee/AFP. Copyright 2026 Reuters.") == "Reuters"
 
 
 def _quote_names(*rows: str) -> list[str]:
@@ -209,3 +230,25 @@ def test_a_post_own_notices_are_footer(text: str) -> None:
 )
 def test_article_sentences_with_notice_words_stay_text(text: str) -> None:
     assert classify_text(text) is None
+
+
+def test_a_story_with_an_agency_picture_has_no_origin() -> None:
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The harbour council voted on Tuesday to rebuild the old pier before the summer.",
+            "Engineers told the meeting that the timber piles had rotted faster than expected.",
+            "The work will close the ferry landing for six weeks, the council's chair said.",
+            "Shop owners on the front asked for a plan that keeps the market stalls open.",
+        )
+    )
+    html = (
+        '<html><head><title>Pier to be rebuilt</title><meta property="og:site_name"'
+        ' content="Harbour Courier"></head><body><article><h1>Pier to be rebuilt</h1>'
+        '<figure><img src="p.jpg"><figcaption>\u00a9 picture alliance/dpa</figcaption></figure>'
+        f"{body}</article><footer>\u00a9 2026 Harbour Courier</footer></body></html>"
+    )
+    page = extract(RawDocument(source="https://harbour-courier.example/pier", content=html.encode(),
+                               url="https://harbour-courier.example/pier"), kind="html")  # fmt: skip
+    assert page.article is not None and len(page.article.paragraphs) == 4
+    assert page.article.origin is None

@@ -17,7 +17,10 @@ import re
 # A word of a name: an initialism ('U.S.'), a short abbreviation before another name word
 # ('St. Louis'), or a capitalised word without a dot, so that a sentence's full stop ends the
 # name ('appeared in The Conversation. Read more' gives 'The Conversation'); 'dpa' is lower-case.
+# A picture's credit after the name ('Provided by The Guardian Photograph: ...') ends it;
+# 'Northfield Picture Agency' and 'Getty Images' are names.
 _ORG_WORD = (
+    r"(?!(?:Photo|Photograph|Foto|Image|Picture|Video)s?\s*:)"
     r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][a-z]{0,2}\.(?=\s+[A-Z])|[A-Z][\w&'\u2019-]*|[0-9]+|dpa\b)"
 )
 _ORG = (
@@ -33,7 +36,10 @@ _SYNDICATION = [
         r"\b(?:was|is)\s+(?:republished|reprinted|reproduced)\s+(?:with\s+permission\s+)?"
         r"(?:from|of|by)\s+(?:the\s+)?" + _ORG
     ),
-    re.compile(r"^\s*(?:Distributed|Syndicated|Provided)\s+by\s+(?:the\s+)?" + _ORG),
+    # '© Provided by The Guardian' (a portal's credit, written as its copyright line).
+    re.compile(
+        r"^\s*(?:(?:\u00a9|\(c\))\s*)?(?:Distributed|Syndicated|Provided)\s+by\s+(?:the\s+)?" + _ORG
+    ),
     re.compile(
         r"^\s*(?:Source|Quelle|Fuente|Fonte|Źródło)\s*:\s*(?:the\s+)?" + _ORG + r"\s*\.?\s*$"
     ),
@@ -85,7 +91,7 @@ MAX_CREDIT_WORDS = 80  # a credit is a sentence or two; longer blocks are not re
 # alternation tried at every position of a long block cost more than the rest of its reading.
 _CREDIT_FIRST = re.compile(r"\bfirst\s+(?:appeared|published|ran|posted)")
 _CREDIT_OPENING = re.compile(
-    r"\s*(?:distributed|syndicated|provided|source|quelle|fuente|fonte|źródło)\b"
+    r"\s*(?:(?:\u00a9|\(c\))\s*)?(?:distributed|syndicated|provided|source|quelle|fuente|fonte|źródło)\b"
 )
 _CREDIT_THIS = re.compile(r"\bthis\s+(?:article|story|content)\b")
 
@@ -168,12 +174,27 @@ def is_copyright(text: str) -> bool:
 
 
 def copyright_wire(text: str) -> str | None:
-    """A news agency named in a copyright line ('Copyright 2024 The Associated Press')."""
-    m = _WIRE_IN_COPYRIGHT.search(text)
-    if not m:
-        return None
-    org = m.group("org")
-    return _WIRE_NAMES.get(org, org.removesuffix(" L.P."))
+    """A news agency named in a copyright line ('Copyright 2024 The Associated Press'); not
+    one that credits a picture ('© picture alliance/dpa', 'Photograph: Jo Lee/AFP/Getty',
+    'Foto: Reuters'): agencies sell pictures to sites that write their own stories."""
+    for m in _WIRE_IN_COPYRIGHT.finditer(text):
+        start, end = m.span()
+        if text[start - 1 : start] == "/" or text[end : end + 1] == "/":
+            continue  # photographer/agency/agency
+        # 'Photo: Reuters', in the same sentence: not past a full stop or a copyright sign.
+        clause = max(text.rfind(".", 0, start), text.rfind("\u00a9", 0, start), start - 41) + 1
+        if _PICTURE_WORD.search(text, clause, start):
+            continue
+        org = m.group("org")
+        return _WIRE_NAMES.get(org, org.removesuffix(" L.P."))
+    return None
+
+
+_PICTURE_WORD = re.compile(
+    r"\b(?:photo(?:graph)?s?|fotos?|bild(?:er)?|images?|pictures?|picture alliance|video|"
+    r"illustration|grafik|graphic)\b",
+    re.IGNORECASE,
+)
 
 
 def copyright_holder(text: str) -> str | None:

@@ -510,7 +510,8 @@ def _sort_blocks(
             strip_lines.setdefault(len(removed) - 1, [removed[-1].text]).append(spaced_text(block))
             continue
         removed.append(_removed(k, spaced_text(block) if k is BlockKind.TICKER else block.text))
-        if k is BlockKind.SYNDICATION and (credited := syndication_origin(block.text)):
+        # A portal's credit may be its copyright line: '© Provided by The Guardian'.
+        if k in _CREDITING and (credited := syndication_origin(block.text)):
             credits.append(_Credit(credited, len(paragraphs), is_source_line(block.text)))
         if k is BlockKind.COPYRIGHT and copyright_text is None:
             copyright_text = block.text
@@ -664,6 +665,7 @@ def _about_names(removed: list[RemovedBlock]) -> list[str]:
 
 
 _SITE_FURNITURE = frozenset({BlockKind.FOOTER, BlockKind.NAVIGATION})
+_CREDITING = frozenset({BlockKind.SYNDICATION, BlockKind.COPYRIGHT})
 _ABOUT_MAX_CHARS = 60
 # 'About' and a capitalised name of at most five words; not 'About us', 'About this site'.
 _ABOUT = re.compile(r"About\s+((?:The\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z&][\w&.'-]*){0,4})")
