@@ -252,3 +252,38 @@ def test_a_story_with_an_agency_picture_has_no_origin() -> None:
                                url="https://harbour-courier.example/pier"), kind="html")  # fmt: skip
     assert page.article is not None and len(page.article.paragraphs) == 4
     assert page.article.origin is None
+
+
+def _blog_page(notice_after_story: bool) -> str:
+    story = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The chip maker said on Monday that it would open a second plant in the valley.",
+            "Its chief executive told analysts the new line would double output by next spring.",
+            "Rivals have delayed their own plans while prices for memory chips keep falling.",
+            "Shares of the company rose four percent in early trading after the announcement.",
+        )
+    )
+    notice = "<p>\u00a9 2026 Dow Jones &amp; Company, Inc.</p>"
+    links = "".join(
+        f'<li><a href="/t{n}">{topic} coverage and analysis from our desk, updated daily</a></li>'
+        for n, topic in enumerate(
+            ("Markets", "Chips", "Energy", "Policy", "Retail", "Autos", "Banks", "Media", "Travel")
+        )
+    )
+    sidebar = f"<aside><h3>More from the blog</h3><ul>{links}</ul></aside>"
+    tail = f"{notice}{sidebar}" if notice_after_story else f"{sidebar}<footer>{notice}</footer>"
+    return (
+        '<html><head><title>Chip maker to open plant</title><meta property="og:site_name"'
+        ' content="Valley Tech Blog"></head><body><article><h1>Chip maker to open plant</h1>'
+        f"{story}</article>{tail}</body></html>"
+    )
+
+
+def test_a_wires_notice_under_the_story_credits_it_one_in_the_sites_footer_does_not() -> None:
+    for after_story, origin in ((True, "Dow Jones"), (False, None)):
+        url = "https://valley-tech.example/chips"
+        raw = RawDocument(source=url, content=_blog_page(after_story).encode(), url=url)
+        article = extract(raw, kind="html").article
+        assert article is not None and len(article.paragraphs) == 4
+        assert article.origin == origin, after_story

@@ -133,12 +133,14 @@ def assemble(
     header = _read_header(blocks, kinds, start, end, meta, chosen)
     container = markup.container if markup is not None else None
     _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
-    paragraphs, removed, credits, copyright_text = _sort_blocks(
+    paragraphs, removed, credits, copyright_text, copyright_gap = _sort_blocks(
         blocks, kinds, start, end, chosen, header, container
     )
     if not paragraphs and sum(map(words, meta.body)) >= _MIN_ARTICLE_WORDS:
         paragraphs = list(meta.body)
-    origin, copyright_text = _credits(paragraphs, removed, credits, copyright_text, meta)
+    origin, copyright_text = _credits(
+        paragraphs, removed, credits, copyright_text, meta, copyright_gap
+    )
 
     text = "\n\n".join(paragraphs)
     language = meta.language or detect_language(text or (header.title or ""))
@@ -473,20 +475,25 @@ def _sort_blocks(
     chosen: list[bool] | None,
     header: _Header,
     container: frozenset[int] | None,
-) -> tuple[list[str], list[RemovedBlock], list[_Credit], str | None]:
+) -> tuple[list[str], list[RemovedBlock], list[_Credit], str | None, int | None]:
     """Step 7: the article's paragraphs and the removed blocks, each with its kind; with them
-    the names the syndication credits give, in page order, and the first copyright line."""
+    the names the syndication credits give, in page order, the first copyright line and the
+    words removed between the article's last paragraph and it (None: no line, or none after
+    a paragraph)."""
     paragraphs: list[str] = []
     removed: list[RemovedBlock] = []
     strip_lines: dict[int, list[str]] = {}
     credits: list[_Credit] = []
     copyright_text: str | None = None
+    copyright_gap: int | None = None
+    after_paragraph: int | None = None  # len(removed) at the last paragraph
     title_at, roles = header.title_at, header.roles
     in_article = _article_test(start, end, chosen, header, container)
     for i, block in enumerate(blocks):
         k = kinds[i]
         if in_article(i) and k is None:
             paragraphs.append(block.text)
+            after_paragraph = len(removed)
             continue
         if i == title_at:
             continue
@@ -515,10 +522,12 @@ def _sort_blocks(
             credits.append(_Credit(credited, len(paragraphs), is_source_line(block.text)))
         if k is BlockKind.COPYRIGHT and copyright_text is None:
             copyright_text = block.text
+            if after_paragraph is not None:
+                copyright_gap = sum(words(r.text) for r in removed[after_paragraph:-1])
 
     for at, lines in strip_lines.items():
         removed[at] = RemovedBlock(kind=BlockKind.TICKER, text="\n".join(lines))
-    return paragraphs, removed, credits, copyright_text
+    return paragraphs, removed, credits, copyright_text, copyright_gap
 
 
 def _article_test(
@@ -608,6 +617,7 @@ def _credits(
     credits: list[_Credit],
     copyright_text: str | None,
     meta: Metadata,
+    copyright_gap: int | None = None,
 ) -> tuple[str | None, str | None]:
     """Step 8: origin and copyright. The origin is the first name that reads like an
     organisation other than the page's own (its publisher, its host), from: the syndication
@@ -644,8 +654,11 @@ def _credits(
         None,
     )
     # 'Copyright 2024 The Associated Press' on a page that does not say whose it is may be
-    # the agency's own site: the wire is the origin only where the page names itself.
-    wire = copyright_wire(copyright_text) if copyright_text and any(own) else None
+    # the agency's own site: the wire is the origin only where the page names itself. A
+    # wire's notice follows its story; one far below it, in the site's footer, names the
+    # site's owner ('© 2005-2012 Dow Jones & Company' under a blog that company owns).
+    near = copyright_gap is None or copyright_gap <= _WIRE_NOTICE_GAP
+    wire = copyright_wire(copyright_text) if copyright_text and any(own) and near else None
     if origin is None and wire and is_organisation(wire) and not same_organisation(wire, *own):
         origin = wire
     return origin, copyright_text
@@ -665,6 +678,7 @@ def _about_names(removed: list[RemovedBlock]) -> list[str]:
 
 
 _SITE_FURNITURE = frozenset({BlockKind.FOOTER, BlockKind.NAVIGATION})
+_WIRE_NOTICE_GAP = 80  # words removed between a story and its wire's copyright notice, at most
 _CREDITING = frozenset({BlockKind.SYNDICATION, BlockKind.COPYRIGHT})
 _ABOUT_MAX_CHARS = 60
 # 'About' and a capitalised name of at most five words; not 'About us', 'About this site'.
