@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from markupsafe import escape
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from marketdesk.app.chart import StoryChart
 from marketdesk.markets.links import InstrumentLink
@@ -59,3 +61,14 @@ def test_the_lists_keep_their_bounds_and_order() -> None:
     assert story_parts.copies([this], this=1) == (
         '<li><strong>this copy</strong> · unknown publisher · <span class="url">a.html</span></li>'
     )
+
+
+@given(st.one_of(st.text(), st.text(alphabet="&<>'\"ab ")))
+def test_text_escapes_as_markupsafe_escape_does(value: str) -> None:
+    assert story_parts.text(value) == str(escape(value))
+    assert type(story_parts.text(value)) is str
+
+
+def test_text_of_what_is_not_text_goes_through_escape() -> None:
+    for value in (EntityKind.PERSON, 3, 1.5, None, Markup("<b>kept</b>")):
+        assert story_parts.text(value) == str(escape(value))
