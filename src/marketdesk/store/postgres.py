@@ -141,12 +141,13 @@ _ABORTED = (  # what the server aborts a transaction with when writers get in ea
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
-    " a.market_status, d.kind, a.annotations, a.story_id FROM articles a"
+    # The annotations as text, for annotations_json.load_text (jsonb would come as a dict).
+    " a.market_status, d.kind, a.annotations::text, a.story_id FROM articles a"
     " JOIN documents d ON d.id = a.document_id"
 )
 # Search hits, without their annotations (a page of hits shows none: their JSON was a fifth
 # of a search's time).
-_HIT_SELECT = _ARTICLE_SELECT.replace("a.annotations,", "NULL,")
+_HIT_SELECT = _ARTICLE_SELECT.replace("a.annotations::text,", "NULL,")
 _CURRENT = "a.replaced_by IS NULL"
 # The NOTIFY channel of new quotes: one a schema (a database may hold several stores, one a
 # schema), ASCII and within PostgreSQL's 63 bytes whatever the schema's name.
@@ -1850,6 +1851,6 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         market_status=market_status,
         removed=removed,
         from_feed_entry=kind == "feed-entry",
-        annotations=annotations_json.load(annotations) if annotations else None,
+        annotations=annotations_json.load_text(annotations) if annotations else None,
         story_id=story_id,
     )
