@@ -41,7 +41,7 @@ from marketdesk.model import (
     SourceSpec,
     TopicTag,
 )
-from marketdesk.store import SearchFilters, Storage, backend_of, open_storage
+from marketdesk.store import SearchFilters, Storage, annotations_json, backend_of, open_storage
 from marketdesk.store.base import Checkpoint
 from marketdesk.store.dedup import article_fingerprint, document_key, plan_page
 
@@ -1463,6 +1463,54 @@ def annotations(*entities: tuple[str, str, str | None]) -> Annotations:
         model="test-model 1",
         topics=(TopicTag("trade", "Trade and tariffs", 1.0, ("tariffs",)),),
     )
+
+
+def _reannotate(location: str, article_id: int, name: str) -> None:
+    store = open_storage(location)
+    try:
+        assert store.set_annotations(article_id, annotations((name, "organisation", None)))
+    finally:
+        store.close()
+
+
+def test_annotations_are_read_anew_after_another_process_rewrites_them(
+    storage_url: str, store: Storage
+) -> None:
+    # The stores keep decoded annotations by their text (annotations_json.load_text): a
+    # document another process rewrote is another text, read anew on every path.
+    r = store.add_page(
+        web("https://a.example/boj", b"boj"),
+        story(1),
+        [],
+        annotations=annotations(("Bank of Japan", "organisation", "org:boj")),
+    )
+    aid = r.article_id
+    assert aid is not None
+
+    def names() -> list[list[str]]:
+        page = store.story_page(aid, timedelta(days=1))
+        reads = [store.get_article(aid), store.articles([aid])[aid], page and page.article]
+        return [[e.name for e in a.annotations.entities] for a in reads if a and a.annotations]
+
+    assert names() == [["Bank of Japan"]] * 3
+    first = store.get_article(aid)
+    again = store.get_article(aid)
+    assert first is not None and again is not None and first.annotations == again.annotations
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_reannotate, args=(storage_url, aid, "Reserve Bank of India")
+    )
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert names() == [["Reserve Bank of India"]] * 3
+
+
+def test_load_text_keeps_what_it_decoded_and_is_bounded() -> None:
+    doc = annotations_json.dump(annotations(("Bank of Japan", "organisation", "org:boj")))
+    kept = annotations_json.load_text(doc)
+    assert kept == annotations_json.load(doc)
+    assert annotations_json.load_text("".join(doc)) is kept  # the same text, another str
+    assert annotations_json.load_text.cache_info().maxsize == annotations_json.DECODED
 
 
 def test_annotations_are_stored_with_the_article_and_find_its_story(store: Storage) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from markupsafe import escape
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from marketdesk.app.chart import StoryChart
 from marketdesk.markets.links import InstrumentLink
@@ -67,3 +69,14 @@ def test_a_chart_whose_series_ends_before_the_story_says_so_and_shows_no_move() 
     shown = story_parts.charts([ended])
     assert "no quote since publication (the last is of 2026-01-30)" in shown
     assert "since publication (to" not in shown and 'class="move"' not in shown
+
+
+@given(st.one_of(st.text(), st.text(alphabet="&<>'\"ab ")))
+def test_text_escapes_as_markupsafe_escape_does(value: str) -> None:
+    assert story_parts.text(value) == str(escape(value))
+    assert type(story_parts.text(value)) is str
+
+
+def test_text_of_what_is_not_text_goes_through_escape() -> None:
+    for value in (EntityKind.PERSON, 3, 1.5, None, Markup("<b>kept</b>")):
+        assert story_parts.text(value) == str(escape(value))

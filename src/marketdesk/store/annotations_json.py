@@ -3,11 +3,18 @@
 Fields added by later enrichment steps have defaults, so an older document reads as
 Annotations without them; a key that this version does not know is ignored, so a newer
 database read by an older marketdesk still shows what it can.
+
+The stores read a document's text through ``load_text``, which keeps the DECODED most recently
+read: Annotations are immutable and a pure function of the text, so the same text is the same
+annotations, whichever process wrote it and whenever (a changed document is another text, a
+miss). An article shown again (the front page's stories, a story in the news) is not decoded
+again; a miss costs the text's hash beside the decoding.
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from marketdesk.model import (
@@ -22,7 +29,9 @@ from marketdesk.model import (
     TopicTag,
 )
 
-__all__ = ["dump", "load", "norm_name"]
+__all__ = ["DECODED", "dump", "load", "load_text", "norm_name"]
+
+DECODED = 1024  # documents kept decoded by load_text, a few MB
 
 
 def norm_name(name: str) -> str:
@@ -124,6 +133,12 @@ def load(text: str | dict[str, Any]) -> Annotations:
         instruments=instruments,
         events=tuple(e for raw in data.get("events", ()) if (e := _event(raw)) is not None),
     )
+
+
+@lru_cache(maxsize=DECODED)
+def load_text(text: str) -> Annotations:
+    """``load`` of a stored document's text, kept (see above)."""
+    return load(text)
 
 
 def _party_json(p: EventParty | None) -> list[Any] | None:

@@ -141,12 +141,13 @@ _ABORTED = (  # what the server aborts a transaction with when writers get in ea
 _ARTICLE_SELECT = (
     "SELECT a.id, a.title, a.paragraphs, a.authors, a.published, a.modified, a.publisher,"
     " a.origin, a.copyright, a.language, a.url, a.description, a.image, d.source, a.fetched_at,"
-    " a.market_status, d.kind, a.annotations, a.story_id FROM articles a"
+    # The annotations as text, for annotations_json.load_text (jsonb would come as a dict).
+    " a.market_status, d.kind, a.annotations::text, a.story_id FROM articles a"
     " JOIN documents d ON d.id = a.document_id"
 )
 # Search hits, without their annotations (a page of hits shows none: their JSON was a fifth
 # of a search's time).
-_HIT_SELECT = _ARTICLE_SELECT.replace("a.annotations,", "NULL,")
+_HIT_SELECT = _ARTICLE_SELECT.replace("a.annotations::text,", "NULL,")
 _CURRENT = "a.replaced_by IS NULL"
 # The NOTIFY channel of new quotes: one a schema (a database may hold several stores, one a
 # schema), ASCII and within PostgreSQL's 63 bytes whatever the schema's name.
@@ -857,17 +858,11 @@ class PostgresStorage:
 
     def story_page(self, article_id: int, around: timedelta) -> StoryPage | None:
         def work(conn: Conn) -> StoryPage | None:
-            # Three statements in one round trip (pipeline mode): the server works out the
-            # story, the moment and the instruments from the article's row itself.
-            with conn.pipeline():
-                head = conn.execute(_STORY_PAGE_ARTICLE, (article_id,))
-                copies = conn.execute(_STORY_PAGE_COPIES, (article_id,))
-                quotes = conn.execute(_STORY_PAGE_QUOTES, {"id": article_id, "around": around})
-                row, copy_rows, quote_rows = head.fetchone(), copies.fetchall(), quotes.fetchall()
+            row = conn.execute(_STORY_PAGE, {"id": article_id, "around": around}).fetchone()
             if row is None:
                 return None
-            *columns, removed, moment, linked = row
-            found = _stored(tuple(columns), _removed(removed))
+            head, (removed, moment, linked), copy_rows, quote_rows = _page_parts(row)
+            found = _stored(head, _removed(removed))
             keys, at = story_instruments(found), story_moment(found)
             if at is None:
                 around_quotes = {}
@@ -1390,24 +1385,40 @@ _MOMENT = (
     r"coalesce(CASE WHEN x.published ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?"
     r"([+-]\d\d:\d\d)?$' THEN x.published::timestamptz END, x.fetched_at)"
 )
-_STORY_PAGE_ARTICLE = (
-    f"SELECT x.*, {_REMOVED_JSON}, {_MOMENT},"
-    " ARRAY(SELECT instrument FROM article_instruments WHERE article_id = x.id)"
-    f" FROM ({_ARTICLE_SELECT} WHERE a.id = %s) x"
-)
-_STORY_PAGE_COPIES = _COPY_SELECT.format(
-    where="a.story_id = (SELECT story_id FROM articles WHERE id = %s)"
-)
-_STORY_PAGE_QUOTES = (
-    f"WITH x AS (SELECT published, fetched_at FROM articles WHERE id = %(id)s),"
+# A story page in one statement (no pipeline: its three statements' hand-overs cost more of
+# psycopg's Python than the reads did): the article's row, its removed blocks, its moment and
+# instruments, then its story's copies and its quotes around the moment as one array a column
+# (typed, so psycopg's loaders read them as they read rows), zipped back into rows in Python.
+_PAGE_COPY_COLUMNS = (
+    "id", "story_id", "title", "canonical", "publisher", "origin", "published", "fetched_at",
+    "source", "url",
+)  # fmt: skip
+_PAGE_QUOTE_COLUMNS = ("part", *(c.strip() for c in _QUOTE_COLUMNS.split(",")), "id")
+_STORY_PAGE = (
+    f"WITH x AS ({_ARTICLE_SELECT} WHERE a.id = %(id)s),"
     f" m AS (SELECT {_MOMENT} AS moment FROM x),"
-    " k AS (SELECT instrument AS key FROM article_instruments WHERE article_id = %(id)s) "
+    " k AS (SELECT instrument AS key FROM article_instruments WHERE article_id = %(id)s),"
+    " c AS (SELECT a.id, a.story_id, a.title, a.url AS canonical, a.publisher, a.origin,"
+    " a.published, a.fetched_at, d.source, d.url FROM articles a"
+    " JOIN documents d ON d.id = a.document_id"
+    " WHERE a.story_id = (SELECT story_id FROM x) AND a.replaced_by IS NULL),"
+    " q AS ("
     + _around(
         "k",
         "ARRAY(SELECT key FROM k)",
         "(SELECT moment FROM m) - %(around)s",
         "(SELECT moment FROM m) + %(around)s",
     )
+    + ")"
+    f" SELECT x.*, {_REMOVED_JSON}, (SELECT moment FROM m), ARRAY(SELECT key FROM k),"
+    " cc.*, qq.* FROM x, LATERAL (SELECT "
+    + ", ".join(f"array_agg(c.{col} ORDER BY c.fetched_at, c.id)" for col in _PAGE_COPY_COLUMNS)
+    + " FROM c) cc, LATERAL (SELECT "
+    + ", ".join(
+        f"array_agg(q.{col} ORDER BY q.part, q.instrument, q.at, q.id)"
+        for col in _PAGE_QUOTE_COLUMNS
+    )
+    + " FROM q) qq"
 )
 
 
@@ -1547,6 +1558,22 @@ def _quotes_around(
         return {}
     rows = conn.execute(_QUOTES_AROUND, {"keys": keys, "start": start, "end": end}).fetchall()
     return _read_quotes_around(rows)
+
+
+def _page_parts(
+    row: tuple[Any, ...],
+) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """_STORY_PAGE's row as the article's columns, (removed, moment, instruments), and its
+    copies' and quotes' rows (from one array a column; no rows: NULL arrays)."""
+    ncopy, nquote = len(_PAGE_COPY_COLUMNS), len(_PAGE_QUOTE_COLUMNS)
+    cut = len(row) - ncopy - nquote
+    copies, quotes = row[cut : cut + ncopy], row[cut + ncopy :]
+    return (
+        row[: cut - 3],
+        row[cut - 3 : cut],
+        list(zip(*copies, strict=True)) if copies[0] is not None else [],
+        list(zip(*quotes, strict=True)) if quotes[0] is not None else [],
+    )
 
 
 def _read_quotes_around(rows: Sequence[tuple[Any, ...]]) -> dict[str, QuotesAround]:
@@ -1824,6 +1851,6 @@ def _stored(row: tuple[Any, ...], removed: tuple[RemovedBlock, ...]) -> StoredAr
         market_status=market_status,
         removed=removed,
         from_feed_entry=kind == "feed-entry",
-        annotations=annotations_json.load(annotations) if annotations else None,
+        annotations=annotations_json.load_text(annotations) if annotations else None,
         story_id=story_id,
     )

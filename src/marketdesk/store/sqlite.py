@@ -1331,7 +1331,7 @@ def _stored(
         market_status=row["market_status"],
         removed=removed,
         from_feed_entry=row["doc_kind"] == "feed-entry",
-        annotations=annotations_json.load(row["annotations"])
+        annotations=annotations_json.load_text(row["annotations"])
         if annotated and row["annotations"]
         else None,
         story_id=row["story_id"],

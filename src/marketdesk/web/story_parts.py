@@ -3,9 +3,12 @@ charts and copies, each as one piece of markup that story.html places.
 
 Jinja made these a few hundred small outputs a page (a loop step, a lookup and an escape for
 every field of every item), about half of what the page's template cost. Here each list is one
-string built once. Every value placed is escaped with ``markupsafe.escape``, the function Jinja's
-autoescape calls, on the very values the template placed, so the page reads byte for byte as the
-template wrote it; the charts' SVG comes escaped from app/chart.py.
+string built once. Every value placed is escaped as Jinja's autoescape escapes it, on the very
+values the template placed, so the page reads byte for byte as the template wrote it: the
+paragraphs with ``markupsafe.escape``, the short fields with ``text``, markupsafe's own
+replacements of ``& > < ' "`` on the value's ``str`` without a ``Markup`` made for each (a third
+of the cost; tests/test_web_story_parts.py holds it to ``escape`` on any text). The charts' SVG
+comes escaped from app/chart.py.
 """
 
 from __future__ import annotations
@@ -28,11 +31,29 @@ __all__ = [
     "entities",
     "instruments",
     "paragraphs",
+    "text",
 ]
 
 ENTITIES_SHOWN = 24  # the most salient first
 INSTRUMENTS_SHOWN = 12
 _KIND_LABELS = {"person": "person", "organisation": "organisation", "place": "place"}
+
+
+def text(value: object) -> str:
+    """``str(markupsafe.escape(value))``: for text, the same five replacements in markupsafe's
+    order, without the ``Markup``; anything else (an enum, a number) through ``escape``."""
+    if type(value) is not str:
+        return str(escape(value))
+    s = value
+    if "&" in s or ">" in s or "<" in s or "'" in s or '"' in s:
+        return (
+            s.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return s
 
 
 def paragraphs(texts: Sequence[str]) -> Markup:
@@ -43,15 +64,15 @@ def entities(found: Sequence[Entity]) -> Markup:
     """The items of the entity list, the most salient first (ties in the article's order)."""
     out = []
     for e in sorted(found, key=_salience, reverse=True)[:ENTITIES_SHOWN]:
-        role = f' · <span class="role">{escape(e.titles[0])}</span>' if e.titles else ""
+        role = f' · <span class="role">{text(e.titles[0])}</span>' if e.titles else ""
         symbols = (
-            f' · <span class="symbol">{escape(", ".join(e.symbols))}</span>' if e.symbols else ""
+            f' · <span class="symbol">{text(", ".join(e.symbols))}</span>' if e.symbols else ""
         )
         count = len(e.mentions)
         out.append(
-            f'<li class="entity {escape(e.kind)}"><a class="name" href="'
-            f'{escape(urls.entity(entity_key(e)))}">{escape(e.name)}</a> <span class="kind">'
-            f"{escape(_KIND_LABELS.get(e.kind, ''))}</span>{role}{symbols} · {count} mention"
+            f'<li class="entity {text(e.kind)}"><a class="name" href="'
+            f'{text(urls.entity(entity_key(e)))}">{text(e.name)}</a> <span class="kind">'
+            f"{text(_KIND_LABELS.get(e.kind, ''))}</span>{role}{symbols} · {count} mention"
             f"{'s' if count != 1 else ''}</li>"
         )
     return Markup("".join(out))
@@ -64,8 +85,8 @@ def _salience(e: Entity) -> float:
 def instruments(touched: Sequence[InstrumentLink]) -> Markup:
     return Markup(
         "".join(
-            f'<li><a href="{escape(urls.instrument(i.key))}">{escape(i.name)}</a>'
-            f' <span class="why">{escape(i.reason)}</span></li>'
+            f'<li><a href="{text(urls.instrument(i.key))}">{text(i.name)}</a>'
+            f' <span class="why">{text(i.reason)}</span></li>'
             for i in touched[:INSTRUMENTS_SHOWN]
         )
     )
@@ -77,10 +98,10 @@ def charts(shown: Sequence[StoryChart]) -> Markup:
     for c in shown:
         move = ""
         if c.move is not None:
-            pct = f" {escape(present.format_pct(c.move_pct))}" if c.move_pct is not None else ""
-            to = f" (to {escape(c.latest_at.strftime('%Y-%m-%d'))})" if c.latest_at else ""
+            pct = f" {text(present.format_pct(c.move_pct))}" if c.move_pct is not None else ""
+            to = f" (to {text(c.latest_at.strftime('%Y-%m-%d'))})" if c.latest_at else ""
             move = (
-                f' · <span class="move">{escape(present.format_change(c.move, c.decimals))}'
+                f' · <span class="move">{text(present.format_change(c.move, c.decimals))}'
                 f"{pct}</span> since publication{to}"
             )
         elif c.latest_at is not None and c.latest_at <= c.at:
@@ -88,12 +109,12 @@ def charts(shown: Sequence[StoryChart]) -> Markup:
         body = (
             c.svg  # app/chart.py escapes its text
             if c.svg
-            else f'<p class="empty">Too few quotes around {escape(c.at.strftime("%Y-%m-%d"))}'
+            else f'<p class="empty">Too few quotes around {text(c.at.strftime("%Y-%m-%d"))}'
             " to draw.</p>"
         )
         out.append(
-            f'  <figure class="{escape(c.trend)}">\n    <figcaption><a href="'
-            f'{escape(urls.instrument(c.key))}">{escape(c.name)}</a>{move}</figcaption>\n'
+            f'  <figure class="{text(c.trend)}">\n    <figcaption><a href="'
+            f'{text(urls.instrument(c.key))}">{text(c.name)}</a>{move}</figcaption>\n'
             f"{body}  </figure>\n"
         )
     return Markup("".join(out))
@@ -106,10 +127,10 @@ def copies(shown: Sequence[StoryCopy], this: int) -> Markup:
         if c.article_id == this:
             head = "<strong>this copy</strong>"
         else:
-            title = escape(c.title or "(untitled)")
-            head = f'<a href="{escape(urls.story(c.article_id))}">{title}</a>'
+            title = text(c.title or "(untitled)")
+            head = f'<a href="{text(urls.story(c.article_id))}">{title}</a>'
         out.append(
-            f"<li>{head} · {escape(c.publisher or 'unknown publisher')} · "
-            f'<span class="url">{escape(c.url or c.source)}</span></li>'
+            f"<li>{head} · {text(c.publisher or 'unknown publisher')} · "
+            f'<span class="url">{text(c.url or c.source)}</span></li>'
         )
     return Markup("".join(out))
