@@ -765,3 +765,19 @@ def test_an_article_part_in_an_element_of_its_own_stays_in_the_article() -> None
     page = extract(RawDocument(source="w.html", content=html.encode()))
     assert len(page.article.paragraphs) == 11
     assert page.article.paragraphs[-1].startswith("The eleventh stop")
+
+
+def test_the_headline_is_the_heading_nearest_the_post_not_the_title_bar() -> None:
+    """The title shown first in the page's title bar, then as the post's heading with nothing
+    kept between them: the post's element is the heading's, and the box after it is the
+    site's."""
+    html = f"""<html><head><title>Harbour dues to rise in spring | Quay Notes</title>
+<meta property="og:title" content="Harbour dues to rise in spring"></head><body>
+<div class="titlebar"><h2>Harbour dues to rise in spring</h2></div>
+<div id="main"><div class="post">{_HARBOUR_POST}</div>
+<div class="about"><p>Quay Notes is kept by a couple who sold their boat yard on the estuary
+and now spend the winters reading the minutes of every meeting held on the quay.</p></div>
+</div></body></html>"""
+    page = extract(RawDocument(source="t.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 3
+    assert any(r.text.startswith("Quay Notes is kept by") for r in page.removed)

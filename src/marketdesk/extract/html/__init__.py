@@ -253,8 +253,8 @@ def _outside_post(
 ) -> Page | None:
     """The article without what is kept outside the post's element.
 
-    The post's element is the smallest ancestor of the first headline block that holds at
-    least half the words kept (the headline aside) and every run of prose kept (five
+    The post's element is the smallest ancestor of the headline block that holds at least
+    half the words kept (the headline aside) and every run of prose kept (five
     paragraphs or more in one element: an article part in an element of its own, a section
     after a picture, not furniture). What is kept outside it is the site's: an 'about this
     blog' box, a newsletter or cookie notice, a sidebar's teasers, an author's box, tweets.
@@ -263,14 +263,25 @@ def _outside_post(
     """
     if not anchors:
         return None
-    first = anchors[0]
     kept = _kept_blocks(page, blocks)
     if kept is None:
         return None
-    taken = [i for i in kept if i != first]
-    element = _post_element(blocks, paths, first, taken)
-    if element is None:
+    # The headline: the first block that shows the title, or a heading that shows it later
+    # with nothing kept in between (the first was a title bar's or a menu's), whichever has
+    # the deeper post's element (the one nearer the kept text).
+    found: tuple[int, int, int] | None = None  # the element's depth, the headline, the element
+    for a in anchors:
+        if a != anchors[0] and (
+            blocks[a].tag not in _HEADINGS or any(anchors[0] < i < a for i in kept)
+        ):
+            continue
+        element = _post_element(blocks, paths, a, [i for i in kept if i != a])
+        if element is not None and (found is None or paths[a].index(element) > found[0]):
+            found = (paths[a].index(element), a, element)
+    if found is None:
         return None
+    _, first, element = found
+    taken = [i for i in kept if i != first]
     inside = [i for i in taken if element in paths[i]]
     under = sum(words(blocks[i].text) for i in inside if i > first)
     if under < _UNDER_MIN_WORDS or 2 * under < sum(words(blocks[i].text) for i in inside):
