@@ -697,3 +697,87 @@ def test_a_blurb_standing_alone_after_the_article_is_not_article_text() -> None:
     page = extract(RawDocument(source="b.html", content=html.encode()))
     assert page.article.paragraphs == _BREAKWATER
     assert blurb in {r.text for r in page.removed}
+
+
+_HARBOUR_POST = """<h1>Harbour dues to rise in spring</h1>
+<div class="entry"><p>The harbour board voted on Tuesday to raise mooring dues by four per
+cent from the first of April, the first rise in three years, citing the cost of dredging.</p>
+<p>Owners of boats under eight metres will pay the old rate until the summer, the board said,
+after the sailing club asked for time to tell its members about the change.</p>
+<p>The board's chair said the extra money would go to the north channel, where silt has built
+up since the storms of last winter and larger boats can only pass at high water.</p></div>"""
+
+
+def test_a_blurb_kept_after_the_post_outside_its_element_is_removed() -> None:
+    """The post's element holds most of what is kept; the blog's 'about' box after it, in the
+    same column but outside that element, is the site's, not the article's; a comment that
+    quotes the lead does not move the lead out of the post."""
+    html = f"""<html><head><title>Harbour dues to rise in spring | Quay Notes</title>
+<meta property="og:title" content="Harbour dues to rise in spring"></head><body>
+<div id="main"><div class="post">{_HARBOUR_POST}</div>
+<div class="about"><p>Quay Notes is written by two retired harbour pilots who have spent forty
+years on the water and still like to know what the board is up to every month.</p></div>
+<div class="comments"><h3>Comments</h3><p>Joan said:</p><p>The harbour board voted on Tuesday to
+raise mooring dues by four per cent from the first of April, the first rise in three years,
+citing the cost of dredging.</p></div></div></body></html>"""
+    page = extract(RawDocument(source="q.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 3
+    assert page.article.paragraphs[0].startswith("The harbour board voted on Tuesday")
+    assert any(r.text.startswith("Quay Notes is written by") for r in page.removed)
+
+
+_SECTION = (
+    "The {n} stop on the walk is the {what}, where the guide tells the story of the {who} "
+    "who built it and of the families who lived beside it for {years} years before the war."
+)
+
+
+def test_an_article_part_in_an_element_of_its_own_stays_in_the_article() -> None:
+    """A run of five paragraphs of prose in an element of its own after the post's element
+    (a second section after a picture) is a part of the article, not furniture."""
+    first = "".join(
+        f"<p>{_SECTION.format(n=n, what=what, who=who, years=y)}</p>"
+        for n, what, who, y in (
+            ("first", "old mill", "miller", 90),
+            ("second", "chapel", "masons", 120),
+            ("third", "rope walk", "rope makers", 60),
+            ("fourth", "lock", "canal company", 75),
+            ("fifth", "school", "parish", 50),
+            ("sixth", "bridge", "railway", 80),
+        )
+    )
+    second = "".join(
+        f"<p>{_SECTION.format(n=n, what=what, who=who, years=y)}</p>"
+        for n, what, who, y in (
+            ("seventh", "brewery", "brothers", 40),
+            ("eighth", "market hall", "town council", 110),
+            ("ninth", "tannery", "tanners", 30),
+            ("tenth", "toll house", "turnpike trust", 70),
+            ("eleventh", "boat yard", "shipwrights", 65),
+        )
+    )
+    html = f"""<html><head><title>A walk along the old canal | Town Walks</title>
+<meta property="og:title" content="A walk along the old canal"></head><body>
+<div id="story"><div class="part"><div class="head"><h1>A walk along the old canal</h1></div>
+<div class="text">{first}</div></div>
+<figure><img src="/canal.jpg"><figcaption>The lock in the snow</figcaption></figure>
+<div class="part"><div class="text">{second}</div></div></div></body></html>"""
+    page = extract(RawDocument(source="w.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 11
+    assert page.article.paragraphs[-1].startswith("The eleventh stop")
+
+
+def test_the_headline_is_the_heading_nearest_the_post_not_the_title_bar() -> None:
+    """The title shown first in the page's title bar, then as the post's heading with nothing
+    kept between them: the post's element is the heading's, and the box after it is the
+    site's."""
+    html = f"""<html><head><title>Harbour dues to rise in spring | Quay Notes</title>
+<meta property="og:title" content="Harbour dues to rise in spring"></head><body>
+<div class="titlebar"><h2>Harbour dues to rise in spring</h2></div>
+<div id="main"><div class="post">{_HARBOUR_POST}</div>
+<div class="about"><p>Quay Notes is kept by a couple who sold their boat yard on the estuary
+and now spend the winters reading the minutes of every meeting held on the quay.</p></div>
+</div></body></html>"""
+    page = extract(RawDocument(source="t.html", content=html.encode()))
+    assert len(page.article.paragraphs) == 3
+    assert any(r.text.startswith("Quay Notes is kept by") for r in page.removed)

@@ -79,7 +79,8 @@ def extract_html(raw: RawDocument) -> Page:
         markup=MarkupEvidence(container=container, scores=tuple(scores), features=features),
     )
     if page.article.paragraphs:
-        return _post_over_blurb(page, blocks, built.paths, anchors) or page
+        page = _post_over_blurb(page, blocks, built.paths, anchors) or page
+        return _outside_post(page, blocks, built.paths, anchors) or page
     # No article in the element the text chose: the element the hint-aware scores choose
     # (a sidebar of offers written in sentences, named as such, loses to the article there).
     best2, container2 = main_container(blocks, built.paths, scores)
@@ -205,11 +206,9 @@ def _post_over_blurb(
     if not anchors:
         return None
     first = anchors[0]
-    at = {b.text: i for i, b in enumerate(blocks)}
-    kept = [at.get(p) for p in page.article.paragraphs]
-    if any(i is None for i in kept):
+    taken = _kept_blocks(page, blocks)
+    if taken is None:
         return None
-    taken = [i for i in kept if i is not None]
     post_element = paths[first][max(0, len(paths[first]) - _POST_ELEMENT_UP)]
     above = [i for i in taken if i < first and post_element not in paths[i]]
     below = sum(words(blocks[i].text) for i in taken if i > first)
@@ -247,6 +246,89 @@ def _post_over_blurb(
     if sum(words(blocks[i].text) for i in post) < _BLURB_POST_MIN_WORDS:
         return None
     return _with_article(page, tuple(blocks[i].text for i in post), [blocks[i].text for i in taken])
+
+
+def _outside_post(
+    page: Page, blocks: list[Block], paths: list[tuple[int, ...]], anchors: list[int]
+) -> Page | None:
+    """The article without what is kept outside the post's element.
+
+    The post's element is the smallest ancestor of the headline block that holds at least
+    half the words kept (the headline aside) and every run of prose kept (five
+    paragraphs or more in one element: an article part in an element of its own, a section
+    after a picture, not furniture). What is kept outside it is the site's: an 'about this
+    blog' box, a newsletter or cookie notice, a sidebar's teasers, an author's box, tweets.
+    The element must hold at least as much under the headline as above it (a headline block
+    shown late on the page, in a reviews box under a shop's item, is no post's start).
+    """
+    if not anchors:
+        return None
+    kept = _kept_blocks(page, blocks)
+    if kept is None:
+        return None
+    # The headline: the first block that shows the title, or a heading that shows it later
+    # with nothing kept in between (the first was a title bar's or a menu's), whichever has
+    # the deeper post's element (the one nearer the kept text).
+    found: tuple[int, int, int] | None = None  # the element's depth, the headline, the element
+    for a in anchors:
+        if a != anchors[0] and (
+            blocks[a].tag not in _HEADINGS or any(anchors[0] < i < a for i in kept)
+        ):
+            continue
+        element = _post_element(blocks, paths, a, [i for i in kept if i != a])
+        if element is not None and (found is None or paths[a].index(element) > found[0]):
+            found = (paths[a].index(element), a, element)
+    if found is None:
+        return None
+    _, first, element = found
+    taken = [i for i in kept if i != first]
+    inside = [i for i in taken if element in paths[i]]
+    under = sum(words(blocks[i].text) for i in inside if i > first)
+    if under < _UNDER_MIN_WORDS or 2 * under < sum(words(blocks[i].text) for i in inside):
+        return None
+    outside = [blocks[i].text for i in taken if element not in paths[i]]
+    if not outside:
+        return None
+    gone = set(outside)
+    texts = tuple(p for p in page.article.paragraphs if p not in gone)
+    return _with_article(page, texts, outside)
+
+
+def _post_element(
+    blocks: list[Block], paths: list[tuple[int, ...]], first: int, taken: list[int]
+) -> int | None:
+    """The smallest ancestor of the headline block `first` that holds half the words of the
+    kept blocks `taken` and all their runs of prose; None where there is nothing kept."""
+    total = sum(words(blocks[i].text) for i in taken)
+    if not total:
+        return None
+    runs: dict[tuple[int, ...], list[int]] = {}
+    for i in taken:
+        if words(blocks[i].text) >= _RUN_WORDS and sentence_like(blocks[i].text):
+            runs.setdefault(paths[i][:-1], []).append(i)
+    in_runs = [members[0] for members in runs.values() if len(members) >= _RUN_PARAGRAPHS]
+    for eid in reversed(paths[first]):
+        held = sum(words(blocks[i].text) for i in taken if eid in paths[i])
+        if 2 * held >= total and all(eid in paths[i] for i in in_runs):
+            return eid
+    return None
+
+
+def _kept_blocks(page: Page, blocks: list[Block]) -> list[int] | None:
+    """The block of each kept paragraph (a text's first block: a comment or a teaser that
+    quotes the lede comes later), or None where a paragraph is no block's text."""
+    at: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        at.setdefault(b.text, i)
+    kept = [at.get(p) for p in page.article.paragraphs]
+    return None if any(i is None for i in kept) else [i for i in kept if i is not None]
+
+
+# A run of prose: this many paragraphs of this many words at least, in one element (the
+# training half's furniture kept outside a post has runs of one to four; the article parts
+# in an element of their own on the dev pages, of twelve and more).
+_RUN_PARAGRAPHS = 5
+_RUN_WORDS = 20
 
 
 def _with_article(page: Page, texts: tuple[str, ...], blurbs: list[str]) -> Page:
