@@ -244,11 +244,11 @@ def headline_twice(text: str) -> bool:
     for i in range(min(_CARD_LEAD_WORDS + 1, n)):
         first = tokens[i]
         j = i + _CARD_MIN_WORDS
-        while True:
-            try:
-                j = tokens.index(first, j, min(n, i + _CARD_MAX_WORDS + 1))
-            except ValueError:
-                break
+        end = min(n, i + _CARD_MAX_WORDS + 1)
+        # Tested with `in` before index() is asked: most first words do not come again, and
+        # a ValueError for each cost more than the rest of the test.
+        while first in tokens[j:end]:
+            j = tokens.index(first, j, end)
             k = j - i
             m = 0
             while j + m < n and m < k and tokens[i + m] == tokens[j + m]:
