@@ -124,8 +124,16 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         or _BYLINE_START.match(text)
     ):
         return False
-    rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
+    rest = _without_stamp(text)
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+@lru_cache(maxsize=64)
+def _without_stamp(text: str) -> str:
+    """The text with its clock times and dates blanked."""
+    # Cached for the next call: _entry_facts asks it of a short line twice, once for the
+    # header (_dated_header) and once for the stamp's shape (_stamp_shape).
+    return _DATE.sub(" ", _CLOCK.sub(" ", text))
 
 
 def is_entry_start(text: str) -> bool:
@@ -294,7 +302,7 @@ def _stamp_shape(text: str) -> str | None:
     """A short line's words besides its date and time, or None where they are no stamp's.
 
     Asked of lines of _HEADER_MAX_WORDS words at most with a digit and a date (_entry_facts)."""
-    rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
+    rest = _WORD.findall(_NUMBERED.sub(" ", _without_stamp(text)))
     # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
     # time of day; a caption or a sentence with a date has more, a picture's file name
     # ('2012-11-12 12.43.28') neither.
