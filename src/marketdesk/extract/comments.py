@@ -43,6 +43,9 @@ _SAYS_TAIL = " \t:,.…"
 _SAYS_WORDS = (" says", " said", " wrote", " writes")
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
+# The last characters _SAYS can end on, in any case ('ſ' is an 's' to a case-blind pattern):
+# a line that ends on none of them skips the search.
+_SAYS_LAST = frozenset("sSdDeE\u017f:,.…")
 # 'writes:' with its colon: the header of an entry whose text follows in the same block (an
 # article's 'X writes "..."' has no colon).
 _SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
@@ -108,7 +111,7 @@ def is_entry_header(text: str) -> bool:
 
 def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
     """is_entry_header of a short text with a digit, its `n` words and first `date` read."""
-    if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
+    if n <= _SAYS_MAX_WORDS and text.rstrip()[-1:] in _SAYS_LAST and _SAYS.search(text):
         return True
     # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
     # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
