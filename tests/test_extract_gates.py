@@ -10,7 +10,7 @@ from marketdesk.extract import boilerplate, comments
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.credits import syndication_origin
 from marketdesk.extract.dates import find_date
-from marketdesk.extract.segment import headline_twice, said_twice
+from marketdesk.extract.segment import headline_twice, reads_as_titles, said_twice
 from marketdesk.extract.text import TOKEN, folded_tokens
 from marketdesk.model import BlockKind
 
@@ -200,3 +200,11 @@ def test_headline_twice_without_repeats_and_with() -> None:
     assert not headline_twice(
         "The council met on Tuesday to weigh a plan for new docks along the river front."
     )
+
+
+def test_reads_as_titles_last_character_gate() -> None:
+    menu = "Markets Today Earnings Calendar Top Movers Bond Yields Oil Prices Gold Watch Latest"
+    assert reads_as_titles(menu)
+    assert reads_as_titles(menu + "  ")
+    assert not reads_as_titles(menu + ".")
+    assert not reads_as_titles(menu + ". \t")

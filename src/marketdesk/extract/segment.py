@@ -293,9 +293,13 @@ _SENTENCE_CLOSE = frozenset('.!?"\u201d)')
 
 def reads_as_titles(text: str) -> bool:
     """The block is headlines or menu entries run together, not prose."""
+    # The last word's last character, read before the split: most kept blocks end as a
+    # sentence does, and are ruled out without one.
+    if text.rstrip()[-1:] in _SENTENCE_CLOSE:
+        return False
     tokens = text.split()
     n = len(tokens)
-    if n < _TITLES_MIN_WORDS or tokens[-1][-1] in _SENTENCE_CLOSE:
+    if n < _TITLES_MIN_WORDS:
         return False
     capitalised = sum(1 for t in tokens if t[0].isupper() or t[0].isdigit())
     if capitalised < n * _TITLES_CAPITALISED:
