@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from marketdesk.extract import boilerplate
+from marketdesk.extract import boilerplate, comments
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.credits import syndication_origin
-from marketdesk.extract.segment import said_twice
+from marketdesk.extract.dates import find_date
+from marketdesk.extract.segment import headline_twice, reads_as_titles, said_twice
 from marketdesk.extract.text import TOKEN, folded_tokens
 from marketdesk.model import BlockKind
 
@@ -145,3 +146,65 @@ def test_every_family_trigger_is_among_all_triggers() -> None:
     ]
     for words in sets:
         assert words <= boilerplate._ALL_TRIGGERS, sorted(words - boilerplate._ALL_TRIGGERS)
+
+
+def test_promo_need_words_hold_every_group() -> None:
+    # _promo_possible is asked with the block's words among _PROMO_NEED_WORDS only: a group
+    # word outside that set would never be seen.
+    for needs in boilerplate._PROMO_NEEDS:
+        for group in needs:
+            assert group <= boilerplate._PROMO_NEED_WORDS
+
+
+def test_says_gate_knows_every_last_character() -> None:
+    # _SAYS is case-blind: whatever character it can end on must be in _SAYS_LAST.
+    ends = {"s", "d", "e", ":", ",", ".", "\u2026"}
+    for code in range(0x3000):
+        ch = chr(code)
+        if any(re.fullmatch(end, ch, re.I) for end in map(re.escape, ends)):
+            assert ch in comments._SAYS_LAST, hex(code)
+    assert comments.is_entry_header("Ann Lee 12 said:")
+    assert comments.is_entry_header("PAT 3 SAYS")
+    assert not comments.is_entry_header("Ann Lee 12 said no")
+
+
+@pytest.mark.parametrize(
+    ("text", "merged"),
+    [
+        (
+            "Barry Joseph September 27th, 2012 at 11:01 pm danah, that talk was brilliant and I "
+            "shared it with my whole class the next morning.",
+            True,
+        ),
+        (
+            "Barry Joseph September 27th, 2012 and then a long sentence follows here without "
+            "any clock time in the first characters at all.",
+            False,
+        ),
+    ],
+)
+def test_entry_start_needs_a_clock_colon(text: str, merged: bool) -> None:
+    assert comments.is_entry_start(text) is merged
+
+
+def test_find_date_without_digits_and_with() -> None:
+    assert find_date("Published on the first of May") is None
+    assert find_date("Published May 29, 2024, 8:00 AM") is not None
+    assert find_date("19.10.2019, 05:00 Uhr") is not None
+
+
+def test_headline_twice_without_repeats_and_with() -> None:
+    assert headline_twice(
+        "Bike Sharing Takes Over America Bike Sharing Takes Over America As cities add docks"
+    )
+    assert not headline_twice(
+        "The council met on Tuesday to weigh a plan for new docks along the river front."
+    )
+
+
+def test_reads_as_titles_last_character_gate() -> None:
+    menu = "Markets Today Earnings Calendar Top Movers Bond Yields Oil Prices Gold Watch Latest"
+    assert reads_as_titles(menu)
+    assert reads_as_titles(menu + "  ")
+    assert not reads_as_titles(menu + ".")
+    assert not reads_as_titles(menu + ". \t")

@@ -103,7 +103,8 @@ class _Stage:
         return cls(w, float(w @ np.array(d["mean"])))
 
     def probabilities(self, X: Matrix) -> Matrix:
-        z = np.clip(X @ self.weights - self.offset, -30.0, 30.0)
+        # np.clip, without its Python-level wrapper (twice its cost on a page's few rows).
+        z = np.minimum(np.maximum(X @ self.weights - self.offset, -30.0), 30.0)
         return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
@@ -147,7 +148,7 @@ def _window_mean(col: Matrix, before: int, after: int) -> Matrix:
     n = len(col)
     csum = np.empty(n + 1)
     csum[0] = 0.0
-    np.cumsum(col, out=csum[1:])
+    np.add.accumulate(col, out=csum[1:])  # np.cumsum without its wrapper
     idx = np.arange(n)
     lo = np.maximum(0, idx - before)
     hi = np.minimum(n, idx + after + 1)

@@ -43,10 +43,25 @@ _SAYS_TAIL = " \t:,.…"
 _SAYS_WORDS = (" says", " said", " wrote", " writes")
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|przez)\s", re.I)
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes)\s*(?::|,|\.\.\.|…)?\s*$", re.I)
+# The last characters _SAYS can end on, in any case ('ſ' is an 's' to a case-blind pattern):
+# a line that ends on none of them skips the search.
+_SAYS_LAST = frozenset("sSdDeE\u017f:,.…")
 # 'writes:' with its colon: the header of an entry whose text follows in the same block (an
 # article's 'X writes "..."' has no colon).
 _SAYS_COLON = re.compile(r"\b(?:says|wrote|writes):\s", re.I)
 _SAYS_HEAD_CHARS = 120
+
+
+def _says_colon(text: str) -> bool:
+    """_SAYS_COLON within the first _SAYS_HEAD_CHARS characters."""
+    # Its colon must be there: most blocks have none, and find() is far cheaper than the
+    # case-blind search.
+    return (
+        text.find(":", 0, _SAYS_HEAD_CHARS) >= 0
+        and _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None
+    )
+
+
 # A comment that opens with its writer's link and name ('http://example.com/ jdoe That is ...'):
 # an article's paragraph does not start with a bare address.
 _LINKED_NAME = re.compile(r"https?://\S+\s+\S+\s+\S")
@@ -96,7 +111,7 @@ def is_entry_header(text: str) -> bool:
 
 def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
     """is_entry_header of a short text with a digit, its `n` words and first `date` read."""
-    if n <= _SAYS_MAX_WORDS and _SAYS.search(text):
+    if n <= _SAYS_MAX_WORDS and text.rstrip()[-1:] in _SAYS_LAST and _SAYS.search(text):
         return True
     # A stamp with a time, or a very short one with a date alone after the name ('Jermaine 07
     # Nov 12'; not a fixture list's '18 Aug: Swansea (h)' or a list's '6. Title (May 12, 2004)').
@@ -112,8 +127,16 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         or _BYLINE_START.match(text)
     ):
         return False
-    rest = _DATE.sub(" ", _CLOCK.sub(" ", text))
+    rest = _without_stamp(text)
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+@lru_cache(maxsize=64)
+def _without_stamp(text: str) -> str:
+    """The text with its clock times and dates blanked."""
+    # Cached for the next call: _entry_facts asks it of a short line twice, once for the
+    # header (_dated_header) and once for the stamp's shape (_stamp_shape).
+    return _DATE.sub(" ", _CLOCK.sub(" ", text))
 
 
 def is_entry_start(text: str) -> bool:
@@ -123,11 +146,15 @@ def is_entry_start(text: str) -> bool:
     writer's 'says:' or 'writes:' near its start ('Re: (Score:3) by vlm writes: I make ...')."""
     if len(text) <= _HEADER_MAX_CHARS // 2:
         return False
-    if _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None or _LINKED_NAME.match(text):
+    if _says_colon(text) or _LINKED_NAME.match(text):
         return True
     if _DIGIT.search(text, 0, _ENTRY_HEAD_CHARS) is None:
         return False
     head = text[:_ENTRY_HEAD_CHARS]
+    # The clock after the date has its colon ('11:01 pm'): a head without one is no entry,
+    # told before the costly date search.
+    if ":" not in head:
+        return False
     date = _DATE.search(head)
     if date is None or date.start() == 0:
         return False
@@ -248,10 +275,7 @@ def _entry_facts(text: str) -> tuple[bool, int, str | None]:
                 len(text.split()) <= _SAYS_MAX_WORDS
             ):
                 header = _HEADER
-        elif (
-            _SAYS_COLON.search(text, 0, _SAYS_HEAD_CHARS) is not None
-            or _LINKED_NAME.match(text) is not None
-        ):
+        elif _says_colon(text) or _LINKED_NAME.match(text) is not None:
             header = _MERGED
         elif len(text) <= _HEADER_MAX_CHARS and is_entry_header(text):
             header = _HEADER
@@ -281,7 +305,7 @@ def _stamp_shape(text: str) -> str | None:
     """A short line's words besides its date and time, or None where they are no stamp's.
 
     Asked of lines of _HEADER_MAX_WORDS words at most with a digit and a date (_entry_facts)."""
-    rest = _WORD.findall(_NUMBERED.sub(" ", _DATE.sub(" ", _CLOCK.sub(" ", text))))
+    rest = _WORD.findall(_NUMBERED.sub(" ", _without_stamp(text)))
     # Besides its stamp a header has a few words (a name, 'Posted', 'Reply') or none but the
     # time of day; a caption or a sentence with a date has more, a picture's file name
     # ('2012-11-12 12.43.28') neither.

@@ -12,6 +12,7 @@ is not the origin unless a credit names it, and a name must read like an organis
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # An organisation name: capitalised words, with a few lower-case joiners inside.
 # A word of a name: an initialism ('U.S.'), a short abbreviation before another name word
@@ -133,8 +134,10 @@ def _copyright_cue(folded: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
 def syndication_origin(text: str) -> str | None:
     """The original publisher named by a syndication credit, if the block is one."""
+    # Cached: the furniture rules ask it of a block, and sorting asks again of the credits.
     if len(text) > 1200 or len(text.split()) > MAX_CREDIT_WORDS or not _credit_cue(text.casefold()):
         return None
     for rx in _SYNDICATION:

@@ -246,11 +246,11 @@ def headline_twice(text: str) -> bool:
     for i in range(min(_CARD_LEAD_WORDS + 1, n)):
         first = tokens[i]
         j = i + _CARD_MIN_WORDS
-        while True:
-            try:
-                j = tokens.index(first, j, min(n, i + _CARD_MAX_WORDS + 1))
-            except ValueError:
-                break
+        end = min(n, i + _CARD_MAX_WORDS + 1)
+        # Tested with `in` before index() is asked: most first words do not come again, and
+        # a ValueError for each cost more than the rest of the test.
+        while first in tokens[j:end]:
+            j = tokens.index(first, j, end)
             k = j - i
             m = 0
             while j + m < n and m < k and tokens[i + m] == tokens[j + m]:
@@ -295,9 +295,13 @@ _SENTENCE_CLOSE = frozenset('.!?"\u201d)')
 
 def reads_as_titles(text: str) -> bool:
     """The block is headlines or menu entries run together, not prose."""
+    # The last word's last character, read before the split: most kept blocks end as a
+    # sentence does, and are ruled out without one.
+    if text.rstrip()[-1:] in _SENTENCE_CLOSE:
+        return False
     tokens = text.split()
     n = len(tokens)
-    if n < _TITLES_MIN_WORDS or tokens[-1][-1] in _SENTENCE_CLOSE:
+    if n < _TITLES_MIN_WORDS:
         return False
     capitalised = sum(1 for t in tokens if t[0].isupper() or t[0].isdigit())
     if capitalised < n * _TITLES_CAPITALISED:
