@@ -1702,6 +1702,7 @@ def test_story_page_reads_the_article_its_copies_and_its_quotes_in_one_call(
         assert article.story_id is not None
         story_read = store.get_story(article.story_id)
         assert story_read is not None and got.copies == story_read.copies
+        assert got.origin == story_read.origin  # the stored story's, from the copies read
         assert got.instruments == ("nikkei225", "usdjpy", "nope")
         moment = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
         moment = moment or fetched
@@ -1717,6 +1718,8 @@ def test_story_page_reads_the_article_its_copies_and_its_quotes_in_one_call(
     # No annotations: no instruments, no quotes; copies as ever.
     bare = store.story_page(copy.article_id, around)
     assert bare is not None and bare.instruments == () and bare.quotes == {}
+    offset_story = store.get_story(store.story_of_article(copy.article_id) or 0)
+    assert offset_story is not None and bare.origin == offset_story.origin is not None
     assert [c.article_id for c in bare.copies] == [ids["offset"], copy.article_id]
     lone = store.story_page(plain.article_id, around)
     assert lone is not None and [c.article_id for c in lone.copies] == [plain.article_id]

@@ -175,6 +175,58 @@ def test_search(client: Client) -> None:
     )
 
 
+def _grain_page(site: str, credit: str = "") -> bytes:
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "Grain elevators across the province reported record deliveries this week as "
+            "farmers hurried to move the harvest before the first heavy snow.",
+            "Rail operators said they had added cars to the busiest lines and expected the "
+            "backlog at the coast to clear by the end of the month.",
+            "Buyers in Asia have placed early orders for the new crop, traders said, lifting "
+            "prices for milling wheat to their highest level since the spring.",
+        )
+    )
+    return (
+        f'<html lang="en"><head><meta property="og:site_name" content="{site}">'
+        "<title>Record grain deliveries</title></head><body><article>"
+        f"<h1>Record grain deliveries</h1>{paragraphs}</article>"
+        f"<p>{credit}</p></body></html>"
+    ).encode()
+
+
+def test_a_copy_that_does_not_credit_the_origin_shows_the_storys(db_path: str) -> None:
+    credit = "This article originally appeared in the Prairie Gazette."
+    with make_desk(db_path, now=AT) as desk:
+        for source, site, line in (
+            ("https://harbour-ledger.example/grain", "Harbour Ledger", credit),
+            ("https://coast-daily.example/grain", "Coast Daily", ""),
+        ):
+            raw = RawDocument(source=source, content=_grain_page(site, line), url=source)
+            store_document(desk, raw)
+        client = Client(create_app(desk))
+        credited, plain = client.get("/stories/1.json").json(), client.get("/stories/2.json").json()
+        assert credited["origin"] == "Prairie Gazette" and plain["origin"] is None
+        assert credited["story_origin"] == plain["story_origin"] == "Prairie Gazette"
+        assert len(plain["copies"]) == 2
+        shown = 'Originally published by <strong class="origin">Prairie Gazette</strong>'
+        assert shown in client.get("/stories/2").text
+        # A story of one copy: its origin is its own publisher, which the page does not repeat.
+        lone_page = (
+            '<html lang="en"><head><meta property="og:site_name" content="Lone Post">'
+            "<title>Ferry fares rise</title></head><body><article><h1>Ferry fares rise</h1>"
+            "<p>The island ferry company will raise its fares by six percent from April, "
+            "citing fuel costs and the price of new crew quarters on two vessels.</p>"
+            "<p>Commuters who cross daily said the rise would cost them more than a week's "
+            "groceries over a year, and asked the council to cap season tickets.</p>"
+            "</article></body></html>"
+        )
+        store_document(desk, RawDocument(source="lone.html", content=lone_page.encode()))
+        lone = client.get("/stories/3")
+        assert "Originally published" not in lone.text
+        assert client.get("/stories/3.json").json()["story_origin"] == "Lone Post"
+
+
 def test_other_edition_and_links_keep_it(db_path: str) -> None:
     for n in range(25):  # more than a page of stories
         text = f"Story number {n} about markets\n\n" + "Traders bought shares of banks. " * 12

@@ -10,14 +10,17 @@ from marketdesk.app.chart import STORY_WINDOW
 from marketdesk.app.desk import Desk
 from marketdesk.app.paging import MAX_ID, PAGE_SIZE, Paging
 from marketdesk.errors import InputError, NotFoundError
+from marketdesk.extract.credits import same_organisation
 from marketdesk.model import StoredArticle, Story
 from marketdesk.store import StoryPage
+from marketdesk.stories.origin import host
 
 __all__ = [
     "MAX_QUERY_CHARS",
     "SearchResults",
     "list_stories",
     "search",
+    "shown_origin",
     "story_filters",
     "story_page",
 ]
@@ -32,6 +35,20 @@ def story_page(desk: Desk, story_id: int) -> StoryPage:
     if found is None:
         raise NotFoundError(f"no story {story_id}")
     return found
+
+
+def shown_origin(page: StoryPage) -> str | None:
+    """Who first published what a story page shows: the credit this copy's own page gives,
+    else the story's origin where it names another publisher than this copy's (the copy of
+    a syndicated story that itself says nothing of where it came from)."""
+    article = page.article.article
+    if article.origin:
+        return article.origin
+    theirs = page.origin
+    own = (article.publisher, host(article.url), host(page.article.source))
+    if not theirs or same_organisation(theirs, *own):
+        return None
+    return theirs
 
 
 def story_filters(

@@ -126,6 +126,9 @@ class StoryPage:
     copies: tuple[StoryCopy, ...]
     instruments: tuple[str, ...]
     quotes: dict[str, QuotesAround]
+    # The story's original publisher (``Story.origin``: ``stories.origin.story_origin`` over
+    # the copies read here); None for an article outside any story.
+    origin: str | None = None
 
 
 def story_moment(found: StoredArticle) -> datetime | None:

@@ -102,7 +102,7 @@ from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
 from marketdesk.store.searching import page_of_stories
 from marketdesk.stories.grouping import Candidate
-from marketdesk.stories.origin import Copy
+from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
 
 __all__ = ["Location", "PostgresStorage", "migrate", "migrations", "parse_location"]
@@ -873,8 +873,10 @@ class PostgresStorage:
                 # offset its pattern does not take, instrument rows out of step with the
                 # annotations): read those the contract names, one more round trip.
                 around_quotes = _quotes_around(conn, list(keys), at - around, at + around)
-            shown = tuple(c for _, _, _, c in _read_copies(copy_rows))
-            return StoryPage(found, shown, keys, around_quotes)
+            copies = _read_copies(copy_rows)
+            shown = tuple(c for _, _, _, c in copies)
+            origin = story_origin([copy for _, copy, _, _ in copies]) if copies else None
+            return StoryPage(found, shown, keys, around_quotes, origin)
 
         return self._reading(work)
 

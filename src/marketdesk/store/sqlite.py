@@ -65,7 +65,7 @@ from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
 from marketdesk.store.searching import page_of_stories
 from marketdesk.stories.grouping import Candidate
-from marketdesk.stories.origin import Copy
+from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
 
 _WORD = re.compile(r"\w+")
@@ -622,10 +622,12 @@ class SQLiteStorage:
         if found is None:
             return None
         sid = found.story_id
-        copies = _copies(self._reader(), [sid]).get(sid, ()) if sid is not None else ()
+        rows = _copy_rows(self._reader(), "a.story_id = ?", [sid]) if sid is not None else []
+        copies = tuple(shown for _, _, _, shown in rows)
+        origin = story_origin([copy for _, copy, _, _ in rows]) if rows else None
         keys, at = story_instruments(found), story_moment(found)
         quotes = self.quotes_around(keys, at - around, at + around) if at is not None else {}
-        return StoryPage(found, copies, keys, quotes)
+        return StoryPage(found, copies, keys, quotes, origin)
 
     def story_of_article(self, article_id: int) -> int | None:
         row = (

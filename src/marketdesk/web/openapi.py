@@ -209,6 +209,9 @@ def _schemas() -> JSON:
             "market_status": NSTR,
             "removed": _array(_ref("Removed")),
             "from_feed_entry": BOOL,
+            # The story's original publisher, from all its copies (``origin`` is this copy's
+            # own credit).
+            "story_origin": NSTR,
             "copies": _array(_ref("Copy")),
             # Null until the article is enriched.
             "entities": _null(_array(_ref("Entity"))),

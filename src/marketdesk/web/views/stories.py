@@ -13,7 +13,7 @@ from marketdesk.app import shapes
 from marketdesk.app.chart import StoryChart
 from marketdesk.app.desk import Desk
 from marketdesk.app.instrument_page import story_charts
-from marketdesk.app.stories import story_page
+from marketdesk.app.stories import shown_origin, story_page
 from marketdesk.app.touched import InstrumentLink, Shown, shown
 from marketdesk.model import StoredArticle, StoryCopy
 from marketdesk.web import story_parts
@@ -32,12 +32,14 @@ def story(request: Request) -> Response:
         "story.html",
         lambda: {
             **shapes.story_json(found),
+            "story_origin": page.origin,
             "copies": [shapes.copy_json(c) for c in copies],
             **_enrichment(found, known),
             "markets": [shapes.story_chart_json(c) for c in charts],
         },
         lambda: {
             "story": found,
+            "origin": shown_origin(page),
             "copies": copies,
             "instruments": touched,
             "charts": charts,
