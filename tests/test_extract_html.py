@@ -732,12 +732,17 @@ _SECTION = (
 )
 
 
+def _sections(stops: tuple[tuple[str, str, str, int], ...]) -> str:
+    return "".join(
+        f"<p>{_SECTION.format(n=n, what=what, who=who, years=y)}</p>" for n, what, who, y in stops
+    )
+
+
 def test_an_article_part_in_an_element_of_its_own_stays_in_the_article() -> None:
     """A run of five paragraphs of prose in an element of its own after the post's element
     (a second section after a picture) is a part of the article, not furniture."""
-    first = "".join(
-        f"<p>{_SECTION.format(n=n, what=what, who=who, years=y)}</p>"
-        for n, what, who, y in (
+    first = _sections(
+        (
             ("first", "old mill", "miller", 90),
             ("second", "chapel", "masons", 120),
             ("third", "rope walk", "rope makers", 60),
@@ -746,9 +751,8 @@ def test_an_article_part_in_an_element_of_its_own_stays_in_the_article() -> None
             ("sixth", "bridge", "railway", 80),
         )
     )
-    second = "".join(
-        f"<p>{_SECTION.format(n=n, what=what, who=who, years=y)}</p>"
-        for n, what, who, y in (
+    second = _sections(
+        (
             ("seventh", "brewery", "brothers", 40),
             ("eighth", "market hall", "town council", 110),
             ("ninth", "tannery", "tanners", 30),

@@ -110,7 +110,9 @@ def test_story_page_and_twin(client: Client) -> None:
     assert saskatchewan["type"] == "PLACE" and saskatchewan["mentions"][0]["text"] == "Saskatchewan"
 
 
-def test_story_page_says_who_published_it_and_when_with_the_zone(db_path: str) -> None:
+def _grain_page(site: str, credit: str = "", published: str | None = None) -> bytes:
+    """A news page of three paragraphs from ``site``, with a credit line after the article
+    and a declared publication time where given."""
     paragraphs = "".join(
         f"<p>{text}</p>"
         for text in (
@@ -122,14 +124,19 @@ def test_story_page_says_who_published_it_and_when_with_the_zone(db_path: str) -
             "prices for milling wheat to their highest level since the spring.",
         )
     )
-    html = (
-        '<html lang="en"><head><meta property="og:site_name" content="Harbour Ledger">'
-        '<meta property="article:published_time" content="2026-03-02T09:30:00+02:00">'
+    when = f'<meta property="article:published_time" content="{published}">' if published else ""
+    return (
+        f'<html lang="en"><head><meta property="og:site_name" content="{site}">{when}'
         "<title>Record grain deliveries</title></head><body><article>"
-        f"<h1>Record grain deliveries</h1>{paragraphs}</article></body></html>"
-    )
+        f"<h1>Record grain deliveries</h1>{paragraphs}</article>"
+        f"{f'<p>{credit}</p>' if credit else ''}</body></html>"
+    ).encode()
+
+
+def test_story_page_says_who_published_it_and_when_with_the_zone(db_path: str) -> None:
+    html = _grain_page("Harbour Ledger", published="2026-03-02T09:30:00+02:00")
     with make_desk(db_path, now=AT) as desk:
-        store_document(desk, RawDocument(source="grain.html", content=html.encode()))
+        store_document(desk, RawDocument(source="grain.html", content=html))
         page = Client(create_app(desk)).get("/stories/1")
     assert page.status_code == 200
     meta = re.search(r'<p class="meta parts">(.*?)</p>', page.text, re.S)
@@ -173,26 +180,6 @@ def test_search(client: Client) -> None:
         client.get("/search.json", params={"q": '"; DROP TABLE articles; --'}).json()["stories"]
         == []
     )
-
-
-def _grain_page(site: str, credit: str = "") -> bytes:
-    paragraphs = "".join(
-        f"<p>{text}</p>"
-        for text in (
-            "Grain elevators across the province reported record deliveries this week as "
-            "farmers hurried to move the harvest before the first heavy snow.",
-            "Rail operators said they had added cars to the busiest lines and expected the "
-            "backlog at the coast to clear by the end of the month.",
-            "Buyers in Asia have placed early orders for the new crop, traders said, lifting "
-            "prices for milling wheat to their highest level since the spring.",
-        )
-    )
-    return (
-        f'<html lang="en"><head><meta property="og:site_name" content="{site}">'
-        "<title>Record grain deliveries</title></head><body><article>"
-        f"<h1>Record grain deliveries</h1>{paragraphs}</article>"
-        f"<p>{credit}</p></body></html>"
-    ).encode()
 
 
 def test_a_copy_that_does_not_credit_the_origin_shows_the_storys(db_path: str) -> None:
