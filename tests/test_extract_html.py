@@ -295,6 +295,26 @@ def test_keep_subheadings_decision() -> None:
     assert chosen == [True, True, True, False, True, False, False]
 
 
+def test_keep_short_sentences_between_kept_paragraphs() -> None:
+    from marketdesk.extract.segment import _keep_subheadings
+    from marketdesk.model import Block, BlockKind
+
+    prose = (
+        "The miner said on Tuesday that output at its two largest pits fell in the quarter, "
+        "and that it expected the new smelter to reach full capacity before the winter."
+    )
+    texts = [prose, "The company declined to comment.", prose, "Share", prose, "Lunch is ready.",
+             "Subscribe now.", prose]  # fmt: skip
+    blocks = [Block(text=t, position=i) for i, t in enumerate(texts)]
+    blocks[6] = Block(text=texts[6], position=6, hint=BlockKind.NEWSLETTER)
+    kinds: list[BlockKind | None] = [None] * len(blocks)
+    chosen = [True, False, True, False, True, False, False, True]
+    _keep_subheadings(blocks, kinds, chosen)
+    # A plain sentence between prose stays; a one-word label does not, nor a short sentence
+    # beside a block that markup names as furniture.
+    assert chosen == [True, True, True, False, True, False, False, True]
+
+
 def test_script_rendered_article_falls_back_to_declared_body() -> None:
     body = (
         "Shares of the largest miners rose on Monday after copper reached a record.\\n"

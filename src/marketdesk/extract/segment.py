@@ -783,20 +783,32 @@ _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 def _keep_subheadings(
     blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]
 ) -> None:
-    """A short heading between two kept paragraphs of prose is the article's subheading."""
+    """Between two kept paragraphs, a short heading is the article's subheading, and a short
+    plain sentence ('We are thrilled.', 'He declined to comment.') is one of its paragraphs:
+    the model, weighing each block alone, drops short ones, which the article's own run of
+    prose around them vouches for."""
     for i in range(1, len(blocks) - 1):
         b = blocks[i]
-        if (
-            not chosen[i]
-            and b.tag in _SUBHEADINGS
-            and kinds[i] is None
-            and chosen[i - 1]
-            and chosen[i + 1]
-            and 1 <= words(b.text) <= 15
-            and _strong_prose(blocks[i - 1])
-            and _strong_prose(blocks[i + 1])
-        ):
-            chosen[i] = True
+        if chosen[i] or kinds[i] is not None or not (chosen[i - 1] and chosen[i + 1]):
+            continue
+        if b.tag in _SUBHEADINGS:
+            chosen[i] = (
+                1 <= words(b.text) <= 15
+                and _strong_prose(blocks[i - 1])
+                and _strong_prose(blocks[i + 1])
+            )
+        elif b.tag == "p" and b.hint is None:
+            chosen[i] = (
+                2 <= words(b.text) <= 30
+                and b.link_density < 0.3
+                and sentence_like(b.text)
+                and _plain_prose(blocks[i - 1])
+                and _plain_prose(blocks[i + 1])
+            )
+
+
+def _plain_prose(block: Block) -> bool:
+    return words(block.text) >= 10 and block.link_density < 0.3 and sentence_like(block.text)
 
 
 def _header_line(block: Block) -> bool:
