@@ -65,9 +65,9 @@ def test_html_deep_nesting_is_bounded() -> None:
     )
     elapsed = time.perf_counter() - t0
     factor = max(before, slowdown())
-    # 0.18 s measured on the development machine (2 cores, shared); five times that, and at
-    # least a second, leaves room for a loaded CI machine.
-    assert elapsed < 1.0 * factor, f"{elapsed:.2f} s (this machine {factor:.1f}x slower now)"
+    # 0.18 s measured on the development machine (2 cores, shared); ten times that leaves
+    # room for a burst of load on a CI machine, and a walk quadratic in depth still fails.
+    assert elapsed < 2.0 * factor, f"{elapsed:.2f} s (this machine {factor:.1f}x slower now)"
     assert page.kind == "html"
 
 

@@ -265,8 +265,9 @@ def test_mixed_encodings_decode() -> None:
 
 
 # The slowest of three runs on the development machine (2 cores, other work running beside),
-# in seconds. The bound is five times that, and at least a second: room for a loaded CI
-# machine, while a change that makes one of them linear-times-slower or quadratic still fails.
+# in seconds. The bound is ten times that, and at least two seconds: room for a burst of load
+# on a shared CI machine (five times failed under one), while a change that makes one of
+# them quadratic (a million lines: a million times slower) still fails.
 @pytest.mark.parametrize(
     ("content", "measured"),
     [
@@ -284,7 +285,7 @@ def test_bad_input_takes_bounded_time(content: bytes, measured: float) -> None:
     got = _page(content)
     elapsed = time.perf_counter() - t0
     factor = max(before, slowdown())
-    bound = max(1.0, 5 * measured) * factor
+    bound = max(2.0, 10 * measured) * factor
     assert elapsed < bound, f"{elapsed:.2f} s (this machine {factor:.1f}x slower now)"
     assert isinstance(got["paragraphs"], list)
 
