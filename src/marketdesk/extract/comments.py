@@ -193,6 +193,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             break
         if kinds[i] is None:
             prose += words(blocks[i].text)
+    if ready_short > start + 1:
+        # A post too short for the rules below (a picture and its caption, a line or two):
+        # its thread is still told by an opener with entries after it.
+        opened = announced_thread(blocks, start + 1, min(ready_short, n))
+        if opened < n:
+            return opened
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
     first = n  # the first of a run of repeated stamp lines
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
@@ -254,6 +260,35 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         ):
             said += words(block.text)
     return n
+
+
+def announced_thread(blocks: Sequence[Block], begin: int, stop: int) -> int:
+    """An opener between `begin` and `stop` ('13 comments:', 'Leave a Reply') with an entry
+    header within a few blocks under it and the next entry's header after that one's text
+    ('tRiSh said...', a line of comment, then 'Ankita said...'); len(blocks) where none is.
+
+    The evidence is the thread's own shape, so it needs no article words before it."""
+    n = len(blocks)
+    for j in range(begin, stop):
+        text = blocks[j].text
+        if len(text) > _COUNT_MAX_CHARS or not is_opener(text):
+            continue
+        at = _next_header(blocks, j + 1, min(n, j + 1 + _LOOKAHEAD))
+        if at is None:
+            continue
+        merged = _entry_facts(blocks[at].text)[1] == _MERGED
+        after = _next_header(blocks, at + (1 if merged else 2), min(n, at + 1 + _ENTRY_MAX_BLOCKS))
+        if after is not None:
+            return j
+    return n
+
+
+def _next_header(blocks: Sequence[Block], begin: int, stop: int) -> int | None:
+    """The first block from `begin` before `stop` that is an entry's header (or opens one)."""
+    for i in range(begin, stop):
+        if _entry_facts(blocks[i].text)[1]:
+            return i
+    return None
 
 
 _HEADER, _MERGED = 1, 2  # an entry's header alone, or with the entry's text in its block

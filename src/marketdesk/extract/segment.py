@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
-from marketdesk.extract.comments import thread_start
+from marketdesk.extract.comments import announced_thread, thread_start
 from marketdesk.extract.credits import (
     copyright_owner,
     copyright_wire,
@@ -121,10 +121,20 @@ def assemble(
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
     start, end = _article_span(blocks, kinds, markup, page_text)
+    short_post = False
+    if markup is None:
+        opened = _mark_thread_above(blocks, kinds, start)
+        if opened is not None:
+            start, end = _article_span(blocks, kinds, markup, page_text)
+            if start > end:
+                start = end = _short_post(blocks, kinds, opened)
+                short_post = start < len(blocks)
     end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
+    if short_post and chosen is not None:
+        chosen[start] = True  # the post above its thread, found by the thread: no model's call
     if markup is None and chosen is not None:
         _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
         _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
@@ -368,6 +378,44 @@ def _article_span(
     if markup is None:  # HTML knows its headline from markup; text dumps must guess
         start = _skip_header_zone(blocks, kinds, start, end)
     return start, end
+
+
+def _mark_thread_above(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int
+) -> int | None:
+    """Step 3a (text dumps): a comment thread announced above the span ('13 comments:', then
+    'NAME said...' entry after entry) is comments, and the span is looked for again. Under a
+    post of a few words (a picture and its caption) the thread is the page's longest prose, so
+    the span can open inside it. The thread's first block where one was marked."""
+    opened = announced_thread(blocks, 1, min(start, len(blocks)))
+    if opened >= len(blocks):
+        return None
+    for i in range(opened, len(blocks)):
+        if kinds[i] is None:
+            kinds[i] = BlockKind.COMMENTS
+    return opened
+
+
+_SHORT_POST_WORDS = 12  # or fewer that end as a sentence ends
+_SHORT_POST_MIN_WORDS = 3
+_SENTENCE_STOPS = frozenset(".!?…")
+
+
+def _short_post(blocks: list[Block], kinds: list[BlockKind | None], opened: int) -> int:
+    """Where no span is left above a thread: the post is its longest block of prose above the
+    thread (a dozen words, or a sentence of three or more: not a share row or a link to the
+    previous post); len(blocks) where there is none."""
+    best, most = len(blocks), 0
+    for i in range(opened):
+        if kinds[i] is None and blocks[i].tag != "li":
+            text = blocks[i].text
+            n = words(text)
+            if n > most and (
+                n >= _SHORT_POST_WORDS
+                or (n >= _SHORT_POST_MIN_WORDS and text.rstrip()[-1:] in _SENTENCE_STOPS)
+            ):
+                best, most = i, n
+    return best
 
 
 def _mark_comment_thread(
