@@ -285,3 +285,16 @@ def test_opener_without_entries_under_it_marks_nothing_above_the_span() -> None:
     lines = ("Rates on hold as inflation eases", "3 comments", *_ARTICLE)
     page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
     assert page.article.paragraphs == _ARTICLE
+
+
+def test_stamp_lines_a_dozen_blocks_apart_open_the_thread() -> None:
+    """'29 seconds ago (2:25 PM)' entry after entry, each entry a dozen short lines (the reply,
+    the parent quoted, the writer's name): the stamps still repeat close enough."""
+    people = ("ranger", "okapi", "tulip", "marsh")
+    thread: list[str] = []
+    for n, who in enumerate(people):
+        thread.append(f"{n + 2} seconds ago ({n + 1}:2{n} PM)")
+        thread.extend(f"{who} line {k} on the rate call, part {n}." for k in range(11))
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE

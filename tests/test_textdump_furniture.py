@@ -181,3 +181,28 @@ def test_headlines_run_together_read_as_titles(text: str) -> None:
 )
 def test_prose_and_headings_do_not_read_as_titles(text: str) -> None:
     assert not reads_as_titles(text)
+
+
+def test_video_list_entries_are_related_links() -> None:
+    """Three lines or more opening with the same media verb ('3. Play Title', 'Watch Title
+    caption') are a list of clips, not the article; one 'Watch ...' sentence stays."""
+    article = (
+        "Ferry crossings to the islands were cancelled on Tuesday as gales swept the coast, and "
+        "the operator said services would resume once the wind dropped below forty knots.",
+        "Watch the harbour wall at high tide, the coastguard told walkers, as waves broke over "
+        "the promenade and the lifeboat crew stood by through the night.",
+        "Engineers will inspect the pier at Brackwater before the first sailing on Thursday.",
+    )
+    clips = (
+        "1. Play Storm closes the mountain pass",
+        "2. Play Lifeboat crew rescues stranded kayaker",
+        "3. Play Record tide floods the old quay",
+        "Watch Gales bring down power lines across the valley Workers repair a pylon",
+        "Watch Ferry passengers stranded overnight A queue at the terminal",
+        "Watch Coastal road to reopen after repairs Diggers on the cliff road",
+    )
+    dump = "\n".join(("Gales cancel island ferries", *article, *clips))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    assert all(removed[c] is BlockKind.RELATED for c in clips)

@@ -22,7 +22,7 @@ _DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
-    r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    r"|\b(?:\d+|an?|one)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
     re.I,
 )
 # What a dateline says besides its date: without anything else (a name), a stamped line is
@@ -94,6 +94,9 @@ _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
 _ARTICLE_WORDS_SHORT = 10  # before a thread that an opener announces
 _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
+# A stamp line repeated entry after entry: the entries between may run longer (a reply, its
+# quoted parent, the writer's name and link each a line).
+_STAMP_MAX_BLOCKS = 16
 
 
 def is_entry_header(text: str) -> bool:
@@ -212,7 +215,7 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         if shape is None or first < n or i < ready:
             continue
         run = runs.get(shape)
-        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
+        if run is not None and 2 <= i - run[1] <= _STAMP_MAX_BLOCKS:
             run = (run[0], i, run[2] + 1)
             if run[2] >= _STAMP_REPEATS:
                 first = run[0]

@@ -118,6 +118,8 @@ def assemble(
     kinds, quotes = _strip_quotes(blocks)
     # With markup evidence the block model weighs hints itself; text rules take them as kinds.
     _furniture_kinds(blocks, kinds, take_hints=markup is None)
+    if markup is None:
+        _mark_media_lists(blocks, kinds)
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
     start, end = _article_span(blocks, kinds, markup, page_text)
@@ -207,6 +209,34 @@ def _furniture_kinds(
             if k is None and len(block.text) <= _TWICE_MAX_CHARS and said_twice(block.text):
                 k = BlockKind.RELATED
             kinds[i] = k
+
+
+# A list of videos or clips, each entry its media verb then its title ('1. Play Stewart
+# destroyed by Snow White', 'Watch Record drugs haul seized in Australia ...', 'Listen US
+# reaction to ...'): one such line can be a sentence ('Watch the markets closely.'), three on a
+# page opening with the same verb are a list.
+_MEDIA_VERBS = ("Play ", "Watch ", "Listen ", "Video ")
+_MEDIA_ENTRY = re.compile(
+    r"(?:\d{1,2}\.\s+)?(Play|Watch|Listen|Video)\s+[\"'\u2018\u201c]?[A-Z0-9]"
+)
+_MEDIA_MAX_WORDS = 30
+_MEDIA_REPEATS = 3
+
+
+def _mark_media_lists(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """Step 2b (text dumps): entries of a video or clip list are related links."""
+    found: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        text = block.text
+        if kinds[i] is not None or not (text.startswith(_MEDIA_VERBS) or text[:1].isdigit()):
+            continue
+        m = _MEDIA_ENTRY.match(text)
+        if m is not None and words(text) <= _MEDIA_MAX_WORDS:
+            found.setdefault(m.group(1), []).append(i)
+    for at in found.values():
+        if len(at) >= _MEDIA_REPEATS:
+            for i in at:
+                kinds[i] = BlockKind.RELATED
 
 
 # A teaser card's headline comes twice in its text (the link's and the picture's: 'Bike
