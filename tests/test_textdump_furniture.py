@@ -206,3 +206,27 @@ def test_video_list_entries_are_related_links() -> None:
     assert page.article.paragraphs == article
     removed = {r.text: r.kind for r in page.removed}
     assert all(removed[c] is BlockKind.RELATED for c in clips)
+
+
+def test_registration_form_above_a_short_article_is_not_article() -> None:
+    """A sign-up form's messages shown as text (short lines about the reader's account, close
+    together) are furniture; a paragraph that names an account or a password stays."""
+    form = (
+        "Thanks for registering with the Harbour Gazette.",
+        "Check your inbox to confirm the registration.",
+        "That username is taken: please choose another one",
+        "We could not reach the server just now.",
+        "Your password must hold eight characters or more.",
+        "Already have an account? Sign in here",
+    )
+    article = (
+        "Savers at the building society were told on Monday to change the password of their "
+        "online account after the lender found that a supplier had exposed customer records.",
+        "The society said no money had left any account and that it had written to every member "
+        "affected, offering a year of free credit monitoring.",
+    )
+    dump = "\n".join(("Lender tells savers to reset passwords", *form, *article))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    assert all(removed[line] is BlockKind.OTHER for line in form)

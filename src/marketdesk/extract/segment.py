@@ -120,6 +120,7 @@ def assemble(
     _furniture_kinds(blocks, kinds, take_hints=markup is None)
     if markup is None:
         _mark_media_lists(blocks, kinds)
+        _mark_account_forms(blocks, kinds)
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
     start, end = _article_span(blocks, kinds, markup, page_text)
@@ -237,6 +238,45 @@ def _mark_media_lists(blocks: list[Block], kinds: list[BlockKind | None]) -> Non
         if len(at) >= _MEDIA_REPEATS:
             for i in at:
                 kinds[i] = BlockKind.RELATED
+
+
+# A sign-up or registration form's messages, shown as text in a dump ('Thank you for
+# registering.', 'An account already exists for the email address entered.', 'Forgot your
+# username or password?'): short lines about the reader's account, four or more close together.
+_ACCOUNT_CUE = re.compile(
+    r"\b(?:regist(?:er|ered|ering|ration)|username|password|account|e-?mail address"
+    r"|sign(?:ed)? in|log(?:ged)? ?in|profile)\b"
+)
+_ACCOUNT_MAX_WORDS = 25
+_ACCOUNT_GAP = 2  # lines without a cue between two with one
+_ACCOUNT_LINES = 4
+
+
+def _mark_account_forms(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """Step 2c (text dumps): a registration form's run of short lines is furniture (other)."""
+    # A form asks the reader to register: pages without the word skip the scan.
+    if not any("egist" in block.text for block in blocks):
+        return
+    run: list[int] = []  # the cue lines of the run so far
+    for i, block in enumerate(blocks):
+        text = block.text
+        short = len(text) <= 12 * _ACCOUNT_MAX_WORDS and words(text) <= _ACCOUNT_MAX_WORDS
+        if short and _ACCOUNT_CUE.search(text.lower()):
+            if run and i - run[-1] > _ACCOUNT_GAP + 1:
+                _close_account_run(kinds, run)
+                run = []
+            run.append(i)
+        elif not short:
+            _close_account_run(kinds, run)
+            run = []
+    _close_account_run(kinds, run)
+
+
+def _close_account_run(kinds: list[BlockKind | None], run: list[int]) -> None:
+    if len(run) >= _ACCOUNT_LINES:
+        for i in range(run[0], run[-1] + 1):
+            if kinds[i] is None:
+                kinds[i] = BlockKind.OTHER
 
 
 # A teaser card's headline comes twice in its text (the link's and the picture's: 'Bike
