@@ -274,7 +274,18 @@ def announced_thread(blocks: Sequence[Block], begin: int, stop: int) -> int:
     n = len(blocks)
     for j in range(begin, stop):
         text = blocks[j].text
-        if len(text) > _COUNT_MAX_CHARS or not is_opener(text):
+        if len(text) > _COUNT_MAX_CHARS:
+            continue
+        # Every opener names comments, responses, replies, thoughts or a discussion: a line
+        # that names none skips the case-blind pattern.
+        low = text.lower()
+        if (
+            "comment" not in low
+            and "respons" not in low
+            and "repl" not in low
+            and "thought" not in low
+            and "discussion" not in low
+        ) or not is_opener(text):
             continue
         at = _next_header(blocks, j + 1, min(n, j + 1 + _LOOKAHEAD))
         if at is None:

@@ -118,11 +118,15 @@ def assemble(
     kinds, quotes = _strip_quotes(blocks)
     # With markup evidence the block model weighs hints itself; text rules take them as kinds.
     _furniture_kinds(blocks, kinds, take_hints=markup is None)
-    if markup is None:
-        _mark_media_lists(blocks, kinds)
-        _mark_account_forms(blocks, kinds)
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
+    if page_text is not None and markup is None:
+        # Each rule runs only on a page that holds its words at all (one substring search).
+        doc = page_text.doc
+        if "Play " in doc or "Watch " in doc or "Listen " in doc:
+            _mark_media_lists(blocks, kinds)
+        if "assword" in doc or "sername" in doc:
+            _mark_account_forms(blocks, kinds)
     start, end = _article_span(blocks, kinds, markup, page_text)
     short_post = False
     if markup is None:
@@ -216,10 +220,8 @@ def _furniture_kinds(
 # destroyed by Snow White', 'Watch Record drugs haul seized in Australia ...', 'Listen US
 # reaction to ...'): one such line can be a sentence ('Watch the markets closely.'), three on a
 # page opening with the same verb are a list.
-_MEDIA_VERBS = ("Play ", "Watch ", "Listen ", "Video ")
-_MEDIA_ENTRY = re.compile(
-    r"(?:\d{1,2}\.\s+)?(Play|Watch|Listen|Video)\s+[\"'\u2018\u201c]?[A-Z0-9]"
-)
+_MEDIA_FIRST = frozenset("PWL0123456789")  # the first characters such an entry can have
+_MEDIA_ENTRY = re.compile(r"(?:\d{1,2}\.\s+)?(Play|Watch|Listen)\s+[\"'\u2018\u201c]?[A-Z0-9]")
 _MEDIA_MAX_WORDS = 30
 _MEDIA_REPEATS = 3
 
@@ -229,7 +231,7 @@ def _mark_media_lists(blocks: list[Block], kinds: list[BlockKind | None]) -> Non
     found: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         text = block.text
-        if kinds[i] is not None or not (text.startswith(_MEDIA_VERBS) or text[:1].isdigit()):
+        if text[:1] not in _MEDIA_FIRST or kinds[i] is not None:
             continue
         m = _MEDIA_ENTRY.match(text)
         if m is not None and words(text) <= _MEDIA_MAX_WORDS:
@@ -247,20 +249,30 @@ _ACCOUNT_CUE = re.compile(
     r"\b(?:regist(?:er|ered|ering|ration)|username|password|account|e-?mail address"
     r"|sign(?:ed)? in|log(?:ged)? ?in|profile)\b"
 )
-_ACCOUNT_MAX_WORDS = 25
+_ACCOUNT_MAX_CHARS = 160  # about 25 words
 _ACCOUNT_GAP = 2  # lines without a cue between two with one
 _ACCOUNT_LINES = 4
+_ACCOUNT_REACH = 12  # lines either side of the first and last that name a password
 
 
 def _mark_account_forms(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
     """Step 2c (text dumps): a registration form's run of short lines is furniture (other)."""
-    # A form asks the reader to register: pages without the word skip the scan.
-    if not any("egist" in block.text for block in blocks):
+    # A form asks for a username or a password (the caller skips pages that name neither);
+    # its lines lie around the short ones that name a username, a password or registering.
+    strong = [
+        i
+        for i, block in enumerate(blocks)
+        if len(block.text) <= _ACCOUNT_MAX_CHARS
+        and ("assword" in block.text or "sername" in block.text or "egist" in block.text)
+    ]
+    if not strong:
         return
+    lo = max(0, strong[0] - _ACCOUNT_REACH)
+    hi = min(len(blocks), strong[-1] + _ACCOUNT_REACH + 1)
     run: list[int] = []  # the cue lines of the run so far
-    for i, block in enumerate(blocks):
-        text = block.text
-        short = len(text) <= 12 * _ACCOUNT_MAX_WORDS and words(text) <= _ACCOUNT_MAX_WORDS
+    for i in range(lo, hi):
+        text = blocks[i].text
+        short = len(text) <= _ACCOUNT_MAX_CHARS
         if short and _ACCOUNT_CUE.search(text.lower()):
             if run and i - run[-1] > _ACCOUNT_GAP + 1:
                 _close_account_run(kinds, run)
