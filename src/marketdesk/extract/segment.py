@@ -6,11 +6,15 @@ steps in order:
 
 1. Ticker strips become quotes (`_strip_quotes`).
 2. Furniture is classified by its wording, markup hints where the text says nothing
-   (`_furniture_kinds`).
+   (`_furniture_kinds`); in text dumps also a clip list ('3. Play Title', 'Watch Title', three
+   or more: `_mark_media_lists`) and a registration form's messages (`_mark_account_forms`).
 3. The article span (`_article_span`): each block gets a score (long sentence-like text
    positive; short lines, link lists and furniture negative) and the span is the run of blocks
    with the largest total (maximum-sum subarray), so short furniture inside an article (an ad
    marker, a promo) does not split it; text dumps then step past a headline caught inside.
+   In text dumps a comment thread announced above the span ('13 comments:', then 'NAME
+   said...' entries) is comments and the span is looked for again (`_mark_thread_above`; a
+   post of a few words is then its longest prose above the thread, `_short_post`).
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
