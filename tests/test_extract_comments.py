@@ -255,3 +255,46 @@ def test_opener_and_entries_after_a_short_post() -> None:
     # Without the opener, two entries need thirty words of article first.
     blocks = split_blocks("\n".join(("Reading room", *post, *_THREAD[1:])))
     assert thread_start(blocks, [None] * len(blocks), 1) == len(blocks)
+
+
+def test_thread_under_a_picture_post_of_a_few_words() -> None:
+    """A picture post of a caption and a line, then '3 comments:' and 'NAME said...' entries
+    whose prose outweighs the post: the thread is comments, the post is the article."""
+    thread = (
+        "3 comments:",
+        "Marguerite Olsen said...",
+        "What a lovely colour for the harbour in the morning, I would love to see it in person "
+        "one day when we travel north again next summer with the children and the dog.",
+        "October 3, 2012 6:14 AM",
+        "Tomas said...",
+        "We walked along that quay last year and the fishing boats were painted just like this, "
+        "bright and cheerful against the grey water and the old stone sheds beside them.",
+        "October 3, 2012 9:40 AM",
+        "Post a Comment",
+    )
+    lines = ("Harbour notes", "Wednesday, October 3", "Boats at dawn, the harbour.", *thread)
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == ("Boats at dawn, the harbour.",)
+    removed = {r.text: r.kind for r in page.removed}
+    assert removed[thread[2]] is BlockKind.COMMENTS
+    assert removed[thread[5]] is BlockKind.COMMENTS
+
+
+def test_opener_without_entries_under_it_marks_nothing_above_the_span() -> None:
+    """'3 comments' with no entry headers after it (a teaser's count) is no thread."""
+    lines = ("Rates on hold as inflation eases", "3 comments", *_ARTICLE)
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_stamp_lines_a_dozen_blocks_apart_open_the_thread() -> None:
+    """'29 seconds ago (2:25 PM)' entry after entry, each entry a dozen short lines (the reply,
+    the parent quoted, the writer's name): the stamps still repeat close enough."""
+    people = ("ranger", "okapi", "tulip", "marsh")
+    thread: list[str] = []
+    for n, who in enumerate(people):
+        thread.append(f"{n + 2} seconds ago ({n + 1}:2{n} PM)")
+        thread.extend(f"{who} line {k} on the rate call, part {n}." for k in range(11))
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE

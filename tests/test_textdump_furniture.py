@@ -181,3 +181,52 @@ def test_headlines_run_together_read_as_titles(text: str) -> None:
 )
 def test_prose_and_headings_do_not_read_as_titles(text: str) -> None:
     assert not reads_as_titles(text)
+
+
+def test_video_list_entries_are_related_links() -> None:
+    """Three lines or more opening with the same media verb ('3. Play Title', 'Watch Title
+    caption') are a list of clips, not the article; one 'Watch ...' sentence stays."""
+    article = (
+        "Ferry crossings to the islands were cancelled on Tuesday as gales swept the coast, and "
+        "the operator said services would resume once the wind dropped below forty knots.",
+        "Watch the harbour wall at high tide, the coastguard told walkers, as waves broke over "
+        "the promenade and the lifeboat crew stood by through the night.",
+        "Engineers will inspect the pier at Brackwater before the first sailing on Thursday.",
+    )
+    clips = (
+        "1. Play Storm closes the mountain pass",
+        "2. Play Lifeboat crew rescues stranded kayaker",
+        "3. Play Record tide floods the old quay",
+        "Watch Gales bring down power lines across the valley Workers repair a pylon",
+        "Watch Ferry passengers stranded overnight A queue at the terminal",
+        "Watch Coastal road to reopen after repairs Diggers on the cliff road",
+    )
+    dump = "\n".join(("Gales cancel island ferries", *article, *clips))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    assert all(removed[c] is BlockKind.RELATED for c in clips)
+
+
+def test_registration_form_above_a_short_article_is_not_article() -> None:
+    """A sign-up form's messages shown as text (short lines about the reader's account, close
+    together) are furniture; a paragraph that names an account or a password stays."""
+    form = (
+        "Thanks for registering with the Harbour Gazette.",
+        "Check your inbox to confirm the registration.",
+        "That username is taken: please choose another one",
+        "We could not reach the server just now.",
+        "Your password must hold eight characters or more.",
+        "Already have an account? Sign in here",
+    )
+    article = (
+        "Savers at the building society were told on Monday to change the password of their "
+        "online account after the lender found that a supplier had exposed customer records.",
+        "The society said no money had left any account and that it had written to every member "
+        "affected, offering a year of free credit monitoring.",
+    )
+    dump = "\n".join(("Lender tells savers to reset passwords", *form, *article))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    assert all(removed[line] is BlockKind.OTHER for line in form)

@@ -268,6 +268,9 @@ class PageText:
     words: Matrix  # \w+ runs, as text.words counts them
     sentence: npt.NDArray[np.bool_]  # as text.sentence_like decides
     exact: bool  # False when a character beyond the BMP made the counts approximate
+    # The blocks' texts joined by newlines, each cut at _CAP_CHARS: a page-wide substring test
+    # for the rules that first ask whether a page holds a word at all.
+    doc: str = ""
 
     def span_scores(self, blocks: list[Block]) -> tuple[float, ...] | None:
         """segment.block_score of every block taken as text (None: ask segment instead).
@@ -368,7 +371,7 @@ def read_page(blocks: list[Block]) -> PageText:
         raw[:, 10] = [counts[x] > 1 for x in texts]
     raw[:, 11] = last_codes == 58  # ':'
     raw[:, 12] = (cls[offsets] & _LOWER) != 0
-    return PageText(raw, nw, sentence, exact)
+    return PageText(raw, nw, sentence, exact, doc)
 
 
 def block_features(

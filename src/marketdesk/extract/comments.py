@@ -22,7 +22,7 @@ _DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
-    r"|\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    r"|\b(?:\d+|an?|one)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
     re.I,
 )
 # What a dateline says besides its date: without anything else (a name), a stamped line is
@@ -94,6 +94,9 @@ _ARTICLE_WORDS_FIRST = 30  # article text before a thread can begin
 _ARTICLE_WORDS_SHORT = 10  # before a thread that an opener announces
 _LOOKAHEAD = 4  # an opener comes at most this many blocks before the first entry
 _ENTRY_MAX_BLOCKS = 10  # the next entry's header follows within this many blocks
+# A stamp line repeated entry after entry: the entries between may run longer (a reply, its
+# quoted parent, the writer's name and link each a line).
+_STAMP_MAX_BLOCKS = 16
 
 
 def is_entry_header(text: str) -> bool:
@@ -193,6 +196,12 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             break
         if kinds[i] is None:
             prose += words(blocks[i].text)
+    if ready_short > start + 1:
+        # A post too short for the rules below (a picture and its caption, a line or two):
+        # its thread is still told by an opener with entries after it.
+        opened = announced_thread(blocks, start + 1, min(ready_short, n))
+        if opened < n:
+            return opened
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
     first = n  # the first of a run of repeated stamp lines
     runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
@@ -206,7 +215,7 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         if shape is None or first < n or i < ready:
             continue
         run = runs.get(shape)
-        if run is not None and 2 <= i - run[1] <= _ENTRY_MAX_BLOCKS:
+        if run is not None and 2 <= i - run[1] <= _STAMP_MAX_BLOCKS:
             run = (run[0], i, run[2] + 1)
             if run[2] >= _STAMP_REPEATS:
                 first = run[0]
@@ -254,6 +263,46 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         ):
             said += words(block.text)
     return n
+
+
+def announced_thread(blocks: Sequence[Block], begin: int, stop: int) -> int:
+    """An opener between `begin` and `stop` ('13 comments:', 'Leave a Reply') with an entry
+    header within a few blocks under it and the next entry's header after that one's text
+    ('tRiSh said...', a line of comment, then 'Ankita said...'); len(blocks) where none is.
+
+    The evidence is the thread's own shape, so it needs no article words before it."""
+    n = len(blocks)
+    for j in range(begin, stop):
+        text = blocks[j].text
+        if len(text) > _COUNT_MAX_CHARS:
+            continue
+        # Every opener names comments, responses, replies, thoughts or a discussion: a line
+        # that names none skips the case-blind pattern.
+        low = text.lower()
+        if (
+            "comment" not in low
+            and "respons" not in low
+            and "repl" not in low
+            and "thought" not in low
+            and "discussion" not in low
+        ) or not is_opener(text):
+            continue
+        at = _next_header(blocks, j + 1, min(n, j + 1 + _LOOKAHEAD))
+        if at is None:
+            continue
+        merged = _entry_facts(blocks[at].text)[1] == _MERGED
+        after = _next_header(blocks, at + (1 if merged else 2), min(n, at + 1 + _ENTRY_MAX_BLOCKS))
+        if after is not None:
+            return j
+    return n
+
+
+def _next_header(blocks: Sequence[Block], begin: int, stop: int) -> int | None:
+    """The first block from `begin` before `stop` that is an entry's header (or opens one)."""
+    for i in range(begin, stop):
+        if _entry_facts(blocks[i].text)[1]:
+            return i
+    return None
 
 
 _HEADER, _MERGED = 1, 2  # an entry's header alone, or with the entry's text in its block

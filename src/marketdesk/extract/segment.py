@@ -6,11 +6,15 @@ steps in order:
 
 1. Ticker strips become quotes (`_strip_quotes`).
 2. Furniture is classified by its wording, markup hints where the text says nothing
-   (`_furniture_kinds`).
+   (`_furniture_kinds`); in text dumps also a clip list ('3. Play Title', 'Watch Title', three
+   or more: `_mark_media_lists`) and a registration form's messages (`_mark_account_forms`).
 3. The article span (`_article_span`): each block gets a score (long sentence-like text
    positive; short lines, link lists and furniture negative) and the span is the run of blocks
    with the largest total (maximum-sum subarray), so short furniture inside an article (an ad
    marker, a promo) does not split it; text dumps then step past a headline caught inside.
+   In text dumps a comment thread announced above the span ('13 comments:', then 'NAME
+   said...' entries) is comments and the span is looked for again (`_mark_thread_above`; a
+   post of a few words is then its longest prose above the thread, `_short_post`).
 4. Short lines after a 'Related' heading are related links (`_mark_related_lists`).
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
@@ -36,7 +40,7 @@ from urllib.parse import urlsplit
 from marketdesk.extract import blockmodel, htmlmodel
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.byline import parse_byline
-from marketdesk.extract.comments import thread_start
+from marketdesk.extract.comments import announced_thread, thread_start
 from marketdesk.extract.credits import (
     copyright_owner,
     copyright_wire,
@@ -120,11 +124,28 @@ def assemble(
     _furniture_kinds(blocks, kinds, take_hints=markup is None)
     # Text dumps: the page's characters are counted once, for the span and the block model.
     page_text = blockmodel.read_page(blocks) if kind == "text" and blocks else None
+    if page_text is not None and markup is None:
+        # Each rule runs only on a page that holds its words at all (one substring search).
+        doc = page_text.doc
+        if "Play " in doc or "Watch " in doc or "Listen " in doc:
+            _mark_media_lists(blocks, kinds)
+        if "assword" in doc or "sername" in doc:
+            _mark_account_forms(blocks, kinds)
     start, end = _article_span(blocks, kinds, markup, page_text)
+    short_post = False
+    if markup is None:
+        opened = _mark_thread_above(blocks, kinds, start)
+        if opened is not None:
+            start, end = _article_span(blocks, kinds, markup, page_text)
+            if start > end:
+                start = end = _short_post(blocks, kinds, opened)
+                short_post = start < len(blocks)
     end = _mark_comment_thread(blocks, kinds, start, end)
     _mark_related_lists(blocks, kinds, start, end)
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
+    if short_post and chosen is not None:
+        chosen[start] = True  # the post above its thread, found by the thread: no model's call
     if markup is None and chosen is not None:
         _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
         _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
@@ -197,6 +218,81 @@ def _furniture_kinds(
             if k is None and len(block.text) <= _TWICE_MAX_CHARS and said_twice(block.text):
                 k = BlockKind.RELATED
             kinds[i] = k
+
+
+# A list of videos or clips, each entry its media verb then its title ('1. Play Stewart
+# destroyed by Snow White', 'Watch Record drugs haul seized in Australia ...', 'Listen US
+# reaction to ...'): one such line can be a sentence ('Watch the markets closely.'), three on a
+# page opening with the same verb are a list.
+_MEDIA_FIRST = frozenset("PWL0123456789")  # the first characters such an entry can have
+_MEDIA_ENTRY = re.compile(r"(?:\d{1,2}\.\s+)?(Play|Watch|Listen)\s+[\"'\u2018\u201c]?[A-Z0-9]")
+_MEDIA_MAX_WORDS = 30
+_MEDIA_REPEATS = 3
+
+
+def _mark_media_lists(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """Step 2b (text dumps): entries of a video or clip list are related links."""
+    found: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        text = block.text
+        if text[:1] not in _MEDIA_FIRST or kinds[i] is not None:
+            continue
+        m = _MEDIA_ENTRY.match(text)
+        if m is not None and words(text) <= _MEDIA_MAX_WORDS:
+            found.setdefault(m.group(1), []).append(i)
+    for at in found.values():
+        if len(at) >= _MEDIA_REPEATS:
+            for i in at:
+                kinds[i] = BlockKind.RELATED
+
+
+# A sign-up or registration form's messages, shown as text in a dump ('Thank you for
+# registering.', 'An account already exists for the email address entered.', 'Forgot your
+# username or password?'): short lines about the reader's account, four or more close together.
+_ACCOUNT_CUE = re.compile(
+    r"\b(?:regist(?:er|ered|ering|ration)|username|password|account|e-?mail address"
+    r"|sign(?:ed)? in|log(?:ged)? ?in|profile)\b"
+)
+_ACCOUNT_MAX_CHARS = 160  # about 25 words
+_ACCOUNT_GAP = 2  # lines without a cue between two with one
+_ACCOUNT_LINES = 4
+_ACCOUNT_REACH = 12  # lines either side of the first and last that name a password
+
+
+def _mark_account_forms(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """Step 2c (text dumps): a registration form's run of short lines is furniture (other)."""
+    # A form asks for a username or a password (the caller skips pages that name neither);
+    # its lines lie around the short ones that name a username, a password or registering.
+    strong = [
+        i
+        for i, block in enumerate(blocks)
+        if len(block.text) <= _ACCOUNT_MAX_CHARS
+        and ("assword" in block.text or "sername" in block.text or "egist" in block.text)
+    ]
+    if not strong:
+        return
+    lo = max(0, strong[0] - _ACCOUNT_REACH)
+    hi = min(len(blocks), strong[-1] + _ACCOUNT_REACH + 1)
+    run: list[int] = []  # the cue lines of the run so far
+    for i in range(lo, hi):
+        text = blocks[i].text
+        short = len(text) <= _ACCOUNT_MAX_CHARS
+        if short and _ACCOUNT_CUE.search(text.lower()):
+            if run and i - run[-1] > _ACCOUNT_GAP + 1:
+                _close_account_run(kinds, run)
+                run = []
+            run.append(i)
+        elif not short:
+            _close_account_run(kinds, run)
+            run = []
+    _close_account_run(kinds, run)
+
+
+def _close_account_run(kinds: list[BlockKind | None], run: list[int]) -> None:
+    if len(run) >= _ACCOUNT_LINES:
+        for i in range(run[0], run[-1] + 1):
+            if kinds[i] is None:
+                kinds[i] = BlockKind.OTHER
 
 
 # A teaser card's headline comes twice in its text (the link's and the picture's: 'Bike
@@ -368,6 +464,44 @@ def _article_span(
     if markup is None:  # HTML knows its headline from markup; text dumps must guess
         start = _skip_header_zone(blocks, kinds, start, end)
     return start, end
+
+
+def _mark_thread_above(
+    blocks: list[Block], kinds: list[BlockKind | None], start: int
+) -> int | None:
+    """Step 3a (text dumps): a comment thread announced above the span ('13 comments:', then
+    'NAME said...' entry after entry) is comments, and the span is looked for again. Under a
+    post of a few words (a picture and its caption) the thread is the page's longest prose, so
+    the span can open inside it. The thread's first block where one was marked."""
+    opened = announced_thread(blocks, 1, min(start, len(blocks)))
+    if opened >= len(blocks):
+        return None
+    for i in range(opened, len(blocks)):
+        if kinds[i] is None:
+            kinds[i] = BlockKind.COMMENTS
+    return opened
+
+
+_SHORT_POST_WORDS = 12  # or fewer that end as a sentence ends
+_SHORT_POST_MIN_WORDS = 3
+_SENTENCE_STOPS = frozenset(".!?…")
+
+
+def _short_post(blocks: list[Block], kinds: list[BlockKind | None], opened: int) -> int:
+    """Where no span is left above a thread: the post is its longest block of prose above the
+    thread (a dozen words, or a sentence of three or more: not a share row or a link to the
+    previous post); len(blocks) where there is none."""
+    best, most = len(blocks), 0
+    for i in range(opened):
+        if kinds[i] is None and blocks[i].tag != "li":
+            text = blocks[i].text
+            n = words(text)
+            if n > most and (
+                n >= _SHORT_POST_WORDS
+                or (n >= _SHORT_POST_MIN_WORDS and text.rstrip()[-1:] in _SENTENCE_STOPS)
+            ):
+                best, most = i, n
+    return best
 
 
 def _mark_comment_thread(

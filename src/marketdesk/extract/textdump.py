@@ -74,7 +74,15 @@ def split_blocks(text: str) -> list[Block]:
             if item is not None:
                 append(_item_block(item, len(blocks)))
                 item = None
-            append(_block(line, len(blocks), "p", (line,)))
+            # _block(line, len(blocks), "p", (line,)), inlined: the other half of all blocks.
+            block: Block = _new(Block)
+            _SET_TEXT(block, line)
+            _SET_POSITION(block, len(blocks))
+            _SET_TAG(block, "p")
+            _SET_LINK_DENSITY(block, 0.0)
+            _SET_LINES(block, (line,))
+            _SET_HINT(block, None)
+            append(block)
             continue
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
