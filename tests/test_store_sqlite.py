@@ -224,3 +224,43 @@ def test_the_wal_starts_over_while_readers_never_pause(
     assert len(reads) > 100  # the readers did read throughout
     # 12,000 quotes in 300 commits: 11 MB of WAL where it is never started over.
     assert wal < 2 * 1024 * 1024
+
+
+def test_upgrade_to_0010_indexes_what_search_reads_and_search_reads_only_that(
+    sqlite_path: str,
+) -> None:
+    """Migration 0010 adds the narrow index of each article's story and currency to a desk
+    made before it, and search's statements read the articles through it, never their wide
+    rows (which were most of a fresh search at scale)."""
+    from marketdesk.model import Article, Page, RawDocument
+
+    old = _database_at(sqlite_path, 9)
+    old.commit()
+    old.close()
+    store = SQLiteStorage(sqlite_path)
+    try:
+        for n in range(3):
+            words = "harbour cranes" if n else "harbour"
+            p = Page(source="x", kind="text", article=Article(title=f"Port {n}",
+                     paragraphs=(f"The {words} worked late on day {n}.",)))  # fmt: skip
+            store.add_page(RawDocument(source=f"p{n}", content=f"p{n}".encode(), fetched_at=AT),
+                           p, [])  # fmt: skip
+        hits, total = store.search_and_count("harbour")
+        assert total == 3 and len(hits) == 3
+        assert store.count_stories("cranes") == 2
+    finally:
+        store.close()
+    conn = sqlite3.connect(sqlite_path)
+    indexes = {r[1] for r in conn.execute("PRAGMA index_list(articles)")}
+    assert "articles_search" in indexes
+    cols = [r[2] for r in conn.execute("PRAGMA index_info(articles_search)")]
+    assert cols == ["id", "story_id", "replaced_by"]
+    plan = " ".join(
+        str(r[3])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT a.story_id FROM articles_fts"
+            " JOIN articles a INDEXED BY articles_search ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH 'harbour' AND a.replaced_by IS NULL"
+        )
+    )
+    assert "COVERING INDEX articles_search" in plan

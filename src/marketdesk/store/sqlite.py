@@ -503,27 +503,18 @@ class SQLiteStorage:
         found = _search_where(query, filters)
         if found is None:
             return []
-        terms, where, args = found
         reader = self._reader()
-        # The oldest article ranked: the SEARCH_SCAN-th newest match (FTS5 walks the match list
-        # backwards and stops there), so a common word ranks a bounded number of matches.
-        floor = reader.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-            " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (terms, SEARCH_SCAN - 1),
-        ).fetchone()
-        lowest = int(floor[0]) if floor is not None else 0
+        return self._hits(reader, _newest_ranked(reader, *found), limit, offset)
 
+    def _hits(
+        self,
+        reader: sqlite3.Connection,
+        matches: list[tuple[int, int, bool]],
+        limit: int,
+        offset: int,
+    ) -> list[StoredArticle]:
         def ranked(scan: int) -> list[tuple[int, int]]:
-            # The best-ranked matches first (FTS5's bm25 over at most SEARCH_SCAN of them),
-            # then the filters on them.
-            return reader.execute(
-                "SELECT a.id, a.story_id FROM (SELECT rowid, rank FROM articles_fts"
-                " WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rank, rowid LIMIT ?) f"
-                " JOIN articles a ON a.id = f.rowid JOIN stories s ON s.id = a.story_id"
-                f" WHERE {where} ORDER BY f.rank, f.rowid",
-                (terms, lowest, scan, *args),
-            ).fetchall()
+            return [(a, s) for a, s, kept in matches[:scan] if kept]
 
         ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
         if not ids:
@@ -546,19 +537,7 @@ class SQLiteStorage:
         found = _search_where(query, filters)
         if found is None:
             return 0
-        terms, where, args = found
-        row = (
-            self._reader()
-            .execute(
-                "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
-                " JOIN articles_fts ON a.id = articles_fts.rowid"
-                " JOIN stories s ON s.id = a.story_id"
-                f" WHERE articles_fts MATCH ? AND {where} LIMIT ?)",
-                (terms, *args, cap + 1),
-            )
-            .fetchone()
-        )
-        return int(row[0])
+        return _count(self._reader(), *found, cap)
 
     def search_and_count(
         self,
@@ -568,10 +547,20 @@ class SQLiteStorage:
         filters: SearchFilters | None = None,
         cap: int = 1000,
     ) -> tuple[list[StoredArticle], int]:
+        check_paging(limit, offset)
         check_paging(cap, 0)
-        return self.search_stories(query, limit, offset, filters), self.count_stories(
-            query, filters, cap
-        )
+        found = _search_where(query, filters)
+        if found is None:
+            return [], 0
+        reader = self._reader()
+        matches = _newest_ranked(reader, *found)
+        hits = self._hits(reader, matches, limit, offset)
+        # The stories among the newest matches settle the count when they are more than the
+        # cap, or when those matches are all there are; else it is counted apart.
+        stories = {s for _, s, kept in matches if kept}
+        if len(stories) > cap or len(matches) < SEARCH_SCAN:
+            return hits, min(len(stories), cap + 1)
+        return hits, _count(reader, *found, cap)
 
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = (
@@ -1098,6 +1087,39 @@ class _Writer:
             "INSERT OR IGNORE INTO article_countries(article_id, country) VALUES (?,?)",
             [(article_id, code.upper()) for code in annotations.countries or ()],
         )
+
+
+def _newest_ranked(
+    reader: sqlite3.Connection, terms: str, where: str, args: list[int | str]
+) -> list[tuple[int, int, bool]]:
+    """The ``SEARCH_SCAN`` newest matches of a search, best-ranked first (FTS5's bm25, then
+    the id), each as (article id, story id, whether the filters keep it), in one statement:
+    FTS5 walks the match list backwards and stops at the SEARCH_SCAN-th, so a common word
+    ranks a bounded number of matches. The story and the filters are read from the narrow
+    index ``articles_search`` (migration 0010), not from the wide article rows."""
+    rows = reader.execute(
+        "SELECT f.rowid, a.story_id, s.id IS NOT NULL AND coalesce(" + where + ", 0)"
+        " FROM (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?) f"
+        " JOIN articles a INDEXED BY articles_search ON a.id = f.rowid"
+        " LEFT JOIN stories s ON s.id = a.story_id ORDER BY f.rank, f.rowid",
+        (*args, terms, SEARCH_SCAN),
+    ).fetchall()
+    return [(int(r[0]), r[1], bool(r[2])) for r in rows]
+
+
+def _count(
+    reader: sqlite3.Connection, terms: str, where: str, args: list[int | str], cap: int
+) -> int:
+    """``count_stories``: the stories of every match, up to ``cap`` + 1 of them."""
+    row = reader.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT a.story_id FROM articles a"
+        " INDEXED BY articles_search JOIN articles_fts ON a.id = articles_fts.rowid"
+        " JOIN stories s ON s.id = a.story_id"
+        f" WHERE articles_fts MATCH ? AND {where} LIMIT ?)",
+        (terms, *args, cap + 1),
+    ).fetchone()
+    return int(row[0])
 
 
 def _search_where(
