@@ -217,29 +217,31 @@ def build_sample_stories(
     end: datetime | None = None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> SampleReport:
-    """Write ``count`` sample stories (and their copies) into the desk's store, one
-    transaction a page as ingest stores them; ``progress`` hears of each story once stored."""
+    """Write ``count`` sample stories (and their copies) into the desk's store, page by page
+    as ingest stores them, many pages a transaction (``Storage.write_batch``: a commit a page
+    was most of the time of a large desk); ``progress`` hears of each story once written."""
     stories = pages = 0
     last = None
-    for n, sample in sample_pages(count, seed=seed, years=years, end=end):
-        outcome = store_document(
-            desk,
-            sample.raw,
-            kind="text",
-            page=sample.page,
-            plan=sample.plan,
-            annotations=sample.annotations,  # store_document adds the instruments
-            fetched_at=sample.raw.fetched_at,
-        )
-        if outcome.result is not None and outcome.result.document_created:
-            pages += 1
-        if n != last:
-            if last is not None:
-                progress(1)
-            stories += 1
-            last = n
-    if last is not None:
-        progress(1)
+    with desk.storage.write_batch():
+        for n, sample in sample_pages(count, seed=seed, years=years, end=end):
+            outcome = store_document(
+                desk,
+                sample.raw,
+                kind="text",
+                page=sample.page,
+                plan=sample.plan,
+                annotations=sample.annotations,  # store_document adds the instruments
+                fetched_at=sample.raw.fetched_at,
+            )
+            if outcome.result is not None and outcome.result.document_created:
+                pages += 1
+            if n != last:
+                if last is not None:
+                    progress(1)
+                stories += 1
+                last = n
+        if last is not None:
+            progress(1)
     desk.storage.optimize()  # the desk is many times larger than when its reads were planned
     return SampleReport(stories, pages)
 
