@@ -313,8 +313,8 @@ class SQLiteStorage:
         # each connection closes when its last use ends (sqlite3 closes on deallocation), and
         # a thread that reads again gets a StorageError.
         with self._lock, self._readers_lock:
-            self._closed = True
-            if self._writer.in_transaction:  # closed inside a write batch: keep its writes
+            closed, self._closed = self._closed, True
+            if not closed and self._writer.in_transaction:  # inside a write batch: keep it
                 with suppress(StorageError):
                     self._commit(self._writer)
             self._writer.close()
