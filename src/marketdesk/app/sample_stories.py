@@ -42,6 +42,7 @@ SAMPLE_NOTE = (
     "companies and events in it are made up."
 )
 MODEL = "marketdesk sample generator 1"
+REPLAN_FIRST = 1000  # pages, at which the statistics are first renewed; then at each doubling
 PUBLISHERS = ("Sample Wire", "Demo Daily", "Example Ledger", "Placeholder Post", "Specimen Times")
 
 # (country, demonym, central bank, currency, city): names as the gazetteer writes them.
@@ -221,6 +222,7 @@ def build_sample_stories(
     as ingest stores them, many pages a transaction (``Storage.write_batch``: a commit a page
     was most of the time of a large desk); ``progress`` hears of each story once written."""
     stories = pages = 0
+    planned_at = REPLAN_FIRST // 2  # the pages stored when the planner's statistics were renewed
     last = None
     with desk.storage.write_batch():
         for n, sample in sample_pages(count, seed=seed, years=years, end=end):
@@ -235,6 +237,11 @@ def build_sample_stories(
             )
             if outcome.result is not None and outcome.result.document_created:
                 pages += 1
+                if pages >= planned_at * 2:
+                    # The reads of storing a page (story candidates above all) were planned
+                    # on a desk half this size or less: plan them on this one.
+                    desk.storage.optimize()
+                    planned_at = pages
             if n != last:
                 if last is not None:
                     progress(1)

@@ -390,7 +390,9 @@ class Storage(Protocol):
         """Bring the query planner's statistics up to date, after many writes at once (a demo
         desk, a bulk import): PostgreSQL's ANALYZE of this store's tables (a server whose
         autovacuum is off or behind plans a desk of 100,000 stories as if it were empty),
-        SQLite's ``PRAGMA optimize``. Changes no data; safe while others read and write."""
+        SQLite's ANALYZE from bounded samples (``PRAGMA analysis_limit``: milliseconds). Changes
+        no data; safe while others read and write. Inside a write batch, SQLite commits the
+        batch first; PostgreSQL analyses what is committed."""
         ...
 
     # -- stories ---------------------------------------------------------------------------
