@@ -18,7 +18,8 @@ noisy machine the noise falls on both alike. The desk's schema must be one both 
 Desks are built once and kept under .bench/ (SQLite files, and PostgreSQL databases named
 marketdesk_bench_N on 127.0.0.1:5432, or PREFIX_N with `--pg-prefix`); `--rebuild` builds them
 again. `--pages story,search*` makes only those runs. A desk of 100,000
-stories takes about 40 minutes to build on SQLite.
+stories (131,711 pages) takes about 8 minutes to build on SQLite and about 40 on PostgreSQL
+on a 2-core machine (benchmarks/README.md, "Building the sample desks").
 
     .venv/bin/python benchmarks/bench_web_load.py [--stories 1000,100000] \
         [--backend sqlite,postgres] [--clients 50] [--duration 20] [--threads 2] [--workers 2] \

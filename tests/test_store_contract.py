@@ -318,6 +318,146 @@ def test_reads_see_only_committed_data(store: Storage) -> None:
     assert vars_of(store.counts()) == (1, 1, 1)
 
 
+# -- write batches -----------------------------------------------------------------------------
+def test_a_write_batch_commits_every_n_writes_and_at_its_end(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()  # another connection (pool) onto the same database: another process's view
+    with store.write_batch(every=3, seconds=3600):
+        for n in range(2):
+            assert store.add_page(raw(f"doc {n}"), story(n), []).article_created
+        # Not committed yet: no reader sees them, in this thread neither.
+        assert vars_of(other.counts()) == (0, 0, 0)
+        assert vars_of(store.counts()) == (0, 0, 0)
+        store.add_page(raw("doc 2"), story(2), [])  # the third: the batch commits
+        assert vars_of(other.counts()) == (3, 3, 0)
+        store.add_page(raw("doc 3"), story(3), [])
+        assert vars_of(other.counts()) == (3, 3, 0)
+    assert vars_of(other.counts()) == (4, 4, 0)
+    assert [a.article.title for a in other.latest_articles()] == [
+        f"Story number {n}" for n in (3, 2, 1, 0)
+    ]
+
+
+def test_a_write_batch_commits_once_its_seconds_have_passed(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()
+    with store.write_batch(every=1000, seconds=0.05):
+        store.add_page(raw("doc 0"), story(0), [])
+        time.sleep(0.1)
+        assert vars_of(other.counts()) == (0, 0, 0)  # looked at by the next write, not a timer
+        store.add_page(raw("doc 1"), story(1), [])
+        assert vars_of(other.counts()) == (2, 2, 0)
+
+
+def test_a_failing_write_in_a_batch_leaves_the_store_as_before_it(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()
+
+    def broken() -> Iterator[Quote]:
+        yield quote("spx", AT - timedelta(days=1), 2.0)
+        raise RuntimeError("the source broke mid-way")
+
+    bad_page_quotes = [quote("tsx", AT, source="page"), quote("tsx", AT, math.nan, name="x")]
+    with store.write_batch(every=100):
+        first = store.add_page(raw("doc 0"), story(0), [quote("tsx", AT, source="page")])
+        with pytest.raises(ValueError):
+            store.add_page(raw(ARTICLE), page("T", "Text."), bad_page_quotes)
+        with pytest.raises(RuntimeError):
+            store.add_quotes(broken())
+        second = store.add_page(raw("doc 1"), story(1), [])
+    assert first.article_created and second.article_created
+    assert vars_of(other.counts()) == (2, 2, 1)
+    assert other.latest_quote("spx") is None
+    # Nothing of the failed page stayed behind: storing it again creates it.
+    again = store.add_page(raw(ARTICLE), page("T", "Text."), [quote("tsx", AT, source="page")])
+    assert again.document_created and again.article_created and again.quotes_added == 0
+
+
+def test_a_batch_left_by_an_exception_commits_the_writes_before_it(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()
+    version = other.quotes_version()
+    with pytest.raises(RuntimeError, match="caller"), store.write_batch(every=100):
+        store.add_page(raw("doc 0"), story(0), [])
+        store.add_quotes([quote("spx", AT, 1.0)])
+        raise RuntimeError("the caller broke")
+    assert vars_of(other.counts()) == (1, 1, 1)
+    assert other.quotes_version() != version
+    with store.write_batch():  # the store writes on as ever, in batches too
+        store.add_page(raw("doc 1"), story(1), [])
+    assert vars_of(other.counts()) == (2, 2, 1)
+
+
+def test_quotes_version_changes_when_a_batch_commits(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()
+    store.add_quotes([quote("spx", AT, 1.0)])
+    before = other.quotes_version()
+    with store.write_batch(every=100):
+        assert store.add_quotes([quote("spx", AT + timedelta(minutes=1), 2.0)]) == 1
+        assert other.quotes_version() == before
+        assert other.wait_for_quotes(before, 0.05) == before  # not told before the commit
+    after = other.wait_for_quotes(before, 30)
+    assert after != before and after == other.quotes_version()
+    latest = other.latest_quote("spx")
+    assert latest is not None and latest.last == 2.0
+
+
+def test_a_batch_keeps_idempotency_and_stories_over_its_own_writes(store: Storage) -> None:
+    with store.write_batch(every=100):
+        first = store.add_page(raw(ARTICLE), page("T", "Text."), [quote("tsx", AT, source="page")])
+        again = store.add_page(raw(ARTICLE), page("T", "Text."), [quote("tsx", AT, source="page")])
+        a = store.add_page(web("https://a.example/x", b"<a>"), page("Bank holds rates", *BODY), [])
+        b = store.add_page(
+            web("https://b.example/y", b"<b>", AT + timedelta(minutes=5)),
+            page("Central bank stands pat", *BODY),
+            [],
+        )
+    assert first.document_created and not again.document_created and again.quotes_added == 0
+    assert a.article_created and b.article_created and a.story_id == b.story_id
+    assert vars_of(store.counts()) == (3, 3, 1)
+
+
+def test_other_threads_write_on_their_own_while_a_batch_is_open(
+    store: Storage, opened: Callable[..., Storage]
+) -> None:
+    other = opened()
+    with store.write_batch(every=100, seconds=3600):
+        store.add_page(raw("doc 0"), story(0), [])
+        writer = threading.Thread(target=store.add_quotes, args=([quote("spx", AT, 1.0)],))
+        writer.start()
+        writer.join(30)
+        assert not writer.is_alive()
+        assert other.counts().quotes == 1  # committed by its own call
+    assert vars_of(other.counts()) == (1, 1, 1)
+
+
+def test_a_batch_inside_a_batch_joins_it(store: Storage, opened: Callable[..., Storage]) -> None:
+    other = opened()
+    with store.write_batch(every=100, seconds=3600):
+        with store.write_batch(every=1):
+            store.add_page(raw("doc 0"), story(0), [])
+            store.add_page(raw("doc 1"), story(1), [])
+        assert vars_of(other.counts()) == (0, 0, 0)
+    assert vars_of(other.counts()) == (2, 2, 0)
+
+
+@pytest.mark.parametrize(
+    "every, seconds", [(0, 1.0), (-1, 1.0), (True, 1.0), (2.5, 1.0), (10, 0), (10, math.nan)]
+)
+def test_a_write_batch_refuses_bad_rules(store: Storage, every: Any, seconds: Any) -> None:
+    with (
+        pytest.raises(ValueError, match="write batch"),
+        store.write_batch(every=every, seconds=seconds),
+    ):
+        pass
+
+
 # -- idempotency -------------------------------------------------------------------------------
 def test_the_same_bytes_add_nothing(store: Storage) -> None:
     p = extract(RawDocument(source="a.txt", content=ARTICLE))

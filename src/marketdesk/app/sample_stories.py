@@ -42,6 +42,7 @@ SAMPLE_NOTE = (
     "companies and events in it are made up."
 )
 MODEL = "marketdesk sample generator 1"
+REPLAN_FIRST = 1000  # pages, at which the statistics are first renewed; then at each doubling
 PUBLISHERS = ("Sample Wire", "Demo Daily", "Example Ledger", "Placeholder Post", "Specimen Times")
 
 # (country, demonym, central bank, currency, city): names as the gazetteer writes them.
@@ -217,29 +218,37 @@ def build_sample_stories(
     end: datetime | None = None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> SampleReport:
-    """Write ``count`` sample stories (and their copies) into the desk's store, one
-    transaction a page as ingest stores them; ``progress`` hears of each story once stored."""
+    """Write ``count`` sample stories (and their copies) into the desk's store, page by page
+    as ingest stores them, many pages a transaction (``Storage.write_batch``: a commit a page
+    was most of the time of a large desk); ``progress`` hears of each story once written."""
     stories = pages = 0
+    planned_at = REPLAN_FIRST // 2  # the pages stored when the planner's statistics were renewed
     last = None
-    for n, sample in sample_pages(count, seed=seed, years=years, end=end):
-        outcome = store_document(
-            desk,
-            sample.raw,
-            kind="text",
-            page=sample.page,
-            plan=sample.plan,
-            annotations=sample.annotations,  # store_document adds the instruments
-            fetched_at=sample.raw.fetched_at,
-        )
-        if outcome.result is not None and outcome.result.document_created:
-            pages += 1
-        if n != last:
-            if last is not None:
-                progress(1)
-            stories += 1
-            last = n
-    if last is not None:
-        progress(1)
+    with desk.storage.write_batch():
+        for n, sample in sample_pages(count, seed=seed, years=years, end=end):
+            outcome = store_document(
+                desk,
+                sample.raw,
+                kind="text",
+                page=sample.page,
+                plan=sample.plan,
+                annotations=sample.annotations,  # store_document adds the instruments
+                fetched_at=sample.raw.fetched_at,
+            )
+            if outcome.result is not None and outcome.result.document_created:
+                pages += 1
+                if pages >= planned_at * 2:
+                    # The reads of storing a page (story candidates above all) were planned
+                    # on a desk half this size or less: plan them on this one.
+                    desk.storage.optimize()
+                    planned_at = pages
+            if n != last:
+                if last is not None:
+                    progress(1)
+                stories += 1
+                last = n
+        if last is not None:
+            progress(1)
     desk.storage.optimize()  # the desk is many times larger than when its reads were planned
     return SampleReport(stories, pages)
 

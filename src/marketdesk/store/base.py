@@ -19,6 +19,25 @@ One call, one transaction
     Each write call commits once, as a whole, or raises and leaves the store as it was: a batch
     of quotes with one bad quote in it stores none of them. Reads see only committed data.
 
+Write batches
+    Inside ``with store.write_batch():`` the write calls of the thread that opened it join one
+    open transaction, committed every ``every`` writes, or at the first write ``seconds`` after
+    the transaction began, and at the batch's end (a desk of sample stories, a bulk import:
+    a commit a page was most of their time). Each write still holds as a whole or not at all:
+    it runs in a savepoint, so a write that raises leaves the store as it was before that
+    write, and the batch's earlier writes stay, to be committed with the rest. A batch left by
+    an exception commits the writes that came before it (each had returned: a checkpoint
+    written with its page is kept with it); a commit that fails raises ``StorageError`` and
+    the writes since the last commit are not stored. Reads, in this thread too, and other
+    processes see a batch's writes when they are committed, not before (``quotes_version``
+    and ``wait_for_quotes`` change at that commit); the writes' own checks (deduplication,
+    stories) see the batch's earlier writes. Writes of other threads are not batched: each
+    commits on its own as ever (on SQLite, whose one writer connection they share, the open
+    batch is committed first). Other writers may wait for a batch's locks until it commits,
+    so ``seconds`` is kept short. A batch inside a batch, or while another thread's is open,
+    adds nothing: its writes go as the open one's rules say. ``every`` of at least 1 and
+    ``seconds`` above 0, or ``ValueError``.
+
 Idempotency
     ``add_page`` of bytes already stored adds nothing (``document_created`` False, 0 quotes).
     ``add_page`` of new bytes whose article is already stored (same fingerprint: the site and
@@ -75,6 +94,7 @@ Lifetime
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -238,6 +258,19 @@ RELATED_SCAN = 2000  # related_entities reads at most this many of an entity's l
 # search_stories ranks at most this many of a query's latest matching articles (see there)
 SEARCH_SCAN = 2000
 QUOTES_LOOK = 0.05  # seconds between wait_for_quotes' looks where the store tells no one
+# write_batch's defaults: writes a commit, and seconds an open batch transaction may last
+BATCH_WRITES = 500
+BATCH_SECONDS = 1.0
+
+
+def check_batch(every: int, seconds: float) -> None:
+    """The arguments every backend's ``write_batch`` checks."""
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"a write batch commits every 1 or more writes, not {every!r}")
+    if not isinstance(seconds, int | float) or not 0 < seconds < float("inf"):
+        raise ValueError(
+            f"a write batch commits after a number of seconds above 0, not {seconds!r}"
+        )
 
 
 class Storage(Protocol):
@@ -267,6 +300,12 @@ class Storage(Protocol):
 
     def add_quotes(self, quotes: Iterable[Quote]) -> int:
         """Store quotes from a provider or a file; returns how many were new."""
+        ...
+
+    def write_batch(
+        self, *, every: int = BATCH_WRITES, seconds: float = BATCH_SECONDS
+    ) -> AbstractContextManager[None]:
+        """Many writes of this thread in few transactions: see "Write batches" above."""
         ...
 
     def set_annotations(self, article_id: int, annotations: Annotations) -> bool:
@@ -351,7 +390,9 @@ class Storage(Protocol):
         """Bring the query planner's statistics up to date, after many writes at once (a demo
         desk, a bulk import): PostgreSQL's ANALYZE of this store's tables (a server whose
         autovacuum is off or behind plans a desk of 100,000 stories as if it were empty),
-        SQLite's ``PRAGMA optimize``. Changes no data; safe while others read and write."""
+        SQLite's ANALYZE from bounded samples (``PRAGMA analysis_limit``: milliseconds). Changes
+        no data; safe while others read and write. Inside a write batch, SQLite commits the
+        batch first; PostgreSQL analyses what is committed."""
         ...
 
     # -- stories ---------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -58,6 +59,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from marketdesk.errors import StorageError
@@ -83,6 +85,8 @@ from marketdesk.model import (
 from marketdesk.store import annotations_json, dedup
 from marketdesk.store.annotations_json import norm_name
 from marketdesk.store.base import (
+    BATCH_SECONDS,
+    BATCH_WRITES,
     RELATED_SCAN,
     SEARCH_SCAN,
     Checkpoint,
@@ -94,6 +98,7 @@ from marketdesk.store.base import (
     SearchFilters,
     StoreCounts,
     StoryPage,
+    check_batch,
     quotes_around_from,
     story_instruments,
     story_moment,
@@ -388,6 +393,8 @@ class PostgresStorage:
         # wait_for_quotes' own connection, LISTENing (opened on first use): a pooled one
         # would miss notifications while lent to another read.
         self._listener: Conn | None = None
+        self._batch: _PgBatch | None = None  # the open write_batch, if any
+        self._batch_lock = threading.Lock()
 
     # -- connections -------------------------------------------------------------------
     @contextmanager
@@ -455,6 +462,11 @@ class PostgresStorage:
         is safe: reads change nothing, and every write is idempotent by the contract, so even
         a commit whose answer was lost is not stored twice."""
 
+        batch = self._batch
+        if transaction and batch is not None and batch.owner == threading.get_ident():
+            with self._errors(doing):
+                return self._batched(batch, work)
+
         def attempt(conn: Conn) -> T:
             if not transaction:
                 return work(conn)
@@ -491,6 +503,82 @@ class PostgresStorage:
                     # of it was stored, and it is run again from the start.
                     continue
             return once()
+
+    # -- write batches ---------------------------------------------------------------------
+    @contextmanager
+    def write_batch(
+        self, *, every: int = BATCH_WRITES, seconds: float = BATCH_SECONDS
+    ) -> Iterator[None]:
+        check_batch(every, seconds)
+        with self._batch_lock:
+            opened = self._batch is None  # else nested, or another thread's: that one rules
+            if opened:
+                with self._errors("write to"):
+                    conn = self._pool.getconn()  # the batch's own, until it ends
+                self._batch = _PgBatch(threading.get_ident(), every, float(seconds), conn)
+        if not opened:
+            yield
+            return
+        try:
+            yield
+        except BaseException:
+            self._end_batch(quiet=True)
+            raise
+        self._end_batch(quiet=False)
+
+    def _batched(self, batch: _PgBatch, work: Callable[[Conn], T]) -> T:
+        """One write of the open batch, in a savepoint of its open transaction. A write the
+        server aborted (a deadlock with another writer, who may wait for a lock the batch's
+        earlier writes hold) commits those first, and runs again in a new transaction."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            conn = batch.conn
+            if conn.info.transaction_status == TransactionStatus.IDLE:
+                conn.execute("BEGIN")
+                conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")  # as _writing's
+                batch.began = monotonic()
+            try:
+                with conn.transaction():  # a savepoint: the transaction is open
+                    result = work(conn)
+            except _ABORTED:
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+                self._commit_batch(batch)
+                continue
+            except psycopg.OperationalError as exc:
+                if not conn.broken:
+                    raise
+                # The server dropped the connection: the writes since the last commit are gone.
+                self._pool.putconn(conn)
+                batch.conn, batch.writes = self._pool.getconn(), 0
+                raise psycopg.OperationalError(
+                    f"{exc}; the write batch's writes since its last commit are not stored"
+                ) from exc
+            batch.writes += 1
+            if batch.writes >= batch.every or monotonic() - batch.began >= batch.seconds:
+                self._commit_batch(batch)
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _commit_batch(self, batch: _PgBatch) -> None:
+        batch.writes = 0
+        if batch.conn.info.transaction_status != TransactionStatus.IDLE:
+            batch.conn.execute("COMMIT")
+
+    def _end_batch(self, *, quiet: bool) -> None:
+        """Commit what the batch holds, close it and give its connection back; ``quiet``: a
+        failed commit is not raised (the batch ends by an exception already, which goes on)."""
+        batch = self._batch
+        assert batch is not None
+        try:
+            with self._errors("write to"):
+                if not batch.conn.broken:
+                    self._commit_batch(batch)
+        except StorageError:
+            if not quiet:
+                raise
+        finally:
+            self._batch = None
+            self._pool.putconn(batch.conn)  # the pool rolls back what a failed commit left
 
     def close(self) -> None:
         listener, self._listener = self._listener, None
@@ -1115,6 +1203,19 @@ class PostgresStorage:
                 conn.execute("DELETE FROM checkpoints WHERE name = %s", (_clean(name),)).rowcount
             )
         )
+
+
+@dataclass(slots=True)
+class _PgBatch:
+    """An open write_batch: its thread, its rules, its connection (with the open transaction)
+    and that transaction's writes so far."""
+
+    owner: int
+    every: int
+    seconds: float
+    conn: Conn
+    writes: int = 0
+    began: float = 0.0
 
 
 class _Writer:
