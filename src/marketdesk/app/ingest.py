@@ -112,7 +112,6 @@ def store_document(
 
 
 OPTIMIZE_AFTER = 1000  # new pages in one run, after which the planner's statistics are renewed
-INGEST_BATCH_SECONDS = 0.25  # the longest a bulk import's transaction stays open for more pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,52 +266,35 @@ def _stored(
     fetched_at: datetime | None,
 ) -> Iterator[IngestOutcome]:
     stored = 0
-    # Many pages a transaction (a commit a page was most of a bulk import's store time), each
-    # page still whole or not at all, its checkpoint with it: a killed run resumes after the
-    # last page committed. Committed often (INGEST_BATCH_SECONDS): between two pages the batch
-    # holds SQLite's write lock, and another process's writer waits for it.
     try:
-        with desk.storage.write_batch(seconds=INGEST_BATCH_SECONDS):
-            stored = yield from _store_each(desk, prepared, kind, fetched_at)
+        for (text, doc, checkpoint), ready in prepared:
+            if isinstance(doc, _Finished):
+                desk.storage.clear_checkpoint(doc.name)
+                continue
+            if isinstance(ready, Failed):
+                yield IngestOutcome(source=text, error=ready.error)
+                continue
+            try:
+                if isinstance(doc, MarketdeskError):
+                    raise doc
+                outcome = store_document(
+                    desk,
+                    doc,
+                    kind=kind,
+                    fetched_at=fetched_at,
+                    checkpoint=checkpoint,
+                    page=ready.page if ready else None,
+                    plan=ready.plan if ready else None,
+                    annotations=ready.annotations if ready else None,
+                )
+                stored += outcome.result is not None and outcome.result.document_created
+                yield outcome
+            except MarketdeskError as exc:
+                yield IngestOutcome(source=text, error=str(exc))
         if stored >= OPTIMIZE_AFTER:
             desk.storage.optimize()  # a bulk import: plan the next reads on its new size
     finally:
         prepared.close()  # the workers stop now, however the run ended (an error, a break)
-
-
-def _store_each(
-    desk: Desk,
-    prepared: Generator[tuple[Item, Prepared | Failed | None], None, None],
-    kind: str,
-    fetched_at: datetime | None,
-) -> Generator[IngestOutcome, None, int]:
-    """``_stored``'s pages, one by one; returns how many new pages it stored."""
-    stored = 0
-    for (text, doc, checkpoint), ready in prepared:
-        if isinstance(doc, _Finished):
-            desk.storage.clear_checkpoint(doc.name)
-            continue
-        if isinstance(ready, Failed):
-            yield IngestOutcome(source=text, error=ready.error)
-            continue
-        try:
-            if isinstance(doc, MarketdeskError):
-                raise doc
-            outcome = store_document(
-                desk,
-                doc,
-                kind=kind,
-                fetched_at=fetched_at,
-                checkpoint=checkpoint,
-                page=ready.page if ready else None,
-                plan=ready.plan if ready else None,
-                annotations=ready.annotations if ready else None,
-            )
-            stored += outcome.result is not None and outcome.result.document_created
-            yield outcome
-        except MarketdeskError as exc:
-            yield IngestOutcome(source=text, error=str(exc))
-    return stored
 
 
 @dataclass(frozen=True, slots=True)
