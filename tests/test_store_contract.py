@@ -2035,7 +2035,8 @@ def test_search_and_count_answers_as_search_stories_and_count_stories(
         assert r.article_id is not None
         if n % 4 == 0:  # a copy elsewhere: the same story, counted once
             store.add_page(web(f"https://copy.example/{n}", f"copy {n}".encode()), p, [])
-    for q in ("harbour", "quay", "crane", "harbour quay", "quay crane", "harbour quay crane"):
+    queries = ("harbour", "quay", "crane", "harbour quay", "quay crane", "harbour quay crane")
+    for q in (*queries, "lighthouse", "harbour lighthouse"):  # the last two match nothing
         for filters in (None, SearchFilters(entity="place:jp"), SearchFilters(topic="energy")):
             for cap in (1, 3, 8, 1000):
                 for limit, offset in ((2, 0), (3, 3), (20, 0)):
