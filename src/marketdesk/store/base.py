@@ -22,8 +22,9 @@ One call, one transaction
 Write batches
     Inside ``with store.write_batch():`` the write calls of the thread that opened it join one
     open transaction, committed every ``every`` writes, or at the first write ``seconds`` after
-    the transaction began, and at the batch's end (a desk of sample stories, a bulk import:
-    a commit a page was most of their time). Each write still holds as a whole or not at all:
+    the transaction began, and at the batch's end (a desk of sample stories: a commit a page
+    was most of its time; not `ingest`, which reports each page stored as it goes, and a page
+    it reported must outlive a crash). Each write still holds as a whole or not at all:
     it runs in a savepoint, so a write that raises leaves the store as it was before that
     write, and the batch's earlier writes stay, to be committed with the rest. A batch left by
     an exception commits the writes that came before it (each had returned: a checkpoint

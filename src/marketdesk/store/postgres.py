@@ -105,7 +105,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
-from marketdesk.store.searching import page_of_stories
+from marketdesk.store.searching import count_from_scan, page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
@@ -1617,8 +1617,9 @@ def _search(
     ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
     if cap is None:
         return ids, 0
-    if seen and (seen[0][1] > cap or seen[0][0] < SEARCH_SCAN):
-        return ids, seen[0][1]
+    settled = count_from_scan(*seen[0], cap, SEARCH_SCAN) if seen else None
+    if settled is not None:
+        return ids, settled
     if not seen and not _matches_any(conn, args[0]):
         # No row came, so the scan's own count did not either: where nothing matches at all
         # (one GIN lookup), there is nothing to count. _count would walk its spans to find

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from marketdesk.store.base import SEARCH_SCAN
 
-__all__ = ["page_of_stories"]
+__all__ = ["count_from_scan", "page_of_stories"]
 
 FIRST_SCAN = 64  # matches read first, at least (four a story shown, at least)
 
@@ -34,3 +34,12 @@ def page_of_stories(
         if len(best) >= wanted or scan >= most:
             return list(best.values())[offset:wanted]
         scan = min(most, scan * 4)
+
+
+def count_from_scan(matched: int, stories: int, cap: int, most: int = SEARCH_SCAN) -> int | None:
+    """``search_and_count``'s count from its own scan of ``matched`` newest matches (of at
+    most ``most``) holding ``stories`` stories: settled when those are more than ``cap``, or
+    when the scan held every match; None: count apart."""
+    if stories > cap or matched < most:
+        return min(stories, cap + 1)
+    return None

@@ -67,7 +67,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
-from marketdesk.store.searching import page_of_stories
+from marketdesk.store.searching import count_from_scan, page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
@@ -649,12 +649,9 @@ class SQLiteStorage:
         reader = self._reader()
         matches = _newest_ranked(reader, *found)
         hits = self._hits(reader, matches, limit, offset)
-        # The stories among the newest matches settle the count when they are more than the
-        # cap, or when those matches are all there are; else it is counted apart.
         stories = {s for _, s, kept in matches if kept}
-        if len(stories) > cap or len(matches) < SEARCH_SCAN:
-            return hits, min(len(stories), cap + 1)
-        return hits, _count(reader, *found, cap)
+        settled = count_from_scan(len(matches), len(stories), cap, SEARCH_SCAN)
+        return hits, settled if settled is not None else _count(reader, *found, cap)
 
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
         rows = (
