@@ -11,7 +11,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from marketdesk.web.microcache import STALE, MicroCache
+from marketdesk.web.microcache import MicroCache
 
 
 def make_app(clock: list[float]) -> tuple[MicroCache, list[str]]:
@@ -109,48 +109,6 @@ def test_readers_of_a_page_being_rendered_wait_for_it() -> None:
 
     answers = asyncio.run(go())
     assert [r.text for r in answers] == ["rendered 1"] * 10 and len(calls) == 1
-
-
-def readers_of_an_expired_page(later: float) -> tuple[list[str], list[bool]]:
-    """A page rendered once, then, ``later`` seconds on, a reader who renders it again (held
-    until the others have asked) and three readers meanwhile: what each got, and whether the
-    three had their answer before the rendering ended."""
-    clock = [100.0]
-    calls: list[int] = []
-    gate = asyncio.Event()
-
-    async def slow(request: Request) -> Response:
-        calls.append(1)
-        if len(calls) > 1:
-            await gate.wait()
-        return Response(f"rendered {len(calls)}", media_type="text/html")
-
-    app = MicroCache(Starlette(routes=[Route("/slow", slow)]), ttl=1.0, clock=lambda: clock[0])
-
-    async def go() -> tuple[list[str], list[bool]]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            await c.get("/slow")
-            clock[0] += later
-            first = asyncio.create_task(c.get("/slow"))
-            while len(calls) < 2:
-                await asyncio.sleep(0)
-            others = [asyncio.create_task(c.get("/slow")) for _ in range(3)]
-            await asyncio.sleep(0.05)
-            early = [t.done() for t in others]
-            gate.set()
-            return [(await t).text for t in (first, *others)], early
-
-    return asyncio.run(go())
-
-
-def test_readers_of_an_expired_page_get_it_while_it_is_rendered_again() -> None:
-    assert readers_of_an_expired_page(1.5) == (
-        ["rendered 2"] + ["rendered 1"] * 3,
-        [True] * 3,
-    )
-    # A copy older than STALE is not given: they wait for the new one.
-    assert readers_of_an_expired_page(STALE + 1) == (["rendered 2"] * 4, [False] * 3)
 
 
 def test_readers_of_a_stream_do_not_wait_for_it_to_end() -> None:

@@ -5,10 +5,7 @@ news, a popular search) many times a second; rendering each from the store every
 limits a server. A response kept for at most TTL seconds makes a busy page cost one rendering
 a second, and can be stale by at most that much after it was rendered (the strip and banner
 are live anyway, over server-sent events). Readers who ask for a page while it is being
-rendered wait for that rendering rather than start their own, unless the cache holds an
-expired copy of it rendered at most STALE seconds ago: they get that copy at once (stale
-while it is rendered again), so that a popular page slow to render (a search of a common word
-over a large store) costs one reader a second its rendering time, not every reader.
+rendered wait for that rendering rather than start their own.
 
 Only what every client may share is kept: GET requests without a cookie or an
 Authorization header, answered 200 with an HTML, JSON or CSV body of at most MAX_BODY bytes and
@@ -25,10 +22,9 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_BODY", "STALE", "TTL", "MicroCache"]
+__all__ = ["MAX_BODY", "TTL", "MicroCache"]
 
 TTL = 1.0  # seconds
-STALE = 10.0  # seconds: the oldest copy given while the page is rendered again
 MAX_ENTRIES = 2048
 MAX_BODY = 512 * 1024
 _SHARED_TYPES = (b"text/html", b"application/json", b"text/csv")
@@ -43,15 +39,10 @@ class _Entry:
 
 class MicroCache:
     def __init__(
-        self,
-        app: ASGIApp,
-        ttl: float = TTL,
-        clock: Callable[[], float] = time.monotonic,
-        stale: float = STALE,
+        self, app: ASGIApp, ttl: float = TTL, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.app = app
         self.ttl = ttl
-        self.stale = stale
         self.clock = clock
         self.entries: OrderedDict[tuple[str, bytes, bytes], _Entry] = OrderedDict()
         # Pages being rendered: a request for one waits for it rather than render it again
@@ -68,8 +59,6 @@ class MicroCache:
             return
         busy = self.rendering.get(key)
         if busy is not None:
-            if await self._answer(key, send, self.stale):
-                return
             await busy.wait()
             if await self._answer(key, send):
                 return
@@ -85,13 +74,10 @@ class MicroCache:
             del self.rendering[key]
         done.set()
 
-    async def _answer(
-        self, key: tuple[str, bytes, bytes], send: Send, within: float | None = None
-    ) -> bool:
-        """Answer from the cache, if it holds a copy rendered less than ``within`` seconds
-        ago (the TTL unless said)."""
+    async def _answer(self, key: tuple[str, bytes, bytes], send: Send) -> bool:
+        """Answer from the cache, if it holds a fresh copy."""
         entry = self.entries.get(key)
-        if entry is None or self.clock() - entry.at >= (self.ttl if within is None else within):
+        if entry is None or self.clock() - entry.at >= self.ttl:
             return False
         self.entries.move_to_end(key)
         await send(_copy(entry.start))  # middleware outside may add to its headers
