@@ -507,6 +507,11 @@ def normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
+def names_its_link(text: str) -> bool:
+    """A 'Read also: <headline>' line: a link itself, not a heading over a list of them."""
+    return _READ_ALSO.search(text) is not None
+
+
 def classify(block: Block) -> BlockKind | None:
     """The furniture kind of a block, or None when it may be article text."""
     return classify_text(block.text)
