@@ -337,3 +337,15 @@ def test_a_german_sites_disclaimers_are_footer(text: str) -> None:
 def test_explore_further_heads_related_links() -> None:
     assert classify_text("Explore further") is BlockKind.RELATED
     assert classify_text("Der Hersteller übernimmt keine Haftung für Schäden, sagte er.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harbour-notes reblogged this from quayside",
+        "harbour-notes reblogged this from quayside and added:",
+        "tide.watcher liked this",
+    ],
+)
+def test_a_blogs_notes_are_comments(text: str) -> None:
+    assert classify_text(text) is BlockKind.COMMENTS

@@ -254,6 +254,9 @@ _COMMENTS = _rx(
     r"^comment by\b",
     r"\(wird (?:benötigt|nicht veröffentlicht)",
     r"\bcommentaires?\b$",
+    # A blog's notes, one a reader: 'jane-doe reblogged this from harbourblog and added:',
+    # 'jane-doe liked this'.
+    r"^[\w.-]+ (?:reblogged this(?: from [\w.-]+)?(?: and added:?)?|liked this)$",
 )
 _RELATED = _rx(
     r"^related(?: (?:coverage|stories|articles|content|news|reading|topics|links))?:?$",
@@ -425,7 +428,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {
         "share": "share click facebook twitter x linkedin whatsapp email e print copy pinterest "
         "reddit telegram messenger teilen partager compartir condividi compartilhar delen",
         "comments": "comment comments leave join show kommentar kommentare commentaire "
-        "commentaires comentario comentarios commenti commento reacties reactions wird",
+        "commentaires comentario comentarios commenti commento reacties reactions wird "
+        "reblogged liked",
         "related": "related read see more you recommended most trending top latest what also "
         "mehr lesen à lea leggi das weitere ähnliche verwandte vous sur noticias artículos "
         "articoli notizie lee lire explore",
