@@ -349,3 +349,22 @@ def test_explore_further_heads_related_links() -> None:
 )
 def test_a_blogs_notes_are_comments(text: str) -> None:
     assert classify_text(text) is BlockKind.COMMENTS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please enable JavaScript to view the comments.",
+        "JavaScript is disabled in your browser.",
+        "JavaScript is required.",
+        "Your browser does not support the video tag.",
+        "JavaScript ist deaktiviert. Bitte aktivieren Sie JavaScript in Ihrem Browser.",
+    ],
+)
+def test_what_a_page_shows_without_its_scripts_is_other(text: str) -> None:
+    assert classify_text(text) is BlockKind.OTHER
+
+
+def test_a_how_to_about_javascript_stays_text() -> None:
+    assert classify_text("To fix it, enable JavaScript in your browser settings.") is None
+    assert classify_text("Many say JavaScript is required knowledge for a web job.") is None

@@ -231,6 +231,23 @@ _FOLLOW_TRIGGER = frozenset(
     ("follow", "síguenos", "siguenos", "suivez", "folgen", "seguici", "siga", "volg")
 )
 _FOLLOW_MAX_WORDS = 50
+# What a page shows where its scripts did not run: 'Please enable JavaScript to view the
+# comments', 'JavaScript is disabled in your browser', 'Your browser does not support the video
+# tag'. A how-to's 'enable JavaScript in your settings' names no such page part.
+_NOSCRIPT = _rx(
+    r"\b(?:enable|turn on|activate|allow) javascript (?:to|in order to|for) (?:view|see|watch|use|"
+    r"run|display|play|access|read|comment|load|get)\b",
+    r"^\W*(?:please )?(?:enable|turn on|activate) javascript\b",
+    r"\bjavascript (?:is|has been|seems to be|appears to be) (?:disabled|turned off|not enabled)\b",
+    r"\bjavascript is required(?: to (?:view|use|run|see|watch|display|play)\b|\W*$)",
+    r"\byour browser does(?: not|n[’']t) support (?:javascript|the video tag|html5 video|the audio "
+    r"element|iframes)\b",
+    r"\b(?:aktivieren sie|bitte aktivieren) (?:bitte )?(?:ihr )?javascript\b",
+    r"\bjavascript (?:ist )?(?:deaktiviert|nicht aktiviert)\b",
+    r"\b(?:veuillez )?activer (?:le )?javascript\b",
+)
+_NOSCRIPT_TRIGGER = frozenset(("javascript", "browser"))
+_NOSCRIPT_MAX_WORDS = 40
 _SHARE = _rx(
     r"^share\b",
     r"\bshare (?:this|on|via|article|story)\b",
@@ -484,6 +501,7 @@ _ALL_TRIGGERS = (
     | _RIGHTS_TRIGGER
     | _NOTICE_TRIGGER
     | _FOLLOW_TRIGGER
+    | _NOSCRIPT_TRIGGER
 )
 # What a site puts where it cuts another page's excerpt: a blog engine's '[...]' ('[…]'),
 # a link on to the rest ('more »', 'Continue reading →', 'Read more >>').
@@ -568,6 +586,12 @@ def classify_text(text: str) -> BlockKind | None:
         and _NOTIFY.search(text)
     ):
         return BlockKind.PROMO
+    if (
+        words <= _NOSCRIPT_MAX_WORDS
+        and not tokens.isdisjoint(_NOSCRIPT_TRIGGER)
+        and _NOSCRIPT.search(text)
+    ):
+        return BlockKind.OTHER
     if (
         words <= _FOLLOW_MAX_WORDS
         and not tokens.isdisjoint(_FOLLOW_TRIGGER)
