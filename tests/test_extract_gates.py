@@ -45,6 +45,12 @@ PROMO_EXAMPLES = (
     "make a donation",
     "affiliate links",
     "letters to the editor",
+    "straight to your inbox",
+    "for the latest news",
+    "we'd love to hear from you",
+    "e-mail us",
+    "instant access to this",
+    "already a subscriber",
 )
 
 

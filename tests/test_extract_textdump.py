@@ -366,3 +366,24 @@ def test_packed_counts_equal_counting_each_character(extra: str) -> None:
             continue  # a long block's word count comes from text.words, not the counts
         got = [raw[i, 0], raw[i, 1], raw[i, 5], raw[i, 6], raw[i, 7], raw[i, 9]]
         assert got == pytest.approx(_reference_counts(text)), text
+
+
+def test_a_subheading_after_a_read_more_link_stays() -> None:
+    """'Read more: <headline>' is one link inside the article, not a 'Related' heading over a
+    list: the article's subheading after it is no related link."""
+    body = (
+        "New harbour berth delayed by two years\n\n"
+        "The harbour authority said on Monday that the new berth would open in the spring, two "
+        "years later than planned, after the contractor ran out of steel.\n\n"
+        "Its director told reporters that the delay would not change the port's plans for a "
+        "second terminal, which the city council approved in a vote last autumn.\n\n"
+        "Read more: Port strike ends after three weeks of talks\n\n"
+        "Costs doubled since the tender\n\n"
+        "The berth was meant to cost 40 million euros when the tender was signed, and the "
+        "authority now puts the bill at more than twice that, it said in its annual report.\n\n"
+        "Shipping lines have moved some of their calls to the port across the bay while the "
+        "work goes on, and the union says two hundred jobs depend on the berth opening soon.\n"
+    )
+    page = extract(RawDocument(source="t", content=body.encode()), "text")
+    assert "Costs doubled since the tender" in page.article.paragraphs
+    assert not any(p.startswith("Read more") for p in page.article.paragraphs)

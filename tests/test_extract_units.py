@@ -287,3 +287,84 @@ def test_a_wires_notice_under_the_story_credits_it_one_in_the_sites_footer_does_
         article = extract(raw, kind="html").article
         assert article is not None and len(article.paragraphs) == 4
         assert article.origin == origin, after_story
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow The Harbour Courier on Twitter and Instagram @HarbourCourier and on Facebook. "
+        "Send us a message on WhatsApp or email us at desk@courier.example.",
+        "Follow us on Facebook",
+        "Síguenos en Telegram, Instagram y Twitter para recibir todas nuestras noticias al momento",
+        "For the latest stories and breaking news download the Courier apps for your phone.",
+        "Get the latest headlines straight to your phone with the Courier app.",
+        "We want to hear what you think about this story. Submit a letter to the editor today.",
+        "Already a subscriber? You can log in for immediate access to this story.",
+    ],
+)
+def test_a_sites_calls_to_stay_in_touch_are_promos(text: str) -> None:
+    assert classify_text(text) is BlockKind.PROMO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow these steps shared on Twitter to keep your account safe from phishing attacks.",
+        "Follow the money, investigators said on Tuesday, and the trail leads to three banks.",
+        "In a letter to the editor, the mayor said the council would write to us next week.",
+        "Users can download the app for iOS and Android from Thursday, the company said.",
+        "The minister said she was already a member of the committee when the report came out.",
+        "Police said they would send us a copy of the report once the inquiry is complete.",
+    ],
+)
+def test_article_sentences_with_those_words_stay_text(text: str) -> None:
+    assert classify_text(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trotz sorgfältiger inhaltlicher Kontrolle übernehmen wir keine Haftung für die Inhalte "
+        "externer Links. Für den Inhalt der verlinkten Seiten sind deren Betreiber verantwortlich.",
+        "(Alle Angaben ohne Gewähr)",
+        "Empfehlen wir ein Angebot, kennzeichnen wir mit einem Sternchen (*) den Link dorthin.",
+    ],
+)
+def test_a_german_sites_disclaimers_are_footer(text: str) -> None:
+    assert classify_text(text) is BlockKind.FOOTER
+
+
+def test_explore_further_heads_related_links() -> None:
+    assert classify_text("Explore further") is BlockKind.RELATED
+    assert classify_text("Der Hersteller übernimmt keine Haftung für Schäden, sagte er.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harbour-notes reblogged this from quayside",
+        "harbour-notes reblogged this from quayside and added:",
+        "tide.watcher liked this",
+    ],
+)
+def test_a_blogs_notes_are_comments(text: str) -> None:
+    assert classify_text(text) is BlockKind.COMMENTS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please enable JavaScript to view the comments.",
+        "JavaScript is disabled in your browser.",
+        "JavaScript is required.",
+        "Your browser does not support the video tag.",
+        "JavaScript ist deaktiviert. Bitte aktivieren Sie JavaScript in Ihrem Browser.",
+    ],
+)
+def test_what_a_page_shows_without_its_scripts_is_other(text: str) -> None:
+    assert classify_text(text) is BlockKind.OTHER
+
+
+def test_a_how_to_about_javascript_stays_text() -> None:
+    assert classify_text("To fix it, enable JavaScript in your browser settings.") is None
+    assert classify_text("Many say JavaScript is required knowledge for a web job.") is None

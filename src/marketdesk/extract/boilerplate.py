@@ -92,7 +92,7 @@ _PROMO_PATTERNS = (
     r"magazine|subscription|offers?|store|shop)\b",
     r"\bbrought to you by\b",
     r"\bget the (?:answers|app|latest|full|best)\b",
-    r"\b(?:download|install|get) (?:the|our) (?:\w+ ){0,3}app\b",
+    r"\b(?:download|install|get) (?:the|our) (?:\w+ ){0,3}apps?\b",
     r"\b(?:download|install) (?:it )?(?:now|today|for free)\b",
     r"\bsubscribe (?:now|today|here)\b",
     r"\bsign up (?:now|today|here|free)\b",
@@ -119,6 +119,16 @@ _PROMO_PATTERNS = (
     r"we rely on (?:your|readers)|faire un don)\b",
     r"\b(?:amazon associates?|affiliate links?|participates? in the amazon)\b",
     r"\bletters? to the editor\b",
+    # A site's closing calls to stay in touch: 'Get the latest news straight to your phone with
+    # the X app', 'For the latest stories download the X apps', 'We want to hear what you
+    # think about this article', 'Send us a message on WhatsApp or email us at ...'; each one cue,
+    # so a block needs two of them (or one in a dozen words) to be a promo.
+    r"\bstraight to your (?:phone|inbox|device|mobile|smartphone)\b",
+    r"^\W*for (?:the )?(?:latest|breaking) (?:news|stories|updates|headlines)\b",
+    r"\bwe(?:[’']d| would)? (?:want|love|like) to hear (?:from you|what you think)\b",
+    r"\b(?:send us (?:a |an |your )|e-?mail us\b)",
+    r"\b(?:immediate|instant) access to (?:this|the full|the rest|all|our)\b",
+    r"\balready an? (?:subscriber|member)\b",
 )
 _PROMO = _rx(*_PROMO_PATTERNS)
 _PROMO_FOLDED = re.compile(_PROMO.pattern)
@@ -139,7 +149,7 @@ _PROMO_NEEDS = (
     ),
     _all_of("brought", "you"),
     _all_of("get", "the", "answers app latest full best"),
-    _all_of("download install get", "the our", "app"),
+    _all_of("download install get", "the our", "app apps"),
     _all_of("download install", "now today free"),
     _all_of("subscribe", "now today here"),
     _all_of("sign", "up", "now today here free"),
@@ -165,6 +175,12 @@ _PROMO_NEEDS = (
     _all_of("spende spenden donate donation rely faire"),
     _all_of("amazon affiliate"),
     _all_of("editor", "letter letters"),
+    _all_of("straight", "your"),
+    _all_of("for", "latest breaking", "news stories updates headlines"),
+    _all_of("hear", "from what"),
+    _all_of("send email mail", "us"),
+    _all_of("immediate instant", "access"),
+    _all_of("already", "subscriber member"),
 )
 
 
@@ -198,6 +214,40 @@ _NOTIFY = _rx(
     r"\b(?:activar|permitir|recibir) (?:las )?notificaciones\b",
     r"\b(?:attiva|consenti|ricevi) (?:le )?notifiche\b",
 )
+# A call to follow the site on a social network that opens its block ('Follow The Gleaner on
+# Twitter and Instagram ... or email us at ...', 'Síguenos en Telegram, Instagram, Facebook y
+# Twitter para recibir ...'): a promo whatever follows, where an article's sentence seldom
+# opens so.
+_FOLLOW = re.compile(
+    # English names whom to follow (us, a handle, a name in capitals): 'Follow these steps
+    # shared on Twitter' is an article's sentence.
+    r"^\W*(?:[Ff]ollow (?:us|me|@[\w.]+|(?:[Tt]he )?[A-Z][\w.'’&-]*(?: [A-Z][\w.'’&-]*){0,3}) on"
+    r"|(?i:s[ií]guenos (?:en|a través de)|suivez-nous sur|folgen sie uns (?:auf|bei)|"
+    r"seguici su|siga-nos n[oa]s?|volg ons op)) (?:\w+ ){0,2}?"
+    r"(?i:twitter|facebook|instagram|telegram|whatsapp|tiktok|youtube|linkedin|threads|"
+    r"mastodon|bluesky|x)\b"
+)
+_FOLLOW_TRIGGER = frozenset(
+    ("follow", "síguenos", "siguenos", "suivez", "folgen", "seguici", "siga", "volg")
+)
+_FOLLOW_MAX_WORDS = 50
+# What a page shows where its scripts did not run: 'Please enable JavaScript to view the
+# comments', 'JavaScript is disabled in your browser', 'Your browser does not support the video
+# tag'. A how-to's 'enable JavaScript in your settings' names no such page part.
+_NOSCRIPT = _rx(
+    r"\b(?:enable|turn on|activate|allow) javascript (?:to|in order to|for) (?:view|see|watch|use|"
+    r"run|display|play|access|read|comment|load|get)\b",
+    r"^\W*(?:please )?(?:enable|turn on|activate) javascript\b",
+    r"\bjavascript (?:is|has been|seems to be|appears to be) (?:disabled|turned off|not enabled)\b",
+    r"\bjavascript is required(?: to (?:view|use|run|see|watch|display|play)\b|\W*$)",
+    r"\byour browser does(?: not|n[’']t) support (?:javascript|the video tag|html5 video|the audio "
+    r"element|iframes)\b",
+    r"\b(?:aktivieren sie|bitte aktivieren) (?:bitte )?(?:ihr )?javascript\b",
+    r"\bjavascript (?:ist )?(?:deaktiviert|nicht aktiviert)\b",
+    r"\b(?:veuillez )?activer (?:le )?javascript\b",
+)
+_NOSCRIPT_TRIGGER = frozenset(("javascript", "browser"))
+_NOSCRIPT_MAX_WORDS = 40
 _SHARE = _rx(
     r"^share\b",
     r"\bshare (?:this|on|via|article|story)\b",
@@ -221,6 +271,9 @@ _COMMENTS = _rx(
     r"^comment by\b",
     r"\(wird (?:benötigt|nicht veröffentlicht)",
     r"\bcommentaires?\b$",
+    # A blog's notes, one a reader: 'jane-doe reblogged this from harbourblog and added:',
+    # 'jane-doe liked this'.
+    r"^[\w.-]+ (?:reblogged this(?: from [\w.-]+)?(?: and added:?)?|liked this)$",
 )
 _RELATED = _rx(
     r"^related(?: (?:coverage|stories|articles|content|news|reading|topics|links))?:?$",
@@ -230,6 +283,7 @@ _RELATED = _rx(
     r"^recommended(?: for you)?:?$",
     r"^(?:most (?:popular|read|viewed)|trending(?: now)?|top stories|latest news)$",
     r"^what to read next$",
+    r"^explore further:?$",
     # 'Also on HuffPost:', 'Related News On Huffington Post:': a site's own links follow.
     r"^(?:also|related(?: (?:news|stories|articles|coverage|videos?))?) on (?:the )?"
     r"[\w.'&-]+(?: [\w.'&-]+){0,2}:?$",
@@ -329,6 +383,13 @@ _NOTICE = _rx(
     r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
     r"\bexternal (?:links|sites) are provided for reference\b",
     r"\bis not responsible for the content of external\b",
+    # The German site's disclaimers: no liability for linked pages ('Trotz sorgfältiger
+    # inhaltlicher Kontrolle übernehmen wir keine Haftung für die Inhalte externer Links'),
+    # no guarantee for the figures ('Alle Angaben ohne Gewähr'), links marked as paid.
+    r"\btrotz sorgfältiger inhaltlicher kontrolle\b",
+    r"\bkeine haftung für die inhalte externer\b",
+    r"^\W*(?:alle )?angaben ohne gewähr\W*$",
+    r"\bkennzeichnen wir mit einem sternchen\b",
     # A post's tag or category line ('Labels: fascism, documentary', 'Filed under: Apps').
     r"^(?:labels|tags|tagged(?: with| as)?|categories|category|filed (?:under|in)|posted in|"
     r"topics)\s*:\s*\w",
@@ -353,6 +414,10 @@ _NOTICE_TRIGGER = frozenset(
         "category",
         "filed",
         "topics",
+        "sorgfältiger",
+        "haftung",
+        "gewähr",
+        "sternchen",
     }
 )
 _NOTICE_MAX_WORDS = 80
@@ -375,14 +440,16 @@ _TRIGGERS: dict[str, frozenset[str]] = {
         "promo": "our brought get download install subscribe sign click free us do unlimited "
         "limited miss special become support jetzt abonnez please view read continue follow "
         "thank registrieren anmelden unterstützen unterstütze amazon affiliate participates "
-        "participate letter letters jede spende spenden donate make rely faire",
+        "participate letter letters jede spende spenden donate make rely faire apps straight "
+        "latest hear send email mail immediate instant already",
         "share": "share click facebook twitter x linkedin whatsapp email e print copy pinterest "
         "reddit telegram messenger teilen partager compartir condividi compartilhar delen",
         "comments": "comment comments leave join show kommentar kommentare commentaire "
-        "commentaires comentario comentarios commenti commento reacties reactions wird",
+        "commentaires comentario comentarios commenti commento reacties reactions wird "
+        "reblogged liked",
         "related": "related read see more you recommended most trending top latest what also "
         "mehr lesen à lea leggi das weitere ähnliche verwandte vous sur noticias artículos "
-        "articoli notizie lee lire",
+        "articoli notizie lee lire explore",
         "navigation": "skip home menu search sign log login logout register subscribe my "
         "sections all close back next previous more startseite accueil inicio suche "
         "rechercher buscar weiter zurück weiterlesen mehr read continue learn lire savoir leer "
@@ -433,6 +500,8 @@ _ALL_TRIGGERS = (
     | _COMMENT_FORM_TRIGGER
     | _RIGHTS_TRIGGER
     | _NOTICE_TRIGGER
+    | _FOLLOW_TRIGGER
+    | _NOSCRIPT_TRIGGER
 )
 # What a site puts where it cuts another page's excerpt: a blog engine's '[...]' ('[…]'),
 # a link on to the rest ('more »', 'Continue reading →', 'Read more >>').
@@ -458,6 +527,11 @@ def _unquoted(text: str) -> str:
 def normalise(text: str) -> str:
     """Casefolded words only: 'ADVERTISEMENT -' and 'Advertisement' compare equal."""
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def names_its_link(text: str) -> bool:
+    """A 'Read also: <headline>' line: a link itself, not a heading over a list of them."""
+    return _READ_ALSO.search(text) is not None
 
 
 def classify(block: Block) -> BlockKind | None:
@@ -510,6 +584,18 @@ def classify_text(text: str) -> BlockKind | None:
         words <= _NOTIFY_MAX_WORDS
         and not tokens.isdisjoint(_NOTIFY_TRIGGER)
         and _NOTIFY.search(text)
+    ):
+        return BlockKind.PROMO
+    if (
+        words <= _NOSCRIPT_MAX_WORDS
+        and not tokens.isdisjoint(_NOSCRIPT_TRIGGER)
+        and _NOSCRIPT.search(text)
+    ):
+        return BlockKind.OTHER
+    if (
+        words <= _FOLLOW_MAX_WORDS
+        and not tokens.isdisjoint(_FOLLOW_TRIGGER)
+        and _FOLLOW.search(text)
     ):
         return BlockKind.PROMO
     if (

@@ -38,7 +38,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from marketdesk.extract import blockmodel, htmlmodel
-from marketdesk.extract.boilerplate import classify_text
+from marketdesk.extract.boilerplate import classify_text, names_its_link
 from marketdesk.extract.byline import parse_byline
 from marketdesk.extract.comments import announced_thread, thread_start
 from marketdesk.extract.credits import (
@@ -980,11 +980,13 @@ def _mark_related_lists(
     """After a 'Related' heading, the short link-like lines that follow are related links.
 
     From the article's start to the end of the page: related lists mostly follow the article.
+    A 'Read more: <headline>' line inside an article is one link, not such a heading: the
+    subheading after it is the article's.
     """
     i = start
     last = len(blocks) - 1
     while i <= last:
-        if kinds[i] is BlockKind.RELATED:
+        if kinds[i] is BlockKind.RELATED and not names_its_link(blocks[i].text):
             j = i + 1
             while (
                 j <= last
