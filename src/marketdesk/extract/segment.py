@@ -140,7 +140,7 @@ def assemble(
             if start > end:
                 start = end = _short_post(blocks, kinds, opened)
                 short_post = start < len(blocks)
-    end = _mark_comment_thread(blocks, kinds, start, end)
+    end = _mark_comment_thread(blocks, kinds, start, end, posts=markup is None)
     _mark_related_lists(blocks, kinds, start, end)
     _mark_author_boxes(blocks, kinds)
     chosen = _model_choice(blocks, kinds, start, end, page_text, markup)
@@ -505,13 +505,14 @@ def _short_post(blocks: list[Block], kinds: list[BlockKind | None], opened: int)
 
 
 def _mark_comment_thread(
-    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int
+    blocks: list[Block], kinds: list[BlockKind | None], start: int, end: int, *, posts: bool
 ) -> int:
     """Step 3b: readers' comments after the article (comments.py) are comments, whatever their
-    prose; the span ends before them. Returns the span's end."""
+    prose; the span ends before them. Returns the span's end. `posts` (text dumps): a blog's
+    posts stamped alike by one writer are no thread (HTML has its markup for that)."""
     if start > end:
         return end
-    cut = thread_start(blocks, kinds, start)
+    cut = thread_start(blocks, kinds, start, posts=posts)
     for i in range(cut, len(blocks)):
         if kinds[i] is None:
             kinds[i] = BlockKind.COMMENTS
