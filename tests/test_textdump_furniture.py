@@ -230,3 +230,40 @@ def test_registration_form_above_a_short_article_is_not_article() -> None:
     assert page.article.paragraphs == article
     removed = {r.text: r.kind for r in page.removed}
     assert all(removed[line] is BlockKind.OTHER for line in form)
+
+
+def test_labels_with_counts_are_navigation() -> None:
+    """A sidebar's categories, archive months or most-read headlines each with a count in
+    brackets, three in a row or run together in one block, are navigation; a list of films with
+    their years, and a single line with a count, stay."""
+    article = (
+        "The harbour board approved the new ferry terminal on Tuesday after three years of "
+        "argument, and building work is to start in the spring once the last permits arrive.",
+        "Films shot on the quay over the years:",
+        "The Long Tide - a drama about the fishing fleet (1998)",
+        "Salt and Stone - a documentary on the sea wall (2004)",
+        "Harbour Lights - a comedy about the old ferry (2011)",
+        "Local traders said the work would bring visitors back to the quay, which has been quiet "
+        "since the old terminal closed, and the board voted nine to two (2) in favour.",
+    )
+    sidebar = (
+        "Categories",
+        "harbour news (48)",
+        "ferries (17)",
+        "town council (9)",
+        "\u25ba  2012 (311)",
+        "\u25ba  November (21)",
+        "\u25ba  October (34)",
+        "Most read",
+        "Storm closes the coast road for a second night (1093)",
+        "Lifeboat crew rescues stranded kayaker off the point (214)",
+        "New bakery opens in the old customs house (89)",
+        "Boats (84), Ferries (56), Harbour (120), Piers (12), Weather (43)",
+    )
+    dump = "\n".join(("Ferry terminal approved", *article, *sidebar))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    for line in sidebar:
+        if line not in ("Categories", "Most read"):
+            assert removed[line] is BlockKind.NAVIGATION, line

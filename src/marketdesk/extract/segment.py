@@ -7,7 +7,8 @@ steps in order:
 1. Ticker strips become quotes (`_strip_quotes`).
 2. Furniture is classified by its wording, markup hints where the text says nothing
    (`_furniture_kinds`); in text dumps also a clip list ('3. Play Title', 'Watch Title', three
-   or more: `_mark_media_lists`) and a registration form's messages (`_mark_account_forms`).
+   or more: `_mark_media_lists`), a registration form's messages (`_mark_account_forms`) and
+   labels with counts, three in a row ('ferries (17)', 'Oct 2006 (21)': `_mark_count_lists`).
 3. The article span (`_article_span`): each block gets a score (long sentence-like text
    positive; short lines, link lists and furniture negative) and the span is the run of blocks
    with the largest total (maximum-sum subarray), so short furniture inside an article (an ad
@@ -131,6 +132,8 @@ def assemble(
             _mark_media_lists(blocks, kinds)
         if "assword" in doc or "sername" in doc:
             _mark_account_forms(blocks, kinds)
+        if ")\n" in doc or doc.endswith(")"):
+            _mark_count_lists(blocks, kinds)
     start, end = _article_span(blocks, kinds, markup, page_text)
     short_post = False
     if markup is None:
@@ -293,6 +296,64 @@ def _close_account_run(kinds: list[BlockKind | None], run: list[int]) -> None:
         for i in range(run[0], run[-1] + 1):
             if kinds[i] is None:
                 kinds[i] = BlockKind.OTHER
+
+
+# A sidebar's list of labels each with a count: categories and tags ('creative ads (48)'),
+# the archive ('Oct 2006 (21)', '► 2011 (434)'), most-read stories with their comment counts
+# ('Storm closes the mountain pass (1093)'), a line each or run together ('Houses (84),
+# Offices (85), Parks (80)'). One such line can be an article's ('Apple shares rose (2)'),
+# three in a row are a list. A year in the brackets is no count: a list of games or films
+# with their years ('Puzzle Quest - a strategy game (2007)') is an article's, and so is a
+# table's row (its cells a tab apart: 'Points (place)	15 (29)	7 (95)').
+_COUNTED = re.compile(r"\W{0,3}(?:[^()]{1,80}?)\s\((\d{1,7})\)")
+_COUNTED_ITEM = re.compile(r"[^()]{1,80}?\s\((\d{1,7})\)[,;|\s]*")
+_COUNTED_WORDS = 16  # a label, a headline at most
+_COUNTED_REPEATS = 3
+_COUNTED_GAP = 1  # blocks between two of the list's lines (an ad, a heading)
+
+
+def _counted_label(text: str) -> bool:
+    """'creative ads (48)': a short line that ends with a count in brackets, not a year."""
+    if text[-1:] != ")" or words(text) > _COUNTED_WORDS:
+        return False
+    m = _COUNTED.fullmatch(text.rstrip())
+    return m is not None and not _is_year(m.group(1))
+
+
+def _counted_run(text: str) -> bool:
+    """'Houses (84), Offices (85), Parks (80)': three labels or more with counts, one block."""
+    items = _COUNTED_ITEM.findall(text)
+    if len(items) < _COUNTED_REPEATS or any(_is_year(n) for n in items):
+        return False
+    return sum(m.end() - m.start() for m in _COUNTED_ITEM.finditer(text)) == len(text)
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("18", "19", "20")
+
+
+def _mark_count_lists(blocks: list[Block], kinds: list[BlockKind | None]) -> None:
+    """Step 2d (text dumps): three labels with counts in a row ('urban (538)', 'Oct 2006
+    (21)'), or run together in one block, are navigation."""
+    run: list[int] = []
+    for i, block in enumerate(blocks):
+        text = block.text
+        if text[-1:] != ")" or kinds[i] is not None or "\t" in text:
+            continue
+        if _counted_label(text):
+            if run and i - run[-1] > _COUNTED_GAP + 1:
+                _close_count_run(kinds, run)
+                run = []
+            run.append(i)
+        elif len(text) > 40 and _counted_run(text):
+            kinds[i] = BlockKind.NAVIGATION
+    _close_count_run(kinds, run)
+
+
+def _close_count_run(kinds: list[BlockKind | None], run: list[int]) -> None:
+    if len(run) >= _COUNTED_REPEATS:
+        for i in run:
+            kinds[i] = BlockKind.NAVIGATION
 
 
 # A teaser card's headline comes twice in its text (the link's and the picture's: 'Bike
