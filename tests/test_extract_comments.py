@@ -358,3 +358,25 @@ def test_the_writers_replies_among_readers_stamps_are_a_thread() -> None:
     dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, "6 comments", *thread))
     page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
     assert page.article.paragraphs == _ARTICLE
+
+
+def test_credit_stamps_of_longer_names_head_a_thread() -> None:
+    """'written by Eco Friendly Guy, October 22, 2012' entry after entry, each comment under
+    its stamp with vote buttons between: a thread, though the names run to three words. An
+    edit note, an event listing's line and a sentence with 'by' and a date are no headers."""
+    assert is_entry_header("written by Eco Friendly Guy, October 22, 2012")
+    assert not is_entry_header("Last edited by a moderator Oct 6, 2020")
+    assert not is_entry_header("It was signed by the governor on June 5, 2012.")
+    assert not is_entry_header("People, National Theatre, until 9 February, 2013")
+    thread: list[str] = []
+    for n, (who, text) in enumerate(
+        [
+            ("Best Man", "I remember the bank trying this once before and it did not last."),
+            ("Eco Friendly Guy", "Rates are only half of it, the housing market is the rest."),
+            ("Worried Old Saver", "My savings earn nothing whatever the bank decides to do."),
+        ]
+    ):
+        thread += [f"written by {who}, October {20 + n}, 2012", text, "report abuse", "vote up"]
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE

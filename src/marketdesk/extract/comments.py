@@ -122,7 +122,9 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         return False
     # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
     if _CLOCK.search(text) is None and (
-        not 2 <= n <= _DATE_ONLY_MAX_WORDS
+        not (
+            2 <= n <= _DATE_ONLY_MAX_WORDS or (n <= _CREDIT_MAX_WORDS and _credit_stamp(text, date))
+        )
         or date.start() == 0
         or "(" in text
         or ":" in text
@@ -132,6 +134,25 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         return False
     rest = _without_stamp(text)
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+# A longer stamp without a time credits its writer and ends on the date ('written by Best Man,
+# October 20, 2012'); an event listing's line names a place after its date ('Josie Long, 10
+# November, Soho Theatre') or none ('People, National Theatre, until 9 February, 2013').
+_CREDIT_MAX_WORDS = 8
+_EDIT_NOTES = ("edited", "modified", "updated", "changed")
+_DATE_TAIL = re.compile(r"[\s,]*(?:\d{4})?\s*$")  # no full stop: a sentence ends with one
+
+
+def _credit_stamp(text: str, date: re.Match[str]) -> bool:
+    """'written by NAME, DATE': 'by' before the name, the date (and its year) last; not an
+    entry's edit note ('Last edited by a moderator Oct 6, 2020'), which closes a post."""
+    head = text[: date.start()].lower()
+    return (
+        " by " in head
+        and not any(note in head for note in _EDIT_NOTES)
+        and _DATE_TAIL.fullmatch(text, date.end()) is not None
+    )
 
 
 @lru_cache(maxsize=64)
