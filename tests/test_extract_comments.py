@@ -380,3 +380,27 @@ def test_credit_stamps_of_longer_names_head_a_thread() -> None:
     dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
     page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
     assert page.article.paragraphs == _ARTICLE
+
+
+def test_stamps_with_the_date_first_and_the_name_after_a_bar() -> None:
+    """'October 11, 2012 | Unregistered CommenterEve' under each comment, a count above them:
+    a thread under a picture post of a line, though each stamp opens with its date."""
+    assert is_entry_header("October 11, 2012 | Unregistered CommenterEve")
+    assert not is_entry_header("October 17, 2012 | Permalink")
+    assert not is_entry_header("Nov 5, 2012 | By Jo Lee")
+    thread = ["Reader Comments (4)"]
+    for n, (who, text) in enumerate(
+        [
+            ("Eve", "we are expecting you in the north next spring then, do come and stay!!!"),
+            (
+                "Kate Lee",
+                "Very nice photos of the harbour, my favourite is the one with the boats.",
+            ),
+            ("Tina", "So excited to see you will be coming our way, you will love the old town."),
+            ("Rebecca", "I want to be you! What a trip that will be for the whole family!"),
+        ]
+    ):
+        thread += [text, f"October {11 + n}, 2012 | Unregistered Commenter{who}"]
+    lines = ("Harbour notes", "Boats at dawn, the harbour.", *thread, "Post a New Comment")
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == ("Boats at dawn, the harbour.",)

@@ -125,7 +125,7 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         not (
             2 <= n <= _DATE_ONLY_MAX_WORDS or (n <= _CREDIT_MAX_WORDS and _credit_stamp(text, date))
         )
-        or date.start() == 0
+        or (date.start() == 0 and not _date_then_name(text, date))
         or "(" in text
         or ":" in text
         or "/" in text
@@ -153,6 +153,16 @@ def _credit_stamp(text: str, date: re.Match[str]) -> bool:
         and not any(note in head for note in _EDIT_NOTES)
         and _DATE_TAIL.fullmatch(text, date.end()) is not None
     )
+
+
+# The date first, then a bar and the writer's name ('October 11, 2012 | Unregistered
+# CommenterEve', 'Aug 8, 2012 | Jo Lee'); not a byline after the bar ('Nov 5 | By Jo Lee').
+_BAR_NAME = re.compile(r"[\s,]*(?:\d{4})?\s*\|\s*(?!by\s)(\S+(?:\s+\S+){0,3})\s*$", re.I)
+
+
+def _date_then_name(text: str, date: re.Match[str]) -> bool:
+    """'October 11, 2012 | Eve': a stamp whose date comes first, its writer after a bar."""
+    return _BAR_NAME.match(text, date.end()) is not None
 
 
 @lru_cache(maxsize=64)
