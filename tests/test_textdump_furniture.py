@@ -134,21 +134,50 @@ def test_strays_are_single_kept_blocks_after_the_longest_run() -> None:
     lengths = [200, 5, 5, 300, 300, 300, 5, 5, 150, 5, 5, 100, 100, 5, 5, 100, 5, 5, 450]
     kept = {0, 3, 4, 5, 8, 11, 12, 15, 18}
     chosen = [i in kept for i in range(len(lengths))]
-    _drop_strays(_blocks(lengths), [None] * len(lengths), chosen)
+    _drop_strays(_blocks(lengths), [None] * len(lengths), chosen, text=False)
     assert {i for i, c in enumerate(chosen) if c} == {0, 3, 4, 5, 11, 12, 18}
 
 
 def test_a_block_one_line_from_the_article_is_no_stray() -> None:
     chosen = [True, True, False, True, False, False, True]
-    _drop_strays(_blocks([300, 300, 5, 100, 5, 5, 100]), [None] * 7, chosen)
+    _drop_strays(_blocks([300, 300, 5, 100, 5, 5, 100]), [None] * 7, chosen, text=False)
     assert chosen == [True, True, False, True, False, False, False]
+
+
+def test_headlines_kept_before_the_article_are_dropped_in_dumps() -> None:
+    """A run before the article of short lines that read as no sentence is a sidebar's list
+    of headlines; a lead before the body (a sentence) and a table's rows stay."""
+    body = [PROSE] * 4
+    lines = [
+        "Ultra-fast release cycles and the new plane",  # a sidebar's headlines
+        "When only the few win, we all lose",
+        "Free range posts for the weekend",
+        "menu",
+        "Markets",
+        "Savers were told on Monday that the rate would stay where it is.",  # a lead
+        "A picture of the bank",
+        "Share this",
+        "Cars tested\t\tPrice\t\tScore",  # a table's rows
+        "Small hatchback\t\t350\t\t1.7",
+        "Photo: the bank",
+        "Print",
+        *body,
+    ]
+    blocks = [Block(text=t, position=i, tag="p") for i, t in enumerate(lines)]
+    chosen = [i not in (3, 4, 6, 7, 10, 11) for i in range(len(lines))]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=True)
+    assert [i for i, c in enumerate(chosen) if c] == [5, 8, 9, *range(12, 16)]
+    # HTML keeps them: its container already chose.
+    chosen = [i not in (3, 4, 6, 7, 10, 11) for i in range(len(lines))]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=False)
+    assert chosen[0] and chosen[1] and chosen[2]
 
 
 def test_furniture_between_paragraphs_does_not_set_one_apart() -> None:
     # The last paragraph after an in-article box of related links (kinds set) stays.
     chosen = [True, True, False, False, False, True]
     kinds = [None, None, BlockKind.RELATED, BlockKind.RELATED, BlockKind.RELATED, None]
-    _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen)
+    _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen, text=False)
     assert chosen[5]
 
 
