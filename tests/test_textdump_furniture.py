@@ -8,7 +8,12 @@ import pytest
 from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
-from marketdesk.extract.segment import _drop_strays, headline_twice, reads_as_titles
+from marketdesk.extract.segment import (
+    _drop_strays,
+    headline_twice,
+    reads_as_titles,
+    said_twice,
+)
 from marketdesk.model import Block, BlockKind, RawDocument
 
 PROSE = (
@@ -296,3 +301,16 @@ def test_labels_with_counts_are_navigation() -> None:
     for line in sidebar:
         if line not in ("Categories", "Most read"):
             assert removed[line] is BlockKind.NAVIGATION, line
+
+
+def test_a_headline_glued_to_itself_is_a_teaser_in_dumps() -> None:
+    """A teaser's link text and its picture's text with no space between ('Using a flash with
+    your phoneUsing a flash with your phone') is a related link in a text dump."""
+    glued = "Using an external flash with your phoneUsing an external flash with your phone"
+    assert said_twice(glued, glued=True)
+    assert not said_twice(glued)  # HTML: the two are blocks of their own
+    assert not said_twice("NetzwerkNetzwerk", glued=True)  # one word is no headline
+    assert not said_twice(PROSE + PROSE[:-1], glued=True)
+    dump = "\n".join(("Bank holds rates", PROSE, PROSE.replace("Thursday", "Friday"), glued))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert {r.text: r.kind for r in page.removed}[glued] is BlockKind.RELATED
