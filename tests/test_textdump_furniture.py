@@ -314,3 +314,25 @@ def test_a_headline_glued_to_itself_is_a_teaser_in_dumps() -> None:
     dump = "\n".join(("Bank holds rates", PROSE, PROSE.replace("Thursday", "Friday"), glued))
     page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
     assert {r.text: r.kind for r in page.removed}[glued] is BlockKind.RELATED
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "run"),
+    [
+        ("creative ads (48)", True, False),
+        ("\u25ba  2011 (434)", True, False),
+        ("x" * 80 + " (3)", True, False),
+        ("x" * 81 + " (3)", False, False),  # a label is 80 characters at most
+        ("Puzzle Quest (2007)", False, False),  # a year
+        ("The bank (BoE) said (3)", False, False),  # another bracket
+        ("ferries(17)", False, False),  # no space before the count
+        ("Boats (84), Ferries (56), Harbour (120)", False, True),
+        ("Boats (84), Ferries (56), Harbour (120) and more", False, False),
+        ("Boats (84), Ferries (1998), Harbour (120)", False, False),
+    ],
+)
+def test_labels_with_counts_read_from_the_end(text: str, label: bool, run: bool) -> None:
+    from marketdesk.extract.segment import _counted_label, _counted_run
+
+    assert _counted_label(text) is label
+    assert _counted_run(text) is run

@@ -311,8 +311,10 @@ def _close_account_run(kinds: list[BlockKind | None], run: list[int]) -> None:
 # three in a row are a list. A year in the brackets is no count: a list of games or films
 # with their years ('Puzzle Quest - a strategy game (2007)') is an article's, and so is a
 # table's row (its cells a tab apart: 'Points (place)	15 (29)	7 (95)').
-_COUNTED = re.compile(r"\W{0,3}(?:[^()]{1,80}?)\s\((\d{1,7})\)")
-_COUNTED_ITEM = re.compile(r"[^()]{1,80}?\s\((\d{1,7})\)[,;|\s]*")
+# A count in brackets and what separates it from the next label: the labels lie between.
+_COUNT_SPLIT = re.compile(r"\s\((\d{1,7})\)[,;|\s]*")
+_COUNTED_LABEL_CHARS = 80
+_COUNTED_LEAD = 3  # a bullet or an arrow before the first label ('►  2011 (434)')
 _COUNTED_WORDS = 16  # a label, a headline at most
 _COUNTED_REPEATS = 3
 _COUNTED_GAP = 1  # blocks between two of the list's lines (an ad, a heading)
@@ -320,18 +322,42 @@ _COUNTED_GAP = 1  # blocks between two of the list's lines (an ad, a heading)
 
 def _counted_label(text: str) -> bool:
     """'creative ads (48)': a short line that ends with a count in brackets, not a year."""
-    if text[-1:] != ")" or words(text) > _COUNTED_WORDS:
+    # Read from the end without a regex: many lines end with ')', few hold a count.
+    t = text.rstrip()
+    if t[-1:] != ")":
         return False
-    m = _COUNTED.fullmatch(text.rstrip())
-    return m is not None and not _is_year(m.group(1))
+    head, bracket, number = t[:-1].rpartition("(")
+    if not bracket or not number.isdigit() or len(number) > 7 or _is_year(number):
+        return False
+    # A space before the bracket, then the label (up to 80 characters, behind a bullet or an
+    # arrow of up to three marks), no other bracket.
+    label = head[:-1]
+    extra = len(label) - _COUNTED_LABEL_CHARS
+    return (
+        head[-1:].isspace()
+        and 0 < len(label) <= _COUNTED_LABEL_CHARS + _COUNTED_LEAD
+        and (extra <= 0 or not any(c.isalnum() or c == "_" for c in label[:extra]))
+        and "(" not in label
+        and ")" not in label
+        and words(t) <= _COUNTED_WORDS
+    )
 
 
 def _counted_run(text: str) -> bool:
     """'Houses (84), Offices (85), Parks (80)': three labels or more with counts, one block."""
-    items = _COUNTED_ITEM.findall(text)
-    if len(items) < _COUNTED_REPEATS or any(_is_year(n) for n in items):
+    if text.count("(") < _COUNTED_REPEATS:
         return False
-    return sum(m.end() - m.start() for m in _COUNTED_ITEM.finditer(text)) == len(text)
+    parts = _COUNT_SPLIT.split(text)
+    labels, numbers = parts[0::2], parts[1::2]
+    return (
+        len(numbers) >= _COUNTED_REPEATS
+        and labels[-1] == ""
+        and all(
+            0 < len(label) <= _COUNTED_LABEL_CHARS and "(" not in label and ")" not in label
+            for label in labels[:-1]
+        )
+        and not any(_is_year(n) for n in numbers)
+    )
 
 
 def _is_year(number: str) -> bool:
