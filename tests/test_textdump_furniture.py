@@ -11,6 +11,7 @@ from marketdesk.extract.comments import is_entry_start
 from marketdesk.extract.segment import (
     _drop_strays,
     headline_twice,
+    invites_reader,
     reads_as_titles,
     said_twice,
 )
@@ -336,3 +337,31 @@ def test_labels_with_counts_read_from_the_end(text: str, label: bool, run: bool)
 
     assert _counted_label(text) is label
     assert _counted_run(text) is run
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you enjoyed this post, please consider leaving a comment or subscribing to the feed.",
+        "If you\u2019re new here, you may want to subscribe to this blog by e-mail.",
+        "Did you like it? Then subscribe to our feed!",
+        "Hat Ihnen dieser Artikel gefallen? Dann teilen Sie ihn doch mit anderen.",
+    ],
+)
+def test_prompts_about_the_post_are_promos(text: str) -> None:
+    assert invites_reader(text)
+    dump = "\n".join(("Bank holds rates", PROSE, PROSE.replace("Thursday", "Friday"), text))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert text not in page.article.paragraphs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE,
+        "If you like the idea of a lower rate, the bank said, you will have to wait a year.",
+        "Did you like the old branch? Most savers did, according to the survey.",
+    ],
+)
+def test_sentences_about_liking_are_no_prompts(text: str) -> None:
+    assert not invites_reader(text)

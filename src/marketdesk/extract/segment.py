@@ -20,7 +20,8 @@ steps in order:
 5. A block model refines the span block by block (`_model_choice`): blockmodel.py for text
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
    headline twice, then a blurb) is dropped after it, and so is a kept block that reads
-   as headlines or menu entries run together (both `_drop_kept`); in both, a kept block
+   as headlines or menu entries run together and a prompt about the post ('If you enjoyed
+   this post, ...': `invites_reader`) (all `_drop_kept`); in both, a kept block
    standing alone after the article, and in dumps a run of short lines kept before it that
    reads as no sentence, a sidebar's headlines (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
@@ -153,6 +154,7 @@ def assemble(
     if markup is None and chosen is not None:
         _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
         _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
+        _drop_kept(blocks, kinds, chosen, invites_reader, BlockKind.PROMO)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -504,6 +506,29 @@ def reads_as_titles(text: str) -> bool:
         return False
     ends = sum(1 for t in tokens if t[-1] in ".!?")
     return ends * _TITLES_WORDS_PER_END < n
+
+
+# A line that turns to the reader about the post itself ('If you enjoyed this post, please
+# consider subscribing to the RSS feed', 'If you're new here, you may want to subscribe',
+# 'Hat Ihnen dieser Artikel gefallen?'): the site's prompt under or above every post.
+_INVITATION = re.compile(
+    r"(?:if you(?:['\u2019]re| are) new here"
+    r"|(?:if|did) you (?:enjoy(?:ed)?|liked?) (?:this|the|our|my) (?:post|article|story|blog)"
+    r"|did you (?:enjoy|like) (?:it|this)\s*\?"
+    r"|hat (?:dir|ihnen|euch) (?:dieser|der) (?:artikel|beitrag) gefallen)",
+    re.I,
+)
+_INVITATION_FIRST = frozenset("IiDdHh")
+_INVITATION_MAX_CHARS = 600
+
+
+def invites_reader(text: str) -> bool:
+    """The block opens by asking the reader about the post: a prompt to subscribe or share."""
+    return (
+        text[:1] in _INVITATION_FIRST
+        and len(text) <= _INVITATION_MAX_CHARS
+        and _INVITATION.match(text) is not None
+    )
 
 
 # Kept blocks with this many blocks or more between them, furniture not counted, are in
