@@ -14,6 +14,7 @@ from marketdesk.extract.segment import (
     invites_reader,
     reads_as_titles,
     said_twice,
+    titled_twice,
 )
 from marketdesk.model import Block, BlockKind, RawDocument
 
@@ -365,3 +366,29 @@ def test_prompts_about_the_post_are_promos(text: str) -> None:
 )
 def test_sentences_about_liking_are_no_prompts(text: str) -> None:
     assert not invites_reader(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        (
+            "Ferry crossings cancelled as gales sweep coast Weather Ferry crossings cancelled as "
+            "gales sweep coast 3 of 9",
+            True,
+        ),
+        (
+            "Harbour board approves new ferry terminal Harbour board approves new ferry terminal",
+            True,
+        ),
+        # An anaphora repeats its opening, not the whole phrase; a sentence ends as one.
+        (
+            "It means you have to be willing to ask. It means you have to be willing to try "
+            "something new and fail at it for a while",
+            False,
+        ),
+        ("The bank held rates at 4.5 percent. The bank held rates at 4.5 percent.", False),
+        (PROSE, False),
+    ],
+)
+def test_a_headline_said_twice_about_a_label_is_a_teaser(text: str, teaser: bool) -> None:
+    assert titled_twice(text) is teaser

@@ -21,7 +21,8 @@ steps in order:
    dumps, htmlmodel.py with markup evidence for HTML; in dumps a kept teaser card (its
    headline twice, then a blurb) is dropped after it, and so is a kept block that reads
    as headlines or menu entries run together and a prompt about the post ('If you enjoyed
-   this post, ...': `invites_reader`) (all `_drop_kept`); in both, a kept block
+   this post, ...': `invites_reader`) and a teaser's headline said twice about its section's
+   name (`titled_twice`) (all `_drop_kept`); in both, a kept block
    standing alone after the article, and in dumps a run of short lines kept before it that
    reads as no sentence, a sidebar's headlines (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
@@ -155,6 +156,7 @@ def assemble(
         _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
         _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
         _drop_kept(blocks, kinds, chosen, invites_reader, BlockKind.PROMO)
+        _drop_kept(blocks, kinds, chosen, titled_twice, BlockKind.RELATED)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -460,6 +462,36 @@ def headline_twice(text: str) -> bool:
                 third = tokens[j + k : j + 2 * k]
                 return not third or third != tokens[i : i + len(third)]
             j += 1
+    return False
+
+
+# A slideshow's or a sidebar's teaser: its headline, its section's name, the headline again,
+# a counter ('Phelps wins record medal Olympics 2012 Phelps wins record medal 4 of 9').
+_LABEL_MAX_WORDS = 3
+_TAIL_MAX_WORDS = 4
+_TITLED_MAX_WORDS = 60
+
+
+def titled_twice(text: str) -> bool:
+    """The text is a headline of five words or more, a label of up to three, the same headline
+    again and a few words at most; not a sentence (an anaphora repeats only its opening)."""
+    if text.rstrip()[-1:] in _SENTENCE_CLOSE or len(text) < 40:
+        return False
+    tokens = folded_tokens(text)
+    n = len(tokens)
+    if not 2 * _CARD_MIN_WORDS <= n <= _TITLED_MAX_WORDS:
+        return False
+    head = tokens[:_CARD_MIN_WORDS]
+    first = head[0]
+    for i in range(_CARD_MIN_WORDS, n - _CARD_MIN_WORDS + 1):
+        if tokens[i] != first or tokens[i : i + _CARD_MIN_WORDS] != head:
+            continue
+        for gap in range(_LABEL_MAX_WORDS + 1):
+            size = i - gap
+            if size < _CARD_MIN_WORDS:
+                break
+            if n - (i + size) <= _TAIL_MAX_WORDS and tokens[i : i + size] == tokens[:size]:
+                return True
     return False
 
 
