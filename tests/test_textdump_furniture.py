@@ -10,6 +10,7 @@ from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
 from marketdesk.extract.segment import (
     _drop_strays,
+    form_message,
     headline_twice,
     invites_reader,
     reads_as_titles,
@@ -392,3 +393,19 @@ def test_sentences_about_liking_are_no_prompts(text: str) -> None:
 )
 def test_a_headline_said_twice_about_a_label_is_a_teaser(text: str, teaser: bool) -> None:
     assert titled_twice(text) is teaser
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Please enter a valid email address.", True),
+        ("Please check your inbox for a confirmation email.", True),
+        ("An error occured, please try again later.", True),
+        ("This field is required", True),
+        ("Please enter the branch by the side door, the bank said on Monday.", False),
+        ("Something went wrong at the bank on Monday, and savers were told to wait.", False),
+        (PROSE, False),
+    ],
+)
+def test_form_messages(text: str, message: bool) -> None:
+    assert form_message(text) is message

@@ -22,7 +22,8 @@ steps in order:
    headline twice, then a blurb) is dropped after it, and so is a kept block that reads
    as headlines or menu entries run together and a prompt about the post ('If you enjoyed
    this post, ...': `invites_reader`) and a teaser's headline said twice about its section's
-   name (`titled_twice`) (all `_drop_kept`); in both, a kept block
+   name (`titled_twice`) and a form's message ('Please enter a valid email address.':
+   `form_message`) (all `_drop_kept`); in both, a kept block
    standing alone after the article, and in dumps a run of short lines kept before it that
    reads as no sentence, a sidebar's headlines (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
@@ -157,6 +158,7 @@ def assemble(
         _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
         _drop_kept(blocks, kinds, chosen, invites_reader, BlockKind.PROMO)
         _drop_kept(blocks, kinds, chosen, titled_twice, BlockKind.RELATED)
+        _drop_kept(blocks, kinds, chosen, form_message, BlockKind.OTHER)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -552,6 +554,30 @@ _INVITATION = re.compile(
 )
 _INVITATION_FIRST = frozenset("IiDdHh")
 _INVITATION_MAX_CHARS = 600
+
+
+# A sign-up form's messages shown as text ('Please enter a valid email address.', 'Please
+# check your inbox for a confirmation email.', 'An error occurred, please try again later.'):
+# a line or two where the registration rule (_mark_account_forms) wants four.
+_FORM_MESSAGE = re.compile(
+    r"(?:please (?:enter|check|provide|fill in|select|type) (?:a |an |your |the )?(?:valid )?"
+    r"(?:e-?mail|inbox|name|first|last|address|password|code|field|zip|postal|phone)"
+    r"|(?:an error (?:has )?occur+ed|something went wrong)\W.*try again"
+    r"|(?:this|the) (?:field|e-?mail(?: address)?) is (?:required|invalid))",
+    re.I,
+)
+_FORM_FIRST = frozenset("PpAaSsTt")
+_FORM_MAX_WORDS = 20
+
+
+def form_message(text: str) -> bool:
+    """A form's prompt or error message: a short line asking for a field or to try again."""
+    return (
+        text[:1] in _FORM_FIRST
+        and len(text) <= 12 * _FORM_MAX_WORDS
+        and _FORM_MESSAGE.match(text) is not None
+        and words(text) <= _FORM_MAX_WORDS
+    )
 
 
 def invites_reader(text: str) -> bool:
