@@ -181,6 +181,19 @@ def test_headlines_kept_before_the_article_are_dropped_in_dumps() -> None:
     assert chosen[0] and chosen[1] and chosen[2]
 
 
+def test_a_standfirst_without_its_full_stop_just_above_the_article_stays() -> None:
+    """A line of ten words or more alone just above the body is the standfirst, though it
+    ends without a full stop; a short headline there is a sidebar's."""
+    dek = "The bank will hold its main rate for a year to bring prices back under control"
+    lines = ["Markets closed higher", "menu", "Share", dek, "Photo: the bank", "Print", PROSE]
+    lines += [PROSE] * 3
+    blocks = [Block(text=t, position=i, tag="p") for i, t in enumerate(lines)]
+    kept = [True, False, False, True, False, False, True, True, True, True]
+    chosen = kept[:]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=True)
+    assert not chosen[0] and chosen[3]
+
+
 def test_furniture_between_paragraphs_does_not_set_one_apart() -> None:
     # The last paragraph after an in-article box of related links (kinds set) stays.
     chosen = [True, True, False, False, False, True]

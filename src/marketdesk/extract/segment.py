@@ -623,14 +623,18 @@ def _drop_strays(
         # Text dumps: a run before the article of short lines none of which reads as a
         # sentence is a sidebar's or a menu's headlines ('Ultra-fast release cycles and the
         # new plane', 'XPS 15 (2012)'), not a lead or a standfirst, which are sentences, nor
-        # a table's rows (their cells a tab apart).
-        for run in runs[:main]:
+        # a table's rows (their cells a tab apart). A line of ten words or more alone just
+        # above the article stays: a standfirst printed without its full stop.
+        for j, run in enumerate(runs[:main]):
+            if j == main - 1 and len(run) == 1 and words(blocks[run[0]].text) >= _DEK_WORDS:
+                continue
             if all(_title_line(blocks[i].text) for i in run):
                 for i in run:
                     chosen[i] = False
 
 
 _TITLES_RUN_WORDS = 20
+_DEK_WORDS = 10
 
 
 def _title_line(text: str) -> bool:
