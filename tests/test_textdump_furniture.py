@@ -10,6 +10,7 @@ from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
 from marketdesk.extract.segment import (
     _drop_strays,
+    comment_widget,
     form_message,
     headline_twice,
     invites_reader,
@@ -422,3 +423,19 @@ def test_a_headline_said_twice_about_a_label_is_a_teaser(text: str, teaser: bool
 )
 def test_form_messages(text: str, message: bool) -> None:
     assert form_message(text) is message
+
+
+@pytest.mark.parametrize(
+    ("text", "widget"),
+    [
+        ("No comments yet.", True),
+        ("RSS feed for comments on this post. TrackBack URI", True),
+        ("TrackBack URL for this entry:", True),
+        ("87 of 136 comments loaded", True),
+        ("The poll received 202 responses and no comments from the bank.", False),
+        ("Officials said there were no comments yet from the central bank on Monday.", False),
+        (PROSE, False),
+    ],
+)
+def test_comment_section_lines(text: str, widget: bool) -> None:
+    assert comment_widget(text) is widget

@@ -23,7 +23,8 @@ steps in order:
    as headlines or menu entries run together and a prompt about the post ('If you enjoyed
    this post, ...': `invites_reader`) and a teaser's headline said twice about its section's
    name (`titled_twice`) and a form's message ('Please enter a valid email address.':
-   `form_message`) (all `_drop_kept`); in both, a kept block
+   `form_message`) and a comment section's line about itself ('No comments yet.':
+   `comment_widget`) (all `_drop_kept`); in both, a kept block
    standing alone after the article, and in dumps a run of short lines kept before it that
    reads as no sentence, a sidebar's headlines (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
@@ -159,6 +160,7 @@ def assemble(
         _drop_kept(blocks, kinds, chosen, invites_reader, BlockKind.PROMO)
         _drop_kept(blocks, kinds, chosen, titled_twice, BlockKind.RELATED)
         _drop_kept(blocks, kinds, chosen, form_message, BlockKind.OTHER)
+        _drop_kept(blocks, kinds, chosen, comment_widget, BlockKind.COMMENTS)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -568,6 +570,28 @@ _FORM_MESSAGE = re.compile(
 )
 _FORM_FIRST = frozenset("PpAaSsTt")
 _FORM_MAX_WORDS = 20
+
+
+# The comment section's own lines, shown where it has no entries or around them ('No comments
+# yet.', 'RSS feed for comments on this post. TrackBack URI', 'TrackBack URL for this entry:',
+# '87 of 136 comments loaded'): short lines a thread's rules cannot tell without entries.
+_COMMENT_WIDGET = re.compile(
+    r"\b(?:trackback ur[il]|rss feed for (?:the )?comments|comments? feed for this"
+    r"|of \d+ comments loaded|leave a trackback)\b"
+    r"|^\W*(?:\d+ )?(?:no comments yet|comments so far)",  # the line's start: not a quote's
+    re.I,
+)
+_WIDGET_MAX_WORDS = 20
+
+
+def comment_widget(text: str) -> bool:
+    """A comment section's line about itself: its feed, its trackback address, its count."""
+    return (
+        len(text) <= 12 * _WIDGET_MAX_WORDS
+        and ("omment" in text or "rack" in text)
+        and _COMMENT_WIDGET.search(text) is not None
+        and words(text) <= _WIDGET_MAX_WORDS
+    )
 
 
 def form_message(text: str) -> bool:
