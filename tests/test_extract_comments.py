@@ -298,3 +298,109 @@ def test_stamp_lines_a_dozen_blocks_apart_open_the_thread() -> None:
     dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
     page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
     assert page.article.paragraphs == _ARTICLE
+
+
+_DISHES = (
+    ("Lemon bars for a cold week", "lemon", "flour", "the oven"),
+    ("Slow roasted tomatoes", "tomato", "garlic", "a low grill"),
+    ("A pot of bean soup", "bean", "onion", "the big pot"),
+    ("Sunday pancakes", "pancake", "milk", "a hot pan"),
+)
+
+
+def _recipe_post(n: int, main: str, second: str, heat: str) -> list[str]:
+    return [
+        f"Posted by Marta on February {16 - n} 2012",
+        f"The {main} recipe came out of a cold kitchen and a long afternoon, and it is one of "
+        "the best things I made all winter.",
+        "You will need:",
+        f"2 cups {second}",
+        f"1 {main}",
+        f"Mix the {second} with your fingers until it looks right to you, then put the {main} "
+        "in and leave it to rest for a while.",
+        f"Put it all on {heat} and wait until the edges turn golden, which takes about twenty "
+        "minutes in my kitchen at least.",
+        f"Let the {main} cool before you serve it, or the children will burn their fingers and "
+        "blame you for it all week.",
+        "Print this recipe",
+        "Filed under: Baking",
+        f"{n + 3} comments",
+    ]
+
+
+def test_one_writers_posts_stamped_alike_are_no_thread() -> None:
+    """A blog's page of several posts, each under 'Posted by Marta on February 16 2012' a dozen
+    blocks apart: the stamp repeats as a thread's does, but names the same writer every time,
+    with a post's prose under each and nothing dated between: the later posts are article."""
+    lines = ["Marta's kitchen", "Home", "Recipes"]
+    for n, (title, main, second, heat) in enumerate(_DISHES):
+        lines += [title, *_recipe_post(n, main, second, heat)]
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    kept = "\n".join(page.article.paragraphs)
+    for _title, main, _second, heat in _DISHES:
+        assert f"Put it all on {heat} and wait" in kept
+        assert f"Let the {main} cool before you serve it" in kept
+
+
+def test_the_writers_replies_among_readers_stamps_are_a_thread() -> None:
+    """The writer answering reader after reader: her stamps repeat with other stamps between
+    them, so the thread is still a thread."""
+    thread: list[str] = []
+    for n, reader in enumerate(("Ann Lee", "Bo Park", "Kathy Moss")):
+        thread += [
+            f"{reader} on February {10 + n}, 2012 at 9:0{n} am",
+            f"I tried this with {reader.split()[0]}'s old recipe and it came out far too sweet "
+            "for the children, so next time I will use less sugar and more of the lemon.",
+            f"Marta on February {10 + n}, 2012 at 11:1{n} am",
+            "Thank you, that is a good idea, and I will try it with less sugar next week too, "
+            "then tell you all how it went in the kitchen.",
+        ]
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, "6 comments", *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_credit_stamps_of_longer_names_head_a_thread() -> None:
+    """'written by Eco Friendly Guy, October 22, 2012' entry after entry, each comment under
+    its stamp with vote buttons between: a thread, though the names run to three words. An
+    edit note, an event listing's line and a sentence with 'by' and a date are no headers."""
+    assert is_entry_header("written by Eco Friendly Guy, October 22, 2012")
+    assert not is_entry_header("Last edited by a moderator Oct 6, 2020")
+    assert not is_entry_header("It was signed by the governor on June 5, 2012.")
+    assert not is_entry_header("People, National Theatre, until 9 February, 2013")
+    thread: list[str] = []
+    for n, (who, text) in enumerate(
+        [
+            ("Best Man", "I remember the bank trying this once before and it did not last."),
+            ("Eco Friendly Guy", "Rates are only half of it, the housing market is the rest."),
+            ("Worried Old Saver", "My savings earn nothing whatever the bank decides to do."),
+        ]
+    ):
+        thread += [f"written by {who}, October {20 + n}, 2012", text, "report abuse", "vote up"]
+    dump = "\n".join(("Rates on hold as inflation eases", *_ARTICLE, *thread))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == _ARTICLE
+
+
+def test_stamps_with_the_date_first_and_the_name_after_a_bar() -> None:
+    """'October 11, 2012 | Unregistered CommenterEve' under each comment, a count above them:
+    a thread under a picture post of a line, though each stamp opens with its date."""
+    assert is_entry_header("October 11, 2012 | Unregistered CommenterEve")
+    assert not is_entry_header("October 17, 2012 | Permalink")
+    assert not is_entry_header("Nov 5, 2012 | By Jo Lee")
+    thread = ["Reader Comments (4)"]
+    for n, (who, text) in enumerate(
+        [
+            ("Eve", "we are expecting you in the north next spring then, do come and stay!!!"),
+            (
+                "Kate Lee",
+                "Very nice photos of the harbour, my favourite is the one with the boats.",
+            ),
+            ("Tina", "So excited to see you will be coming our way, you will love the old town."),
+            ("Rebecca", "I want to be you! What a trip that will be for the whole family!"),
+        ]
+    ):
+        thread += [text, f"October {11 + n}, 2012 | Unregistered Commenter{who}"]
+    lines = ("Harbour notes", "Boats at dawn, the harbour.", *thread, "Post a New Comment")
+    page = extract(RawDocument(source="t.txt", content="\n".join(lines).encode()), kind="text")
+    assert page.article.paragraphs == ("Boats at dawn, the harbour.",)

@@ -8,7 +8,16 @@ import pytest
 from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
-from marketdesk.extract.segment import _drop_strays, headline_twice, reads_as_titles
+from marketdesk.extract.segment import (
+    _drop_strays,
+    comment_widget,
+    form_message,
+    headline_twice,
+    invites_reader,
+    reads_as_titles,
+    said_twice,
+    titled_twice,
+)
 from marketdesk.model import Block, BlockKind, RawDocument
 
 PROSE = (
@@ -134,21 +143,63 @@ def test_strays_are_single_kept_blocks_after_the_longest_run() -> None:
     lengths = [200, 5, 5, 300, 300, 300, 5, 5, 150, 5, 5, 100, 100, 5, 5, 100, 5, 5, 450]
     kept = {0, 3, 4, 5, 8, 11, 12, 15, 18}
     chosen = [i in kept for i in range(len(lengths))]
-    _drop_strays(_blocks(lengths), [None] * len(lengths), chosen)
+    _drop_strays(_blocks(lengths), [None] * len(lengths), chosen, text=False)
     assert {i for i, c in enumerate(chosen) if c} == {0, 3, 4, 5, 11, 12, 18}
 
 
 def test_a_block_one_line_from_the_article_is_no_stray() -> None:
     chosen = [True, True, False, True, False, False, True]
-    _drop_strays(_blocks([300, 300, 5, 100, 5, 5, 100]), [None] * 7, chosen)
+    _drop_strays(_blocks([300, 300, 5, 100, 5, 5, 100]), [None] * 7, chosen, text=False)
     assert chosen == [True, True, False, True, False, False, False]
+
+
+def test_headlines_kept_before_the_article_are_dropped_in_dumps() -> None:
+    """A run before the article of short lines that read as no sentence is a sidebar's list
+    of headlines; a lead before the body (a sentence) and a table's rows stay."""
+    body = [PROSE] * 4
+    lines = [
+        "Ultra-fast release cycles and the new plane",  # a sidebar's headlines
+        "When only the few win, we all lose",
+        "Free range posts for the weekend",
+        "menu",
+        "Markets",
+        "Savers were told on Monday that the rate would stay where it is.",  # a lead
+        "A picture of the bank",
+        "Share this",
+        "Cars tested\t\tPrice\t\tScore",  # a table's rows
+        "Small hatchback\t\t350\t\t1.7",
+        "Photo: the bank",
+        "Print",
+        *body,
+    ]
+    blocks = [Block(text=t, position=i, tag="p") for i, t in enumerate(lines)]
+    chosen = [i not in (3, 4, 6, 7, 10, 11) for i in range(len(lines))]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=True)
+    assert [i for i, c in enumerate(chosen) if c] == [5, 8, 9, *range(12, 16)]
+    # HTML keeps them: its container already chose.
+    chosen = [i not in (3, 4, 6, 7, 10, 11) for i in range(len(lines))]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=False)
+    assert chosen[0] and chosen[1] and chosen[2]
+
+
+def test_a_standfirst_without_its_full_stop_just_above_the_article_stays() -> None:
+    """A line of ten words or more alone just above the body is the standfirst, though it
+    ends without a full stop; a short headline there is a sidebar's."""
+    dek = "The bank will hold its main rate for a year to bring prices back under control"
+    lines = ["Markets closed higher", "menu", "Share", dek, "Photo: the bank", "Print", PROSE]
+    lines += [PROSE] * 3
+    blocks = [Block(text=t, position=i, tag="p") for i, t in enumerate(lines)]
+    kept = [True, False, False, True, False, False, True, True, True, True]
+    chosen = kept[:]
+    _drop_strays(blocks, [None] * len(lines), chosen, text=True)
+    assert not chosen[0] and chosen[3]
 
 
 def test_furniture_between_paragraphs_does_not_set_one_apart() -> None:
     # The last paragraph after an in-article box of related links (kinds set) stays.
     chosen = [True, True, False, False, False, True]
     kinds = [None, None, BlockKind.RELATED, BlockKind.RELATED, BlockKind.RELATED, None]
-    _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen)
+    _drop_strays(_blocks([300, 300, 10, 30, 30, 100]), kinds, chosen, text=False)
     assert chosen[5]
 
 
@@ -230,3 +281,161 @@ def test_registration_form_above_a_short_article_is_not_article() -> None:
     assert page.article.paragraphs == article
     removed = {r.text: r.kind for r in page.removed}
     assert all(removed[line] is BlockKind.OTHER for line in form)
+
+
+def test_labels_with_counts_are_navigation() -> None:
+    """A sidebar's categories, archive months or most-read headlines each with a count in
+    brackets, three in a row or run together in one block, are navigation; a list of films with
+    their years, and a single line with a count, stay."""
+    article = (
+        "The harbour board approved the new ferry terminal on Tuesday after three years of "
+        "argument, and building work is to start in the spring once the last permits arrive.",
+        "Films shot on the quay over the years:",
+        "The Long Tide - a drama about the fishing fleet (1998)",
+        "Salt and Stone - a documentary on the sea wall (2004)",
+        "Harbour Lights - a comedy about the old ferry (2011)",
+        "Local traders said the work would bring visitors back to the quay, which has been quiet "
+        "since the old terminal closed, and the board voted nine to two (2) in favour.",
+    )
+    sidebar = (
+        "Categories",
+        "harbour news (48)",
+        "ferries (17)",
+        "town council (9)",
+        "\u25ba  2012 (311)",
+        "\u25ba  November (21)",
+        "\u25ba  October (34)",
+        "Most read",
+        "Storm closes the coast road for a second night (1093)",
+        "Lifeboat crew rescues stranded kayaker off the point (214)",
+        "New bakery opens in the old customs house (89)",
+        "Boats (84), Ferries (56), Harbour (120), Piers (12), Weather (43)",
+    )
+    dump = "\n".join(("Ferry terminal approved", *article, *sidebar))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert page.article.paragraphs == article
+    removed = {r.text: r.kind for r in page.removed}
+    for line in sidebar:
+        if line not in ("Categories", "Most read"):
+            assert removed[line] is BlockKind.NAVIGATION, line
+
+
+def test_a_headline_glued_to_itself_is_a_teaser_in_dumps() -> None:
+    """A teaser's link text and its picture's text with no space between ('Using a flash with
+    your phoneUsing a flash with your phone') is a related link in a text dump."""
+    glued = "Using an external flash with your phoneUsing an external flash with your phone"
+    assert said_twice(glued, glued=True)
+    assert not said_twice(glued)  # HTML: the two are blocks of their own
+    assert not said_twice("NetzwerkNetzwerk", glued=True)  # one word is no headline
+    assert not said_twice(PROSE + PROSE[:-1], glued=True)
+    dump = "\n".join(("Bank holds rates", PROSE, PROSE.replace("Thursday", "Friday"), glued))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert {r.text: r.kind for r in page.removed}[glued] is BlockKind.RELATED
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "run"),
+    [
+        ("creative ads (48)", True, False),
+        ("\u25ba  2011 (434)", True, False),
+        ("x" * 80 + " (3)", True, False),
+        ("x" * 81 + " (3)", False, False),  # a label is 80 characters at most
+        ("Puzzle Quest (2007)", False, False),  # a year
+        ("The bank (BoE) said (3)", False, False),  # another bracket
+        ("ferries(17)", False, False),  # no space before the count
+        ("Boats (84), Ferries (56), Harbour (120)", False, True),
+        ("Boats (84), Ferries (56), Harbour (120) and more", False, False),
+        ("Boats (84), Ferries (1998), Harbour (120)", False, False),
+    ],
+)
+def test_labels_with_counts_read_from_the_end(text: str, label: bool, run: bool) -> None:
+    from marketdesk.extract.segment import _counted_label, _counted_run
+
+    assert _counted_label(text) is label
+    assert _counted_run(text) is run
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you enjoyed this post, please consider leaving a comment or subscribing to the feed.",
+        "If you\u2019re new here, you may want to subscribe to this blog by e-mail.",
+        "Did you like it? Then subscribe to our feed!",
+        "Hat Ihnen dieser Artikel gefallen? Dann teilen Sie ihn doch mit anderen.",
+    ],
+)
+def test_prompts_about_the_post_are_promos(text: str) -> None:
+    assert invites_reader(text)
+    dump = "\n".join(("Bank holds rates", PROSE, PROSE.replace("Thursday", "Friday"), text))
+    page = extract(RawDocument(source="t.txt", content=dump.encode()), kind="text")
+    assert text not in page.article.paragraphs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE,
+        "If you like the idea of a lower rate, the bank said, you will have to wait a year.",
+        "Did you like the old branch? Most savers did, according to the survey.",
+    ],
+)
+def test_sentences_about_liking_are_no_prompts(text: str) -> None:
+    assert not invites_reader(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        (
+            "Ferry crossings cancelled as gales sweep coast Weather Ferry crossings cancelled as "
+            "gales sweep coast 3 of 9",
+            True,
+        ),
+        (
+            "Harbour board approves new ferry terminal Harbour board approves new ferry terminal",
+            True,
+        ),
+        # An anaphora repeats its opening, not the whole phrase; a sentence ends as one.
+        (
+            "It means you have to be willing to ask. It means you have to be willing to try "
+            "something new and fail at it for a while",
+            False,
+        ),
+        ("The bank held rates at 4.5 percent. The bank held rates at 4.5 percent.", False),
+        (PROSE, False),
+    ],
+)
+def test_a_headline_said_twice_about_a_label_is_a_teaser(text: str, teaser: bool) -> None:
+    assert titled_twice(text) is teaser
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Please enter a valid email address.", True),
+        ("Please check your inbox for a confirmation email.", True),
+        ("An error occured, please try again later.", True),
+        ("This field is required", True),
+        ("Please enter the branch by the side door, the bank said on Monday.", False),
+        ("Something went wrong at the bank on Monday, and savers were told to wait.", False),
+        (PROSE, False),
+    ],
+)
+def test_form_messages(text: str, message: bool) -> None:
+    assert form_message(text) is message
+
+
+@pytest.mark.parametrize(
+    ("text", "widget"),
+    [
+        ("No comments yet.", True),
+        ("RSS feed for comments on this post. TrackBack URI", True),
+        ("TrackBack URL for this entry:", True),
+        ("87 of 136 comments loaded", True),
+        ("The poll received 202 responses and no comments from the bank.", False),
+        ("Officials said there were no comments yet from the central bank on Monday.", False),
+        (PROSE, False),
+    ],
+)
+def test_comment_section_lines(text: str, widget: bool) -> None:
+    assert comment_widget(text) is widget

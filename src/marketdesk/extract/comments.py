@@ -122,8 +122,10 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         return False
     # Nor a teaser's byline ('Von Jörg Staff am 16.11.2022') or a link ('site.com/2017/01/21').
     if _CLOCK.search(text) is None and (
-        not 2 <= n <= _DATE_ONLY_MAX_WORDS
-        or date.start() == 0
+        not (
+            2 <= n <= _DATE_ONLY_MAX_WORDS or (n <= _CREDIT_MAX_WORDS and _credit_stamp(text, date))
+        )
+        or (date.start() == 0 and not _date_then_name(text, date))
         or "(" in text
         or ":" in text
         or "/" in text
@@ -132,6 +134,35 @@ def _dated_header(text: str, n: int, date: re.Match[str] | None) -> bool:
         return False
     rest = _without_stamp(text)
     return any(w.casefold() not in _STAMP_WORDS for w in _WORD.findall(rest))
+
+
+# A longer stamp without a time credits its writer and ends on the date ('written by Best Man,
+# October 20, 2012'); an event listing's line names a place after its date ('Josie Long, 10
+# November, Soho Theatre') or none ('People, National Theatre, until 9 February, 2013').
+_CREDIT_MAX_WORDS = 8
+_EDIT_NOTES = ("edited", "modified", "updated", "changed")
+_DATE_TAIL = re.compile(r"[\s,]*(?:\d{4})?\s*$")  # no full stop: a sentence ends with one
+
+
+def _credit_stamp(text: str, date: re.Match[str]) -> bool:
+    """'written by NAME, DATE': 'by' before the name, the date (and its year) last; not an
+    entry's edit note ('Last edited by a moderator Oct 6, 2020'), which closes a post."""
+    head = text[: date.start()].lower()
+    return (
+        " by " in head
+        and not any(note in head for note in _EDIT_NOTES)
+        and _DATE_TAIL.fullmatch(text, date.end()) is not None
+    )
+
+
+# The date first, then a bar and the writer's name ('October 11, 2012 | Unregistered
+# CommenterEve', 'Aug 8, 2012 | Jo Lee'); not a byline after the bar ('Nov 5 | By Jo Lee').
+_BAR_NAME = re.compile(r"[\s,]*(?:\d{4})?\s*\|\s*(?!by\s)(\S+(?:\s+\S+){0,3})\s*$", re.I)
+
+
+def _date_then_name(text: str, date: re.Match[str]) -> bool:
+    """'October 11, 2012 | Eve': a stamp whose date comes first, its writer after a bar."""
+    return _BAR_NAME.match(text, date.end()) is not None
 
 
 @lru_cache(maxsize=64)
@@ -175,13 +206,21 @@ def is_opener(text: str) -> bool:
     return words(text) <= _OPENER_MAX_WORDS and _OPENER.search(text) is not None
 
 
-def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], start: int) -> int:
+def thread_start(
+    blocks: Sequence[Block],
+    kinds: Sequence[BlockKind | None],
+    start: int,
+    *,
+    posts: bool = False,
+) -> int:
     """The first block of the comment thread after the article's start; len(blocks): none.
 
     A thread begins at an entry header that another follows, at an opener that an entry
     header follows within a few blocks, or at the first of three or more stamp lines of one
     shape a few blocks apart ('Posted 10/18/2012 at 12:18 pm | Permalink' entry after entry,
-    the writer's name on the line above); only after some article text.
+    the writer's name on the line above); only after some article text. With `posts` (text
+    dumps) a run of stamps crediting one writer, a post's prose under each, is a blog's posts
+    (`_names_writer`), and no thread begins above its last stamp.
     """
     n = len(blocks)
     ready = n  # the first block after enough article text
@@ -204,8 +243,11 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
             return opened
     headers: list[tuple[int, bool]] = []  # (block, whether the entry's text is in it)
     first = n  # the first of a run of repeated stamp lines
-    runs: dict[str, tuple[int, int, int]] = {}  # stamp shape -> (first of the run, last, count)
+    # stamp shape -> (first of the run, last, count, whether it reads as one writer's posts)
+    runs: dict[str, tuple[int, int, int, bool]] = {}
     counts: list[int] = []  # comment counts ('14 comments'), for the last rule below
+    posts_end = -1  # the last stamp of a blog's posts (_one_writers_posts): no thread above it
+    dated = -1  # the last block with a stamp or an entry header
     for i in range(max(ready_short, start + 1), n):
         count, header, shape = _entry_facts(blocks[i].text)
         if count:
@@ -213,15 +255,27 @@ def thread_start(blocks: Sequence[Block], kinds: Sequence[BlockKind | None], sta
         if header:
             headers.append((i, header == _MERGED))
         if shape is None or first < n or i < ready:
+            if header or shape is not None:
+                dated = i
             continue
         run = runs.get(shape)
         if run is not None and 2 <= i - run[1] <= _STAMP_MAX_BLOCKS:
-            run = (run[0], i, run[2] + 1)
+            posts = run[3] and dated == run[1] and _post_between(blocks, kinds, run[1], i)
+            run = (run[0], i, run[2] + 1, posts)
             if run[2] >= _STAMP_REPEATS:
-                first = run[0]
+                if posts:
+                    posts_end = i
+                else:
+                    first = run[0]
         else:
-            run = (i, i, 1)
+            run = (i, i, 1, posts and _names_writer(shape))
         runs[shape] = run
+        dated = i
+    if posts_end >= 0:
+        # A blog's page of several posts, each under its writer's stamp: the entries and
+        # counts among them are the posts' own lines, not a thread's.
+        headers = [h for h in headers if h[0] > posts_end]
+        counts = [c for c in counts if c > posts_end]
     for h, (at, merged) in enumerate(headers):
         if at > first:
             break
@@ -361,6 +415,37 @@ def _stamp_shape(text: str) -> str | None:
     if len(rest) > _STAMP_OTHER_WORDS or (not rest and _CLOCK.search(text) is None):
         return None
     return " ".join(w.casefold() for w in rest)
+
+
+# A blog's page of several posts stamps each one 'Posted by Marta on February 16 2012', a dozen
+# blocks apart: a run of stamps as a thread's, but naming one writer every time, with nothing
+# dated between two of them and a post's prose under each. A thread's run names no one (the
+# name is on the line above: 'Posted 10/18/2012 at 12:18 pm | Permalink') or is one reader's
+# entries among other readers' stamps.
+_POST_WORDS = 40
+
+
+_BY_WORDS = frozenset(("by", "von", "par", "por", "di", "door", "av", "af", "przez"))
+
+
+def _names_writer(shape: str) -> bool:
+    """The stamp's words besides its date credit someone: 'by' and a name ('posted by marta
+    on'), not only 'posted', 'at', 'reply' nor a table's heading."""
+    said = shape.split()
+    return any(w in _BY_WORDS for w in said) and any(
+        w not in _STAMP_WORDS and w not in _BY_WORDS for w in said
+    )
+
+
+def _post_between(
+    blocks: Sequence[Block], kinds: Sequence[BlockKind | None], last: int, at: int
+) -> bool:
+    """A post's prose between two stamps: _POST_WORDS words or more of plain text."""
+    said = 0
+    for j in range(last + 1, at):
+        if kinds[j] is None:
+            said += words(blocks[j].text)
+    return said >= _POST_WORDS
 
 
 def _back_over_name(blocks: Sequence[Block], at: int, start: int) -> int:
