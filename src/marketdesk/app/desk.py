@@ -22,7 +22,7 @@ from marketdesk.config import ConfigError, Settings
 from marketdesk.errors import MarketdeskError
 from marketdesk.markets.registry import Edition, Registry
 from marketdesk.model import Annotations, Instrument, Page
-from marketdesk.store import Storage, backend_of, open_storage, redacted
+from marketdesk.store import Storage, open_storage, redacted
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -96,12 +96,6 @@ class Desk:
     def location(self) -> str:
         """The database's address, fit to print (no password)."""
         return redacted(self.settings.db)
-
-    @property
-    def reads_in_process(self) -> bool:
-        """Whether the store is read in this process (SQLite), so that a short read costs no
-        round trip to a server and may run on the web server's event loop (web/onloop.py)."""
-        return backend_of(self.settings.db) == "sqlite"
 
     @property
     def storage(self) -> Storage:

@@ -113,7 +113,7 @@ def create_app(desk: Desk, *, close_desk: bool = False, live_interval: float = 1
             Route("/{fmt:fmt}", front),
             Route("/editions/{code:key}{fmt:fmt}", front),
             Route("/editions/{code:key}/live", live),
-            Route("/stories/{id:int}{fmt:fmt}", on_loop(story) if desk.reads_in_process else story),
+            Route("/stories/{id:int}{fmt:fmt}", on_loop(story)),
             Route("/instruments/{key:key}{fmt:fmt}", instrument),
             Route("/instruments/{key:key}/history.csv", instrument_csv),
             Route("/entities/{key:key}{fmt:fmt}", entity),
