@@ -22,11 +22,11 @@ BODY = ROOT.parent / "shared" / "data" / "body"
 
 # Measured on the test half (415 pages): HTML precision 0.940, recall 0.866, F1 0.902
 # (trafilatura 2.3.1 0.899, readability-lxml 0.9 0.902 on the same pages); text dumps precision
-# 0.844, recall 0.870, F1 0.857 (round nine, dump-r9; trafilatura over the lines 0.555, the whole
+# 0.852, recall 0.870, F1 0.861 (round ten, dump-r10; trafilatura over the lines 0.555, the whole
 # dump 0.541).
 FLOORS = {
     "html": {"precision": 0.935, "recall": 0.86, "f1": 0.9},
-    "text": {"precision": 0.84, "recall": 0.865, "f1": 0.852},
+    "text": {"precision": 0.848, "recall": 0.865, "f1": 0.857},
 }
 
 pytestmark = [

@@ -18,13 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT.parent / "shared" / "data" / "dev" / "html" / "evaldata.json"
 
-# Measured: all pages kept 0.924, removed 0.940, F1 0.932, title 0.817, author 0.580,
-# date 0.875; heldout kept 0.928, removed 0.932, F1 0.930 (trafilatura 2.3.1: all F1 0.924,
+# Measured: all pages kept 0.924, removed 0.944, F1 0.934 (round ten), title 0.817, author 0.580,
+# date 0.875; heldout kept 0.927, removed 0.932, F1 0.929 (trafilatura 2.3.1: all F1 0.924,
 # heldout 0.917). Kept was 0.931 before round six dropped blocks standing alone after the
 # article on HTML too (segment._drop_strays): removed rose as much, and precision on the
 # whole-body set (the gap on unseen news pages) with it; the kept floor follows.
 FLOORS = {
-    "all": {"kept": 0.92, "removed": 0.935, "f1": 0.93},
+    "all": {"kept": 0.92, "removed": 0.94, "f1": 0.93},
     "heldout": {"kept": 0.925, "removed": 0.93, "f1": 0.925},
 }
 META_FLOORS = {"title": 0.80, "author": 0.555, "date": 0.86}

@@ -18,10 +18,10 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 PAGES = SHARED / "data" / "dev" / "textdumps" / "pages"
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_textdump.py"
 
-# Measured: all pages kept 0.877, removed 0.892, F1 0.884; heldout kept 0.872, removed
-# 0.882, F1 0.877.
+# Measured: all pages kept 0.877, removed 0.894, F1 0.885; heldout kept 0.872, removed
+# 0.883, F1 0.877 (round ten).
 FLOORS = {
-    "all": {"kept": 0.875, "removed": 0.885, "f1": 0.877},
+    "all": {"kept": 0.875, "removed": 0.89, "f1": 0.88},
     "heldout": {"kept": 0.870, "removed": 0.875, "f1": 0.870},
 }
 
