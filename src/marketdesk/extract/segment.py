@@ -155,12 +155,7 @@ def assemble(
     if short_post and chosen is not None:
         chosen[start] = True  # the post above its thread, found by the thread: no model's call
     if markup is None and chosen is not None:
-        _drop_kept(blocks, kinds, chosen, headline_twice, BlockKind.RELATED)
-        _drop_kept(blocks, kinds, chosen, reads_as_titles, BlockKind.NAVIGATION)
-        _drop_kept(blocks, kinds, chosen, invites_reader, BlockKind.PROMO)
-        _drop_kept(blocks, kinds, chosen, titled_twice, BlockKind.RELATED)
-        _drop_kept(blocks, kinds, chosen, form_message, BlockKind.OTHER)
-        _drop_kept(blocks, kinds, chosen, comment_widget, BlockKind.COMMENTS)
+        _drop_kept(blocks, kinds, chosen)
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
@@ -499,22 +494,18 @@ def titled_twice(text: str) -> bool:
     return False
 
 
-def _drop_kept(
-    blocks: list[Block],
-    kinds: list[BlockKind | None],
-    chosen: list[bool],
-    test: Callable[[str], bool],
-    kind: BlockKind,
-) -> None:
-    """Steps 5b and 5c (text dumps): a kept block whose text passes `test` is furniture of
-    `kind`. Asked of the kept blocks only, a few a page: the tests read words, and most blocks
-    are gone. 5b: a teaser card (`headline_twice`) is a related link; 5c: headlines or menu
-    entries run together (`reads_as_titles`) are navigation (a mega-menu's items, a sidebar
-    of teasers on one line)."""
+def _drop_kept(blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool]) -> None:
+    """Steps 5b and 5c (text dumps): a kept block whose text passes one of _KEPT_FURNITURE's
+    tests is furniture of that test's kind, the first that passes. Asked of the kept blocks
+    only, a few a page, in one pass: the tests read words, and most blocks are gone."""
     for i, keep in enumerate(chosen):
-        if keep and test(blocks[i].text):
-            chosen[i] = False
-            kinds[i] = kind
+        if keep:
+            text = blocks[i].text
+            for test, kind in _KEPT_FURNITURE:
+                if test(text):
+                    chosen[i] = False
+                    kinds[i] = kind
+                    break
 
 
 # Headlines and menu entries run together in one block ('Celebrity Video: A Star Shares Her
@@ -611,6 +602,20 @@ def invites_reader(text: str) -> bool:
         and len(text) <= _INVITATION_MAX_CHARS
         and _INVITATION.match(text) is not None
     )
+
+
+# _drop_kept's tests, in order: a teaser card (`headline_twice`) is a related link; headlines
+# or menu entries run together (`reads_as_titles`: a mega-menu's items, a sidebar of teasers
+# on one line) are navigation; then a prompt about the post, a teaser's headline said twice
+# about its section, a form's message, a comment section's line about itself.
+_KEPT_FURNITURE: tuple[tuple[Callable[[str], bool], BlockKind], ...] = (
+    (headline_twice, BlockKind.RELATED),
+    (reads_as_titles, BlockKind.NAVIGATION),
+    (invites_reader, BlockKind.PROMO),
+    (titled_twice, BlockKind.RELATED),
+    (form_message, BlockKind.OTHER),
+    (comment_widget, BlockKind.COMMENTS),
+)
 
 
 # Kept blocks with this many blocks or more between them, furniture not counted, are in
