@@ -9,7 +9,9 @@ from marketdesk.extract import extract
 from marketdesk.extract.boilerplate import classify_text
 from marketdesk.extract.comments import is_entry_start
 from marketdesk.extract.segment import (
+    _drop_above_headline,
     _drop_strays,
+    _Header,
     comment_widget,
     form_message,
     headline_twice,
@@ -439,3 +441,46 @@ def test_form_messages(text: str, message: bool) -> None:
 )
 def test_comment_section_lines(text: str, widget: bool) -> None:
     assert comment_widget(text) is widget
+
+
+def _header(title_at: int, roles: dict[int, BlockKind]) -> _Header:
+    return _Header(title_at, "Bridge to close to lorries", (), None, roles)
+
+
+def test_prose_kept_well_above_a_dated_headline_is_the_sites() -> None:
+    """A blog's dump: the sidebar (the site's welcome blurb, a book's plug) comes before the
+    post and reads as prose, which the block model keeps; the post opens with its headline
+    and date line. What is kept well above them is the site's; a kicker just above stays."""
+    blurb = "Welcome to Harbour Notes, where we bring you the analysis you will not find elsewhere."
+    lines = [
+        blurb,
+        "We published our guide to the port in May 2009 and it has had good reviews since.",
+        "Recent posts",
+        "Archive",
+        "City hall",  # a kicker just above the headline
+        "Bridge to close to lorries",
+        "Tuesday, October 9, 2012",
+        *[PROSE] * 3,
+    ]
+    blocks = [Block(text=t, position=i, tag="p") for i, t in enumerate(lines)]
+    kinds: list[BlockKind | None] = [None] * len(lines)
+    chosen = [i not in (2, 3, 5, 6) for i in range(len(lines))]
+    _drop_above_headline(blocks, kinds, chosen, _header(5, {6: BlockKind.DATELINE}))
+    assert [i for i, c in enumerate(chosen) if c] == [4, 7, 8, 9]
+    # Without a byline or a date line by it, a short line is no sure headline: nothing drops.
+    chosen = [i not in (2, 3, 5, 6) for i in range(len(lines))]
+    _drop_above_headline(blocks, kinds, chosen, _header(5, {}))
+    assert chosen[0] and chosen[1]
+
+
+def test_a_dated_headline_under_the_article_drops_nothing_above_it() -> None:
+    """A gallery's headline and date under the article: what is kept below them (captions, a
+    thread's entries as list items) is less than the article above, which stays."""
+    lines = [*[PROSE] * 3, "Bridge", "Tuesday", "News in pictures", "October 9, 2012"]
+    lines += ["A ferry leaves the harbour at Dover in the early morning fog."] * 2
+    lines += [PROSE] * 3
+    blocks = [Block(text=t, position=i, tag="li" if i >= 9 else "p") for i, t in enumerate(lines)]
+    kinds: list[BlockKind | None] = [None] * len(lines)
+    chosen = [i not in (3, 4, 5, 6) for i in range(len(lines))]
+    _drop_above_headline(blocks, kinds, chosen, _header(5, {6: BlockKind.DATELINE}))
+    assert chosen[0] and chosen[1] and chosen[2]

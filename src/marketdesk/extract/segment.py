@@ -29,6 +29,8 @@ steps in order:
    reads as no sentence, a sidebar's headlines (`_drop_strays`).
 6. The header (`_read_header`): the headline is the declared title or the nearest
    headline-like block above the article; bylines and datelines near it become metadata.
+   6a. In dumps, prose kept well above a headline that has its byline or date line by it
+   (a blog's welcome blurb, a bio, a sidebar's teasers) is dropped (`_drop_above_headline`).
    6b. An article block that repeats an earlier paragraph's opening and says nothing new is a
    link to the story; one that opens with the writer's full name is a bio (`_mark_echoes`).
 7. Every block is article text or a removed block of a kind (`_sort_blocks`).
@@ -159,6 +161,8 @@ def assemble(
     if chosen is not None:
         _drop_strays(blocks, kinds, chosen, text=markup is None)
     header = _read_header(blocks, kinds, start, end, meta, chosen)
+    if markup is None and chosen is not None:
+        _drop_above_headline(blocks, kinds, chosen, header)
     container = markup.container if markup is not None else None
     _mark_echoes(blocks, kinds, _article_test(start, end, chosen, header, container), header)
     paragraphs, removed, credits, copyright_text, copyright_gap = _sort_blocks(
@@ -849,6 +853,39 @@ def _read_header(
             roles[i] = BlockKind.DATELINE
             published = published or find_date(text)
     return _Header(title_at, title, authors, published, roles)
+
+
+_HEADER_NEAR = 3  # a kicker, a standfirst or a date this close above the headline stays
+
+
+def _drop_above_headline(
+    blocks: list[Block], kinds: list[BlockKind | None], chosen: list[bool], header: _Header
+) -> None:
+    """Step 6a (text dumps): an article starts at its headline. Where the headline comes with
+    its byline or date line, prose kept well above it (a blog's welcome blurb, the writer's
+    bio, a sidebar's teasers) is the page's, not the article's: the model weighs each block
+    alone and keeps any prose. Only where the article under the headline (its list items not
+    counted: a thread's entries) holds more text than what is kept above it, so that a
+    headline found under the article (a gallery's, a comment's) drops nothing. On the body
+    set's training half precision 0.875 -> 0.883 for recall 0.877 -> 0.877; on the dev
+    set's dumps kept 0.877 -> 0.877 for removed 0.896 -> 0.897."""
+    at = header.title_at
+    # The date line right above it ('Wednesday, October 10, 2012', then the headline) or under
+    # it: one further above is a caption's or a teaser's, the headline a guess.
+    if at is None or not any(r == at - 1 or at < r <= at + _HEADER_NEAR for r in header.roles):
+        return
+    above = sum(len(blocks[i].text) for i in range(at) if chosen[i])
+    if not above:
+        return
+    below = sum(
+        len(blocks[i].text)
+        for i in range(at + 1, len(blocks))
+        if chosen[i] and kinds[i] is None and blocks[i].tag != "li"
+    )
+    if below < above:
+        return
+    for i in range(at - _HEADER_NEAR):
+        chosen[i] = False
 
 
 def _sort_blocks(
