@@ -214,6 +214,10 @@ def test_mixed_encoding_does_not_fail() -> None:
         "Disclaimer: the author holds no shares in any company named in this post.",
         "The opinions expressed here are the writer's own and not those of her employer.",
         "A version of this article appeared in print on 03/02/2026, on page B4.",
+        "A version of this article appeared March 2, 2026, on page B4 in the U.S. edition of The "
+        "Harbour Journal, with the headline: Pier to Be Rebuilt.",
+        "Write to Anna Berg at anna.berg@harbourjournal.example",
+        "Write to Anna Berg at anna.berg@example.com and Jo Lee at jo.lee@example.com",
         "External links are provided for reference purposes only.",
     ],
 )
@@ -226,6 +230,8 @@ def test_a_post_own_notices_are_footer(text: str) -> None:
     [
         "The board posted a loss for the quarter and said the views of its engineers differed.",
         "She printed the response on the front page and posted it to every household.",
+        "Write to the council at its address before Friday, the notice told residents.",
+        "A version of this story appeared on the radio before the paper printed it.",
     ],
 )
 def test_article_sentences_with_notice_words_stay_text(text: str) -> None:

@@ -381,6 +381,13 @@ _NOTICE = _rx(
     r"^(?:disclaimer|disclosure)\s*:",
     r"\bthe (?:views|opinions) expressed (?:here|on this (?:site|blog)|in this (?:blog|post))\b",
     r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
+    # The Wall Street Journal's ('A version of this article appeared July 24, 2012, on page A2
+    # in the U.S. edition of The Wall Street Journal, with the headline: ...').
+    r"\ba version of this (?:article|story|review) appear(?:s|ed)\b.{0,40}\bon page \w+ (?:in|of)"
+    r" the\b",
+    # A writer's address under the article, as Dow Jones prints it ('Write to Siobhan Gorman at
+    # siobhan.gorman@wsj.com'), one writer or several.
+    r"^write to (?:[\w.'\u2019-]+ ){1,4}at [\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     r"\bexternal (?:links|sites) are provided for reference\b",
     r"\bis not responsible for the content of external\b",
     # The German site's disclaimers: no liability for linked pages ('Trotz sorgfältiger
@@ -405,6 +412,8 @@ _NOTICE_TRIGGER = frozenset(
         "disclosure",
         "expressed",
         "print",
+        "version",
+        "write",
         "reference",
         "external",
         "labels",
