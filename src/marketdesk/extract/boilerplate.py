@@ -380,11 +380,10 @@ _NOTICE = _rx(
     r"\bboth comments and pings are (?:currently )?closed\b",
     r"^(?:disclaimer|disclosure)\s*:",
     r"\bthe (?:views|opinions) expressed (?:here|on this (?:site|blog)|in this (?:blog|post))\b",
-    r"\ba version of this (?:article|story|review) appear(?:s|ed) in print\b",
-    # The Wall Street Journal's ('A version of this article appeared July 24, 2012, on page A2
-    # in the U.S. edition of The Wall Street Journal, with the headline: ...').
-    r"\ba version of this (?:article|story|review) appear(?:s|ed)\b.{0,40}\bon page \w+ (?:in|of)"
-    r" the\b",
+    # 'appeared in print', or as the Wall Street Journal words it ('A version of this article
+    # appeared July 24, 2012, on page A2 in the U.S. edition of The Wall Street Journal, ...').
+    r"\ba version of this (?:article|story|review) appear(?:s|ed)\b"
+    r"(?: in print\b|.{0,40}\bon page \w+ (?:in|of) the\b)",
     # A writer's address under the article, as Dow Jones prints it ('Write to Siobhan Gorman at
     # siobhan.gorman@wsj.com'), one writer or several.
     r"^write to (?:[\w.'\u2019-]+ ){1,4}at [\w.+-]+@[\w-]+(?:\.[\w-]+)+",
