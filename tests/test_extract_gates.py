@@ -57,15 +57,16 @@ PROMO_EXAMPLES = (
 def test_every_promo_pattern_has_its_needed_words() -> None:
     patterns = boilerplate._PROMO_PATTERNS
     assert len(patterns) == len(boilerplate._PROMO_NEEDS) == len(PROMO_EXAMPLES)
-    for pattern, needs, example in zip(
-        patterns, boilerplate._PROMO_NEEDS, PROMO_EXAMPLES, strict=True
+    for i, (pattern, needs, example) in enumerate(
+        zip(patterns, boilerplate._PROMO_NEEDS, PROMO_EXAMPLES, strict=True)
     ):
         folded = example.casefold()
         assert re.search(pattern, folded), (pattern, example)
         tokens = set(folded_tokens(example))
         assert all(not tokens.isdisjoint(group) for group in needs), (pattern, example)
-        # The gate lets the example through; without one of a group's words it may not.
-        assert boilerplate._promo_possible(tokens)
+        # The gate lets the example's pattern through; without one of a group's words it may not.
+        assert i in boilerplate._possible_promos(frozenset(tokens))
+        assert boilerplate._promo_folded((i,)).search(folded), (pattern, example)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_every_family_trigger_is_among_all_triggers() -> None:
 
 
 def test_promo_need_words_hold_every_group() -> None:
-    # _promo_possible is asked with the block's words among _PROMO_NEED_WORDS only: a group
+    # _possible_promos is asked with the block's words among _PROMO_NEED_WORDS only: a group
     # word outside that set would never be seen.
     for needs in boilerplate._PROMO_NEEDS:
         for group in needs:
