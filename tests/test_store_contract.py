@@ -1970,6 +1970,37 @@ def test_search_stories_ranks_among_the_latest_matches(
     assert store.count_stories("harbour") == 8  # counting is not bounded by the scan
 
 
+def test_filters_choose_the_matches_that_are_ranked(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SEARCH_SCAN newest matches that the filters keep are ranked, not the newest matches
+    then filtered: a date range in the past or an entity named only in old stories finds
+    them under a common word, and the page agrees with the count."""
+    backend = importlib.import_module(type(store).__module__)
+    monkeypatch.setattr(backend, "SEARCH_SCAN", 4)
+    monkeypatch.setattr(backend, "COUNT_SPAN", 1, raising=False)
+    ids = []
+    for n in range(12):
+        p = page(f"Port report {n}", f"The harbour worked late on day {n}.",
+                 published=AT + timedelta(days=n))  # fmt: skip
+        tagged = annotations(("Japan", "place", "place:jp")) if n < 3 else None
+        r = store.add_page(raw(f"port {n}", AT + timedelta(days=n)), p, [], annotations=tagged)
+        assert r.article_id is not None
+        ids.append(r.article_id)
+    old = SearchFilters(until=AT + timedelta(days=1, hours=1))
+    for filters, want in ((SearchFilters(entity="place:jp"), ids[:3]), (old, ids[:2])):
+        found, total = store.search_and_count("harbour", limit=10, filters=filters)
+        assert sorted(a.id for a in found) == want, filters
+        assert [a.id for a in store.search_stories("harbour", 10, 0, filters)] == [
+            a.id for a in found
+        ]
+        assert total == store.count_stories("harbour", filters) == len(want), filters
+    # Widened for a later page, the scan stays within the filter.
+    later = SearchFilters(since=AT + timedelta(days=4))
+    paged = [a.id for a in store.search_stories("harbour", limit=2, offset=2, filters=later)]
+    assert len(paged) == 2 and set(paged) <= set(ids[8:])
+
+
 def test_search_ranks_the_newest_matches_of_the_whole_store_however_they_lie(
     store: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:

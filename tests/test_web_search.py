@@ -94,6 +94,17 @@ def test_counts_and_paging_keep_the_filters(app: object) -> None:
     assert "23 stories match" in html and 'href="/search?q=nickel&amp;page=2">Next</a>' in html
 
 
+def test_a_date_range_in_the_past_finds_its_stories_under_a_common_word(
+    app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only four matches are ranked here: the filter chooses which four. The notes of May
+    # were stored first, so the four stored last are all of April.
+    monkeypatch.setattr("marketdesk.store.sqlite.SEARCH_SCAN", 4)
+    data = get(app, "/search.json", {"q": "nickel", "from": "2025-05-01"}).json()
+    assert data["total"] == 5 and len(data["stories"]) == 4
+    assert {t.split()[-1] for t in titles(data)} < {"0", "1", "2", "3", "4"}
+
+
 def test_a_query_naming_an_instrument_or_an_entity_offers_its_page(app: object) -> None:
     data = get(app, "/search.json", {"q": "Nikkei 225"}).json()
     assert (

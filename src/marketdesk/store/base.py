@@ -432,9 +432,11 @@ class Storage(Protocol):
         one copy a story (its best match), narrowed by ``filters``; without removed blocks
         and without annotations (``annotations`` None: a page of hits shows none, and
         reading them was a fifth of a search; ``get_article`` reads them).
-        Ranked by relevance among the ``SEARCH_SCAN`` matching articles stored last (every
-        match where there are fewer): ranking all the matches of a common word costs time in
-        proportion to the store, and a desk's reader wants the recent ones first."""
+        Ranked by relevance among the ``SEARCH_SCAN`` matching articles stored last that the
+        filters keep (every such match where there are fewer): ranking all the matches of a
+        common word costs time in proportion to the store, and a desk's reader wants the
+        recent ones first; the filters choose what is ranked, so that a date range in the
+        past or an entity named only in old stories finds them."""
         ...
 
     def count_stories(

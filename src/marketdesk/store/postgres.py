@@ -1547,15 +1547,16 @@ def _search(
 ) -> tuple[list[int], int]:
     """The ids of ``search_stories``' page, and with ``cap`` the capped count of stories.
 
-    Ranked: the SEARCH_SCAN newest matches, so that a common word ranks a bounded number of
-    them (ts_rank_cd reads each one's whole tsvector). The GIN index hands matches over in no
-    order: look for them among the newest ids first (a common word has SEARCH_SCAN of them
-    there), and below those only where they are too few. Every read is of the narrow search
-    table (migrations_pg/0008), not of the wide articles, and the newest matches are found
-    and ranked in one statement. Matches come through the GIN index, ANDed with the id range
-    as bitmaps: walking the primary key newest first tests every article in the range, most
-    of them not matches (a common word at 100,000 articles: 95 ms against 24 ms). The newest
-    matches are sorted with their tsvectors (about 2 MB): in memory, not on disk.
+    Ranked: the SEARCH_SCAN newest matches that the filters keep, so that a common word ranks a
+    bounded number of them (ts_rank_cd reads each one's whole tsvector). The GIN index hands
+    matches over in no order: look for them among the newest ids first (a common word has
+    SEARCH_SCAN of them there), and below those only where they are too few. Every read is of
+    the narrow search table (migrations_pg/0008), not of the wide articles, and the newest
+    matches are found and ranked in one statement. Matches come through the GIN index, ANDed
+    with the id range as bitmaps: walking the primary key newest first tests every article in
+    the range, most of them not matches (a common word at 100,000 articles: 95 ms against 24
+    ms). The newest matches are sorted with their tsvectors (about 2 MB): in memory, not on
+    disk.
 
     The count: the stories among those newest matches, counted in the same scan, settle it
     when there are more than ``cap`` of them, or when the scan held every match; else it is
@@ -1573,42 +1574,37 @@ def _search(
     ).fetchone()
     top = int(newest[0]) if newest is not None else 0
     above = max(0, top - SEARCH_SCAN * 8)
-    counted = (
-        ""
-        if cap is None
-        else f", (SELECT count(*) FROM (SELECT DISTINCT t.story_id FROM n t{joins}"
-        f" WHERE {where} LIMIT %s) c)"
-    )
-    # The newest SEARCH_SCAN matches of the whole table in one statement: those of the span
-    # first; only where it holds too few, the newest of those below it (a one-time filter:
-    # not read at all otherwise), so a rarer query reads each match once, not the span's
-    # twice. The best-ranked of them come first, then the filters on them.
+    counted = "" if cap is None else ", (SELECT count(DISTINCT story_id) FROM n)"
+    # The newest SEARCH_SCAN matches that the filters keep, of the whole table, in one
+    # statement: those of the span first; only where it holds too few, the newest of those
+    # below it (a one-time filter: not read at all otherwise), so a rarer query reads each
+    # match once, not the span's twice. The filters choose what is ranked: a search for old
+    # stories, or for an entity named only in them, finds them under a common word.
+    kept = f"FROM article_search t{joins}, {tsquery} AS q WHERE t.search @@ q"
     below = (
         ""
         if above == 0
-        else " UNION ALL (SELECT article_id, story_id, current, search FROM article_search,"
-        f" {tsquery} AS q WHERE search @@ q AND article_id <= %s"
-        " AND (SELECT count(*) FROM s) < %s ORDER BY article_id DESC"
-        " LIMIT %s - (SELECT count(*) FROM s))"
+        else " UNION ALL (SELECT t.article_id, t.story_id, t.search"
+        f" {kept} AND t.article_id <= %s AND {where}"
+        " AND (SELECT count(*) FROM newest) < %s ORDER BY t.article_id DESC"
+        " LIMIT %s - (SELECT count(*) FROM newest))"
     )
-    below_args = [] if above == 0 else [args[0], above, SEARCH_SCAN, SEARCH_SCAN]
+    below_args = [] if above == 0 else [args[0], above, *args[1:], SEARCH_SCAN, SEARCH_SCAN]
     statement = (
-        "WITH s AS MATERIALIZED (SELECT article_id, story_id, current, search"
-        f" FROM article_search, {tsquery} AS q WHERE search @@ q AND article_id > %s"
-        " ORDER BY article_id DESC LIMIT %s),"
-        f" n AS MATERIALIZED (SELECT m.article_id, m.story_id, m.current,"
-        f" ts_rank_cd(m.search, q) AS r FROM (SELECT * FROM s{below}) m, {tsquery} AS q)"
+        "WITH newest AS MATERIALIZED (SELECT t.article_id, t.story_id, t.search"
+        f" {kept} AND t.article_id > %s AND {where} ORDER BY t.article_id DESC LIMIT %s),"
+        " n AS MATERIALIZED (SELECT m.article_id, m.story_id, ts_rank_cd(m.search, q) AS r"
+        f" FROM (SELECT * FROM newest{below}) m, {tsquery} AS q)"
         f" SELECT t.article_id, t.story_id, (SELECT count(*) FROM n){counted}"
         " FROM (SELECT * FROM n ORDER BY r DESC, article_id LIMIT %s) t"
-        f"{joins} WHERE {where} ORDER BY t.r DESC, t.article_id"
+        " ORDER BY t.r DESC, t.article_id"
     )
-    more = [] if cap is None else [*args[1:], cap + 1]
     seen: list[tuple[int, int]] = []  # (matches ranked, stories among them)
 
     def ranked(scan: int) -> list[tuple[int, int]]:
         rows = conn.execute(
             statement,
-            (args[0], above, SEARCH_SCAN, *below_args, args[0], *more, scan, *args[1:]),
+            (args[0], above, *args[1:], SEARCH_SCAN, *below_args, args[0], scan),
         ).fetchall()
         if rows:
             seen[:] = [(int(rows[0][2]), int(rows[0][-1]))]

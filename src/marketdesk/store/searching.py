@@ -2,9 +2,9 @@
 matches, each story once as its best copy, read a few more matches at a time.
 
 A backend hands over ``ranked(scan)``: the (article id, story id) of its ``scan`` best-ranked
-matches among the ``SEARCH_SCAN`` stored last, the filters applied, best first. The page
-asks for a few more matches than it shows, and more again while copies of one story or the
-filters leave too few, up to ``SEARCH_SCAN``.
+matches among the ``SEARCH_SCAN`` stored last that the filters keep, best first. The page
+asks for a few more matches than it shows, and more again while copies of one story leave
+too few, up to ``SEARCH_SCAN``.
 """
 
 from __future__ import annotations

@@ -603,12 +603,12 @@ class SQLiteStorage:
     def _hits(
         self,
         reader: sqlite3.Connection,
-        matches: list[tuple[int, int, bool]],
+        matches: list[tuple[int, int]],
         limit: int,
         offset: int,
     ) -> list[StoredArticle]:
         def ranked(scan: int) -> list[tuple[int, int]]:
-            return [(a, s) for a, s, kept in matches[:scan] if kept]
+            return matches[:scan]
 
         ids = page_of_stories(ranked, offset, limit, SEARCH_SCAN)
         if not ids:
@@ -649,7 +649,7 @@ class SQLiteStorage:
         reader = self._reader()
         matches = _newest_ranked(reader, *found)
         hits = self._hits(reader, matches, limit, offset)
-        stories = {s for _, s, kept in matches if kept}
+        stories = {s for _, s in matches}
         settled = count_from_scan(len(matches), len(stories), cap, SEARCH_SCAN)
         return hits, settled if settled is not None else _count(reader, *found, cap)
 
@@ -1199,21 +1199,22 @@ class _Writer:
 
 def _newest_ranked(
     reader: sqlite3.Connection, terms: str, where: str, args: list[int | str]
-) -> list[tuple[int, int, bool]]:
-    """The ``SEARCH_SCAN`` newest matches of a search, best-ranked first (FTS5's bm25, then
-    the id), each as (article id, story id, whether the filters keep it), in one statement:
-    FTS5 walks the match list backwards and stops at the SEARCH_SCAN-th, so a common word
-    ranks a bounded number of matches. The story and the filters are read from the narrow
-    index ``articles_search`` (migration 0010), not from the wide article rows."""
+) -> list[tuple[int, int]]:
+    """The ``SEARCH_SCAN`` newest matches that the filters keep, best-ranked first (FTS5's
+    bm25, then the id), each as (article id, story id), in one statement: FTS5 walks the
+    match list backwards, each match's story and filters are tested as it comes, and the walk
+    stops at the SEARCH_SCAN-th kept, so a common word ranks a bounded number of matches and
+    a filter to old stories still finds them. The story and the filters are read from the
+    narrow index ``articles_search`` (migration 0010), not from the wide article rows."""
     rows = reader.execute(
-        "SELECT f.rowid, a.story_id, s.id IS NOT NULL AND coalesce(" + where + ", 0)"
-        " FROM (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?"
-        " ORDER BY rowid DESC LIMIT ?) f"
-        " JOIN articles a INDEXED BY articles_search ON a.id = f.rowid"
-        " LEFT JOIN stories s ON s.id = a.story_id ORDER BY f.rank, f.rowid",
-        (*args, terms, SEARCH_SCAN),
+        "SELECT rowid, story_id FROM (SELECT f.rowid AS rowid, f.rank AS rank, a.story_id"
+        " FROM articles_fts f JOIN articles a INDEXED BY articles_search ON a.id = f.rowid"
+        " JOIN stories s ON s.id = a.story_id"
+        f" WHERE articles_fts MATCH ? AND {where} ORDER BY f.rowid DESC LIMIT ?)"
+        " ORDER BY rank, rowid",
+        (terms, *args, SEARCH_SCAN),
     ).fetchall()
-    return [(int(r[0]), r[1], bool(r[2])) for r in rows]
+    return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def _count(
