@@ -1,0 +1,110 @@
+"""Searches in process, with and without filters, on a sample desk: the time of one
+``search_and_count`` (a page of stories and its count, as the search page asks) and what it
+finds, for an earlier commit and this checkout in turn.
+
+    .venv/bin/python benchmarks/bench_search.py --db ADDRESS [--base REF] [--rounds N]
+
+ADDRESS: a desk built by ``marketdesk demo --stories N --no-serve --db ADDRESS`` (a SQLite
+file or a postgresql:// address; bench_web_load.py keeps its desks under .bench/). The
+searches are bench_web_load.py's ``search*`` set (every pair of 17 words of the sample
+stories, pages 1 to 3: 408), run plain and under three filters: stories until the end of
+2020, stories since the start of 2026 (both on the story's time) and the topic "energy".
+For each: mean, p50 and p95 milliseconds a search, the stories shown over all 408 pages and
+the sum of their counts (counts are capped at 1,001 a search, as the page asks).
+
+With ``--base REF`` each round runs the commit REF (a worktree under .bench/, as
+bench_before_after.py makes) and then this checkout, each in its own process with this
+checkout's virtual environment: on a noisy machine compare the two, round by round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = (
+    "rates", "inflation", "export", "controls", "merger", "profit", "oil", "dividend", "tariffs",
+    "yen", "robots", "shipping", "copper", "talks", "governor", "semiconductor", "brent",
+)  # fmt: skip
+PAGE = 20  # the search page's size; it asks for one more to know whether a next page exists
+CAP = 1000
+
+
+def searches() -> list[tuple[str, int]]:
+    return [(f"{a} {b}", page) for a in WORDS for b in WORDS if a < b for page in (1, 2, 3)]
+
+
+def measure(address: str) -> None:
+    """One process: every search under every filter, printed a line each."""
+    import marketdesk
+    from marketdesk.store import SearchFilters, open_storage
+
+    print(f"(code from {Path(marketdesk.__file__).parent.parent})", flush=True)
+
+    cases = {
+        "plain": None,
+        "until 2020": SearchFilters(until=datetime(2020, 12, 31, 23, 59, 59, tzinfo=UTC)),
+        "since 2026": SearchFilters(since=datetime(2026, 1, 1, tzinfo=UTC)),
+        "topic energy": SearchFilters(topic="energy"),
+    }
+    store = open_storage(address)
+    try:
+        for q, page in searches():  # warm the caches once
+            store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, None, CAP)
+        for label, filters in cases.items():
+            times, shown, counted = [], 0, 0
+            for q, page in searches():
+                started = time.perf_counter()
+                hits, total = store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, filters, CAP)
+                times.append(time.perf_counter() - started)
+                shown += min(len(hits), PAGE)
+                counted += total
+            times.sort()
+            mean, p50 = statistics.mean(times), times[len(times) // 2]
+            p95 = times[int(len(times) * 0.95)]
+            print(
+                f"{label:13} mean {mean * 1e3:6.2f} ms  p50 {p50 * 1e3:6.2f}  p95 {p95 * 1e3:6.2f}"
+                f"  shown {shown:5}  counted {counted}",
+                flush=True,
+            )
+    finally:
+        store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a sample desk's address")
+    parser.add_argument("--base", help="an earlier commit to run in turn with this checkout")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.db)
+        return 0
+    trees = [ROOT]
+    if args.base:
+        from bench_before_after import checkout
+
+        trees.insert(0, checkout(args.base))
+    for n in range(args.rounds):
+        for tree in trees:
+            print(f"## round {n + 1}: {'this checkout' if tree == ROOT else tree.name}", flush=True)
+            subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--measure", "--db", args.db],
+                env={**os.environ, "PYTHONPATH": str(tree / "src")},
+                check=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
