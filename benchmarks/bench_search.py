@@ -10,7 +10,9 @@ searches are bench_web_load.py's ``search*`` set (every pair of 17 words of the 
 stories, pages 1 to 3: 408), run plain and under three filters: stories until the end of
 2020, stories since the start of 2026 (both on the story's time) and the topic "energy".
 For each: mean, p50 and p95 milliseconds a search, the stories shown over all 408 pages and
-the sum of their counts (counts are capped at 1,001 a search, as the page asks).
+the sum of their counts (counts are capped at 1,001 a search, as the page asks). Then the
+front page's story lists under a filter (``stories``: a topic, a country, an entity common
+and rare, an instrument, two at once), its first and its 50th page, the best of 5 reads.
 
 With ``--base REF`` each round runs the commit REF (a worktree under .bench/, as
 bench_before_after.py makes) and then this checkout, each in its own process with this
@@ -27,6 +29,10 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from marketdesk.store import Storage
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -76,8 +82,36 @@ def measure(address: str) -> None:
                 f"  shown {shown:5}  counted {counted}",
                 flush=True,
             )
+        lists(store)
     finally:
         store.close()
+
+
+def lists(store: Storage) -> None:
+    """The front page's story lists under a filter, as ``stories`` reads them: its first
+    page (21, the page and one more) and its 50th, each read 5 times (the best time shown)."""
+    from marketdesk.app.sample_stories import FIRST, LAST
+
+    person = f"{FIRST[0]} {LAST[0]}"  # one of the sample desk's many rarely named people
+    cases: dict[str, dict[str, str]] = {
+        "topic bonds": {"topic": "bonds"},
+        "topic economy": {"topic": "economy"},
+        "country JPN": {"country": "JPN"},
+        "entity place:jp": {"entity": "place:jp"},
+        f"entity {person.casefold()}": {"entity": person},
+        "instrument brent": {"instrument": "brent"},
+        "JPN, nikkei225": {"country": "JPN", "instrument": "nikkei225"},
+    }
+    for label, filters in cases.items():
+        line = [f"{label:27}"]
+        for offset in (0, 49 * PAGE):
+            best, found = float("inf"), 0
+            for _ in range(5):
+                started = time.perf_counter()
+                found = len(store.stories(PAGE + 1, offset, **filters))  # type: ignore[arg-type]
+                best = min(best, time.perf_counter() - started)
+            line.append(f"page {offset // PAGE + 1:2} {best * 1e3:7.2f} ms ({found:2} stories)")
+        print("  ".join(line), flush=True)
 
 
 def main() -> int:

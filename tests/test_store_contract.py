@@ -1711,6 +1711,47 @@ def test_stories_are_found_by_the_instruments_their_annotations_touch(store: Sto
     assert store.stories(instrument="sp500", topic="energy") == []
 
 
+def test_a_filtered_story_list_is_the_same_however_it_is_read(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend may walk the stories newest first testing each, or read a filter's stories
+    first (SQLite: by how common the filter is, WALK_RATIO, forced each way here): the same
+    stories, in the same order, on every page."""
+    for n in range(30):
+        named = [("Japan", "place", "place:jp")] if n % 2 else []
+        if n == 5:
+            named.append(("Rare Holdings", "organisation", None))
+        tagged = replace(
+            annotations(*named),
+            instruments=(InstrumentRef("nikkei225", 1.0, "Japan"),) if n % 4 == 0 else (),
+            countries=("JPN",) if n % 3 == 0 else (),
+        )
+        p = page(f"Bank note {n}", f"The bank wrote its note {n} late.", published=AT)
+        store.add_page(raw(f"note {n}", AT + timedelta(hours=n)), p, [], annotations=tagged)
+    asked: list[dict[str, str]] = [
+        {"entity": "place:jp"}, {"entity": "rare holdings"}, {"topic": "trade"},
+        {"instrument": "nikkei225"}, {"country": "JPN"}, {"topic": "energy"},
+        {"entity": "place:jp", "country": "JPN"}, {"entity": "rare holdings", "topic": "trade"},
+        {"instrument": "nikkei225", "country": "jpn", "entity": "Japan"},
+    ]  # fmt: skip
+    backend = importlib.import_module(type(store).__module__)
+    ways = []
+    for ratio in (None, 0.0, 1e12):  # as it is, always the walk, always the list
+        if ratio is not None:
+            monkeypatch.setattr(backend, "WALK_RATIO", ratio, raising=False)
+        ways.append(
+            [
+                [s.id for s in store.stories(limit, offset, **f)]
+                for f in asked
+                for limit, offset in ((3, 0), (4, 4), (50, 0))
+            ]
+        )
+    assert ways[0] == ways[1] == ways[2]
+    got = ways[0]  # a filter's three pages: its first 3, its 5th to 8th, its first 50
+    assert len(got[2]) == 15 and got[1] == got[2][4:8]
+    assert len(got[5]) == 1 and got[5] == got[23] and got[17] == []  # the rare name; energy
+
+
 def test_stories_are_found_by_the_countries_their_annotations_store(store: Storage) -> None:
     # "Shanghai" gives the story China without China among its entities; a country named gives
     # itself. The filter reads the stored countries, not the country's entity.

@@ -822,32 +822,40 @@ class PostgresStorage:
         check_paging(limit, offset)
         if since is not None:
             check_aware(since, "since")
-        held = None if instrument is None else _clean(instrument.strip().casefold())
-        named = None if entity is None else _clean(norm_name(entity))
-        key = None if entity is None else _clean(entity.strip())
-        code = None if topic is None else _clean(topic.strip().casefold())
-        alpha3 = None if country is None else _clean(country.strip().upper())
+        where = ["TRUE" if since is None else "sort_at >= %s"]
+        args: list[Any] = [] if since is None else [since]
+        if entity is not None:
+            where.append(
+                "id IN (SELECT a.story_id FROM article_entities e JOIN articles a"
+                f" ON a.id = e.article_id WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT})"
+            )
+            args += [_clean(norm_name(entity)), _clean(entity.strip())]
+        for table, column, value in (
+            ("article_topics", "topic", None if topic is None else topic.strip().casefold()),
+            ("article_instruments", "instrument", instrument and instrument.strip().casefold()),
+            ("article_countries", "country", None if country is None else country.strip().upper()),
+        ):
+            if value is not None:
+                where.append(
+                    f"id IN (SELECT a.story_id FROM {table} x JOIN articles a"
+                    f" ON a.id = x.article_id WHERE x.{column} = %s AND {_CURRENT})"
+                )
+                args.append(_clean(value))
+        statement = (
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE {' AND '.join(where)}"
+            " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        filtered = len(where) > 1
 
         def work(conn: Conn) -> list[Story]:
-            rows = conn.execute(
-                f"SELECT {_STORY_COLUMNS} FROM stories"
-                " WHERE (%s::timestamptz IS NULL OR sort_at >= %s)"
-                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_entities e"
-                " JOIN articles a ON a.id = e.article_id"
-                f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}))"
-                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_topics t"
-                f" JOIN articles a ON a.id = t.article_id WHERE t.topic = %s AND {_CURRENT}))"
-                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_instruments i"
-                " JOIN articles a ON a.id = i.article_id"
-                f" WHERE i.instrument = %s AND {_CURRENT}))"
-                " AND (%s::text IS NULL OR id IN (SELECT a.story_id FROM article_countries n"
-                f" JOIN articles a ON a.id = n.article_id WHERE n.country = %s AND {_CURRENT}))"
-                " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s",
-                (
-                    *(since, since, named, named, key, code, code, held, held),
-                    *(alpha3, alpha3, limit, offset),
-                ),
-            ).fetchall()
+            with conn.transaction():
+                if filtered:
+                    # A plan for the filter's own value: a common topic is read by walking the
+                    # stories newest first (0.8 ms at 20,000 stories), a rare name by its few
+                    # stories; one generic plan, or the filters written optional in one
+                    # statement, read every story of the filter and sorted them (44 ms).
+                    conn.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+                rows = conn.execute(statement, (*args, limit, offset)).fetchall()
             copies = _copies(conn, [r[0] for r in rows])
             return [_story(r, copies.get(r[0], ())) for r in rows]
 

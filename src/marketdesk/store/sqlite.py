@@ -9,6 +9,7 @@ use a connection per thread, so the web desk reads while ingest writes.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 import threading
@@ -553,31 +554,9 @@ class SQLiteStorage:
         c = self._reader()
         where = "s.sort_at >= ?"
         args: list[int | str] = [-_MAX_MICROS if since is None else to_micros(since)]
-        if entity is not None:
-            where += (
-                " AND s.id IN (SELECT a.story_id FROM article_entities e"
-                " JOIN articles a ON a.id = e.article_id"
-                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT})"
-            )
-            args += [norm_name(entity), entity.strip()]
-        if topic is not None:
-            where += (
-                " AND s.id IN (SELECT a.story_id FROM article_topics t"
-                f" JOIN articles a ON a.id = t.article_id WHERE t.topic = ? AND {_CURRENT})"
-            )
-            args.append(topic.strip().casefold())
-        if instrument is not None:
-            where += (
-                " AND s.id IN (SELECT a.story_id FROM article_instruments i"
-                f" JOIN articles a ON a.id = i.article_id WHERE i.instrument = ? AND {_CURRENT})"
-            )
-            args.append(instrument.strip().casefold())
-        if country is not None:
-            where += (
-                " AND s.id IN (SELECT a.story_id FROM article_countries n"
-                f" JOIN articles a ON a.id = n.article_id WHERE n.country = ? AND {_CURRENT})"
-            )
-            args.append(country.strip().upper())
+        tests = _story_filters(entity, topic, instrument, country)
+        if tests:
+            where, args = _narrowed(c, tests, where, args, offset + limit)
         rows = c.execute(
             f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.sort_at DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
@@ -1232,6 +1211,85 @@ def _count(
         (terms, *args, cap + 1),
     ).fetchone()
     return int(row[0])
+
+
+# A story list narrowed by a filter (an entity, a topic, an instrument, a country) is read one
+# of two ways. Walking the stories newest first and testing each (EXISTS) costs about three
+# microseconds a story passed over, so it is quick where the filter is common; reading the
+# filter's stories first (IN) and sorting them costs about two an article of the filter's, so
+# it is quick where the filter is rare. The walk passes over about wanted x stories / n
+# stories for a filter of n articles: it wins where n is over sqrt(WALK_RATIO x wanted x
+# stories) (at 100,000 stories, 3,500 articles for a front page: "bonds", 43,606 articles,
+# 66 ms -> 0.2 ms; a rare name, 271 articles, 2.7 ms either way where the walk alone took 2 s).
+WALK_RATIO = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryFilter:
+    count: str  # counts the filter's articles, up to a bound (the statement's last argument)
+    listed: str  # the stories of the filter's articles, for ``s.id IN (...)``
+    tested: str  # whether story ``s`` has a current article the filter keeps (EXISTS)
+    args: tuple[str, ...]
+
+
+def _story_filters(
+    entity: str | None, topic: str | None, instrument: str | None, country: str | None
+) -> list[_StoryFilter]:
+    out: list[_StoryFilter] = []
+    if entity is not None:
+        out.append(
+            _StoryFilter(
+                "SELECT count(*) FROM (SELECT 1 FROM article_entities WHERE norm = ?"
+                " UNION ALL SELECT 1 FROM article_entities WHERE key = ? LIMIT ?)",
+                "SELECT a.story_id FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT}",
+                "SELECT 1 FROM articles a JOIN article_entities e ON e.article_id = a.id"
+                f" WHERE a.story_id = s.id AND {_CURRENT} AND (e.norm = ? OR e.key = ?)",
+                (norm_name(entity), entity.strip()),
+            )
+        )
+    for table, column, value in (
+        ("article_topics", "topic", None if topic is None else topic.strip().casefold()),
+        (
+            "article_instruments",
+            "instrument",
+            None if instrument is None else instrument.strip().casefold(),
+        ),
+        ("article_countries", "country", None if country is None else country.strip().upper()),
+    ):
+        if value is not None:
+            out.append(
+                _StoryFilter(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = ? LIMIT ?)",
+                    f"SELECT a.story_id FROM {table} x JOIN articles a ON a.id = x.article_id"
+                    f" WHERE x.{column} = ? AND {_CURRENT}",
+                    f"SELECT 1 FROM articles a JOIN {table} x ON x.article_id = a.id"
+                    f" WHERE a.story_id = s.id AND {_CURRENT} AND x.{column} = ?",
+                    (value,),
+                )
+            )
+    return out
+
+
+def _narrowed(
+    c: sqlite3.Connection,
+    tests: list[_StoryFilter],
+    where: str,
+    args: list[int | str],
+    wanted: int,
+) -> tuple[str, list[int | str]]:
+    """``where`` and ``args`` with the filters: the rarest one, where it is rare enough, as the
+    list of its stories, the others tested story by story (see WALK_RATIO)."""
+    row = c.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()
+    bound = int(math.sqrt(WALK_RATIO * max(wanted, 1) * max(int(row[0]), 1))) + 1
+    sizes = [int(c.execute(t.count, (*t.args, bound)).fetchone()[0]) for t in tests]
+    rarest = min(range(len(tests)), key=sizes.__getitem__)
+    listed = rarest if sizes[rarest] < bound else None
+    args = list(args)
+    for i, t in enumerate(tests):
+        where += f" AND s.id IN ({t.listed})" if i == listed else f" AND EXISTS ({t.tested})"
+        args += t.args
+    return where, args
 
 
 def _search_where(
