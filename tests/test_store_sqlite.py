@@ -264,3 +264,55 @@ def test_upgrade_to_0010_indexes_what_search_reads_and_search_reads_only_that(
         )
     )
     assert "COVERING INDEX articles_search" in plan
+
+
+def test_upgrade_to_0011_reads_an_entity_from_its_indexes_and_counts_each_article_once(
+    sqlite_path: str,
+) -> None:
+    """Migration 0011 widens the entity indexes of a desk made before it so that a lookup by
+    name or by key reads no table row; an entity found both ways (a name that is its own key)
+    counts each article once, and its page's lists find it."""
+    from marketdesk.model import (
+        Annotations,
+        Article,
+        Entity,
+        EntityKind,
+        Mention,
+        Page,
+        RawDocument,
+    )
+
+    old = _database_at(sqlite_path, 10)
+    old.commit()
+    old.close()
+    store = SQLiteStorage(sqlite_path)
+    try:
+        for n, name in enumerate(("lab:x", "Lab X", "Lab X")):
+            p = Page(source="x", kind="text", article=Article(title=f"Lab {n}",
+                     paragraphs=(f"The lab opened on day {n}.",)))  # fmt: skip
+            tagged = Annotations(entities=(Entity(0, EntityKind.ORGANISATION, name,
+                                 (Mention(name, 0, len(name), 0),), 1.0, key="lab:x"),))  # fmt: skip
+            store.add_page(RawDocument(source=f"p{n}", content=f"p{n}".encode(), fetched_at=AT),
+                           p, [], annotations=tagged)  # fmt: skip
+        found = store.find_entity("lab:x")
+        assert found is not None and found.articles == 3
+        by_name = store.find_entity("lab x")
+        assert by_name is not None and by_name.articles == 2
+        assert len(store.stories(entity="lab:x")) == 3
+        assert store.related_entities("lab:x") == []
+    finally:
+        store.close()
+    conn = sqlite3.connect(sqlite_path)
+    assert [r[2] for r in conn.execute("PRAGMA index_info(article_entities_key)")][:4] == [
+        "key", "name", "kind", "norm",
+    ]  # fmt: skip
+    for column, value in (("norm", "lab x"), ("key", "lab:x")):
+        plan = " ".join(
+            str(r[3])
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT name, kind, key, norm, article_id"
+                f" FROM article_entities WHERE {column} = ?",
+                (value,),
+            )
+        )
+        assert "COVERING INDEX" in plan, plan

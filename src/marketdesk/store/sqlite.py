@@ -85,6 +85,14 @@ _ARTICLE_SELECT = (
     " JOIN documents d ON d.id = a.document_id"
 )
 _CURRENT = "a.replaced_by IS NULL"
+# The articles that name an entity asked by its name or its key (two arguments), each way
+# through its own index (migration 0011): written as one WHERE with OR, SQLite gathers both
+# indexes' rows into a temporary set first (Japan at 100,000 stories: 18 ms, against 1 ms for
+# the key's rows alone). The second way skips the rows the first found.
+_NAMED_ARTICLES = (
+    "SELECT article_id FROM article_entities WHERE norm = ?"
+    " UNION SELECT article_id FROM article_entities WHERE key = ?"
+)
 _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
@@ -633,14 +641,21 @@ class SQLiteStorage:
         return hits, settled if settled is not None else _count(reader, *found, cap)
 
     def find_entity(self, key_or_name: str) -> EntityRecord | None:
+        norm, key = norm_name(key_or_name), key_or_name.strip()
         rows = (
             self._reader()
             .execute(
+                # Each way through its own index, the second without the rows the first
+                # found: a row counts once (see _NAMED_ARTICLES).
                 "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
-                " FROM article_entities e JOIN articles a ON a.id = e.article_id"
-                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT}"
+                " FROM article_entities e JOIN articles a INDEXED BY articles_search"
+                f" ON a.id = e.article_id WHERE e.norm = ? AND {_CURRENT}"
+                " GROUP BY e.name, e.kind, e.key UNION ALL"
+                " SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
+                " FROM article_entities e JOIN articles a INDEXED BY articles_search"
+                f" ON a.id = e.article_id WHERE e.key = ? AND e.norm != ? AND {_CURRENT}"
                 " GROUP BY e.name, e.kind, e.key",
-                (norm_name(key_or_name), key_or_name.strip()),
+                (norm, key, norm),
             )
             .fetchall()
         )
@@ -652,11 +667,11 @@ class SQLiteStorage:
         rows = (
             self._reader()
             .execute(
-                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
-                f" JOIN articles a ON a.id = e.article_id WHERE (e.norm = ? OR e.key = ?)"
-                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT ?),"
-                " self AS (SELECT DISTINCT key FROM article_entities"
-                " WHERE (norm = ? OR key = ?) AND key IS NOT NULL)"
+                f"WITH mine AS (SELECT a.id AS article_id, a.story_id FROM ({_NAMED_ARTICLES}) e"
+                " JOIN articles a INDEXED BY articles_search ON a.id = e.article_id"
+                f" WHERE {_CURRENT} ORDER BY a.id DESC LIMIT ?),"
+                " self AS (SELECT key FROM article_entities WHERE norm = ? AND key IS NOT NULL"
+                " UNION SELECT key FROM article_entities WHERE key = ?)"
                 # SQLite takes the bare columns of a max() from the row that has it: the name
                 # of the most salient mention.
                 " SELECT coalesce(o.key, o.norm) AS ident, o.name, o.kind, max(o.key),"
@@ -1241,8 +1256,8 @@ def _story_filters(
             _StoryFilter(
                 "SELECT count(*) FROM (SELECT 1 FROM article_entities WHERE norm = ?"
                 " UNION ALL SELECT 1 FROM article_entities WHERE key = ? LIMIT ?)",
-                "SELECT a.story_id FROM article_entities e JOIN articles a ON a.id = e.article_id"
-                f" WHERE (e.norm = ? OR e.key = ?) AND {_CURRENT}",
+                f"SELECT a.story_id FROM ({_NAMED_ARTICLES}) e JOIN articles a"
+                f" INDEXED BY articles_search ON a.id = e.article_id WHERE {_CURRENT}",
                 "SELECT 1 FROM articles a JOIN article_entities e ON e.article_id = a.id"
                 f" WHERE a.story_id = s.id AND {_CURRENT} AND (e.norm = ? OR e.key = ?)",
                 (norm_name(entity), entity.strip()),
@@ -1307,7 +1322,7 @@ def _search_where(
     args: list[int | str] = []
     f = filters or SearchFilters()
     if f.entity is not None:
-        where += " AND a.id IN (SELECT article_id FROM article_entities WHERE norm = ? OR key = ?)"
+        where += f" AND a.id IN ({_NAMED_ARTICLES})"
         args += [norm_name(f.entity), f.entity.strip()]
     if f.topic is not None:
         where += " AND a.id IN (SELECT article_id FROM article_topics WHERE topic = ?)"
