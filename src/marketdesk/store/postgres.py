@@ -918,23 +918,37 @@ class PostgresStorage:
     def related_entities(self, key_or_name: str, limit: int = 20) -> list[RelatedEntity]:
         check_paging(limit, 0)
         norm, key = _clean(norm_name(key_or_name)), _clean(key_or_name.strip())
-        rows = self._reading(
-            lambda conn: conn.execute(
-                "WITH mine AS (SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
-                " JOIN articles a ON a.id = e.article_id WHERE (e.norm = %s OR e.key = %s)"
-                f" AND {_CURRENT} ORDER BY e.article_id DESC LIMIT %s),"
-                " self AS (SELECT DISTINCT key FROM article_entities"
-                " WHERE (norm = %s OR key = %s) AND key IS NOT NULL)"
-                " SELECT coalesce(o.key, o.norm) AS ident,"
-                " (array_agg(o.name ORDER BY o.salience DESC, o.name))[1],"
-                " (array_agg(o.kind ORDER BY o.salience DESC, o.name))[1], max(o.key),"
-                " count(DISTINCT m.story_id) AS n"
-                " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
-                " WHERE o.norm <> %s AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
-                " GROUP BY ident ORDER BY n DESC, ident LIMIT %s",
-                (norm, key, RELATED_SCAN, norm, key, norm, limit),
-            ).fetchall()
-        )
+
+        def work(conn: Conn) -> list[tuple[Any, ...]]:
+            with conn.transaction():
+                # A plan for the entity asked: a generic one, made for a common name, read a
+                # rare name's few articles as slowly (40 ms against 2 at 20,000 stories).
+                conn.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+                return conn.execute(
+                    "WITH mine AS MATERIALIZED (SELECT DISTINCT e.article_id, a.story_id"
+                    " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                    f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}"
+                    " ORDER BY e.article_id DESC LIMIT %s),"
+                    # The entity's keys: those its name carries, and the key asked if any row has
+                    # it (one probe, not a read of every row that has it).
+                    " self AS (SELECT key FROM article_entities WHERE norm = %s AND key IS NOT NULL"
+                    " UNION SELECT key FROM (SELECT key FROM article_entities WHERE key = %s"
+                    " LIMIT 1) k)"
+                    " SELECT coalesce(o.key, o.norm) AS ident,"
+                    " (array_agg(o.name ORDER BY o.salience DESC, o.name))[1],"
+                    " (array_agg(o.kind ORDER BY o.salience DESC, o.name))[1], max(o.key),"
+                    " count(DISTINCT m.story_id) AS n"
+                    " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
+                    # The articles' ids as one array: their entities are read by the primary key;
+                    # joined alone the planner read the whole table (143,000 rows at 20,000
+                    # stories: 29 ms for a name in 76 articles, now 3 ms).
+                    " WHERE o.article_id = ANY ((SELECT array_agg(article_id) FROM mine)::bigint[])"
+                    " AND o.norm <> %s AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
+                    " GROUP BY ident ORDER BY n DESC, ident LIMIT %s",
+                    (norm, key, RELATED_SCAN, norm, key, norm, limit),
+                ).fetchall()
+
+        rows = self._reading(work)
         return [RelatedEntity(r[1], r[2], r[3], int(r[4])) for r in rows]
 
     def get_story(self, story_id: int) -> Story | None:
