@@ -105,7 +105,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database
-from marketdesk.store.searching import count_from_scan, page_of_stories
+from marketdesk.store.searching import annotation_filters, count_from_scan, page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
@@ -830,17 +830,12 @@ class PostgresStorage:
                 f" ON a.id = e.article_id WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT})"
             )
             args += [_clean(norm_name(entity)), _clean(entity.strip())]
-        for table, column, value in (
-            ("article_topics", "topic", None if topic is None else topic.strip().casefold()),
-            ("article_instruments", "instrument", instrument and instrument.strip().casefold()),
-            ("article_countries", "country", None if country is None else country.strip().upper()),
-        ):
-            if value is not None:
-                where.append(
-                    f"id IN (SELECT a.story_id FROM {table} x JOIN articles a"
-                    f" ON a.id = x.article_id WHERE x.{column} = %s AND {_CURRENT})"
-                )
-                args.append(_clean(value))
+        for table, column, value in annotation_filters(topic, instrument, country):
+            where.append(
+                f"id IN (SELECT a.story_id FROM {table} x JOIN articles a"
+                f" ON a.id = x.article_id WHERE x.{column} = %s AND {_CURRENT})"
+            )
+            args.append(_clean(value))
         statement = (
             f"SELECT {_STORY_COLUMNS} FROM stories WHERE {' AND '.join(where)}"
             " ORDER BY sort_at DESC, id DESC LIMIT %s OFFSET %s"

@@ -13,9 +13,27 @@ from collections.abc import Callable, Sequence
 
 from marketdesk.store.base import SEARCH_SCAN
 
-__all__ = ["count_from_scan", "page_of_stories"]
+__all__ = ["annotation_filters", "count_from_scan", "page_of_stories"]
 
 FIRST_SCAN = 64  # matches read first, at least (four a story shown, at least)
+
+
+def annotation_filters(
+    topic: str | None, instrument: str | None, country: str | None
+) -> list[tuple[str, str, str]]:
+    """The story filters kept in a table of their own, as (table, column, value): each value
+    as its table stores it (a topic's code and an instrument's key casefolded, a country's
+    alpha-3 code upper case); the filters not given are left out."""
+    given = (
+        ("article_topics", "topic", None if topic is None else topic.strip().casefold()),
+        (
+            "article_instruments",
+            "instrument",
+            None if instrument is None else instrument.strip().casefold(),
+        ),
+        ("article_countries", "country", None if country is None else country.strip().upper()),
+    )
+    return [(table, column, value) for table, column, value in given if value is not None]
 
 
 def page_of_stories(

@@ -68,7 +68,7 @@ from marketdesk.store.base import (
 )
 from marketdesk.store.guards import check_aware, check_paging, checked_quotes
 from marketdesk.store.locations import missing_database, redacted
-from marketdesk.store.searching import count_from_scan, page_of_stories
+from marketdesk.store.searching import annotation_filters, count_from_scan, page_of_stories
 from marketdesk.stories.grouping import Candidate
 from marketdesk.stories.origin import Copy, story_origin
 from marketdesk.stories.signature import from_bytes
@@ -1263,26 +1263,17 @@ def _story_filters(
                 (norm_name(entity), entity.strip()),
             )
         )
-    for table, column, value in (
-        ("article_topics", "topic", None if topic is None else topic.strip().casefold()),
-        (
-            "article_instruments",
-            "instrument",
-            None if instrument is None else instrument.strip().casefold(),
-        ),
-        ("article_countries", "country", None if country is None else country.strip().upper()),
-    ):
-        if value is not None:
-            out.append(
-                _StoryFilter(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = ? LIMIT ?)",
-                    f"SELECT a.story_id FROM {table} x JOIN articles a ON a.id = x.article_id"
-                    f" WHERE x.{column} = ? AND {_CURRENT}",
-                    f"SELECT 1 FROM articles a JOIN {table} x ON x.article_id = a.id"
-                    f" WHERE a.story_id = s.id AND {_CURRENT} AND x.{column} = ?",
-                    (value,),
-                )
+    for table, column, value in annotation_filters(topic, instrument, country):
+        out.append(
+            _StoryFilter(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = ? LIMIT ?)",
+                f"SELECT a.story_id FROM {table} x JOIN articles a ON a.id = x.article_id"
+                f" WHERE x.{column} = ? AND {_CURRENT}",
+                f"SELECT 1 FROM articles a JOIN {table} x ON x.article_id = a.id"
+                f" WHERE a.story_id = s.id AND {_CURRENT} AND x.{column} = ?",
+                (value,),
             )
+        )
     return out
 
 
