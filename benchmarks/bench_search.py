@@ -3,6 +3,7 @@
 finds, for an earlier commit and this checkout in turn.
 
     .venv/bin/python benchmarks/bench_search.py --db ADDRESS [--base REF] [--rounds N]
+        [--parts searches,lists,entities]
 
 ADDRESS: a desk built by ``marketdesk demo --stories N --no-serve --db ADDRESS`` (a SQLite
 file or a postgresql:// address; bench_web_load.py keeps its desks under .bench/). The
@@ -13,6 +14,9 @@ For each: mean, p50 and p95 milliseconds a search, the stories shown over all 40
 the sum of their counts (counts are capped at 1,001 a search, as the page asks). Then the
 front page's story lists under a filter (``stories``: a topic, a country, an entity common
 and rare, an instrument, two at once), its first and its 50th page, the best of 5 reads.
+Then an entity page's two reads, ``find_entity`` and ``related_entities``, for common and
+rare entities asked by key and by name: the best of 5 reads, and a digest of each answer, so
+that two commits' answers can be compared. ``--parts`` picks some of the three (default all).
 
 With ``--base REF`` each round runs the commit REF (a worktree under .bench/, as
 bench_before_after.py makes) and then this checkout, each in its own process with this
@@ -22,6 +26,7 @@ checkout's virtual environment: on a noisy machine compare the two, round by rou
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import subprocess
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from marketdesk.store import Storage
+    from marketdesk.store import SearchFilters, Storage
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -49,8 +54,12 @@ def searches() -> list[tuple[str, int]]:
     return [(f"{a} {b}", page) for a in WORDS for b in WORDS if a < b for page in (1, 2, 3)]
 
 
-def measure(address: str) -> None:
-    """One process: every search under every filter, printed a line each."""
+PARTS = ("searches", "lists", "entities")
+
+
+def measure(address: str, parts: tuple[str, ...] = PARTS) -> None:
+    """One process: every search under every filter, printed a line each; then the lists
+    and the entity reads."""
     import marketdesk
     from marketdesk.store import SearchFilters, open_storage
 
@@ -64,27 +73,36 @@ def measure(address: str) -> None:
     }
     store = open_storage(address)
     try:
-        for q, page in searches():  # warm the caches once
-            store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, None, CAP)
-        for label, filters in cases.items():
-            times, shown, counted = [], 0, 0
-            for q, page in searches():
-                started = time.perf_counter()
-                hits, total = store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, filters, CAP)
-                times.append(time.perf_counter() - started)
-                shown += min(len(hits), PAGE)
-                counted += total
-            times.sort()
-            mean, p50 = statistics.mean(times), times[len(times) // 2]
-            p95 = times[int(len(times) * 0.95)]
-            print(
-                f"{label:13} mean {mean * 1e3:6.2f} ms  p50 {p50 * 1e3:6.2f}  p95 {p95 * 1e3:6.2f}"
-                f"  shown {shown:5}  counted {counted}",
-                flush=True,
-            )
-        lists(store)
+        if "searches" in parts:
+            searched(store, cases)
+        if "lists" in parts:
+            lists(store)
+        if "entities" in parts:
+            entities(store)
     finally:
         store.close()
+
+
+def searched(store: Storage, cases: dict[str, SearchFilters | None]) -> None:
+    """Every search of ``searches()`` under each filter of ``cases``, a line a filter."""
+    for q, page in searches():  # warm the caches once
+        store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, None, CAP)
+    for label, filters in cases.items():
+        times, shown, counted = [], 0, 0
+        for q, page in searches():
+            started = time.perf_counter()
+            hits, total = store.search_and_count(q, PAGE + 1, (page - 1) * PAGE, filters, CAP)
+            times.append(time.perf_counter() - started)
+            shown += min(len(hits), PAGE)
+            counted += total
+        times.sort()
+        mean, p50 = statistics.mean(times), times[len(times) // 2]
+        p95 = times[int(len(times) * 0.95)]
+        print(
+            f"{label:13} mean {mean * 1e3:6.2f} ms  p50 {p50 * 1e3:6.2f}  p95 {p95 * 1e3:6.2f}"
+            f"  shown {shown:5}  counted {counted}",
+            flush=True,
+        )
 
 
 def lists(store: Storage) -> None:
@@ -114,15 +132,48 @@ def lists(store: Storage) -> None:
         print("  ".join(line), flush=True)
 
 
+def entities(store: Storage) -> None:
+    """An entity page's reads: who it is (``find_entity``, which counts its articles) and the
+    entities it appears with (``related_entities``, over its newest RELATED_SCAN articles),
+    the best of 5 reads each, with a digest of the answer."""
+    from marketdesk.app.sample_stories import FIRST, LAST
+
+    person = f"{FIRST[0]} {LAST[0]}"
+    for asked in ("place:jp", "place:cn", "place:us", "Japan", "Canada", person):
+        line = [f"{asked:18}"]
+        for label, read in (
+            ("find_entity", store.find_entity),
+            ("related", store.related_entities),
+        ):
+            best, answer = float("inf"), None
+            for _ in range(5):
+                started = time.perf_counter()
+                answer = read(asked)
+                best = min(best, time.perf_counter() - started)
+            digest = hashlib.sha256(repr(answer).encode()).hexdigest()[:8]
+            line.append(f"{label} {best * 1e3:7.2f} ms ({digest})")
+        print("  ".join(line), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a sample desk's address")
     parser.add_argument("--base", help="an earlier commit to run in turn with this checkout")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="which reads: searches,lists,entities (default all)",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
+    if unknown := set(parts) - set(PARTS):
+        parser.error(
+            f"--parts: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}"
+        )
     if args.measure:
-        measure(args.db)
+        measure(args.db, parts)
         return 0
     trees = [ROOT]
     if args.base:
@@ -133,7 +184,15 @@ def main() -> int:
         for tree in trees:
             print(f"## round {n + 1}: {'this checkout' if tree == ROOT else tree.name}", flush=True)
             subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure", "--db", args.db],
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--measure",
+                    "--db",
+                    args.db,
+                    "--parts",
+                    ",".join(parts),
+                ],
                 env={**os.environ, "PYTHONPATH": str(tree / "src")},
                 check=True,
             )

@@ -1815,7 +1815,7 @@ def test_upgrading_copies_the_countries_of_annotations_already_stored(
         where = postgres.parse_location(storage_url)
         with psycopg.connect(where.conninfo, autocommit=True) as conn:
             conn.execute("DROP TABLE article_countries")
-            conn.execute("DELETE FROM schema_migrations WHERE version = 9")
+            conn.execute("DELETE FROM schema_migrations WHERE version >= 9")
             conn.execute("UPDATE articles SET annotations = NULL WHERE id = %s", (b.article_id,))
     else:
         conn = sqlite3.connect(storage_url)
@@ -2145,3 +2145,42 @@ def test_find_entity_and_the_entities_it_appears_with(store: Storage) -> None:
     assert {r.name for r in store.related_entities("ada lune")} == {"Japan", "Bank of Japan"}
     with pytest.raises(ValueError):
         store.related_entities("Japan", limit=-1)
+
+
+def test_related_entities_read_the_newest_current_articles_named_either_way(
+    store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entities an entity appears with come from its newest RELATED_SCAN current articles
+    (2 here), whether an article names it by the name asked or carries the key asked; a
+    replaced article is not among them, and no article counts twice."""
+    backend = importlib.import_module(type(store).__module__)
+    s, _ = store.add_source(spec(), AT)
+    companions = ("Zero Co", "One Co", "Two Co", "Three Co")
+    for n, companion in enumerate(companions):
+        # Asked as "lab:x": the even articles name it so (no key), the odd carry the key.
+        lab = ("lab:x", "organisation", None) if n % 2 == 0 else ("Lab X", "organisation", "lab:x")
+        store.add_page(
+            web(f"https://a.example/{n}", f"v{n}".encode()),
+            page(f"Lab report {n}", f"The lab's report number {n} came out on day {n}."),
+            [],
+            annotations=annotations(lab, (companion, "organisation", None)),
+            mark=ItemMark(s.id, str(n), "h1"),
+        )
+
+    def related() -> set[str]:
+        return {r.name for r in store.related_entities("lab:x")}
+
+    assert related() == set(companions)
+    monkeypatch.setattr(backend, "RELATED_SCAN", 2)
+    assert related() == {"Two Co", "Three Co"}
+    # The newest article changes and no longer names the lab: the two before it count.
+    store.add_page(
+        web("https://a.example/3", b"v3 changed", AT + timedelta(hours=1)),
+        page("Lab report 3, revised", "The revised report named nobody at all, it seems."),
+        [],
+        annotations=annotations(("Other Co", "organisation", None)),
+        mark=ItemMark(s.id, "3", "h2"),
+    )
+    assert related() == {"One Co", "Two Co"}
+    monkeypatch.setattr(backend, "RELATED_SCAN", 3)
+    assert related() == {"Zero Co", "One Co", "Two Co"}

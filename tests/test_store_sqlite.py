@@ -316,3 +316,52 @@ def test_upgrade_to_0011_reads_an_entity_from_its_indexes_and_counts_each_articl
             )
         )
         assert "COVERING INDEX" in plan, plan
+
+
+def test_upgrade_to_0012_walks_an_entitys_articles_newest_first(sqlite_path: str) -> None:
+    """Migration 0012 adds the narrow entity indexes that an entity page's read of its newest
+    articles walks backwards (a desk made before it gets them), and the read's plan names them."""
+    from marketdesk.model import (
+        Annotations,
+        Article,
+        Entity,
+        EntityKind,
+        Mention,
+        Page,
+        RawDocument,
+    )
+    from marketdesk.store import sqlite as backend
+
+    old = _database_at(sqlite_path, 11)
+    old.commit()
+    old.close()
+    store = SQLiteStorage(sqlite_path)
+    try:
+        for n, other in enumerate(("Harbour Board", "Port Authority")):
+            p = Page(source="x", kind="text", article=Article(title=f"Port {n}",
+                     paragraphs=(f"The port reopened on day {n}.",)))  # fmt: skip
+            tagged = Annotations(entities=tuple(
+                Entity(i, EntityKind.ORGANISATION, name, (Mention(name, 0, len(name), 0),), 1.0)
+                for i, name in enumerate(("Port of Lune", other))
+            ))  # fmt: skip
+            store.add_page(RawDocument(source=f"p{n}", content=f"p{n}".encode(), fetched_at=AT),
+                           p, [], annotations=tagged)  # fmt: skip
+        assert {r.name for r in store.related_entities("port of lune")} == {
+            "Harbour Board", "Port Authority",
+        }  # fmt: skip
+    finally:
+        store.close()
+    conn = sqlite3.connect(sqlite_path)
+    assert [r[2] for r in conn.execute("PRAGMA index_info(article_entities_norm_newest)")] == [
+        "norm"
+    ]
+    assert [r[2] for r in conn.execute("PRAGMA index_info(article_entities_key_newest)")] == ["key"]
+    plan = [
+        str(r[3])
+        for r in conn.execute(
+            f"EXPLAIN QUERY PLAN WITH {backend._NEWEST_NAMED} SELECT * FROM mine",
+            ("port of lune", 2000, "port of lune", 2000, 2000),
+        )
+    ]
+    assert any("article_entities_norm_newest" in step for step in plan), plan
+    assert any("article_entities_key_newest" in step for step in plan), plan

@@ -154,6 +154,23 @@ _ARTICLE_SELECT = (
 # of a search's time).
 _HIT_SELECT = _ARTICLE_SELECT.replace("a.annotations::text,", "NULL,")
 _CURRENT = "a.replaced_by IS NULL"
+# The newest `scan` current articles that name an entity by its name or carry its key
+# (arguments: norm, scan, key, scan, scan): each way walks its index backwards (migration
+# 0010: (norm, article_id), (key, article_id)) and stops at its `scan`-th article, and the
+# newest `scan` of the two ways together are among those. Asked as one OR, the planner walked
+# every article backwards by the primary key instead, testing each one's entities.
+_NEWEST_ONE_WAY = (
+    "SELECT DISTINCT e.article_id, a.story_id FROM article_entities e"
+    f" JOIN articles a ON a.id = e.article_id WHERE e.{{column}} = %s AND {_CURRENT}"
+    " ORDER BY e.article_id DESC LIMIT %s"
+)
+_NEWEST_NAMED = (
+    "SELECT article_id, story_id FROM (("
+    + _NEWEST_ONE_WAY.format(column="norm")
+    + ") UNION ("
+    + _NEWEST_ONE_WAY.format(column="key")
+    + ")) named ORDER BY article_id DESC LIMIT %s"
+)
 # The NOTIFY channel of new quotes: one a schema (a database may hold several stores, one a
 # schema), ASCII and within PostgreSQL's 63 bytes whatever the schema's name.
 _QUOTES_CHANNEL = "'marketdesk_quotes_' || md5(current_schema())"
@@ -920,10 +937,7 @@ class PostgresStorage:
                 # rare name's few articles as slowly (40 ms against 2 at 20,000 stories).
                 conn.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
                 return conn.execute(
-                    "WITH mine AS MATERIALIZED (SELECT DISTINCT e.article_id, a.story_id"
-                    " FROM article_entities e JOIN articles a ON a.id = e.article_id"
-                    f" WHERE (e.norm = %s OR e.key = %s) AND {_CURRENT}"
-                    " ORDER BY e.article_id DESC LIMIT %s),"
+                    f"WITH mine AS MATERIALIZED ({_NEWEST_NAMED}),"
                     # The entity's keys: those its name carries, and the key asked if any row has
                     # it (one probe, not a read of every row that has it).
                     " self AS (SELECT key FROM article_entities WHERE norm = %s AND key IS NOT NULL"
@@ -940,7 +954,7 @@ class PostgresStorage:
                     " WHERE o.article_id = ANY ((SELECT array_agg(article_id) FROM mine)::bigint[])"
                     " AND o.norm <> %s AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
                     " GROUP BY ident ORDER BY n DESC, ident LIMIT %s",
-                    (norm, key, RELATED_SCAN, norm, key, norm, limit),
+                    (norm, RELATED_SCAN, key, RELATED_SCAN, RELATED_SCAN, norm, key, norm, limit),
                 ).fetchall()
 
         rows = self._reading(work)

@@ -93,6 +93,27 @@ _NAMED_ARTICLES = (
     "SELECT article_id FROM article_entities WHERE norm = ?"
     " UNION SELECT article_id FROM article_entities WHERE key = ?"
 )
+# `mine`: the newest `scan` current articles that name an entity by its name or its key
+# (arguments: norm, scan, key, scan, scan), each way walked backwards through its own narrow
+# index (migration 0012) and stopped at its `scan`-th article; the newest `scan` of the two
+# ways together are among those. Gathering every article of a common name and sorting them
+# cost 32 ms at 100,000 stories (Japan), this 5 to 8.
+_NEWEST_ONE_WAY = (
+    "SELECT DISTINCT e.article_id AS article_id, a.story_id AS story_id"
+    " FROM article_entities e INDEXED BY {index}"
+    " JOIN articles a INDEXED BY articles_search ON a.id = e.article_id"
+    f" WHERE e.{{column}} = ? AND {_CURRENT} ORDER BY e.article_id DESC LIMIT ?"
+)
+_NEWEST_NAMED = (
+    "by_norm AS ("
+    + _NEWEST_ONE_WAY.format(index="article_entities_norm_newest", column="norm")
+    + "), by_key AS ("
+    + _NEWEST_ONE_WAY.format(index="article_entities_key_newest", column="key")
+    + "), mine AS (SELECT article_id, story_id FROM"
+    " (SELECT article_id, story_id FROM by_norm UNION SELECT article_id, story_id FROM by_key)"
+    " ORDER BY article_id DESC LIMIT ?)"
+)
+
 _SOURCE_COLUMNS = (
     "id, url, kind, every_s, edition, tags, allow_private, from_config, paused, added_at,"
     " next_poll, last_fetch, last_success, etag, last_modified, last_error, failures, cursor"
@@ -646,13 +667,16 @@ class SQLiteStorage:
             self._reader()
             .execute(
                 # Each way through its own index, the second without the rows the first
-                # found: a row counts once (see _NAMED_ARTICLES).
+                # found: a row counts once (see _NAMED_ARTICLES). Named, since the narrow
+                # indexes of 0012 would look cheaper to the planner and read every row.
                 "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
-                " FROM article_entities e JOIN articles a INDEXED BY articles_search"
+                " FROM article_entities e INDEXED BY article_entities_norm"
+                " JOIN articles a INDEXED BY articles_search"
                 f" ON a.id = e.article_id WHERE e.norm = ? AND {_CURRENT}"
                 " GROUP BY e.name, e.kind, e.key UNION ALL"
                 " SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n"
-                " FROM article_entities e JOIN articles a INDEXED BY articles_search"
+                " FROM article_entities e INDEXED BY article_entities_key"
+                " JOIN articles a INDEXED BY articles_search"
                 f" ON a.id = e.article_id WHERE e.key = ? AND e.norm != ? AND {_CURRENT}"
                 " GROUP BY e.name, e.kind, e.key",
                 (norm, key, norm),
@@ -667,11 +691,12 @@ class SQLiteStorage:
         rows = (
             self._reader()
             .execute(
-                f"WITH mine AS (SELECT a.id AS article_id, a.story_id FROM ({_NAMED_ARTICLES}) e"
-                " JOIN articles a INDEXED BY articles_search ON a.id = e.article_id"
-                f" WHERE {_CURRENT} ORDER BY a.id DESC LIMIT ?),"
-                " self AS (SELECT key FROM article_entities WHERE norm = ? AND key IS NOT NULL"
-                " UNION SELECT key FROM article_entities WHERE key = ?)"
+                f"WITH {_NEWEST_NAMED},"
+                # The entity's keys: those its name carries, and the key asked if any row has
+                # it (one probe, not a read of every row that has it).
+                " self AS (SELECT key FROM article_entities INDEXED BY article_entities_norm"
+                " WHERE norm = ? AND key IS NOT NULL"
+                " UNION SELECT key FROM (SELECT key FROM article_entities WHERE key = ? LIMIT 1))"
                 # SQLite takes the bare columns of a max() from the row that has it: the name
                 # of the most salient mention.
                 " SELECT coalesce(o.key, o.norm) AS ident, o.name, o.kind, max(o.key),"
@@ -679,7 +704,7 @@ class SQLiteStorage:
                 " FROM article_entities o JOIN mine m ON m.article_id = o.article_id"
                 " WHERE o.norm != ? AND (o.key IS NULL OR o.key NOT IN (SELECT key FROM self))"
                 " GROUP BY ident ORDER BY n DESC, ident LIMIT ?",
-                (norm, key, RELATED_SCAN, norm, key, norm, limit),
+                (norm, RELATED_SCAN, key, RELATED_SCAN, RELATED_SCAN, norm, key, norm, limit),
             )
             .fetchall()
         )
