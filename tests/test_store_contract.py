@@ -2152,7 +2152,7 @@ def test_related_entities_read_the_newest_current_articles_named_either_way(
 ) -> None:
     """The entities an entity appears with come from its newest RELATED_SCAN current articles
     (2 here), whether an article names it by the name asked or carries the key asked; a
-    replaced article is not among them, and no article counts twice."""
+    replaced article is not among them, nor in the entity's count, and none counts twice."""
     backend = importlib.import_module(type(store).__module__)
     s, _ = store.add_source(spec(), AT)
     companions = ("Zero Co", "One Co", "Two Co", "Three Co")
@@ -2171,6 +2171,8 @@ def test_related_entities_read_the_newest_current_articles_named_either_way(
         return {r.name for r in store.related_entities("lab:x")}
 
     assert related() == set(companions)
+    found = store.find_entity("lab:x")
+    assert found is not None and (found.key, found.articles) == ("lab:x", 4)
     monkeypatch.setattr(backend, "RELATED_SCAN", 2)
     assert related() == {"Two Co", "Three Co"}
     # The newest article changes and no longer names the lab: the two before it count.
@@ -2182,5 +2184,7 @@ def test_related_entities_read_the_newest_current_articles_named_either_way(
         mark=ItemMark(s.id, "3", "h2"),
     )
     assert related() == {"One Co", "Two Co"}
+    found = store.find_entity("lab:x")  # the replaced article is counted no more
+    assert found is not None and found.articles == 3
     monkeypatch.setattr(backend, "RELATED_SCAN", 3)
     assert related() == {"Zero Co", "One Co", "Two Co"}
