@@ -47,9 +47,12 @@ def page_of_stories(
     scan = min(most, max(4 * wanted, FIRST_SCAN))
     while True:
         best: dict[int, int] = {}  # story id -> its best copy, best story first
-        for article_id, story_id in ranked(scan):
+        matches = ranked(scan)
+        for article_id, story_id in matches:
             best.setdefault(story_id, article_id)
-        if len(best) >= wanted or scan >= most:
+        # Fewer matches than asked for: they were all of them, and a wider scan finds no more
+        # (PostgreSQL ranked again three times over for a rare word's few stories).
+        if len(best) >= wanted or scan >= most or len(matches) < scan:
             return list(best.values())[offset:wanted]
         scan = min(most, scan * 4)
 
