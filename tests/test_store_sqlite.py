@@ -11,6 +11,16 @@ from pathlib import Path
 import pytest
 
 from marketdesk.errors import StorageError
+from marketdesk.model import (
+    Annotations,
+    Article,
+    Entity,
+    EntityKind,
+    Mention,
+    Page,
+    RawDocument,
+)
+from marketdesk.store import sqlite as backend
 from marketdesk.store.sqlite import SQLiteStorage, _split_sql, migrations, to_micros
 
 AT = datetime(2024, 7, 5, 19, 41, tzinfo=UTC)
@@ -34,6 +44,15 @@ def _database_at(path: str, version: int) -> sqlite3.Connection:
                 conn.execute(statement)
     conn.execute(f"PRAGMA user_version={version}")
     return conn
+
+
+def _opened_after(path: str, version: int) -> SQLiteStorage:
+    """A desk left at migration ``version`` (as an older marketdesk made it), opened now: the
+    migrations after it run."""
+    old = _database_at(path, version)
+    old.commit()
+    old.close()
+    return SQLiteStorage(path)
 
 
 def test_migration_0003_restores_the_sign_of_old_zero_percentages(sqlite_path: str) -> None:
@@ -232,12 +251,7 @@ def test_upgrade_to_0010_indexes_what_search_reads_and_search_reads_only_that(
     """Migration 0010 adds the narrow index of each article's story and currency to a desk
     made before it, and search's statements read the articles through it, never their wide
     rows (which were most of a fresh search at scale)."""
-    from marketdesk.model import Article, Page, RawDocument
-
-    old = _database_at(sqlite_path, 9)
-    old.commit()
-    old.close()
-    store = SQLiteStorage(sqlite_path)
+    store = _opened_after(sqlite_path, 9)
     try:
         for n in range(3):
             words = "harbour cranes" if n else "harbour"
@@ -272,20 +286,7 @@ def test_upgrade_to_0011_reads_an_entity_from_its_indexes_and_counts_each_articl
     """Migration 0011 widens the entity indexes of a desk made before it so that a lookup by
     name or by key reads no table row; an entity found both ways (a name that is its own key)
     counts each article once, and its page's lists find it."""
-    from marketdesk.model import (
-        Annotations,
-        Article,
-        Entity,
-        EntityKind,
-        Mention,
-        Page,
-        RawDocument,
-    )
-
-    old = _database_at(sqlite_path, 10)
-    old.commit()
-    old.close()
-    store = SQLiteStorage(sqlite_path)
+    store = _opened_after(sqlite_path, 10)
     try:
         for n, name in enumerate(("lab:x", "Lab X", "Lab X")):
             p = Page(source="x", kind="text", article=Article(title=f"Lab {n}",
@@ -321,21 +322,7 @@ def test_upgrade_to_0011_reads_an_entity_from_its_indexes_and_counts_each_articl
 def test_upgrade_to_0012_walks_an_entitys_articles_newest_first(sqlite_path: str) -> None:
     """Migration 0012 adds the narrow entity indexes that an entity page's read of its newest
     articles walks backwards (a desk made before it gets them), and the read's plan names them."""
-    from marketdesk.model import (
-        Annotations,
-        Article,
-        Entity,
-        EntityKind,
-        Mention,
-        Page,
-        RawDocument,
-    )
-    from marketdesk.store import sqlite as backend
-
-    old = _database_at(sqlite_path, 11)
-    old.commit()
-    old.close()
-    store = SQLiteStorage(sqlite_path)
+    store = _opened_after(sqlite_path, 11)
     try:
         for n, other in enumerate(("Harbour Board", "Port Authority")):
             p = Page(source="x", kind="text", article=Article(title=f"Port {n}",
