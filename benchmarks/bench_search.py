@@ -105,12 +105,17 @@ def searched(store: Storage, cases: dict[str, SearchFilters | None]) -> None:
         )
 
 
+def _rare_person() -> str:
+    """One of the sample desk's many rarely named people."""
+    from marketdesk.app.sample_stories import FIRST, LAST
+
+    return f"{FIRST[0]} {LAST[0]}"
+
+
 def lists(store: Storage) -> None:
     """The front page's story lists under a filter, as ``stories`` reads them: its first
     page (21, the page and one more) and its 50th, each read 5 times (the best time shown)."""
-    from marketdesk.app.sample_stories import FIRST, LAST
-
-    person = f"{FIRST[0]} {LAST[0]}"  # one of the sample desk's many rarely named people
+    person = _rare_person()
     cases: dict[str, dict[str, str]] = {
         "topic bonds": {"topic": "bonds"},
         "topic economy": {"topic": "economy"},
@@ -136,9 +141,7 @@ def entities(store: Storage) -> None:
     """An entity page's reads: who it is (``find_entity``, which counts its articles) and the
     entities it appears with (``related_entities``, over its newest RELATED_SCAN articles),
     the best of 5 reads each, with a digest of the answer."""
-    from marketdesk.app.sample_stories import FIRST, LAST
-
-    person = f"{FIRST[0]} {LAST[0]}"
+    person = _rare_person()
     for asked in ("place:jp", "place:cn", "place:us", "Japan", "Canada", person):
         line = [f"{asked:18}"]
         for label, read in (

@@ -920,17 +920,15 @@ class PostgresStorage:
         rows = self._reading(
             lambda conn: conn.execute(
                 # Each way read from its index alone (migration 0010), the second without the
-                # rows the first found. An article counts unless it was replaced: the few
-                # replaced ones are one small read, where a join to the current ones read
+                # rows the first found. An article counts unless it was replaced (an anti-join
+                # with the few replaced ones, one small read), where a join to the current ones read
                 # every article (a hash of all of them, or a probe of the table for each).
-                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) FILTER"
-                " (WHERE r.id IS NULL) AS n FROM ("
+                "SELECT e.name, e.kind, e.key, count(DISTINCT e.article_id) AS n FROM ("
                 "SELECT name, kind, key, article_id FROM article_entities WHERE norm = %s"
                 " UNION ALL SELECT name, kind, key, article_id FROM article_entities"
                 " WHERE key = %s AND norm <> %s) e"
                 " LEFT JOIN (SELECT id FROM articles WHERE replaced_by IS NOT NULL) r"
-                " ON r.id = e.article_id GROUP BY e.name, e.kind, e.key"
-                " HAVING count(DISTINCT e.article_id) FILTER (WHERE r.id IS NULL) > 0",
+                " ON r.id = e.article_id WHERE r.id IS NULL GROUP BY e.name, e.kind, e.key",
                 (norm, key, norm),
             ).fetchall()
         )
